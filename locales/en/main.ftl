@@ -1,0 +1,20 @@
+# UI strings of the default theme, English (also the fallback for missing strings).
+callout-note = Note
+callout-tip = Tip
+callout-important = Important
+callout-caution = Caution
+callout-warning = Warning
+callout-info = Info
+callout-admin = Administration
+callout-availability = Availability
+callout-prerequisites = Prerequisites
+callout-error = Error
+callout-success = Success
+callout-morelikethis = Related articles
+on-this-page = On this page
+home = Home
+home-title = Help articles
+languages = Languages
+skip-to-content = Skip to content
+breadcrumbs = Breadcrumbs
+footer = Built with tolk.

@@ -1,0 +1,20 @@
+# UI strings of the default theme, French.
+callout-note = Remarque
+callout-tip = Conseil
+callout-important = Important
+callout-caution = Attention
+callout-warning = Avertissement
+callout-info = Information
+callout-admin = Administration
+callout-availability = Disponibilité
+callout-prerequisites = Prérequis
+callout-error = Erreur
+callout-success = Réussite
+callout-morelikethis = Articles connexes
+on-this-page = Sur cette page
+home = Accueil
+home-title = Articles d’aide
+languages = Langues
+skip-to-content = Aller au contenu
+breadcrumbs = Fil d’Ariane
+footer = Créé avec tolk.

@@ -1,0 +1,20 @@
+# UI strings of the default theme, Italian.
+callout-note = Nota
+callout-tip = Suggerimento
+callout-important = Importante
+callout-caution = Attenzione
+callout-warning = Avvertenza
+callout-info = Informazioni
+callout-admin = Amministrazione
+callout-availability = Disponibilità
+callout-prerequisites = Prerequisiti
+callout-error = Errore
+callout-success = Operazione riuscita
+callout-morelikethis = Articoli correlati
+on-this-page = In questa pagina
+home = Home
+home-title = Articoli della guida
+languages = Lingue
+skip-to-content = Vai al contenuto
+breadcrumbs = Percorso
+footer = Creato con tolk.

@@ -1,0 +1,20 @@
+# UI strings of the default theme, Dutch.
+callout-note = Opmerking
+callout-tip = Tip
+callout-important = Belangrijk
+callout-caution = Let op
+callout-warning = Waarschuwing
+callout-info = Informatie
+callout-admin = Beheer
+callout-availability = Beschikbaarheid
+callout-prerequisites = Vereisten
+callout-error = Fout
+callout-success = Gelukt
+callout-morelikethis = Verwante artikelen
+on-this-page = Op deze pagina
+home = Start
+home-title = Help-artikelen
+languages = Talen
+skip-to-content = Naar de inhoud
+breadcrumbs = Kruimelpad
+footer = Gemaakt met tolk.

@@ -1,0 +1,11 @@
+//! One module per command; each `execute` turns options into calls of the library.
+
+pub mod build;
+
+use std::process::ExitCode;
+
+/// Commands that later work will fill in: say so, and exit with 2.
+pub fn not_yet(command: &str) -> ExitCode {
+    eprintln!("tolk {command}: not yet implemented");
+    ExitCode::from(2)
+}

@@ -1,0 +1,374 @@
+//! Site configuration: `tolk.toml`, or what the `content/` folder implies when there is none.
+//!
+//! ```toml
+//! title = "Workfront help"
+//! base-url = "https://help.example.com/"
+//! source-locale = "en"          # optional: the language the others are translated from
+//!
+//! [[locales]]
+//! code = "nl"                   # folder under content/ and first URL segment
+//! tag = "nl-NL"                 # BCP 47 tag for <html lang>; defaults to the code
+//! name = "Nederlands"           # shown in the language switcher
+//! content = "../docs-nl/help"   # optional; defaults to content/<code>
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+use unic_langid::LanguageIdentifier;
+
+use crate::error::{Error, Result, SourceError, SourceErrorKind};
+
+pub const CONFIG_FILE: &str = "tolk.toml";
+const DEFAULT_TITLE: &str = "Help";
+
+/// The resolved configuration of one site.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site's root folder (where `tolk.toml` is or would be).
+    pub root: PathBuf,
+    pub title: String,
+    /// Absolute URL or path the site is served from; always ends with `/`.
+    pub base_url: String,
+    /// Every locale to build, in order; the source locale (if any) among them.
+    pub locales: Vec<Locale>,
+    /// Code of the locale the others are translated from (`en`), if the site has one.
+    pub source_locale: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locale {
+    /// Folder name and first URL segment: `nl`.
+    pub code: String,
+    /// BCP 47 tag for `lang` attributes: `nl` or `nl-NL`.
+    pub tag: String,
+    /// The language's own name: `Nederlands`.
+    pub name: String,
+    /// Where this locale's articles live.
+    pub content_dir: PathBuf,
+}
+
+impl Config {
+    /// Reads `root/tolk.toml`, or infers the locales from `root/content/` when it does not exist.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Config::parse(root, CONFIG_FILE, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::infer(root),
+            Err(e) => Err(Error::io("read", &path)(e)),
+        }
+    }
+
+    /// Parses the text of a `tolk.toml`; `shown_path` is how errors name the file.
+    pub fn parse(root: &Path, shown_path: &str, text: &str) -> Result<Config> {
+        let error = |span: std::ops::Range<usize>, message: String| {
+            Error::from(SourceError::new(
+                SourceErrorKind::Config,
+                shown_path,
+                text,
+                span,
+                message,
+            ))
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let help = if e.message().starts_with("unknown field") {
+                "remove the key or fix its spelling; the keys are listed in README.md (Configuration)"
+            } else {
+                "see README.md (Configuration) for the format of tolk.toml"
+            };
+            let err = error(e.span().unwrap_or(0..0), e.message().trim().to_owned());
+            match err {
+                Error::Source(s) => Error::Source(Box::new(s.with_help(help))),
+                other => other,
+            }
+        })?;
+
+        if raw.locales.is_empty() {
+            return Err(Error::setup(
+                format!("{shown_path} lists no locales"),
+                "add a [[locales]] table with a code for each language, e.g. code = \"nl\"",
+            ));
+        }
+        let mut locales: Vec<Locale> = Vec::with_capacity(raw.locales.len());
+        for raw_locale in &raw.locales {
+            let code = raw_locale.code.get_ref();
+            if let Err(why) = check_code(code) {
+                return Err(error(raw_locale.code.span(), why));
+            }
+            if locales.iter().any(|l| &l.code == code) {
+                return Err(error(
+                    raw_locale.code.span(),
+                    format!("locale `{code}` is listed twice"),
+                ));
+            }
+            let tag = match &raw_locale.tag {
+                Some(tag) => {
+                    if let Err(e) = tag.get_ref().parse::<LanguageIdentifier>() {
+                        return Err(error(
+                            tag.span(),
+                            format!("`{}` is not a BCP 47 language tag: {e}", tag.get_ref()),
+                        ));
+                    }
+                    tag.get_ref().clone()
+                }
+                None => code.clone(),
+            };
+            let content_dir = match &raw_locale.content {
+                Some(dir) => root.join(dir),
+                None => root.join("content").join(code),
+            };
+            locales.push(Locale {
+                name: raw_locale
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| native_name(code).to_owned()),
+                code: code.clone(),
+                tag,
+                content_dir,
+            });
+        }
+        if let Some(source) = &raw.source_locale {
+            if !locales.iter().any(|l| &l.code == source.get_ref()) {
+                return Err(error(
+                    source.span(),
+                    format!(
+                        "source-locale `{}` is not one of the [[locales]]",
+                        source.get_ref()
+                    ),
+                ));
+            }
+        }
+        let base_url = match raw.base_url {
+            Some(url) => normalize_base_url(url.get_ref()).map_err(|why| error(url.span(), why))?,
+            None => "/".to_owned(),
+        };
+        Ok(Config {
+            root: root.to_owned(),
+            title: raw.title.unwrap_or_else(|| DEFAULT_TITLE.to_owned()),
+            base_url,
+            locales,
+            source_locale: raw.source_locale.map(Spanned::into_inner),
+        })
+    }
+
+    /// Without a `tolk.toml`: every folder in `content/` is a locale; `en` is the source.
+    fn infer(root: &Path) -> Result<Config> {
+        let content = root.join("content");
+        let entries = std::fs::read_dir(&content).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::setup(
+                    format!(
+                        "{} has neither a {CONFIG_FILE} nor a content/ folder",
+                        root.display()
+                    ),
+                    "put each language's articles in content/<locale>/ (content/nl/, content/fr/, ...), \
+                     or pass --root with the folder that holds them",
+                )
+            } else {
+                Error::io("read", &content)(e)
+            }
+        })?;
+        let mut codes = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(Error::io("read", &content))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.path().is_dir() && check_code(&name).is_ok() {
+                codes.push(name);
+            }
+        }
+        if codes.is_empty() {
+            return Err(Error::setup(
+                format!("{} holds no locale folders", content.display()),
+                "create one folder per language, named by its code: content/nl/, content/fr/, ...",
+            ));
+        }
+        codes.sort();
+        let source_locale = codes.iter().any(|c| c == "en").then(|| "en".to_owned());
+        // The source language comes first, as it is the one the others follow.
+        codes.sort_by_key(|c| c != "en");
+        let locales = codes
+            .into_iter()
+            .map(|code| Locale {
+                name: native_name(&code).to_owned(),
+                tag: code.clone(),
+                content_dir: content.join(&code),
+                code,
+            })
+            .collect();
+        Ok(Config {
+            root: root.to_owned(),
+            title: DEFAULT_TITLE.to_owned(),
+            base_url: "/".to_owned(),
+            locales,
+            source_locale,
+        })
+    }
+
+    /// Replaces the base URL (the `--base-url` flag).
+    pub fn set_base_url(&mut self, url: &str) -> Result<()> {
+        self.base_url = normalize_base_url(url)
+            .map_err(|why| Error::setup(why, "pass an absolute URL or a path, e.g. --base-url https://help.example.com/"))?;
+        Ok(())
+    }
+
+    pub fn locale(&self, code: &str) -> Option<&Locale> {
+        self.locales.iter().find(|l| l.code == code)
+    }
+
+    /// The locale whose UI strings fill in for missing ones: the source, else the first.
+    pub fn fallback_locale(&self) -> &str {
+        self.source_locale
+            .as_deref()
+            .unwrap_or_else(|| self.locales.first().map_or("en", |l| l.code.as_str()))
+    }
+
+    /// Shows `path` relative to the site root when it is inside it.
+    pub fn display_path(&self, path: &Path) -> String {
+        let shown = path.strip_prefix(&self.root).unwrap_or(path);
+        shown.to_string_lossy().replace('\\', "/")
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    title: Option<String>,
+    base_url: Option<Spanned<String>>,
+    source_locale: Option<Spanned<String>>,
+    #[serde(default)]
+    locales: Vec<RawLocale>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawLocale {
+    code: Spanned<String>,
+    tag: Option<Spanned<String>>,
+    name: Option<String>,
+    content: Option<PathBuf>,
+}
+
+/// A locale code is a URL segment and a folder name: lowercase letters, digits and `-`.
+fn check_code(code: &str) -> std::result::Result<(), String> {
+    let ok = !code.is_empty()
+        && code.len() <= 16
+        && code.starts_with(|c: char| c.is_ascii_lowercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{code}` is not a usable locale code: use lowercase letters, digits and `-`, like `nl` or `pt-br`"
+        ))
+    }
+}
+
+fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
+    let url = url.trim();
+    let absolute = url.starts_with("https://") || url.starts_with("http://");
+    if !absolute && !url.starts_with('/') {
+        return Err(format!(
+            "base URL `{url}` must start with https://, http:// or /"
+        ));
+    }
+    if url.contains(char::is_whitespace) {
+        return Err(format!("base URL `{url}` contains whitespace"));
+    }
+    let mut url = url.to_owned();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+/// The language's name in itself, for the languages Experience League publishes in.
+fn native_name(code: &str) -> &str {
+    let primary = code.split('-').next().unwrap_or(code);
+    match primary {
+        "en" => "English",
+        "nl" => "Nederlands",
+        "fr" => "Français",
+        "it" => "Italiano",
+        "de" => "Deutsch",
+        "es" => "Español",
+        "pt" => "Português",
+        "ja" => "日本語",
+        "ko" => "한국어",
+        "zh" => "中文",
+        "sv" => "Svenska",
+        "da" => "Dansk",
+        "nb" | "no" => "Norsk",
+        "fi" => "Suomi",
+        "pl" => "Polski",
+        "cs" => "Čeština",
+        "tr" => "Türkçe",
+        "ru" => "Русский",
+        _ => code,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(Path::new("/site"), "tolk.toml", text)
+    }
+
+    #[test]
+    fn reads_locales_in_order_with_defaults() -> Result<()> {
+        let config = parse(
+            "title = \"Hulp\"\nsource-locale = \"en\"\n\
+             [[locales]]\ncode = \"en\"\n\
+             [[locales]]\ncode = \"nl\"\ntag = \"nl-NL\"\n\
+             [[locales]]\ncode = \"fr\"\ncontent = \"../fr/help\"\n",
+        )?;
+        let codes: Vec<_> = config.locales.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["en", "nl", "fr"]);
+        assert_eq!(config.locales[1].tag, "nl-NL");
+        assert_eq!(config.locales[1].name, "Nederlands");
+        assert_eq!(config.locales[2].name, "Français");
+        assert_eq!(
+            config.locales[2].content_dir,
+            Path::new("/site/../fr/help")
+        );
+        assert_eq!(config.locales[0].content_dir, Path::new("/site/content/en"));
+        assert_eq!(config.source_locale.as_deref(), Some("en"));
+        assert_eq!(config.base_url, "/");
+        Ok(())
+    }
+
+    #[test]
+    fn unknown_key_names_key_file_and_line() {
+        let err = parse("title = \"x\"\n\n[[locales]]\ncode = \"nl\"\nlangauge = \"nl\"\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.starts_with("tolk.toml:5:1: unknown field `langauge`"), "{err}");
+    }
+
+    #[test]
+    fn rejects_bad_values_at_their_position() {
+        let cases = [
+            ("[[locales]]\ncode = \"NL\"\n", "tolk.toml:2:8: `NL` is not a usable locale code"),
+            ("[[locales]]\ncode = \"nl\"\ntag = \"n_l!\"\n", "tolk.toml:3:7: `n_l!` is not a BCP 47"),
+            ("source-locale = \"en\"\n[[locales]]\ncode = \"nl\"\n", "tolk.toml:1:17: source-locale `en`"),
+            ("base-url = \"example.com\"\n[[locales]]\ncode = \"nl\"\n", "tolk.toml:1:12: base URL"),
+            ("[[locales]]\ncode = \"nl\"\n[[locales]]\ncode = \"nl\"\n", "tolk.toml:4:8: locale `nl` is listed twice"),
+        ];
+        for (text, expected) in cases {
+            let err = parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.starts_with(expected), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn base_url_gets_a_trailing_slash() -> Result<()> {
+        let config = parse("base-url = \"https://h.example/docs\"\n[[locales]]\ncode = \"nl\"\n")?;
+        assert_eq!(config.base_url, "https://h.example/docs/");
+        Ok(())
+    }
+}

@@ -1,0 +1,398 @@
+//! YAML front matter: split it from the body, parse it with serde-saphyr, validate Adobe's keys.
+//!
+//! Known keys are typed and checked; every other key is kept as it is (real files carry keys we
+//! do not use, and typos such as `auhor` that a check may point out). Each value's position is
+//! kept so that errors and later checks can name the exact line and column.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::Value;
+use serde_saphyr::Spanned;
+
+use crate::error::{offset_of, SourceError, SourceErrorKind};
+
+/// The typed front matter of one article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The id shared by all translations of an article (a lowercase UUID).
+    pub exl_id: Option<String>,
+    /// The English source commit a translation was made from (40 hex digits).
+    pub source_git_commit: Option<String>,
+    pub source_wordcount: Option<u32>,
+    /// Share of human translation, 0..=100.
+    pub ht_degree: Option<u8>,
+    pub workflow_type: Option<String>,
+    pub product_area: Vec<String>,
+    pub navigation_topic: Option<String>,
+    pub feature: Option<String>,
+    pub author: Option<String>,
+    pub solution: Option<String>,
+    pub role: Option<String>,
+    pub level: Option<String>,
+    pub hide: bool,
+    pub hidefromtoc: bool,
+    /// Every other key, in file order, with its value as parsed.
+    pub extra: Vec<(String, Value)>,
+    /// Byte offset in the whole file of each key, for positioned findings.
+    pub key_offsets: BTreeMap<String, usize>,
+}
+
+/// A file split into its front matter and its markdown body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Split<'a> {
+    /// The YAML text between the `---` lines (empty when the file has no front matter).
+    pub yaml: &'a str,
+    /// Byte offset of `yaml` in the file.
+    pub yaml_offset: usize,
+    /// The markdown after the closing `---`.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+}
+
+/// Splits `text` at its front matter. A file that does not start with `---` has none.
+pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, SourceError> {
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    if text[start..first_end].trim_end() != "---" {
+        return Ok(Split {
+            yaml: "",
+            yaml_offset: start,
+            body: &text[start..],
+            body_offset: start,
+        });
+    }
+    let mut line_start = first_end;
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i + 1);
+        if text[line_start..line_end].trim_end() == "---" {
+            return Ok(Split {
+                yaml: &text[first_end..line_start],
+                yaml_offset: first_end,
+                body: &text[line_end..],
+                body_offset: line_end,
+            });
+        }
+        line_start = line_end;
+    }
+    Err(SourceError::new(
+        SourceErrorKind::FrontMatter,
+        path,
+        text,
+        start..first_end.saturating_sub(1).max(start),
+        "the front matter that starts here is never closed",
+    )
+    .with_help("add a line with only `---` after the last front matter key"))
+}
+
+/// Parses the front matter of the file `text` (shown as `path`), as split by [`split`].
+pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, SourceError> {
+    if split.yaml.trim().is_empty() {
+        return Ok(FrontMatter::default());
+    }
+    let error = |span: Range<usize>, message: String| {
+        SourceError::new(SourceErrorKind::FrontMatter, path, text, span, message)
+    };
+    let entries: Entries = serde_saphyr::from_str(split.yaml).map_err(|e| {
+        let at = e.location().map_or(split.yaml_offset, |l| {
+            split.yaml_offset + offset_of(split.yaml, l.line() as usize, l.column() as usize)
+        });
+        let message = yaml_message(&e);
+        error(at..at, format!("invalid YAML in front matter: {message}")).with_help(
+            "front matter is YAML: one `key: value` per line; quote values that contain `: ` or start with a quote, `[`, `{` or `*`",
+        )
+    })?;
+
+    let mut fm = FrontMatter::default();
+    for (key, value) in entries.0 {
+        let span = to_file_span(split, &value.referenced);
+        let key_offset = to_file_span(split, &key.referenced).start;
+        fm.key_offsets.insert(key.value.clone(), key_offset);
+        let raw = text.get(span.clone()).unwrap_or_default();
+        let field = Field {
+            key: &key.value,
+            value: &value.value,
+            raw,
+            span,
+        };
+        let invalid = |why: String, help: &str| error(field.span.clone(), why).with_help(help.to_owned());
+        match key.value.as_str() {
+            "title" => fm.title = field.text().map_err(|w| invalid(w, "write the title as text"))?,
+            "description" => fm.description = field.text().map_err(|w| invalid(w, "write the description as text"))?,
+            "exl-id" => {
+                let id = field.text().map_err(|w| invalid(w, EXL_ID_HELP))?;
+                match id {
+                    Some(id) if is_uuid(&id) => fm.exl_id = Some(id.to_ascii_lowercase()),
+                    Some(id) => return Err(invalid(format!("exl-id `{id}` is not a UUID"), EXL_ID_HELP)),
+                    None => {}
+                }
+            }
+            "source-git-commit" => {
+                let commit = field.text().map_err(|w| invalid(w, COMMIT_HELP))?;
+                match commit {
+                    Some(c) if c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                        fm.source_git_commit = Some(c.to_ascii_lowercase());
+                    }
+                    Some(c) => {
+                        return Err(invalid(
+                            format!("source-git-commit `{c}` is not a full commit id (40 hexadecimal digits)"),
+                            COMMIT_HELP,
+                        ))
+                    }
+                    None => {}
+                }
+            }
+            "source-wordcount" => {
+                let help = "write the number of words of the source article, e.g. source-wordcount: '233'";
+                fm.source_wordcount = match field.text().map_err(|w| invalid(w, help))? {
+                    Some(n) => Some(n.trim().parse().map_err(|_| {
+                        invalid(format!("source-wordcount `{n}` is not a whole number"), help)
+                    })?),
+                    None => None,
+                };
+            }
+            "ht-degree" => {
+                let help = "write the share of human translation as a percentage from 0% to 100%, e.g. ht-degree: 31%";
+                fm.ht_degree = match field.text().map_err(|w| invalid(w, help))? {
+                    Some(p) => Some(parse_percent(&p).ok_or_else(|| {
+                        invalid(format!("ht-degree `{p}` is not a percentage from 0% to 100%"), help)
+                    })?),
+                    None => None,
+                };
+            }
+            "workflow-type" => fm.workflow_type = field.text().map_err(|w| invalid(w, "e.g. workflow-type: tm+mt"))?,
+            "product-area" => {
+                let areas = field.text().map_err(|w| invalid(w, "separate areas with `;`, e.g. product-area: projects;requests"))?;
+                fm.product_area = areas
+                    .iter()
+                    .flat_map(|a| a.split(';'))
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+            }
+            "navigation-topic" => fm.navigation_topic = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
+            "feature" => fm.feature = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
+            "author" => fm.author = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
+            "solution" => fm.solution = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
+            "role" => fm.role = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
+            "level" => fm.level = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
+            "hide" => fm.hide = field.flag().map_err(|w| invalid(w, FLAG_HELP))?,
+            "hidefromtoc" => fm.hidefromtoc = field.flag().map_err(|w| invalid(w, FLAG_HELP))?,
+            _ => fm.extra.push((key.value, value.value)),
+        }
+    }
+    Ok(fm)
+}
+
+const EXL_ID_HELP: &str = "an exl-id is a UUID such as 4a911760-e3fe-4e77-b7aa-b08f9ea59d6a; \
+    every translation of an article carries the same one, so copy it from another locale";
+const COMMIT_HELP: &str =
+    "copy the full commit id of the English source this translation was made from";
+const LIST_HELP: &str = "write text, or a list of texts";
+const FLAG_HELP: &str = "write true or false";
+
+/// Turns a serde-saphyr error into one sentence, without its own snippet or position.
+fn yaml_message(e: &serde_saphyr::Error) -> String {
+    let text = e.without_snippet().to_string();
+    // serde-saphyr appends " at line X, column Y"; we report the position ourselves.
+    let text = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => &text,
+    };
+    text.lines().next().unwrap_or_default().trim().to_owned()
+}
+
+fn to_file_span(split: &Split<'_>, location: &serde_saphyr::Location) -> Range<usize> {
+    let span = location.span();
+    match span.byte_offset() {
+        Some(start) => {
+            let start = split.yaml_offset + start as usize;
+            start..start + span.byte_len().unwrap_or(0) as usize
+        }
+        None => {
+            let at = split.yaml_offset
+                + offset_of(split.yaml, location.line() as usize, location.column() as usize);
+            at..at
+        }
+    }
+}
+
+/// One `key: value` pair being typed.
+struct Field<'a> {
+    key: &'a str,
+    value: &'a Value,
+    /// The value as written in the file, for scalars YAML turned into numbers.
+    raw: &'a str,
+    span: Range<usize>,
+}
+
+impl Field<'_> {
+    /// A scalar as text; numbers and booleans keep their spelling (`source-wordcount: 233`).
+    fn text(&self) -> Result<Option<String>, String> {
+        match self.value {
+            Value::Null => Ok(None),
+            Value::String(s) => Ok(Some(s.clone())),
+            Value::Number(n) => {
+                let raw = self.raw.trim().trim_matches(|c| c == '\'' || c == '"');
+                Ok(Some(if raw.is_empty() { n.to_string() } else { raw.to_owned() }))
+            }
+            Value::Bool(b) => Ok(Some(b.to_string())),
+            Value::Array(_) => Err(format!("`{}` must be a single value, not a list", self.key)),
+            Value::Object(_) => Err(format!("`{}` must be a single value, not a mapping", self.key)),
+        }
+    }
+
+    /// Text, or a list of texts joined with `, ` (some repositories write `role: [User, Admin]`).
+    fn list_text(&self) -> Result<Option<String>, String> {
+        match self.value {
+            Value::Array(items) => {
+                let mut parts = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::String(s) => parts.push(s.clone()),
+                        Value::Number(n) => parts.push(n.to_string()),
+                        _ => return Err(format!("`{}` must list plain texts", self.key)),
+                    }
+                }
+                Ok(Some(parts.join(", ")))
+            }
+            _ => self.text(),
+        }
+    }
+
+    fn flag(&self) -> Result<bool, String> {
+        match self.value {
+            Value::Null => Ok(false),
+            Value::Bool(b) => Ok(*b),
+            Value::String(s) => match s.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "on" => Ok(true),
+                "false" | "no" | "off" | "" => Ok(false),
+                _ => Err(format!("`{}` must be true or false, not `{s}`", self.key)),
+            },
+            _ => Err(format!("`{}` must be true or false", self.key)),
+        }
+    }
+}
+
+fn is_uuid(id: &str) -> bool {
+    let groups: Vec<&str> = id.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn parse_percent(text: &str) -> Option<u8> {
+    let digits = text.trim().strip_suffix('%').unwrap_or(text.trim()).trim();
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u8>().ok().filter(|p| *p <= 100)
+}
+
+/// The top-level mapping in file order, each key and value with its position.
+struct Entries(Vec<(Spanned<String>, Spanned<Value>)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct EntriesVisitor;
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`key: value` lines")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(EntriesVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn front(text: &str) -> Result<FrontMatter, String> {
+        let split = split("a.md", text).map_err(|e| e.to_string())?;
+        parse("a.md", text, &split).map_err(|e| e.to_string())
+    }
+
+    const SEED: &str = "---\nproduct-area: workfront-integrations;projects\nnavigation-topic: workfront-for-outlook\n\
+title: 'Dépannage : erreur'\nauthor: Becky\nexl-id: 4A911760-e3fe-4e77-b7aa-b08f9ea59d6a\n\
+source-git-commit: b4b45bbc8bb68dbac35488c1777fca85fa0cc7e3\nworkflow-type: tm+mt\n\
+source-wordcount: '233'\nht-degree: 31%\nauhor: typo\n\n---\n\n# Body\n";
+
+    #[test]
+    fn reads_every_adobe_field() -> Result<(), String> {
+        let fm = front(SEED)?;
+        assert_eq!(fm.title.as_deref(), Some("Dépannage : erreur"));
+        assert_eq!(fm.exl_id.as_deref(), Some("4a911760-e3fe-4e77-b7aa-b08f9ea59d6a"));
+        assert_eq!(fm.source_wordcount, Some(233));
+        assert_eq!(fm.ht_degree, Some(31));
+        assert_eq!(fm.workflow_type.as_deref(), Some("tm+mt"));
+        assert_eq!(fm.product_area, ["workfront-integrations", "projects"]);
+        assert_eq!(fm.author.as_deref(), Some("Becky"));
+        assert_eq!(fm.extra, [("auhor".to_owned(), Value::String("typo".into()))]);
+        assert_eq!(fm.key_offsets.get("title"), SEED.find("title").as_ref());
+        Ok(())
+    }
+
+    #[test]
+    fn splits_body_after_closing_line() -> Result<(), String> {
+        let s = split("a.md", SEED).map_err(|e| e.to_string())?;
+        assert_eq!(s.body, "\n# Body\n");
+        assert_eq!(&SEED[s.body_offset..], s.body);
+        let none = split("a.md", "# Only body\n").map_err(|e| e.to_string())?;
+        assert_eq!(none.body, "# Only body\n");
+        Ok(())
+    }
+
+    #[test]
+    fn wordcount_may_be_bare_and_flags_may_be_words() -> Result<(), String> {
+        let fm = front("---\nsource-wordcount: 233\nhidefromtoc: yes\nhide: false\nrole: [User, Admin]\n---\n")?;
+        assert_eq!(fm.source_wordcount, Some(233));
+        assert!(fm.hidefromtoc);
+        assert!(!fm.hide);
+        assert_eq!(fm.role.as_deref(), Some("User, Admin"));
+        Ok(())
+    }
+
+    #[test]
+    fn invalid_values_are_positioned() {
+        let cases = [
+            ("---\ntitle: x\nexl-id: not-a-uuid\n---\n", "a.md:3:9: exl-id `not-a-uuid` is not a UUID"),
+            ("---\nht-degree: 140%\n---\n", "a.md:2:12: ht-degree `140%` is not a percentage"),
+            ("---\nsource-git-commit: abc\n---\n", "a.md:2:20: source-git-commit `abc` is not a full commit"),
+            ("---\nsource-wordcount: many\n---\n", "a.md:2:19: source-wordcount `many` is not a whole number"),
+            ("---\ntitle: x\n\nbody without end\n", "a.md:1:1: the front matter that starts here is never closed"),
+            ("---\ntitle: [a, b]\n---\n", "a.md:2:8: `title` must be a single value"),
+        ];
+        for (text, expected) in cases {
+            let err = front(text).err().unwrap_or_default();
+            assert!(err.starts_with(expected), "{text:?}\n  got: {err}\n want: {expected}");
+        }
+    }
+
+    #[test]
+    fn yaml_syntax_errors_point_into_the_file() {
+        let err = front("---\ntitle: x\ndescription: 'unclosed\n---\n# Body\n").err().unwrap_or_default();
+        assert!(err.starts_with("a.md:3:"), "{err}");
+        assert!(err.contains("invalid YAML"), "{err}");
+        let dup = front("---\ntitle: a\ntitle: b\n---\n").err().unwrap_or_default();
+        assert!(dup.starts_with("a.md:3:"), "{dup}");
+    }
+}

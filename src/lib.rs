@@ -1,0 +1,18 @@
+//! tolk turns localized Experience League ("ExL") markdown into a static help site.
+//!
+//! The pipeline flows one way, one module per stage:
+//! [`config`] -> [`content`] (discover, front matter, pages) -> [`markdown`] (ExL to HTML)
+//! -> [`site`] (templates, UI strings, output writer). [`cli`] and [`cmd`] only translate
+//! command-line flags into calls of these stages.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod i18n;
+pub mod markdown;
+pub mod site;
+pub mod theme;
+
+pub use error::{Error, Result};

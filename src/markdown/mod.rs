@@ -1,0 +1,109 @@
+//! ExL markdown to HTML.
+//!
+//! pulldown-cmark parses CommonMark/GFM into events with their source offsets; each ExL
+//! extension is a pass over that event list ([`callout`], [`headings`], [`code`], [`links`]), and
+//! pulldown-cmark's HTML writer prints the result. A new extension is a new pass.
+
+pub mod callout;
+pub mod code;
+pub mod headings;
+pub mod inline;
+pub mod links;
+
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Options, Parser};
+
+use crate::error::{Location, Warning};
+pub use headings::Heading;
+
+/// An event with the byte range of the markdown it came from (relative to the body).
+pub type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// What rendering needs to know about the page being rendered.
+pub struct RenderContext<'a> {
+    /// The file, as shown in warnings.
+    pub shown_path: &'a str,
+    /// The whole file, for positions.
+    pub file_text: &'a str,
+    /// Where the body starts in the file.
+    pub body_offset: usize,
+    /// The localized label of a callout kind (`important` -> "Belangrijk").
+    pub callout_label: &'a (dyn Fn(&str) -> String + Sync),
+    /// Rewrites a link or image target; `None` leaves it as written.
+    pub resolve_link: &'a (dyn Fn(&str) -> Option<String> + Sync),
+}
+
+impl std::fmt::Debug for RenderContext<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderContext").field("shown_path", &self.shown_path).finish_non_exhaustive()
+    }
+}
+
+impl RenderContext<'_> {
+    /// The file location of byte `offset` of the body.
+    pub fn location(&self, offset: usize) -> Location {
+        Location::from_offset(self.shown_path, self.file_text, self.body_offset + offset)
+    }
+}
+
+/// A rendered article body.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    /// Every heading, in order, with its final id.
+    pub headings: Vec<Heading>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Rendered {
+    /// The text of the first level-1 heading, if any.
+    pub fn h1(&self) -> Option<&str> {
+        self.headings.iter().find(|h| h.level == 1).map(|h| h.text.as_str())
+    }
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders a markdown body to HTML.
+pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
+    let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut warnings = Vec::new();
+    callout::transform(body, &mut events, ctx, &mut warnings);
+    inline::transform(&mut events);
+    let headings = headings::assign_ids(&mut events);
+    code::transform(&mut events);
+    links::transform(&mut events, ctx);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+    Rendered { html, headings, warnings }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    pub fn label(kind: &str) -> String {
+        format!("Label-{kind}")
+    }
+
+    pub fn resolve(dest: &str) -> Option<String> {
+        dest.strip_suffix(".md").map(|stem| format!("../{stem}/"))
+    }
+
+    pub fn render_str(body: &str) -> Rendered {
+        let ctx = RenderContext {
+            shown_path: "t.md",
+            file_text: body,
+            body_offset: 0,
+            callout_label: &label,
+            resolve_link: &resolve,
+        };
+        render(body, &ctx)
+    }
+}

@@ -1,0 +1,140 @@
+//! The whole build, as one short sequence of stages: load the theme and UI strings, read the
+//! content, render every page, write the output atomically.
+
+pub mod output;
+pub mod pages;
+pub mod templates;
+pub mod urls;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content;
+use crate::error::{Error, Result, Warning};
+use crate::i18n::Strings;
+use crate::theme::Theme;
+pub use output::Output;
+use pages::Renderer;
+use templates::Templates;
+
+/// What a finished build reports.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Articles written, per locale code, in config order.
+    pub pages: Vec<(String, usize)>,
+    pub warnings: Vec<Warning>,
+    pub elapsed: Duration,
+}
+
+/// Builds the site of `config` into `output`.
+pub fn build(config: &Config, output: &Output) -> Result<BuildReport> {
+    let started = Instant::now();
+    let mut warnings = Vec::new();
+    let theme = Theme::load(&config.root)?;
+    let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
+    let strings = Strings::load(&theme, &codes, config.fallback_locale(), &mut warnings)?;
+    let templates = Templates::new(&theme)?;
+    let contents = content::load(config)?;
+
+    let renderer = Renderer { config, theme: &theme, strings: &strings, templates: &templates };
+    let mut counts = Vec::with_capacity(contents.len());
+    for content in &contents {
+        let pages = renderer.locale_pages(content, &mut warnings)?;
+        for page in &pages {
+            output.write(&page.path, page.html.as_bytes())?;
+        }
+        for asset in &content.files.assets {
+            output.copy(&format!("{}/{asset}", content.locale.code), &content.locale.content_dir.join(asset))?;
+        }
+        counts.push((content.locale.code.clone(), content.articles.len()));
+    }
+    let root = renderer.root_page(&counts)?;
+    output.write(&root.path, root.html.as_bytes())?;
+    for (name, file) in theme.static_files() {
+        output.write(&format!("static/{name}"), &file.bytes)?;
+    }
+    Ok(BuildReport { pages: counts, warnings, elapsed: started.elapsed() })
+}
+
+/// Refuses output folders whose replacement would destroy sources: the site root, a content
+/// folder, or any folder that contains one of them (or lies inside a content folder).
+pub fn check_output_dir(config: &Config, out: &Path) -> Result<()> {
+    let out_abs = absolute(out);
+    let root = absolute(&config.root);
+    if root.starts_with(&out_abs) {
+        let reason = if out_abs == root { "it is the site root" } else { "it contains the site root" };
+        return Err(Error::OutputDir { out: out.to_owned(), reason: reason.to_owned() });
+    }
+    for locale in &config.locales {
+        let content = absolute(&locale.content_dir);
+        let shown = config.display_path(&locale.content_dir);
+        let reason = if content == out_abs {
+            format!("it is the content folder of locale `{}`", locale.code)
+        } else if content.starts_with(&out_abs) {
+            format!("it contains {shown}, the content of locale `{}`", locale.code)
+        } else if out_abs.starts_with(&content) {
+            format!("it is inside {shown}, the content of locale `{}`", locale.code)
+        } else {
+            continue;
+        };
+        return Err(Error::OutputDir { out: out.to_owned(), reason });
+    }
+    Ok(())
+}
+
+/// An absolute, lexically normalized path, with symlinks resolved for the part that exists.
+fn absolute(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    let mut normal = PathBuf::new();
+    for part in abs.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                normal.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    // Resolve symlinks in the longest existing prefix.
+    let mut existing = normal.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_owned()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_owned();
+            }
+            _ => return normal,
+        }
+    }
+    let mut resolved = existing.canonicalize().unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    resolved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_output_folders_that_hold_sources() -> Result<()> {
+        let config = Config::parse(Path::new("/site"), "tolk.toml", "[[locales]]\ncode = \"nl\"\n[[locales]]\ncode = \"fr\"\ncontent = \"/elsewhere/fr\"\n")?;
+        for (out, refused) in [
+            ("/site", true),
+            ("/", true),
+            ("/site/content", true),
+            ("/site/content/nl", true),
+            ("/site/content/nl/public", true),
+            ("/elsewhere", true),
+            ("/site/public", false),
+            ("/site/../public", false),
+            ("/tmp/out", false),
+        ] {
+            assert_eq!(check_output_dir(&config, Path::new(out)).is_err(), refused, "{out}");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,95 @@
+//! Page templates (tera 2), compiled once per build; errors point into the template file.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result, SourceError, SourceErrorKind};
+use crate::theme::Theme;
+
+#[derive(Debug)]
+pub struct Templates {
+    tera: tera::Tera,
+    /// (template name, shown path, source) for error positions.
+    sources: Vec<(String, String, String)>,
+}
+
+impl Templates {
+    pub fn new(theme: &Theme) -> Result<Templates> {
+        let mut tera = tera::Tera::new();
+        let mut sources = Vec::new();
+        for (name, file) in theme.templates() {
+            let text = String::from_utf8_lossy(&file.bytes).into_owned();
+            sources.push((name.to_owned(), file.shown.clone(), text));
+        }
+        let mut templates = Templates { tera: tera::Tera::new(), sources };
+        let raw: Vec<(&str, &str)> = templates
+            .sources
+            .iter()
+            .map(|(name, _, text)| (name.as_str(), text.as_str()))
+            .collect();
+        if let Err(e) = tera.add_raw_templates(raw) {
+            return Err(templates.error(&e));
+        }
+        templates.tera = tera;
+        Ok(templates)
+    }
+
+    /// Renders template `name` with `context`.
+    pub fn render<T: Serialize>(&self, name: &str, context: &T) -> Result<String> {
+        let context = tera::Context::from_serialize(context).map_err(|e| self.error(&e))?;
+        self.tera.render(name, &context).map_err(|e| self.error(&e))
+    }
+
+    fn error(&self, e: &tera::Error) -> Error {
+        let report = match e.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+            _ => None,
+        };
+        if let Some(report) = report {
+            if let Some((_, shown, text)) = self.sources.iter().find(|(n, _, _)| n == report.filename()) {
+                return SourceError::new(
+                    SourceErrorKind::Template,
+                    shown,
+                    text,
+                    report.span().range.clone(),
+                    report.message().to_owned(),
+                )
+                .with_help("see https://keats.github.io/tera/ for the template syntax")
+                .into();
+            }
+        }
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(inner) = source {
+            message.push_str(": ");
+            message.push_str(&inner.to_string());
+            source = inner.source();
+        }
+        Error::setup(format!("template error: {message}"), "check the templates/ folder of the site")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn syntax_error_names_template_line_and_column() {
+        let theme = Theme::from_files(vec![("templates/page.html".into(), "<p>\n{{ title }\n</p>".into())], vec![]);
+        let err = Templates::new(&theme).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.starts_with("templates/page.html:2:"), "{err}");
+    }
+
+    #[test]
+    fn renders_with_autoescape() -> Result<()> {
+        let theme = Theme::from_files(vec![("templates/page.html".into(), "<b>{{ x }}</b>{{ y | safe }}".into())], vec![]);
+        let templates = Templates::new(&theme)?;
+        #[derive(Serialize)]
+        struct Ctx {
+            x: &'static str,
+            y: &'static str,
+        }
+        let html = templates.render("page.html", &Ctx { x: "<i>", y: "<i>" })?;
+        assert_eq!(html, "<b>&lt;i&gt;</b><i>");
+        Ok(())
+    }
+}
