@@ -49,6 +49,12 @@ struct PendingArgs {
 /// Runs the command line of this process and returns its exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    // One line per `file:line:col: message`, so editors and CI logs can find it; the terminal
+    // wraps long lines itself.
+    miette::set_hook(Box::new(|_| {
+        Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
+    }))
+    .ok();
     let result = match cli.command {
         Command::Build(args) => cmd::build::execute(&cmd::build::BuildOptions {
             root: args.root,

@@ -63,7 +63,7 @@ mod tests {
         let html = render_str("```json\n{\"a\": \"it's <b>\" } -- \"x\"\n```\n").html;
         assert_eq!(
             html,
-            "<pre data-lang=\"json\"><code class=\"language-json\">{&quot;a&quot;: &quot;it's &lt;b&gt;&quot; } -- &quot;x&quot;\n</code></pre>\n"
+            "<pre data-lang=\"json\"><code class=\"language-json\">{\"a\": \"it's &lt;b&gt;\" } -- \"x\"\n</code></pre>\n"
         );
         let plain = render_str("```\nUnexpected error\nUnable to get the outlookIdentityToken\n```\n").html;
         assert_eq!(plain, "<pre><code>Unexpected error\nUnable to get the outlookIdentityToken\n</code></pre>\n");

@@ -1,0 +1,180 @@
+//! Test harness: a sample site in a temporary folder and a chainable runner of the real binary.
+//!
+//! Output is shown with the temporary path replaced by `[ROOT]`, so messages can be compared
+//! as text.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const SEED_PATH: &str =
+    "workfront-integrations-and-apps/using-workfront-with-outlook/troubleshooting-outlookidentitytoken-error";
+
+/// The repository root (the default site).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures() -> PathBuf {
+    repo().join("tests/fixtures")
+}
+
+/// A site in a temporary folder.
+pub struct Site {
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    pub fn new() -> Site {
+        Site { dir: tempfile::tempdir().expect("create a temporary folder") }
+    }
+
+    /// A copy of the default site: tolk.toml and the seed articles.
+    pub fn seeds() -> Site {
+        let site = Site::new();
+        copy_tree(&repo().join("content"), &site.path("content"));
+        std::fs::copy(repo().join("tolk.toml"), site.path("tolk.toml")).expect("copy tolk.toml");
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Writes a file, creating its folders.
+    pub fn file(&self, rel: &str, text: &str) -> &Site {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folders");
+        std::fs::write(&path, text).expect("write a file");
+        self
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.path(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+    }
+
+    /// Runs `tolk` with `args` in the site's folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_tolk"))
+            .args(args)
+            .current_dir(self.root())
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "200")
+            .output()
+            .expect("run tolk");
+        let root = self.root().to_string_lossy().into_owned();
+        let clean = |bytes: &[u8]| String::from_utf8_lossy(bytes).replace(&root, "[ROOT]");
+        Run {
+            code: output.status.code(),
+            stdout: clean(&output.stdout),
+            stderr: clean(&output.stderr),
+        }
+    }
+
+    /// Every file under `rel`, relative to it, sorted.
+    pub fn files(&self, rel: &str) -> Vec<String> {
+        let base = self.path(rel);
+        let mut files: Vec<String> = walkdir::WalkDir::new(&base)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&base).expect("inside").to_string_lossy().replace('\\', "/"))
+            .collect();
+        files.sort();
+        files
+    }
+}
+
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn success(&self) -> &Run {
+        assert_eq!(self.code, Some(0), "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    pub fn failure(&self, code: i32) -> &Run {
+        assert_eq!(self.code, Some(code), "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    pub fn stderr_has(&self, text: &str) -> &Run {
+        assert!(self.stderr.contains(text), "stderr lacks {text:?}:\n{}", self.stderr);
+        self
+    }
+
+    pub fn stdout_has(&self, text: &str) -> &Run {
+        assert!(self.stdout.contains(text), "stdout lacks {text:?}:\n{}", self.stdout);
+        self
+    }
+}
+
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+        let rel = entry.path().strip_prefix(from).expect("inside");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("create folder");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// The `<main>` element of a page, which is what a page's content tests look at.
+pub fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("a <main>");
+    let end = html.find("</main>").expect("a </main>") + "</main>".len();
+    &html[start..end]
+}
+
+/// Every relative `href` and `src` in `html`.
+pub fn relative_urls(html: &str) -> Vec<String> {
+    let mut urls = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let url = &rest[..rest.find('"').unwrap_or(0)];
+            let external = url.contains("://") || url.starts_with("mailto:") || url.starts_with('#') || url.starts_with("//");
+            if !external && !url.is_empty() {
+                urls.push(url.to_owned());
+            }
+        }
+    }
+    urls
+}
+
+/// Checks that every relative link of every HTML page under `out` leads to a file.
+pub fn assert_links_resolve(out: &Path) {
+    let mut broken = Vec::new();
+    for entry in walkdir::WalkDir::new(out).into_iter().filter_map(Result::ok) {
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("read page");
+        let dir = entry.path().parent().expect("a folder");
+        for url in relative_urls(&html) {
+            let path = url.split(['#', '?']).next().unwrap_or_default();
+            let mut target = dir.join(path);
+            if path.is_empty() || path.ends_with('/') || target.is_dir() {
+                target = target.join("index.html");
+            }
+            if !target.exists() {
+                broken.push(format!("{} -> {url}", entry.path().display()));
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
