@@ -207,8 +207,12 @@ impl Config {
 
     /// Replaces the base URL (the `--base-url` flag).
     pub fn set_base_url(&mut self, url: &str) -> Result<()> {
-        self.base_url = normalize_base_url(url)
-            .map_err(|why| Error::setup(why, "pass an absolute URL or a path, e.g. --base-url https://help.example.com/"))?;
+        self.base_url = normalize_base_url(url).map_err(|why| {
+            Error::setup(
+                why,
+                "pass an absolute URL or a path, e.g. --base-url https://help.example.com/",
+            )
+        })?;
         Ok(())
     }
 
@@ -331,10 +335,7 @@ mod tests {
         assert_eq!(config.locales[1].tag, "nl-NL");
         assert_eq!(config.locales[1].name, "Nederlands");
         assert_eq!(config.locales[2].name, "Français");
-        assert_eq!(
-            config.locales[2].content_dir,
-            Path::new("/site/../fr/help")
-        );
+        assert_eq!(config.locales[2].content_dir, Path::new("/site/../fr/help"));
         assert_eq!(config.locales[0].content_dir, Path::new("/site/content/en"));
         assert_eq!(config.source_locale.as_deref(), Some("en"));
         assert_eq!(config.base_url, "/");
@@ -347,17 +348,35 @@ mod tests {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.starts_with("tolk.toml:5:1: unknown field `langauge`"), "{err}");
+        assert!(
+            err.starts_with("tolk.toml:5:1: unknown field `langauge`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn rejects_bad_values_at_their_position() {
         let cases = [
-            ("[[locales]]\ncode = \"NL\"\n", "tolk.toml:2:8: `NL` is not a usable locale code"),
-            ("[[locales]]\ncode = \"nl\"\ntag = \"n_l!\"\n", "tolk.toml:3:7: `n_l!` is not a BCP 47"),
-            ("source-locale = \"en\"\n[[locales]]\ncode = \"nl\"\n", "tolk.toml:1:17: source-locale `en`"),
-            ("base-url = \"example.com\"\n[[locales]]\ncode = \"nl\"\n", "tolk.toml:1:12: base URL"),
-            ("[[locales]]\ncode = \"nl\"\n[[locales]]\ncode = \"nl\"\n", "tolk.toml:4:8: locale `nl` is listed twice"),
+            (
+                "[[locales]]\ncode = \"NL\"\n",
+                "tolk.toml:2:8: `NL` is not a usable locale code",
+            ),
+            (
+                "[[locales]]\ncode = \"nl\"\ntag = \"n_l!\"\n",
+                "tolk.toml:3:7: `n_l!` is not a BCP 47",
+            ),
+            (
+                "source-locale = \"en\"\n[[locales]]\ncode = \"nl\"\n",
+                "tolk.toml:1:17: source-locale `en`",
+            ),
+            (
+                "base-url = \"example.com\"\n[[locales]]\ncode = \"nl\"\n",
+                "tolk.toml:1:12: base URL",
+            ),
+            (
+                "[[locales]]\ncode = \"nl\"\n[[locales]]\ncode = \"nl\"\n",
+                "tolk.toml:4:8: locale `nl` is listed twice",
+            ),
         ];
         for (text, expected) in cases {
             let err = parse(text).err().map(|e| e.to_string()).unwrap_or_default();

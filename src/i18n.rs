@@ -31,7 +31,12 @@ impl std::fmt::Debug for Strings {
 
 impl Strings {
     /// Loads the `.ftl` files of `locales` from the theme. `fallback` fills in missing messages.
-    pub fn load(theme: &Theme, locales: &[&str], fallback: &str, warnings: &mut Vec<Warning>) -> Result<Strings> {
+    pub fn load(
+        theme: &Theme,
+        locales: &[&str],
+        fallback: &str,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Strings> {
         let mut bundles = BTreeMap::new();
         let mut wanted: Vec<&str> = locales.to_vec();
         if !wanted.contains(&fallback) {
@@ -64,7 +69,10 @@ impl Strings {
                 };
                 if let Err(add_errors) = bundle.add_resource(resource) {
                     for e in add_errors {
-                        warnings.push(Warning { location: None, message: format!("{name}: {e}") });
+                        warnings.push(Warning {
+                            location: None,
+                            message: format!("{name}: {e}"),
+                        });
                     }
                 }
             }
@@ -73,7 +81,11 @@ impl Strings {
         if let Some(e) = Error::from_many(errors) {
             return Err(e);
         }
-        let fallback = if bundles.contains_key(fallback) { fallback.to_owned() } else { "en".to_owned() };
+        let fallback = if bundles.contains_key(fallback) {
+            fallback.to_owned()
+        } else {
+            "en".to_owned()
+        };
         let strings = Strings { bundles, fallback };
         strings.report_missing(theme, locales, warnings);
         Ok(strings)
@@ -116,7 +128,9 @@ impl Strings {
             if let Some(bundle) = self.bundles.get(code) {
                 if let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) {
                     let mut errors = Vec::new();
-                    return bundle.format_pattern(pattern, args, &mut errors).into_owned();
+                    return bundle
+                        .format_pattern(pattern, args, &mut errors)
+                        .into_owned();
                 }
             }
         }
@@ -147,7 +161,10 @@ mod tests {
         let theme = Theme::from_files(
             vec![],
             vec![
-                ("locales/en/main.ftl".into(), "hello = Hello\nbye = Bye\n".into()),
+                (
+                    "locales/en/main.ftl".into(),
+                    "hello = Hello\nbye = Bye\n".into(),
+                ),
                 ("locales/nl/main.ftl".into(), "hello = Hallo\n".into()),
             ],
         );
@@ -162,7 +179,13 @@ mod tests {
 
     #[test]
     fn formats_arguments() -> Result<()> {
-        let theme = Theme::from_files(vec![], vec![("locales/fr/main.ftl".into(), "n = { $count } articles\n".into())]);
+        let theme = Theme::from_files(
+            vec![],
+            vec![(
+                "locales/fr/main.ftl".into(),
+                "n = { $count } articles\n".into(),
+            )],
+        );
         let strings = Strings::load(&theme, &["fr"], "fr", &mut Vec::new())?;
         let mut args = FluentArgs::new();
         args.set("count", 3);

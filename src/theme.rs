@@ -75,11 +75,14 @@ impl Theme {
     }
 
     fn insert_template(&mut self, rel: &str, shown: String, bytes: Vec<u8>) {
-        self.templates.insert(rel.to_owned(), ThemeFile { shown, bytes });
+        self.templates
+            .insert(rel.to_owned(), ThemeFile { shown, bytes });
     }
 
     fn insert_locale_file(&mut self, rel: &str, shown: String, bytes: Vec<u8>) {
-        let Some((code, name)) = rel.split_once('/') else { return };
+        let Some((code, name)) = rel.split_once('/') else {
+            return;
+        };
         if !name.ends_with(".ftl") {
             return;
         }
@@ -135,7 +138,12 @@ impl Theme {
             .map(|files| {
                 files
                     .values()
-                    .map(|f| (f.shown.clone(), String::from_utf8_lossy(&f.bytes).into_owned()))
+                    .map(|f| {
+                        (
+                            f.shown.clone(),
+                            String::from_utf8_lossy(&f.bytes).into_owned(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -167,7 +175,9 @@ fn disk_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
             continue;
         }
         let path = entry.path();
-        let Ok(rel) = path.strip_prefix(dir) else { continue };
+        let Ok(rel) = path.strip_prefix(dir) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
         let bytes = std::fs::read(path).map_err(Error::io("read", path))?;
         files.push((rel, bytes));
@@ -188,7 +198,13 @@ mod tests {
         }
         assert!(theme.static_files().any(|(n, _)| n == "tolk.css"));
         for code in ["en", "nl", "fr", "it"] {
-            assert!(theme.message_ids(code).iter().any(|id| id == "callout-important"), "{code}");
+            assert!(
+                theme
+                    .message_ids(code)
+                    .iter()
+                    .any(|id| id == "callout-important"),
+                "{code}"
+            );
         }
         Ok(())
     }

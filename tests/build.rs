@@ -7,7 +7,9 @@ use common::{assert_links_resolve, main_of, Site, SEED_PATH};
 #[test]
 fn builds_the_seed_articles_in_every_locale() {
     let site = Site::seeds();
-    site.run(&["build"]).success().stdout_has("Built 3 articles (nl 1, fr 1, it 1)");
+    site.run(&["build"])
+        .success()
+        .stdout_has("Built 3 articles (nl 1, fr 1, it 1)");
     let expect = [
         ("nl", "Problemen oplossen: outlookIdentityToken-fout bij gebruik van Workfront for Outlook", "Belangrijk"),
         ("fr", "Dépannage : erreur outlookIdentityToken lors de l’utilisation de Workfront pour Outlook", "Important"),
@@ -15,9 +17,18 @@ fn builds_the_seed_articles_in_every_locale() {
     ];
     for (locale, title, label) in expect {
         let html = site.read(&format!("public/{locale}/{SEED_PATH}/index.html"));
-        assert!(html.contains(&format!("<html lang=\"{locale}\">")), "{locale}");
-        assert!(html.contains(&format!("<title>{title} | Workfront Help</title>")), "{locale}: {html}");
-        assert!(html.contains("<meta name=\"description\" content=\""), "{locale}");
+        assert!(
+            html.contains(&format!("<html lang=\"{locale}\">")),
+            "{locale}"
+        );
+        assert!(
+            html.contains(&format!("<title>{title} | Workfront Help</title>")),
+            "{locale}: {html}"
+        );
+        assert!(
+            html.contains("<meta name=\"description\" content=\""),
+            "{locale}"
+        );
         let main = main_of(&html);
         assert!(
             main.contains(&format!(
@@ -26,10 +37,16 @@ fn builds_the_seed_articles_in_every_locale() {
             "{locale}: {main}"
         );
         assert!(main.contains("<pre><code>Unexpected error\nUnable to get the outlookIdentityToken\n</code></pre>"), "{locale}");
-        assert!(main.contains("href=\"https://learn.microsoft.com/"), "{locale}");
+        assert!(
+            main.contains("href=\"https://learn.microsoft.com/"),
+            "{locale}"
+        );
         assert!(!main.contains("[!IMPORTANT]"), "{locale}");
         let home = site.read(&format!("public/{locale}/index.html"));
-        assert!(home.contains(&format!("href=\"{SEED_PATH}/\"")), "{locale} home: {home}");
+        assert!(
+            home.contains(&format!("href=\"{SEED_PATH}/\"")),
+            "{locale} home: {home}"
+        );
     }
     let root = site.read("public/index.html");
     for name in ["Nederlands", "Français", "Italiano"] {
@@ -52,15 +69,23 @@ fn seed_page_snapshot() {
 #[test]
 fn site_without_config_uses_content_folders() {
     let site = Site::new();
-    site.file("content/nl/a.md", "---\ntitle: Artikel A\n---\n\n# Artikel A\n\nZie [B](sub/b.md#stap).\n")
-        .file("content/nl/sub/b.md", "---\ntitle: B\n---\n\n## Stap {#stap}\n\n![Schermafbeelding](shot.png)\n")
-        .file("content/nl/sub/shot.png", "png")
-        .file("content/en/a.md", "---\ntitle: Article A\n---\n\nText.\n")
-        .file("content/en/_includes/snippets.md", "## Snippet {#s}\n")
-        .file("content/en/draft.md.draft", "---\ntitle: Draft\n---\n")
-        .file("content/en/.hidden.md", "---\ntitle: Hidden\n---\n")
-        .file("content/en/TOC.md", "# Navigation\n");
-    site.run(&["build"]).success().stdout_has("Built 3 articles (en 1, nl 2)");
+    site.file(
+        "content/nl/a.md",
+        "---\ntitle: Artikel A\n---\n\n# Artikel A\n\nZie [B](sub/b.md#stap).\n",
+    )
+    .file(
+        "content/nl/sub/b.md",
+        "---\ntitle: B\n---\n\n## Stap {#stap}\n\n![Schermafbeelding](shot.png)\n",
+    )
+    .file("content/nl/sub/shot.png", "png")
+    .file("content/en/a.md", "---\ntitle: Article A\n---\n\nText.\n")
+    .file("content/en/_includes/snippets.md", "## Snippet {#s}\n")
+    .file("content/en/draft.md.draft", "---\ntitle: Draft\n---\n")
+    .file("content/en/.hidden.md", "---\ntitle: Hidden\n---\n")
+    .file("content/en/TOC.md", "# Navigation\n");
+    site.run(&["build"])
+        .success()
+        .stdout_has("Built 3 articles (en 1, nl 2)");
     assert_eq!(
         site.files("public"),
         [
@@ -79,31 +104,46 @@ fn site_without_config_uses_content_folders() {
     let b = site.read("public/nl/sub/b/index.html");
     assert!(b.contains("src=\"../shot.png\""), "{b}");
     let en = site.read("public/en/a/index.html");
-    assert!(en.contains("<h1>Article A</h1>"), "title shown when the body has no H1: {en}");
+    assert!(
+        en.contains("<h1>Article A</h1>"),
+        "title shown when the body has no H1: {en}"
+    );
     assert_links_resolve(&site.path("public"));
 }
 
 #[test]
 fn site_with_only_content_uses_the_embedded_theme_and_disk_overrides_it() {
     let site = Site::new();
-    site.file("content/fr/a.md", "---\ntitle: Un\n---\n\n>[!NOTE]\n>\n>Corps\n");
+    site.file(
+        "content/fr/a.md",
+        "---\ntitle: Un\n---\n\n>[!NOTE]\n>\n>Corps\n",
+    );
     site.run(&["build"]).success();
-    assert!(site.read("public/fr/a/index.html").contains(">Remarque</p>"));
+    assert!(site
+        .read("public/fr/a/index.html")
+        .contains(">Remarque</p>"));
 
     site.file("locales/fr/main.ftl", "callout-note = Nota bene\n")
         .file("templates/page.html", "{% extends \"base.html\" %}{% block main %}<div class=\"mine\">{{ body | safe }}</div>{% endblock main %}");
     let run = site.run(&["build"]);
-    run.success().stderr_has("warning: UI string `on-this-page` is missing in locale `fr`");
+    run.success()
+        .stderr_has("warning: UI string `on-this-page` is missing in locale `fr`");
     let page = site.read("public/fr/a/index.html");
     assert!(page.contains("<div class=\"mine\">"), "{page}");
     assert!(page.contains(">Nota bene</p>"), "{page}");
-    assert!(page.contains("<a class=\"skip-link\" href=\"#main\">Skip to content</a>"), "falls back to English: {page}");
+    assert!(
+        page.contains("<a class=\"skip-link\" href=\"#main\">Skip to content</a>"),
+        "falls back to English: {page}"
+    );
 }
 
 #[test]
 fn config_error_names_key_file_and_line() {
     let site = Site::seeds();
-    site.file("tolk.toml", "title = \"x\"\n\n[[locales]]\ncode = \"nl\"\nlangauge = \"Dutch\"\n");
+    site.file(
+        "tolk.toml",
+        "title = \"x\"\n\n[[locales]]\ncode = \"nl\"\nlangauge = \"Dutch\"\n",
+    );
     site.run(&["build"])
         .failure(1)
         .stderr_has("tolk.toml:5:1: unknown field `langauge`")
@@ -114,15 +154,26 @@ fn config_error_names_key_file_and_line() {
 #[test]
 fn front_matter_errors_name_file_line_and_column() {
     let site = Site::new();
-    site.file("content/nl/bad-id.md", "---\ntitle: Een\nexl-id: 4a911760-e3fe-4e77-b7aa\n---\n\nTekst\n")
-        .file("content/nl/bad-degree.md", "---\ntitle: Twee\nht-degree: 140%\n---\n")
-        .file("content/nl/unclosed-quote.md", "---\ntitle: 'Drie\ndescription: x\n---\n")
-        .file("content/nl/no-end.md", "---\ntitle: Vier\n\n# Vier\n")
-        .file("content/nl/good.md", "---\ntitle: Goed\n---\n");
+    site.file(
+        "content/nl/bad-id.md",
+        "---\ntitle: Een\nexl-id: 4a911760-e3fe-4e77-b7aa\n---\n\nTekst\n",
+    )
+    .file(
+        "content/nl/bad-degree.md",
+        "---\ntitle: Twee\nht-degree: 140%\n---\n",
+    )
+    .file(
+        "content/nl/unclosed-quote.md",
+        "---\ntitle: 'Drie\ndescription: x\n---\n",
+    )
+    .file("content/nl/no-end.md", "---\ntitle: Vier\n\n# Vier\n")
+    .file("content/nl/good.md", "---\ntitle: Goed\n---\n");
     site.run(&["build"])
         .failure(1)
         .stderr_has("content/nl/bad-id.md:3:9: exl-id `4a911760-e3fe-4e77-b7aa` is not a UUID")
-        .stderr_has("content/nl/bad-degree.md:3:12: ht-degree `140%` is not a percentage from 0% to 100%")
+        .stderr_has(
+            "content/nl/bad-degree.md:3:12: ht-degree `140%` is not a percentage from 0% to 100%",
+        )
         .stderr_has("content/nl/unclosed-quote.md:2:")
         .stderr_has("content/nl/no-end.md:1:1: the front matter that starts here is never closed")
         .stderr_has("4 errors; nothing was written")
@@ -139,9 +190,13 @@ fn failed_build_leaves_the_previous_site_untouched() {
     let files_before = site.files("public");
 
     let source = format!("content/nl/{SEED_PATH}.md");
-    let broken = site.read(&source).replace("ht-degree: 0%", "ht-degree: 140%");
+    let broken = site
+        .read(&source)
+        .replace("ht-degree: 0%", "ht-degree: 140%");
     site.file(&source, &broken);
-    site.run(&["build"]).failure(1).stderr_has("ht-degree `140%`");
+    site.run(&["build"])
+        .failure(1)
+        .stderr_has("ht-degree `140%`");
 
     assert_eq!(site.read(&page), before);
     assert_eq!(site.files("public"), files_before);
@@ -159,11 +214,20 @@ fn refuses_output_folders_that_hold_sources() {
     let site = Site::seeds();
     for (out, reason) in [
         (".", "it is the site root"),
-        ("content", "it contains content/nl, the content of locale `nl`"),
+        (
+            "content",
+            "it contains content/nl, the content of locale `nl`",
+        ),
         ("content/fr", "it is the content folder of locale `fr`"),
-        ("content/it/public", "it is inside content/it, the content of locale `it`"),
+        (
+            "content/it/public",
+            "it is inside content/it, the content of locale `it`",
+        ),
     ] {
-        site.run(&["build", "--out", out]).failure(1).stderr_has(reason).stderr_has("refusing to write the site");
+        site.run(&["build", "--out", out])
+            .failure(1)
+            .stderr_has(reason)
+            .stderr_has("refusing to write the site");
     }
     assert!(site.path(&format!("content/nl/{SEED_PATH}.md")).exists());
     site.run(&["build", "--out", "elsewhere/site"]).success();
@@ -175,9 +239,20 @@ fn root_and_base_url_flags() {
     let site = Site::seeds();
     let other = Site::new();
     let root = site.root().to_string_lossy().into_owned();
-    other.run(&["build", "--root", &root, "--base-url", "https://help.example.com/docs"]).success();
+    other
+        .run(&[
+            "build",
+            "--root",
+            &root,
+            "--base-url",
+            "https://help.example.com/docs",
+        ])
+        .success();
     assert!(site.path("public/index.html").exists());
-    other.run(&["build", "--root", &root, "--base-url", "help.example.com"]).failure(1).stderr_has("base URL");
+    other
+        .run(&["build", "--root", &root, "--base-url", "help.example.com"])
+        .failure(1)
+        .stderr_has("base URL");
 }
 
 #[test]
@@ -185,10 +260,19 @@ fn builds_the_known_issues_corpus() {
     let site = Site::new();
     let corpus = common::fixtures().join("known-issues");
     let out = site.path("out");
-    let run = site.run(&["build", "--root", &corpus.to_string_lossy(), "--out", &out.to_string_lossy()]);
-    run.success().stdout_has("Built 909 articles (en 227, fr 227, it 227, nl 228)");
+    let run = site.run(&[
+        "build",
+        "--root",
+        &corpus.to_string_lossy(),
+        "--out",
+        &out.to_string_lossy(),
+    ]);
+    run.success()
+        .stdout_has("Built 909 articles (en 227, fr 227, it 227, nl 228)");
     assert!(run.stderr.is_empty(), "{}", run.stderr);
-    let page = site.read("out/nl/known-issues/known-issues-workfront-proof/proof-500-error-getallproofs/index.html");
+    let page = site.read(
+        "out/nl/known-issues/known-issues-workfront-proof/proof-500-error-getallproofs/index.html",
+    );
     assert!(page.contains("<html lang=\"nl\">"));
     assert_links_resolve(&out);
 }
@@ -199,9 +283,15 @@ fn help_lists_commands_and_pending_ones_exit_2() {
     let help = site.run(&["--help"]);
     help.success();
     for command in ["build", "serve", "check", "new"] {
-        assert!(help.stdout.contains(&format!("  {command} ")), "{}", help.stdout);
+        assert!(
+            help.stdout.contains(&format!("  {command} ")),
+            "{}",
+            help.stdout
+        );
     }
     for command in ["serve", "check", "new"] {
-        site.run(&[command]).failure(2).stderr_has(&format!("tolk {command}: not yet implemented"));
+        site.run(&[command])
+            .failure(2)
+            .stderr_has(&format!("tolk {command}: not yet implemented"));
     }
 }

@@ -19,7 +19,10 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     if let Some(url) = &options.base_url {
         config.set_base_url(url)?;
     }
-    let out = options.out.clone().unwrap_or_else(|| options.root.join("public"));
+    let out = options
+        .out
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
     site::check_output_dir(&config, &out)?;
     let output = Output::disk(&out)?;
     let report = site::build(&config, &output)?;
@@ -28,7 +31,11 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }
-    let per_locale: Vec<String> = report.pages.iter().map(|(code, n)| format!("{code} {n}")).collect();
+    let per_locale: Vec<String> = report
+        .pages
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
     let total: usize = report.pages.iter().map(|(_, n)| n).sum();
     println!(
         "Built {total} articles ({}) in {:.2} s into {}{}",

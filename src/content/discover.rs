@@ -91,7 +91,10 @@ pub fn discover(locale: &Locale, shown_dir: &str) -> Result<LocaleFiles> {
 }
 
 fn is_skipped_dir(path: &Path, is_dir: bool) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     name.starts_with('.') || (is_dir && name == "_includes")
 }
 

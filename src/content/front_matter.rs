@@ -12,7 +12,7 @@ use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::Value;
 use serde_saphyr::Spanned;
 
-use crate::error::{offset_of, SourceError, SourceErrorKind};
+use crate::error::{offset_of, Error, SourceError, SourceErrorKind};
 
 /// The typed front matter of one article.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -56,9 +56,11 @@ pub struct Split<'a> {
 }
 
 /// Splits `text` at its front matter. A file that does not start with `---` has none.
-pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, SourceError> {
+pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Error> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let first_end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    let first_end = text[start..]
+        .find('\n')
+        .map_or(text.len(), |i| start + i + 1);
     if text[start..first_end].trim_end() != "---" {
         return Ok(Split {
             yaml: "",
@@ -89,11 +91,12 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, SourceError> {
         start..first_end.saturating_sub(1).max(start),
         "the front matter that starts here is never closed",
     )
-    .with_help("add a line with only `---` after the last front matter key"))
+    .with_help("add a line with only `---` after the last front matter key")
+    .into())
 }
 
 /// Parses the front matter of the file `text` (shown as `path`), as split by [`split`].
-pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, SourceError> {
+pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, Error> {
     if split.yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
@@ -122,15 +125,27 @@ pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, S
             raw,
             span,
         };
-        let invalid = |why: String, help: &str| error(field.span.clone(), why).with_help(help.to_owned());
+        let invalid = |why: String, help: &str| {
+            Error::from(error(field.span.clone(), why).with_help(help.to_owned()))
+        };
         match key.value.as_str() {
-            "title" => fm.title = field.text().map_err(|w| invalid(w, "write the title as text"))?,
-            "description" => fm.description = field.text().map_err(|w| invalid(w, "write the description as text"))?,
+            "title" => {
+                fm.title = field
+                    .text()
+                    .map_err(|w| invalid(w, "write the title as text"))?
+            }
+            "description" => {
+                fm.description = field
+                    .text()
+                    .map_err(|w| invalid(w, "write the description as text"))?
+            }
             "exl-id" => {
                 let id = field.text().map_err(|w| invalid(w, EXL_ID_HELP))?;
                 match id {
                     Some(id) if is_uuid(&id) => fm.exl_id = Some(id.to_ascii_lowercase()),
-                    Some(id) => return Err(invalid(format!("exl-id `{id}` is not a UUID"), EXL_ID_HELP)),
+                    Some(id) => {
+                        return Err(invalid(format!("exl-id `{id}` is not a UUID"), EXL_ID_HELP))
+                    }
                     None => {}
                 }
             }
@@ -150,10 +165,14 @@ pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, S
                 }
             }
             "source-wordcount" => {
-                let help = "write the number of words of the source article, e.g. source-wordcount: '233'";
+                let help =
+                    "write the number of words of the source article, e.g. source-wordcount: '233'";
                 fm.source_wordcount = match field.text().map_err(|w| invalid(w, help))? {
                     Some(n) => Some(n.trim().parse().map_err(|_| {
-                        invalid(format!("source-wordcount `{n}` is not a whole number"), help)
+                        invalid(
+                            format!("source-wordcount `{n}` is not a whole number"),
+                            help,
+                        )
                     })?),
                     None => None,
                 };
@@ -162,14 +181,26 @@ pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, S
                 let help = "write the share of human translation as a percentage from 0% to 100%, e.g. ht-degree: 31%";
                 fm.ht_degree = match field.text().map_err(|w| invalid(w, help))? {
                     Some(p) => Some(parse_percent(&p).ok_or_else(|| {
-                        invalid(format!("ht-degree `{p}` is not a percentage from 0% to 100%"), help)
+                        invalid(
+                            format!("ht-degree `{p}` is not a percentage from 0% to 100%"),
+                            help,
+                        )
                     })?),
                     None => None,
                 };
             }
-            "workflow-type" => fm.workflow_type = field.text().map_err(|w| invalid(w, "e.g. workflow-type: tm+mt"))?,
+            "workflow-type" => {
+                fm.workflow_type = field
+                    .text()
+                    .map_err(|w| invalid(w, "e.g. workflow-type: tm+mt"))?
+            }
             "product-area" => {
-                let areas = field.text().map_err(|w| invalid(w, "separate areas with `;`, e.g. product-area: projects;requests"))?;
+                let areas = field.text().map_err(|w| {
+                    invalid(
+                        w,
+                        "separate areas with `;`, e.g. product-area: projects;requests",
+                    )
+                })?;
                 fm.product_area = areas
                     .iter()
                     .flat_map(|a| a.split(';'))
@@ -178,7 +209,9 @@ pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, S
                     .map(str::to_owned)
                     .collect();
             }
-            "navigation-topic" => fm.navigation_topic = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
+            "navigation-topic" => {
+                fm.navigation_topic = field.list_text().map_err(|w| invalid(w, LIST_HELP))?
+            }
             "feature" => fm.feature = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
             "author" => fm.author = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
             "solution" => fm.solution = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
@@ -219,7 +252,11 @@ fn to_file_span(split: &Split<'_>, location: &serde_saphyr::Location) -> Range<u
         }
         None => {
             let at = split.yaml_offset
-                + offset_of(split.yaml, location.line() as usize, location.column() as usize);
+                + offset_of(
+                    split.yaml,
+                    location.line() as usize,
+                    location.column() as usize,
+                );
             at..at
         }
     }
@@ -242,11 +279,18 @@ impl Field<'_> {
             Value::String(s) => Ok(Some(s.clone())),
             Value::Number(n) => {
                 let raw = self.raw.trim().trim_matches(|c| c == '\'' || c == '"');
-                Ok(Some(if raw.is_empty() { n.to_string() } else { raw.to_owned() }))
+                Ok(Some(if raw.is_empty() {
+                    n.to_string()
+                } else {
+                    raw.to_owned()
+                }))
             }
             Value::Bool(b) => Ok(Some(b.to_string())),
             Value::Array(_) => Err(format!("`{}` must be a single value, not a list", self.key)),
-            Value::Object(_) => Err(format!("`{}` must be a single value, not a mapping", self.key)),
+            Value::Object(_) => Err(format!(
+                "`{}` must be a single value, not a mapping",
+                self.key
+            )),
         }
     }
 
@@ -340,13 +384,19 @@ source-wordcount: '233'\nht-degree: 31%\nauhor: typo\n\n---\n\n# Body\n";
     fn reads_every_adobe_field() -> Result<(), String> {
         let fm = front(SEED)?;
         assert_eq!(fm.title.as_deref(), Some("Dépannage : erreur"));
-        assert_eq!(fm.exl_id.as_deref(), Some("4a911760-e3fe-4e77-b7aa-b08f9ea59d6a"));
+        assert_eq!(
+            fm.exl_id.as_deref(),
+            Some("4a911760-e3fe-4e77-b7aa-b08f9ea59d6a")
+        );
         assert_eq!(fm.source_wordcount, Some(233));
         assert_eq!(fm.ht_degree, Some(31));
         assert_eq!(fm.workflow_type.as_deref(), Some("tm+mt"));
         assert_eq!(fm.product_area, ["workfront-integrations", "projects"]);
         assert_eq!(fm.author.as_deref(), Some("Becky"));
-        assert_eq!(fm.extra, [("auhor".to_owned(), Value::String("typo".into()))]);
+        assert_eq!(
+            fm.extra,
+            [("auhor".to_owned(), Value::String("typo".into()))]
+        );
         assert_eq!(fm.key_offsets.get("title"), SEED.find("title").as_ref());
         Ok(())
     }
@@ -363,7 +413,9 @@ source-wordcount: '233'\nht-degree: 31%\nauhor: typo\n\n---\n\n# Body\n";
 
     #[test]
     fn wordcount_may_be_bare_and_flags_may_be_words() -> Result<(), String> {
-        let fm = front("---\nsource-wordcount: 233\nhidefromtoc: yes\nhide: false\nrole: [User, Admin]\n---\n")?;
+        let fm = front(
+            "---\nsource-wordcount: 233\nhidefromtoc: yes\nhide: false\nrole: [User, Admin]\n---\n",
+        )?;
         assert_eq!(fm.source_wordcount, Some(233));
         assert!(fm.hidefromtoc);
         assert!(!fm.hide);
@@ -374,25 +426,50 @@ source-wordcount: '233'\nht-degree: 31%\nauhor: typo\n\n---\n\n# Body\n";
     #[test]
     fn invalid_values_are_positioned() {
         let cases = [
-            ("---\ntitle: x\nexl-id: not-a-uuid\n---\n", "a.md:3:9: exl-id `not-a-uuid` is not a UUID"),
-            ("---\nht-degree: 140%\n---\n", "a.md:2:12: ht-degree `140%` is not a percentage"),
-            ("---\nsource-git-commit: abc\n---\n", "a.md:2:20: source-git-commit `abc` is not a full commit"),
-            ("---\nsource-wordcount: many\n---\n", "a.md:2:19: source-wordcount `many` is not a whole number"),
-            ("---\ntitle: x\n\nbody without end\n", "a.md:1:1: the front matter that starts here is never closed"),
-            ("---\ntitle: [a, b]\n---\n", "a.md:2:8: `title` must be a single value"),
+            (
+                "---\ntitle: x\nexl-id: not-a-uuid\n---\n",
+                "a.md:3:9: exl-id `not-a-uuid` is not a UUID",
+            ),
+            (
+                "---\nht-degree: 140%\n---\n",
+                "a.md:2:12: ht-degree `140%` is not a percentage",
+            ),
+            (
+                "---\nsource-git-commit: abc\n---\n",
+                "a.md:2:20: source-git-commit `abc` is not a full commit",
+            ),
+            (
+                "---\nsource-wordcount: many\n---\n",
+                "a.md:2:19: source-wordcount `many` is not a whole number",
+            ),
+            (
+                "---\ntitle: x\n\nbody without end\n",
+                "a.md:1:1: the front matter that starts here is never closed",
+            ),
+            (
+                "---\ntitle: [a, b]\n---\n",
+                "a.md:2:8: `title` must be a single value",
+            ),
         ];
         for (text, expected) in cases {
             let err = front(text).err().unwrap_or_default();
-            assert!(err.starts_with(expected), "{text:?}\n  got: {err}\n want: {expected}");
+            assert!(
+                err.starts_with(expected),
+                "{text:?}\n  got: {err}\n want: {expected}"
+            );
         }
     }
 
     #[test]
     fn yaml_syntax_errors_point_into_the_file() {
-        let err = front("---\ntitle: x\ndescription: 'unclosed\n---\n# Body\n").err().unwrap_or_default();
+        let err = front("---\ntitle: x\ndescription: 'unclosed\n---\n# Body\n")
+            .err()
+            .unwrap_or_default();
         assert!(err.starts_with("a.md:3:"), "{err}");
         assert!(err.contains("invalid YAML"), "{err}");
-        let dup = front("---\ntitle: a\ntitle: b\n---\n").err().unwrap_or_default();
+        let dup = front("---\ntitle: a\ntitle: b\n---\n")
+            .err()
+            .unwrap_or_default();
         assert!(dup.starts_with("a.md:3:"), "{dup}");
     }
 }

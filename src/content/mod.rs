@@ -80,7 +80,10 @@ fn read_article(config: &Config, locale: &Locale, rel: &str) -> Result<Article> 
     let shown_path = config.display_path(&path);
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::setup(
-            format!("{shown_path}: the file is not UTF-8 (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+            format!(
+                "{shown_path}: the file is not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
             "save the file as UTF-8",
         )
     })?;

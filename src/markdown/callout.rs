@@ -44,7 +44,9 @@ const OTHER_BLOCKS: &[&str] = &[
 pub fn marker(quote_source: &str) -> Option<(&str, usize)> {
     let start = quote_source.len() - quote_source.trim_start_matches([' ', '\t', '>']).len();
     let rest = quote_source[start..].strip_prefix("[!")?;
-    let name_len = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+    let name_len = rest
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
     let after = rest[name_len..].strip_prefix(']')?;
     let line_rest = after.split('\n').next().unwrap_or_default();
     if name_len == 0 || !line_rest.trim().is_empty() {
@@ -170,9 +172,15 @@ mod tests {
     #[test]
     fn renders_callout_with_blank_line_after_marker() {
         let html = render_str(">[!IMPORTANT]\n>\n>Body **bold**.\n>\n>* item\n").html;
-        assert!(html.starts_with("<div class=\"callout\" data-callout=\"important\" role=\"note\">"), "{html}");
+        assert!(
+            html.starts_with("<div class=\"callout\" data-callout=\"important\" role=\"note\">"),
+            "{html}"
+        );
         assert!(html.contains("Label-important</p>"), "{html}");
-        assert!(html.contains("<p>Body <strong>bold</strong>.</p>"), "{html}");
+        assert!(
+            html.contains("<p>Body <strong>bold</strong>.</p>"),
+            "{html}"
+        );
         assert!(html.contains("<li>item</li>"), "{html}");
         assert!(!html.contains("[!"), "{html}");
         assert!(!html.contains("blockquote"), "{html}");
@@ -199,7 +207,10 @@ mod tests {
         let rendered = render_str("text\n\n>[!FOO]\n>\n>body\n");
         assert!(rendered.html.contains("<blockquote>"), "{}", rendered.html);
         assert_eq!(rendered.warnings.len(), 1);
-        assert_eq!(rendered.warnings[0].location.as_ref().map(|l| l.line), Some(3));
+        assert_eq!(
+            rendered.warnings[0].location.as_ref().map(|l| l.line),
+            Some(3)
+        );
     }
 
     #[test]

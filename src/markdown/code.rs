@@ -11,7 +11,11 @@ use super::Spanned;
 /// The language of a fence info string, if it names one.
 pub fn language(info: &str) -> Option<&str> {
     let word = info.split_whitespace().next()?;
-    let word = word.split('{').next().unwrap_or_default().trim_end_matches(',');
+    let word = word
+        .split('{')
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches(',');
     let ok = !word.is_empty()
         && word
             .chars()
@@ -65,7 +69,11 @@ mod tests {
             html,
             "<pre data-lang=\"json\"><code class=\"language-json\">{\"a\": \"it's &lt;b&gt;\" } -- \"x\"\n</code></pre>\n"
         );
-        let plain = render_str("```\nUnexpected error\nUnable to get the outlookIdentityToken\n```\n").html;
-        assert_eq!(plain, "<pre><code>Unexpected error\nUnable to get the outlookIdentityToken\n</code></pre>\n");
+        let plain =
+            render_str("```\nUnexpected error\nUnable to get the outlookIdentityToken\n```\n").html;
+        assert_eq!(
+            plain,
+            "<pre><code>Unexpected error\nUnable to get the outlookIdentityToken\n</code></pre>\n"
+        );
     }
 }

@@ -29,7 +29,13 @@ pub fn assign_ids(events: &mut Vec<Spanned<'_>>) -> Vec<Heading> {
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut input = std::mem::take(events).into_iter();
     while let Some((event, range)) = input.next() {
-        let Event::Start(Tag::Heading { level, id, classes, attrs }) = event else {
+        let Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) = event
+        else {
             out.push((event, range));
             continue;
         };
@@ -49,7 +55,12 @@ pub fn assign_ids(events: &mut Vec<Spanned<'_>>) -> Vec<Heading> {
         };
         let number = level_number(level);
         out.push((
-            Event::Start(Tag::Heading { level, id: Some(CowStr::from(id.clone())), classes, attrs }),
+            Event::Start(Tag::Heading {
+                level,
+                id: Some(CowStr::from(id.clone())),
+                classes,
+                attrs,
+            }),
             range.clone(),
         ));
         out.extend(inner);
@@ -61,7 +72,11 @@ pub fn assign_ids(events: &mut Vec<Spanned<'_>>) -> Vec<Heading> {
             out.push((Event::InlineHtml(CowStr::from(anchor)), range));
         }
         out.extend(end);
-        headings.push(Heading { level: number, id, text });
+        headings.push(Heading {
+            level: number,
+            id,
+            text,
+        });
     }
     *events = out;
     headings
@@ -129,7 +144,10 @@ mod tests {
 
     #[test]
     fn slugs_fold_accents_and_punctuation() {
-        assert_eq!(slug("Dépannage : erreur outlookIdentityToken"), "depannage-erreur-outlookidentitytoken");
+        assert_eq!(
+            slug("Dépannage : erreur outlookIdentityToken"),
+            "depannage-erreur-outlookidentitytoken"
+        );
         assert_eq!(slug("  Perché?  "), "perche");
         assert_eq!(slug("***"), "section");
     }
@@ -139,7 +157,12 @@ mod tests {
         let r = render_str("# Title\n\n## Steps\n\n## Steps\n\n## Other {#steps-1}\n");
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["title", "steps", "steps-2", "steps-1"]);
-        assert!(r.html.contains("<h2 id=\"steps\">Steps<a class=\"anchor\" href=\"#steps\""), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<h2 id=\"steps\">Steps<a class=\"anchor\" href=\"#steps\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("<h1 id=\"title\">Title</h1>"), "{}", r.html);
         assert_eq!(r.h1(), Some("Title"));
     }

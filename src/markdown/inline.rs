@@ -51,7 +51,8 @@ pub fn transform(events: &mut Vec<Spanned<'_>>) {
 fn merge_text(events: &mut Vec<Spanned<'_>>) {
     let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());
     for (event, range) in std::mem::take(events) {
-        if let (Event::Text(text), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut()) {
+        if let (Event::Text(text), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut())
+        {
             let mut joined = prev.to_string();
             joined.push_str(text);
             *prev = CowStr::from(joined);
@@ -79,7 +80,10 @@ impl Scanner {
         while !rest.is_empty() {
             if let Some((open_html, len)) = opener(rest) {
                 flush(&mut plain, &range, out);
-                out.push((Event::InlineHtml(CowStr::Borrowed(open_html)), range.clone()));
+                out.push((
+                    Event::InlineHtml(CowStr::Borrowed(open_html)),
+                    range.clone(),
+                ));
                 self.open.push((self.depth, 0));
                 rest = rest[len..].trim_start();
                 continue;
@@ -98,7 +102,10 @@ impl Scanner {
                         let trimmed = plain.trim_end().len();
                         plain.truncate(trimmed);
                         flush(&mut plain, &range, out);
-                        out.push((Event::InlineHtml(CowStr::Borrowed("</span>")), range.clone()));
+                        out.push((
+                            Event::InlineHtml(CowStr::Borrowed("</span>")),
+                            range.clone(),
+                        ));
                         self.open.pop();
                     }
                 }
@@ -110,10 +117,18 @@ impl Scanner {
     }
 
     /// Closes markers opened deeper than `depth` (their tag is ending).
-    fn close_deeper_than(&mut self, depth: i32, range: &std::ops::Range<usize>, out: &mut Vec<Spanned<'_>>) {
+    fn close_deeper_than(
+        &mut self,
+        depth: i32,
+        range: &std::ops::Range<usize>,
+        out: &mut Vec<Spanned<'_>>,
+    ) {
         while self.open.last().is_some_and(|(d, _)| *d > depth) {
             self.open.pop();
-            out.push((Event::InlineHtml(CowStr::Borrowed("</span>")), range.clone()));
+            out.push((
+                Event::InlineHtml(CowStr::Borrowed("</span>")),
+                range.clone(),
+            ));
         }
     }
 }
@@ -122,13 +137,18 @@ impl Scanner {
 fn opener(text: &str) -> Option<(&'static str, usize)> {
     MARKERS.iter().find_map(|(marker, html)| {
         let after = text.strip_prefix(marker)?;
-        after.starts_with(char::is_whitespace).then_some((*html, marker.len()))
+        after
+            .starts_with(char::is_whitespace)
+            .then_some((*html, marker.len()))
     })
 }
 
 fn flush<'a>(plain: &mut String, range: &std::ops::Range<usize>, out: &mut Vec<Spanned<'a>>) {
     if !plain.is_empty() {
-        out.push((Event::Text(CowStr::from(std::mem::take(plain))), range.clone()));
+        out.push((
+            Event::Text(CowStr::from(std::mem::take(plain))),
+            range.clone(),
+        ));
     }
 }
 
@@ -162,7 +182,12 @@ pub fn plain_line(text: &str) -> String {
 fn line_events(text: &str) -> Vec<Spanned<'_>> {
     Parser::new_ext(text, super::options())
         .into_offset_iter()
-        .filter(|(e, _)| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
+        .filter(|(e, _)| {
+            !matches!(
+                e,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        })
         .collect()
 }
 
@@ -188,21 +213,38 @@ mod tests {
     #[test]
     fn markers_in_headings_and_links() {
         let r = render_str("## Use [!DNL Workfront] {#use}\n\n[See [!DNL Adobe]](x.md)\n");
-        assert!(r.html.contains("<h2 id=\"use\">Use <span translate=\"no\">Workfront</span>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<h2 id=\"use\">Use <span translate=\"no\">Workfront</span>"),
+            "{}",
+            r.html
+        );
         assert_eq!(r.headings[0].text, "Use Workfront");
-        assert!(r.html.contains("<a href=\"../x/\">See <span translate=\"no\">Adobe</span></a>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<a href=\"../x/\">See <span translate=\"no\">Adobe</span></a>"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn brackets_inside_a_marker_do_not_close_it() {
         let html = render_str("[!UICONTROL Save [draft] now] done\n").html;
-        assert_eq!(html, "<p><span class=\"uicontrol\">Save [draft] now</span> done</p>\n");
+        assert_eq!(
+            html,
+            "<p><span class=\"uicontrol\">Save [draft] now</span> done</p>\n"
+        );
     }
 
     #[test]
     fn unclosed_marker_is_closed_with_its_container() {
         let html = render_str("**[!UICONTROL Personal**&#x200B;**settings]**\n").html;
-        assert_eq!(html.matches("<span").count(), html.matches("</span>").count(), "{html}");
+        assert_eq!(
+            html.matches("<span").count(),
+            html.matches("</span>").count(),
+            "{html}"
+        );
         assert!(!html.contains("[!"), "{html}");
     }
 
@@ -215,8 +257,14 @@ mod tests {
 
     #[test]
     fn front_matter_lines() {
-        assert_eq!(plain_line("Bekende problemen voor  [!DNL Adobe Workfront]"), "Bekende problemen voor Adobe Workfront");
+        assert_eq!(
+            plain_line("Bekende problemen voor  [!DNL Adobe Workfront]"),
+            "Bekende problemen voor Adobe Workfront"
+        );
         assert_eq!(plain_line("Programma&#39;s"), "Programma's");
-        assert_eq!(render_line("Use [!UICONTROL Save] & go"), "Use <span class=\"uicontrol\">Save</span> &amp; go");
+        assert_eq!(
+            render_line("Use [!UICONTROL Save] & go"),
+            "Use <span class=\"uicontrol\">Save</span> &amp; go"
+        );
     }
 }

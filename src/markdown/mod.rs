@@ -36,7 +36,9 @@ pub struct RenderContext<'a> {
 
 impl std::fmt::Debug for RenderContext<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RenderContext").field("shown_path", &self.shown_path).finish_non_exhaustive()
+        f.debug_struct("RenderContext")
+            .field("shown_path", &self.shown_path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -59,7 +61,10 @@ pub struct Rendered {
 impl Rendered {
     /// The text of the first level-1 heading, if any.
     pub fn h1(&self) -> Option<&str> {
-        self.headings.iter().find(|h| h.level == 1).map(|h| h.text.as_str())
+        self.headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map(|h| h.text.as_str())
     }
 }
 
@@ -72,7 +77,9 @@ pub fn options() -> Options {
 
 /// Renders a markdown body to HTML.
 pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
-    let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
     let mut warnings = Vec::new();
     callout::transform(body, &mut events, ctx, &mut warnings);
     inline::transform(&mut events);
@@ -81,7 +88,11 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
     links::transform(&mut events, ctx);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
-    Rendered { html, headings, warnings }
+    Rendered {
+        html,
+        headings,
+        warnings,
+    }
 }
 
 #[cfg(test)]

@@ -37,7 +37,12 @@ pub fn build(config: &Config, output: &Output) -> Result<BuildReport> {
     let templates = Templates::new(&theme)?;
     let contents = content::load(config)?;
 
-    let renderer = Renderer { config, theme: &theme, strings: &strings, templates: &templates };
+    let renderer = Renderer {
+        config,
+        theme: &theme,
+        strings: &strings,
+        templates: &templates,
+    };
     let mut counts = Vec::with_capacity(contents.len());
     for content in &contents {
         let pages = renderer.locale_pages(content, &mut warnings)?;
@@ -45,7 +50,10 @@ pub fn build(config: &Config, output: &Output) -> Result<BuildReport> {
             output.write(&page.path, page.html.as_bytes())?;
         }
         for asset in &content.files.assets {
-            output.copy(&format!("{}/{asset}", content.locale.code), &content.locale.content_dir.join(asset))?;
+            output.copy(
+                &format!("{}/{asset}", content.locale.code),
+                &content.locale.content_dir.join(asset),
+            )?;
         }
         counts.push((content.locale.code.clone(), content.articles.len()));
     }
@@ -54,7 +62,11 @@ pub fn build(config: &Config, output: &Output) -> Result<BuildReport> {
     for (name, file) in theme.static_files() {
         output.write(&format!("static/{name}"), &file.bytes)?;
     }
-    Ok(BuildReport { pages: counts, warnings, elapsed: started.elapsed() })
+    Ok(BuildReport {
+        pages: counts,
+        warnings,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Refuses output folders whose replacement would destroy sources: the site root, a content
@@ -63,8 +75,15 @@ pub fn check_output_dir(config: &Config, out: &Path) -> Result<()> {
     let out_abs = absolute(out);
     let root = absolute(&config.root);
     if root.starts_with(&out_abs) {
-        let reason = if out_abs == root { "it is the site root" } else { "it contains the site root" };
-        return Err(Error::OutputDir { out: out.to_owned(), reason: reason.to_owned() });
+        let reason = if out_abs == root {
+            "it is the site root"
+        } else {
+            "it contains the site root"
+        };
+        return Err(Error::OutputDir {
+            out: out.to_owned(),
+            reason: reason.to_owned(),
+        });
     }
     for locale in &config.locales {
         let content = absolute(&locale.content_dir);
@@ -72,13 +91,22 @@ pub fn check_output_dir(config: &Config, out: &Path) -> Result<()> {
         let reason = if content == out_abs {
             format!("it is the content folder of locale `{}`", locale.code)
         } else if content.starts_with(&out_abs) {
-            format!("it contains {shown}, the content of locale `{}`", locale.code)
+            format!(
+                "it contains {shown}, the content of locale `{}`",
+                locale.code
+            )
         } else if out_abs.starts_with(&content) {
-            format!("it is inside {shown}, the content of locale `{}`", locale.code)
+            format!(
+                "it is inside {shown}, the content of locale `{}`",
+                locale.code
+            )
         } else {
             continue;
         };
-        return Err(Error::OutputDir { out: out.to_owned(), reason });
+        return Err(Error::OutputDir {
+            out: out.to_owned(),
+            reason,
+        });
     }
     Ok(())
 }
@@ -100,7 +128,10 @@ fn absolute(path: &Path) -> PathBuf {
     let mut existing = normal.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name().map(|n| n.to_owned()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_owned()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_owned();
@@ -121,7 +152,11 @@ mod tests {
 
     #[test]
     fn refuses_output_folders_that_hold_sources() -> Result<()> {
-        let config = Config::parse(Path::new("/site"), "tolk.toml", "[[locales]]\ncode = \"nl\"\n[[locales]]\ncode = \"fr\"\ncontent = \"/elsewhere/fr\"\n")?;
+        let config = Config::parse(
+            Path::new("/site"),
+            "tolk.toml",
+            "[[locales]]\ncode = \"nl\"\n[[locales]]\ncode = \"fr\"\ncontent = \"/elsewhere/fr\"\n",
+        )?;
         for (out, refused) in [
             ("/site", true),
             ("/", true),
@@ -133,7 +168,11 @@ mod tests {
             ("/site/../public", false),
             ("/tmp/out", false),
         ] {
-            assert_eq!(check_output_dir(&config, Path::new(out)).is_err(), refused, "{out}");
+            assert_eq!(
+                check_output_dir(&config, Path::new(out)).is_err(),
+                refused,
+                "{out}"
+            );
         }
         Ok(())
     }

@@ -12,7 +12,10 @@ use crate::error::{Error, Result};
 
 #[derive(Debug)]
 pub enum Output {
-    Disk { staging: tempfile::TempDir, target: PathBuf },
+    Disk {
+        staging: tempfile::TempDir,
+        target: PathBuf,
+    },
     Memory(Mutex<BTreeMap<String, Vec<u8>>>),
 }
 
@@ -28,7 +31,10 @@ impl Output {
             .prefix(".tolk-build-")
             .tempdir_in(&parent)
             .map_err(Error::io("create a staging folder in", &parent))?;
-        Ok(Output::Disk { staging, target: target.to_owned() })
+        Ok(Output::Disk {
+            staging,
+            target: target.to_owned(),
+        })
     }
 
     pub fn memory() -> Output {
@@ -46,7 +52,9 @@ impl Output {
                 std::fs::write(&path, bytes).map_err(Error::io("write", &path))
             }
             Output::Memory(files) => {
-                let mut files = files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut files = files
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
                 files.insert(rel.to_owned(), bytes.to_vec());
                 Ok(())
             }
@@ -76,7 +84,11 @@ impl Output {
     pub fn commit(self) -> Result<BTreeMap<String, Vec<u8>>> {
         match self {
             Output::Disk { staging, target } => {
-                let parent = staging.path().parent().map(Path::to_owned).unwrap_or_default();
+                let parent = staging
+                    .path()
+                    .parent()
+                    .map(Path::to_owned)
+                    .unwrap_or_default();
                 let staged = staging.keep();
                 let old = if target.exists() {
                     let old = tempfile::Builder::new()
@@ -148,7 +160,10 @@ mod tests {
         let output = Output::memory();
         output.write("x/index.html", b"hi")?;
         let files = output.commit()?;
-        assert_eq!(files.get("x/index.html").map(Vec::as_slice), Some(&b"hi"[..]));
+        assert_eq!(
+            files.get("x/index.html").map(Vec::as_slice),
+            Some(&b"hi"[..])
+        );
         Ok(())
     }
 }

@@ -115,10 +115,17 @@ struct RenderedArticle<'a> {
 
 impl Renderer<'_> {
     /// Renders all pages of one locale: its articles and its home page.
-    pub fn locale_pages(&self, content: &LocaleContent, warnings: &mut Vec<Warning>) -> Result<Vec<Page>> {
+    pub fn locale_pages(
+        &self,
+        content: &LocaleContent,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Vec<Page>> {
         let locale = &content.locale;
         let table = self.strings.table(self.theme, &locale.code);
-        let label = |kind: &str| self.strings.get(&locale.code, &format!("callout-{kind}"), None);
+        let label = |kind: &str| {
+            self.strings
+                .get(&locale.code, &format!("callout-{kind}"), None)
+        };
         let rendered: Vec<RenderedArticle<'_>> = content
             .articles
             .par_iter()
@@ -144,11 +151,18 @@ impl Renderer<'_> {
                         .headings
                         .iter()
                         .filter(|h| h.level == 2 || h.level == 3)
-                        .map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() })
+                        .map(|h| TocEntry {
+                            level: h.level,
+                            id: h.id.clone(),
+                            text: h.text.clone(),
+                        })
                         .collect(),
                 };
                 let html = self.templates.render("page.html", &context)?;
-                Ok(Some(Page { path: urls::index_file(&url_dir), html }))
+                Ok(Some(Page {
+                    path: urls::index_file(&url_dir),
+                    html,
+                }))
             })
             .collect();
         let mut pages = Vec::with_capacity(results.len() + 1);
@@ -162,7 +176,11 @@ impl Renderer<'_> {
         Ok(pages)
     }
 
-    fn render_article<'a>(&self, article: &'a Article, label: &(dyn Fn(&str) -> String + Sync)) -> RenderedArticle<'a> {
+    fn render_article<'a>(
+        &self,
+        article: &'a Article,
+        label: &(dyn Fn(&str) -> String + Sync),
+    ) -> RenderedArticle<'a> {
         let rel = article.rel_path.as_str();
         let resolve = |dest: &str| urls::resolve_link(rel, dest);
         let ctx = RenderContext {
@@ -173,7 +191,11 @@ impl Renderer<'_> {
             resolve_link: &resolve,
         };
         let body = markdown::render(article.body(), &ctx);
-        let stem = rel.rsplit('/').next().unwrap_or(rel).trim_end_matches(".md");
+        let stem = rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(rel)
+            .trim_end_matches(".md");
         let title_source = article
             .front
             .title
@@ -185,12 +207,22 @@ impl Renderer<'_> {
             url: urls::article_url(rel),
             title: inline::plain_line(&title_source),
             title_html: inline::render_line(&title_source),
-            description: article.front.description.as_deref().map(inline::plain_line).unwrap_or_default(),
+            description: article
+                .front
+                .description
+                .as_deref()
+                .map(inline::plain_line)
+                .unwrap_or_default(),
             body,
         }
     }
 
-    fn home_page(&self, locale: &Locale, rendered: &[RenderedArticle<'_>], table: &BTreeMap<String, String>) -> Result<Page> {
+    fn home_page(
+        &self,
+        locale: &Locale,
+        rendered: &[RenderedArticle<'_>],
+        table: &BTreeMap<String, String>,
+    ) -> Result<Page> {
         let url_dir = format!("{}/", locale.code);
         let mut intro = String::new();
         let mut articles = Vec::with_capacity(rendered.len());
@@ -216,13 +248,21 @@ impl Renderer<'_> {
             intro,
             articles,
         };
-        Ok(Page { path: urls::index_file(&url_dir), html: self.templates.render("home.html", &context)? })
+        Ok(Page {
+            path: urls::index_file(&url_dir),
+            html: self.templates.render("home.html", &context)?,
+        })
     }
 
     /// The root page: the languages by name, with a redirect to the reader's best match.
     pub fn root_page(&self, counts: &[(String, usize)]) -> Result<Page> {
         let first = self.config.locales.first();
-        let code = self.config.source_locale.as_deref().or(first.map(|l| l.code.as_str())).unwrap_or("en");
+        let code = self
+            .config
+            .source_locale
+            .as_deref()
+            .or(first.map(|l| l.code.as_str()))
+            .unwrap_or("en");
         let table = self.strings.table(self.theme, code);
         let languages = self
             .config
@@ -233,7 +273,10 @@ impl Renderer<'_> {
                 tag: &l.tag,
                 name: &l.name,
                 url: format!("{}/", l.code),
-                articles: counts.iter().find(|(c, _)| c == &l.code).map_or(0, |(_, n)| *n),
+                articles: counts
+                    .iter()
+                    .find(|(c, _)| c == &l.code)
+                    .map_or(0, |(_, n)| *n),
             })
             .collect();
         let lang = self.config.locale(code).map_or(code, |l| l.tag.as_str());
@@ -248,10 +291,18 @@ impl Renderer<'_> {
             },
             languages,
         };
-        Ok(Page { path: "index.html".to_owned(), html: self.templates.render("root.html", &context)? })
+        Ok(Page {
+            path: "index.html".to_owned(),
+            html: self.templates.render("root.html", &context)?,
+        })
     }
 
-    fn common<'t>(&'t self, locale: &'t Locale, url_dir: &str, table: &'t BTreeMap<String, String>) -> Common<'t> {
+    fn common<'t>(
+        &'t self,
+        locale: &'t Locale,
+        url_dir: &str,
+        table: &'t BTreeMap<String, String>,
+    ) -> Common<'t> {
         Common {
             site_title: &self.config.title,
             lang: &locale.tag,

@@ -20,7 +20,10 @@ impl Templates {
             let text = String::from_utf8_lossy(&file.bytes).into_owned();
             sources.push((name.to_owned(), file.shown.clone(), text));
         }
-        let mut templates = Templates { tera: tera::Tera::new(), sources };
+        let mut templates = Templates {
+            tera: tera::Tera::new(),
+            sources,
+        };
         let raw: Vec<(&str, &str)> = templates
             .sources
             .iter()
@@ -45,7 +48,9 @@ impl Templates {
             _ => None,
         };
         if let Some(report) = report {
-            if let Some((_, shown, text)) = self.sources.iter().find(|(n, _, _)| n == report.filename()) {
+            if let Some((_, shown, text)) =
+                self.sources.iter().find(|(n, _, _)| n == report.filename())
+            {
                 return SourceError::new(
                     SourceErrorKind::Template,
                     shown,
@@ -64,7 +69,10 @@ impl Templates {
             message.push_str(&inner.to_string());
             source = inner.source();
         }
-        Error::setup(format!("template error: {message}"), "check the templates/ folder of the site")
+        Error::setup(
+            format!("template error: {message}"),
+            "check the templates/ folder of the site",
+        )
     }
 }
 
@@ -74,14 +82,26 @@ mod tests {
 
     #[test]
     fn syntax_error_names_template_line_and_column() {
-        let theme = Theme::from_files(vec![("templates/page.html".into(), "<p>\n{{ title }\n</p>".into())], vec![]);
-        let err = Templates::new(&theme).err().map(|e| e.to_string()).unwrap_or_default();
+        let theme = Theme::from_files(
+            vec![("templates/page.html".into(), "<p>\n{{ title }\n</p>".into())],
+            vec![],
+        );
+        let err = Templates::new(&theme)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.starts_with("templates/page.html:2:"), "{err}");
     }
 
     #[test]
     fn renders_with_autoescape() -> Result<()> {
-        let theme = Theme::from_files(vec![("templates/page.html".into(), "<b>{{ x }}</b>{{ y | safe }}".into())], vec![]);
+        let theme = Theme::from_files(
+            vec![(
+                "templates/page.html".into(),
+                "<b>{{ x }}</b>{{ y | safe }}".into(),
+            )],
+            vec![],
+        );
         let templates = Templates::new(&theme)?;
         #[derive(Serialize)]
         struct Ctx {

@@ -30,11 +30,7 @@ pub fn relative(from_dir: &str, to: &str) -> String {
     let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
     let to_parts: Vec<&str> = to.split('/').collect();
     let to_dirs = &to_parts[..to_parts.len() - 1];
-    let common = from
-        .iter()
-        .zip(to_dirs)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let common = from.iter().zip(to_dirs).take_while(|(a, b)| a == b).count();
     let mut url = "../".repeat(from.len() - common);
     url.push_str(&to_parts[common..].join("/"));
     if url.is_empty() {
@@ -72,11 +68,15 @@ pub fn resolve_link(page_rel: &str, dest: &str) -> Option<String> {
 }
 
 fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else { return false };
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
     let scheme = &dest[..colon];
     !scheme.is_empty()
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Resolves `.` and `..` segments; `None` when the path climbs above its root.
@@ -140,7 +140,11 @@ mod tests {
             ("k/a.md", "//cdn.example/x", None),
         ];
         for (page, dest, expected) in cases {
-            assert_eq!(resolve_link(page, dest).as_deref(), expected, "{page} -> {dest}");
+            assert_eq!(
+                resolve_link(page, dest).as_deref(),
+                expected,
+                "{page} -> {dest}"
+            );
         }
     }
 }

@@ -27,7 +27,9 @@ pub struct Site {
 
 impl Site {
     pub fn new() -> Site {
-        Site { dir: tempfile::tempdir().expect("create a temporary folder") }
+        Site {
+            dir: tempfile::tempdir().expect("create a temporary folder"),
+        }
     }
 
     /// A copy of the default site: tolk.toml and the seed articles.
@@ -84,7 +86,13 @@ impl Site {
             .into_iter()
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
-            .map(|e| e.path().strip_prefix(&base).expect("inside").to_string_lossy().replace('\\', "/"))
+            .map(|e| {
+                e.path()
+                    .strip_prefix(&base)
+                    .expect("inside")
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         files.sort();
         files
@@ -100,28 +108,51 @@ pub struct Run {
 
 impl Run {
     pub fn success(&self) -> &Run {
-        assert_eq!(self.code, Some(0), "expected success\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code,
+            Some(0),
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
     pub fn failure(&self, code: i32) -> &Run {
-        assert_eq!(self.code, Some(code), "expected exit {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code,
+            Some(code),
+            "expected exit {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
     pub fn stderr_has(&self, text: &str) -> &Run {
-        assert!(self.stderr.contains(text), "stderr lacks {text:?}:\n{}", self.stderr);
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
         self
     }
 
     pub fn stdout_has(&self, text: &str) -> &Run {
-        assert!(self.stdout.contains(text), "stdout lacks {text:?}:\n{}", self.stdout);
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}:\n{}",
+            self.stdout
+        );
         self
     }
 }
 
 pub fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         let rel = entry.path().strip_prefix(from).expect("inside");
         let target = to.join(rel);
         if entry.file_type().is_dir() {
@@ -147,7 +178,10 @@ pub fn relative_urls(html: &str) -> Vec<String> {
         while let Some(i) = rest.find(attr) {
             rest = &rest[i + attr.len()..];
             let url = &rest[..rest.find('"').unwrap_or(0)];
-            let external = url.contains("://") || url.starts_with("mailto:") || url.starts_with('#') || url.starts_with("//");
+            let external = url.contains("://")
+                || url.starts_with("mailto:")
+                || url.starts_with('#')
+                || url.starts_with("//");
             if !external && !url.is_empty() {
                 urls.push(url.to_owned());
             }
@@ -159,7 +193,10 @@ pub fn relative_urls(html: &str) -> Vec<String> {
 /// Checks that every relative link of every HTML page under `out` leads to a file.
 pub fn assert_links_resolve(out: &Path) {
     let mut broken = Vec::new();
-    for entry in walkdir::WalkDir::new(out).into_iter().filter_map(Result::ok) {
+    for entry in walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
         if entry.path().extension().is_none_or(|e| e != "html") {
             continue;
         }
