@@ -41,7 +41,7 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         "Built {total} articles ({}) in {:.2} s into {}{}",
         per_locale.join(", "),
         report.elapsed.as_secs_f64(),
-        out.display(),
+        out.strip_prefix(".").unwrap_or(&out).display(),
         match report.warnings.len() {
             0 => String::new(),
             1 => ", 1 warning".to_owned(),
