@@ -74,6 +74,7 @@ pub enum SourceErrorKind {
     FrontMatter,
     Template,
     UiStrings,
+    Include,
 }
 
 impl SourceErrorKind {
@@ -83,6 +84,7 @@ impl SourceErrorKind {
             SourceErrorKind::FrontMatter => "tolk::front-matter",
             SourceErrorKind::Template => "tolk::template",
             SourceErrorKind::UiStrings => "tolk::ui-strings",
+            SourceErrorKind::Include => "tolk::include",
         }
     }
 }

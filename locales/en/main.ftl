@@ -18,3 +18,7 @@ languages = Languages
 skip-to-content = Skip to content
 breadcrumbs = Breadcrumbs
 footer = Built with tolk.
+video-watch = Watch the video
+collapsible-summary = Details
+code-copy = Copy
+code-copied = Copied

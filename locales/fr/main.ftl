@@ -18,3 +18,7 @@ languages = Langues
 skip-to-content = Aller au contenu
 breadcrumbs = Fil d’Ariane
 footer = Créé avec tolk.
+video-watch = Regarder la vidéo
+collapsible-summary = Détails
+code-copy = Copier
+code-copied = Copié

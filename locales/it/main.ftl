@@ -18,3 +18,7 @@ languages = Lingue
 skip-to-content = Vai al contenuto
 breadcrumbs = Percorso
 footer = Creato con tolk.
+video-watch = Guarda il video
+collapsible-summary = Dettagli
+code-copy = Copia
+code-copied = Copiato

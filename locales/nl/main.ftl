@@ -18,3 +18,7 @@ languages = Talen
 skip-to-content = Naar de inhoud
 breadcrumbs = Kruimelpad
 footer = Gemaakt met tolk.
+video-watch = Bekijk de video
+collapsible-summary = Details
+code-copy = Kopiëren
+code-copied = Gekopieerd

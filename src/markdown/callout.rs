@@ -1,8 +1,9 @@
-//! Callouts: a blockquote whose first line is `[!KIND]` (`>[!IMPORTANT]`, `> [!NOTE]`).
+//! Blockquote-based ExL blocks: callouts (`>[!IMPORTANT]`), tabs (`>[!BEGINTABS]`,
+//! `>[!TAB label]`, `>[!ENDTABS]`), shadeboxes (`>[!BEGINSHADEBOX "Title"]`, `>[!ENDSHADEBOX]`),
+//! videos (`>[!VIDEO](url)`) and in-app help metadata (`>[!CONTEXTUALHELP]`, not shown).
 //!
-//! The blockquote becomes `<div class="callout" data-callout="important" role="note">` with the
-//! localized label and the whole body. The marker is found in the source text, not in the text
-//! events, because pulldown-cmark splits `[!NOTE]` into several events (it could be a link).
+//! Markers are found in the source text, not in the text events, because pulldown-cmark splits
+//! `[!NOTE]` into several events (it could be a link).
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
@@ -25,37 +26,71 @@ pub const KINDS: &[&str] = &[
     "MORELIKETHIS",
 ];
 
-/// ExL block markers that are not callouts; their own passes handle them.
-const OTHER_BLOCKS: &[&str] = &[
-    "BEGINTABS",
-    "TAB",
-    "ENDTABS",
-    "BEGINSHADEBOX",
-    "ENDSHADEBOX",
-    "VIDEO",
-    "CONTEXTUALHELP",
-    "DNL",
-    "UICONTROL",
-    "BADGE",
-];
+/// A `[!NAME argument]` marker at the start of a blockquote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockMarker<'s> {
+    /// As written: `NOTE`, `TAB`, `VIDEO`.
+    pub name: &'s str,
+    /// What follows the name inside the brackets, trimmed: the tab label, the shadebox title.
+    pub argument: &'s str,
+    /// The rest of the marker's line after `]`: `(url){transcript=true}` for videos.
+    pub rest: &'s str,
+    /// Offset just past the `]` in the quote's source.
+    pub end: usize,
+}
 
-/// Finds the `[!KIND]` marker at the start of a blockquote's source text. Returns the kind as
-/// written and the offset just past the `]`, when the rest of that line is blank.
-pub fn marker(quote_source: &str) -> Option<(&str, usize)> {
+/// Parses the marker at the start of a blockquote's source text.
+pub fn block_marker(quote_source: &str) -> Option<BlockMarker<'_>> {
     let start = quote_source.len() - quote_source.trim_start_matches([' ', '\t', '>']).len();
     let rest = quote_source[start..].strip_prefix("[!")?;
     let name_len = rest
         .find(|c: char| !c.is_ascii_alphabetic())
         .unwrap_or(rest.len());
-    let after = rest[name_len..].strip_prefix(']')?;
-    let line_rest = after.split('\n').next().unwrap_or_default();
-    if name_len == 0 || !line_rest.trim().is_empty() {
+    if name_len == 0 {
         return None;
     }
-    Some((&rest[..name_len], start + 2 + name_len + 1))
+    let line = rest.split('\n').next().unwrap_or_default();
+    let close = line.rfind(']').filter(|&i| i >= name_len)?;
+    let close = if line[name_len..].starts_with(']') {
+        name_len
+    } else {
+        // `[!VIDEO](url)`: the marker ends at its own `]`, not at a later one on the line.
+        line[name_len..].find(']').map_or(close, |i| name_len + i)
+    };
+    let argument = &line[name_len..close];
+    if !argument.is_empty() && !argument.starts_with([' ', '\t']) {
+        return None;
+    }
+    Some(BlockMarker {
+        name: &rest[..name_len],
+        argument: argument.trim(),
+        rest: line[close + 1..].trim_end(),
+        end: start + 2 + close + 1,
+    })
 }
 
-/// Turns callout blockquotes into callout divs, in place.
+/// Finds a plain `[!KIND]` marker (nothing else on its line). Returns the kind as written and
+/// the offset just past the `]`.
+pub fn marker(quote_source: &str) -> Option<(&str, usize)> {
+    let m = block_marker(quote_source)?;
+    (m.argument.is_empty() && m.rest.trim().is_empty()).then_some((m.name, m.end))
+}
+
+/// What an open blockquote turned into, so its end can be written to match.
+enum Open {
+    Quote,
+    Callout,
+    /// A marker-only blockquote (tabs, shadebox): its end writes nothing.
+    Unwrapped,
+}
+
+/// Tab groups being written: how many tabs the group has had so far.
+struct TabGroup {
+    id: usize,
+    tabs: usize,
+}
+
+/// Turns the ExL blockquote blocks into their HTML, in place.
 pub fn transform<'a>(
     body: &str,
     events: &mut Vec<Spanned<'a>>,
@@ -63,57 +98,143 @@ pub fn transform<'a>(
     warnings: &mut Vec<Warning>,
 ) {
     let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
-    // For each open blockquote: is it a callout?
-    let mut open: Vec<bool> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
+    let mut tab_groups: Vec<TabGroup> = Vec::new();
+    let mut next_group = 0;
+    let mut shadeboxes = 0usize;
     let mut iter = std::mem::take(events).into_iter().peekable();
     while let Some((event, range)) = iter.next() {
+        let html = |s: String| (Event::Html(CowStr::from(s)), range.clone());
         match event {
             Event::Start(Tag::BlockQuote(kind)) => {
-                let found = body.get(range.clone()).and_then(marker);
-                let known = found.and_then(|(name, end)| {
-                    let upper = name.to_ascii_uppercase();
-                    if KINDS.contains(&upper.as_str()) {
-                        Some((upper, range.start + end))
-                    } else {
-                        if !OTHER_BLOCKS.contains(&upper.as_str()) {
+                let Some(found) = body.get(range.clone()).and_then(block_marker) else {
+                    open.push(Open::Quote);
+                    out.push((Event::Start(Tag::BlockQuote(kind)), range));
+                    continue;
+                };
+                let name = found.name.to_ascii_uppercase();
+                let marker_end = range.start + found.end;
+                match name.as_str() {
+                    kind_name if KINDS.contains(&kind_name) && found.argument.is_empty() => {
+                        let kind = kind_name.to_ascii_lowercase();
+                        let label = html_escape(&(ctx.ui)(&format!("callout-{kind}")));
+                        out.push(html(format!(
+                            "<div class=\"callout\" data-callout=\"{kind}\" role=\"note\">\
+                             <p class=\"callout-label\"><span class=\"callout-icon\" aria-hidden=\"true\"></span>{label}</p>\
+                             <div class=\"callout-body\">\n"
+                        )));
+                        open.push(Open::Callout);
+                        skip_marker(&mut iter, marker_end, &mut out);
+                    }
+                    "CONTEXTUALHELP" => skip_block(&mut iter),
+                    "VIDEO" => {
+                        let url = found
+                            .rest
+                            .strip_prefix('(')
+                            .and_then(|r| r.split(')').next())
+                            .unwrap_or_default()
+                            .trim();
+                        out.push(html(video_html(url, &(ctx.ui)("video-watch"))));
+                        skip_block(&mut iter);
+                    }
+                    "BEGINTABS" => {
+                        next_group += 1;
+                        tab_groups.push(TabGroup {
+                            id: next_group,
+                            tabs: 0,
+                        });
+                        out.push(html(format!(
+                            "<div class=\"tabs\" data-tabs id=\"tabs-{next_group}\">\n"
+                        )));
+                        open.push(Open::Unwrapped);
+                        skip_marker(&mut iter, marker_end, &mut out);
+                    }
+                    "TAB" if !tab_groups.is_empty() => {
+                        let group = tab_groups.last_mut().map(|g| {
+                            g.tabs += 1;
+                            (g.id, g.tabs)
+                        });
+                        let (group, tab) = group.unwrap_or((0, 0));
+                        let close = if tab > 1 { "</div>\n" } else { "" };
+                        let label = super::inline::render_line(&decode_label(found.argument));
+                        out.push(html(format!(
+                            "{close}<div class=\"tab-panel\" role=\"tabpanel\" id=\"tabs-{group}-{tab}\" aria-labelledby=\"tabs-{group}-{tab}-label\">\
+                             <p class=\"tab-label\" id=\"tabs-{group}-{tab}-label\">{label}</p>\n"
+                        )));
+                        open.push(Open::Unwrapped);
+                        skip_marker(&mut iter, marker_end, &mut out);
+                    }
+                    "ENDTABS" if !tab_groups.is_empty() => {
+                        let had_tabs = tab_groups.pop().is_some_and(|g| g.tabs > 0);
+                        out.push(html(format!(
+                            "{}</div>\n",
+                            if had_tabs { "</div>\n" } else { "" }
+                        )));
+                        open.push(Open::Unwrapped);
+                        skip_marker(&mut iter, marker_end, &mut out);
+                    }
+                    "BEGINSHADEBOX" => {
+                        shadeboxes += 1;
+                        let title = found.argument.trim_matches(['"', '“', '”', '«', '»', ' ']);
+                        let heading = if title.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                "<p class=\"shadebox-title\">{}</p>",
+                                super::inline::render_line(&decode_label(title))
+                            )
+                        };
+                        out.push(html(format!("<div class=\"shadebox\">{heading}\n")));
+                        open.push(Open::Unwrapped);
+                        skip_marker(&mut iter, marker_end, &mut out);
+                    }
+                    "ENDSHADEBOX" if shadeboxes > 0 => {
+                        shadeboxes -= 1;
+                        out.push(html("</div>\n".to_owned()));
+                        open.push(Open::Unwrapped);
+                        skip_marker(&mut iter, marker_end, &mut out);
+                    }
+                    _ => {
+                        if !matches!(
+                            name.as_str(),
+                            "DNL" | "UICONTROL" | "BADGE" | "TAB" | "ENDTABS" | "ENDSHADEBOX"
+                        ) {
                             warnings.push(Warning {
                                 location: Some(ctx.location(range.start)),
                                 message: format!(
-                                    "unknown callout kind `[!{name}]`, shown as a plain quote; known kinds: {}",
+                                    "unknown callout kind `[!{}]`, shown as a plain quote; known kinds: {}",
+                                    found.name,
                                     KINDS.join(", ")
                                 ),
                             });
                         }
-                        None
+                        open.push(Open::Quote);
+                        out.push((Event::Start(Tag::BlockQuote(kind)), range));
                     }
-                });
-                let Some((kind_name, marker_end)) = known else {
-                    open.push(false);
-                    out.push((Event::Start(Tag::BlockQuote(kind)), range));
-                    continue;
-                };
-                open.push(true);
-                let kind_lower = kind_name.to_ascii_lowercase();
-                let label = html_escape(&(ctx.callout_label)(&kind_lower));
-                out.push((
-                    Event::Html(CowStr::from(format!(
-                        "<div class=\"callout\" data-callout=\"{kind_lower}\" role=\"note\">\
-                         <p class=\"callout-label\"><span class=\"callout-icon\" aria-hidden=\"true\"></span>{label}</p>\
-                         <div class=\"callout-body\">\n"
-                    ))),
-                    range.clone(),
-                ));
-                skip_marker(&mut iter, marker_end, &mut out);
-            }
-            Event::End(TagEnd::BlockQuote(kind)) => {
-                if open.pop() == Some(true) {
-                    out.push((Event::Html(CowStr::Borrowed("</div></div>\n")), range));
-                } else {
-                    out.push((Event::End(TagEnd::BlockQuote(kind)), range));
                 }
             }
+            Event::End(TagEnd::BlockQuote(kind)) => match open.pop() {
+                Some(Open::Callout) => out.push(html("</div></div>\n".to_owned())),
+                Some(Open::Unwrapped) => {}
+                _ => out.push((Event::End(TagEnd::BlockQuote(kind)), range)),
+            },
             other => out.push((other, range)),
         }
+    }
+    // Close what the author left open, so the page stays well formed.
+    for group in tab_groups.into_iter().rev() {
+        let close = if group.tabs > 0 {
+            "</div>\n</div>\n"
+        } else {
+            "</div>\n"
+        };
+        out.push((Event::Html(CowStr::Borrowed(close)), body.len()..body.len()));
+    }
+    for _ in 0..shadeboxes {
+        out.push((
+            Event::Html(CowStr::Borrowed("</div>\n")),
+            body.len()..body.len(),
+        ));
     }
     *events = out;
 }
@@ -129,8 +250,12 @@ fn skip_marker<'a>(
     };
     let Some(paragraph) = iter.next() else { return };
     while let Some((event, range)) = iter.peek() {
-        let is_text = matches!(event, Event::Text(_));
-        if is_text && range.end <= marker_end {
+        let in_marker = range.end <= marker_end
+            && !matches!(
+                event,
+                Event::End(TagEnd::Paragraph) | Event::SoftBreak | Event::HardBreak
+            );
+        if in_marker {
             iter.next();
         } else {
             break;
@@ -146,6 +271,46 @@ fn skip_marker<'a>(
         }
         _ => out.push(paragraph),
     }
+}
+
+/// Drops everything up to and including the end of the current blockquote.
+fn skip_block<'a>(iter: &mut impl Iterator<Item = Spanned<'a>>) {
+    let mut depth = 1;
+    for (event, _) in iter.by_ref() {
+        match event {
+            Event::Start(Tag::BlockQuote(_)) => depth += 1,
+            Event::End(TagEnd::BlockQuote(_)) => {
+                depth -= 1;
+                if depth == 0 {
+                    return;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Tab labels and titles are read from the source: decode the entities translation left there.
+fn decode_label(label: &str) -> String {
+    label
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#x200B;", "")
+        .replace("&amp;", "&")
+        .trim()
+        .to_owned()
+}
+
+/// A lazily loaded, responsive player with a plain link for readers without frames.
+fn video_html(url: &str, watch: &str) -> String {
+    let safe = url.starts_with("https://") || url.starts_with("http://");
+    let url = html_escape(if safe { url } else { "" });
+    let watch = html_escape(watch);
+    format!(
+        "<figure class=\"video\"><div class=\"video-frame\"><iframe src=\"{url}\" title=\"{watch}\" loading=\"lazy\" \
+         allow=\"fullscreen; picture-in-picture\" allowfullscreen></iframe></div>\
+         <figcaption><a href=\"{url}\">{watch}</a></figcaption></figure>\n"
+    )
 }
 
 pub(crate) fn html_escape(text: &str) -> String {
@@ -167,6 +332,15 @@ mod tests {
         assert_eq!(marker(">[!VIDEO](https://x)"), None);
         assert_eq!(marker(">[!TAB Label]"), None);
         assert_eq!(marker("> plain quote"), None);
+        let tab = block_marker(">[!TAB  Bèta&#39;s ]").map(|m| (m.name, m.argument));
+        assert_eq!(tab, Some(("TAB", "Bèta&#39;s")));
+        let video = block_marker(">[!VIDEO](https://v.example/1?a=b){transcript=true}")
+            .map(|m| (m.name, m.rest));
+        assert_eq!(
+            video,
+            Some(("VIDEO", "(https://v.example/1?a=b){transcript=true}"))
+        );
+        assert_eq!(block_marker(">[!NOTE-x]").map(|m| m.name), None);
     }
 
     #[test]
@@ -176,7 +350,7 @@ mod tests {
             html.starts_with("<div class=\"callout\" data-callout=\"important\" role=\"note\">"),
             "{html}"
         );
-        assert!(html.contains("Label-important</p>"), "{html}");
+        assert!(html.contains("Label-callout-important</p>"), "{html}");
         assert!(
             html.contains("<p>Body <strong>bold</strong>.</p>"),
             "{html}"
@@ -217,5 +391,65 @@ mod tests {
     fn plain_quotes_stay_quotes() {
         let html = render_str("> just a quote\n").html;
         assert_eq!(html, "<blockquote>\n<p>just a quote</p>\n</blockquote>\n");
+    }
+
+    #[test]
+    fn contextual_help_is_not_shown() {
+        let html = render_str(
+            "Before\n\n>[!CONTEXTUALHELP]\n>id=\"x\"\n>title=\"T\"\n>abstract=\"A\"\n\nAfter\n",
+        )
+        .html;
+        assert_eq!(html, "<p>Before</p>\n<p>After</p>\n");
+    }
+
+    #[test]
+    fn tabs_become_panels() {
+        let html = render_str(">[!BEGINTABS]\n\n>[!TAB One]\n\nFirst **tab**.\n\n>[!TAB  Bèta&#39;s ]\n\nSecond.\n\n>[!ENDTABS]\n\nAfter.\n").html;
+        assert!(
+            html.starts_with("<div class=\"tabs\" data-tabs id=\"tabs-1\">"),
+            "{html}"
+        );
+        assert!(html.contains("<p class=\"tab-label\" id=\"tabs-1-1-label\">One</p>\n<p>First <strong>tab</strong>.</p>"), "{html}");
+        assert!(html.contains("id=\"tabs-1-2-label\">Bèta's</p>"), "{html}");
+        assert!(
+            html.contains("<p>Second.</p>\n</div>\n</div>\n<p>After.</p>"),
+            "{html}"
+        );
+        assert!(!html.contains("[!"), "{html}");
+    }
+
+    #[test]
+    fn shadebox_with_and_without_title() {
+        let html =
+            render_str(">[!BEGINSHADEBOX \"Good to know\"]\n\nInside.\n\n>[!ENDSHADEBOX]\n").html;
+        assert_eq!(html, "<div class=\"shadebox\"><p class=\"shadebox-title\">Good to know</p>\n<p>Inside.</p>\n</div>\n");
+        let plain = render_str(">[!BEGINSHADEBOX]\n\nInside.\n\n>[!ENDSHADEBOX]\n").html;
+        assert_eq!(plain, "<div class=\"shadebox\">\n<p>Inside.</p>\n</div>\n");
+    }
+
+    #[test]
+    fn video_is_a_lazy_player_with_a_link() {
+        let html =
+            render_str(">[!VIDEO](https://video.tv.adobe.com/v/3442750/?quality=12&learn=on)\n")
+                .html;
+        assert!(
+            html.contains(
+                "<iframe src=\"https://video.tv.adobe.com/v/3442750/?quality=12&amp;learn=on\""
+            ),
+            "{html}"
+        );
+        assert!(html.contains("loading=\"lazy\""), "{html}");
+        assert!(html.contains("<a href=\"https://video.tv.adobe.com/v/3442750/?quality=12&amp;learn=on\">Label-video-watch</a>"), "{html}");
+        assert!(!html.contains("VIDEO"), "{html}");
+    }
+
+    #[test]
+    fn unclosed_tabs_are_closed() {
+        let html = render_str(">[!BEGINTABS]\n\n>[!TAB One]\n\nText\n").html;
+        assert_eq!(
+            html.matches("<div").count(),
+            html.matches("</div>").count(),
+            "{html}"
+        );
     }
 }

@@ -1,12 +1,17 @@
-//! Code blocks: `<pre data-lang="json"><code class="language-json">`, the text byte-exact.
+//! Code blocks: highlighted at build time, with a language label and a copy button.
 //!
-//! The fence info may carry ExL attributes (```` ```html {line-numbers="true"} ````); the
-//! language is its first word.
+//! ```html
+//! <div class="code-block"><div class="code-toolbar"><span class="code-lang">json</span>
+//! <button type="button" class="code-copy" …>Copy</button></div>
+//! <pre data-lang="json"><code class="language-json">…</code></pre></div>
+//! ```
+//! The code text is byte-exact. The fence may carry ExL attributes:
+//! ```` ```html {line-numbers="true" start-line="7" highlight="11-13, 16"} ````.
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
 use super::callout::html_escape;
-use super::Spanned;
+use super::{attributes, highlight, RenderContext, Spanned};
 
 /// The language of a fence info string, if it names one.
 pub fn language(info: &str) -> Option<&str> {
@@ -23,29 +28,145 @@ pub fn language(info: &str) -> Option<&str> {
     ok.then_some(word)
 }
 
-pub fn transform(events: &mut [Spanned<'_>]) {
-    for (event, _) in events.iter_mut() {
-        match event {
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let lang = match kind {
-                    CodeBlockKind::Fenced(info) => language(info),
-                    CodeBlockKind::Indented => None,
-                };
-                let open = match lang {
-                    Some(lang) => {
-                        let lang = html_escape(&lang.to_ascii_lowercase());
-                        format!("<pre data-lang=\"{lang}\"><code class=\"language-{lang}\">")
+/// What the fence's `{…}` asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct LineOptions {
+    numbers: bool,
+    start: u32,
+    highlighted: Vec<(u32, u32)>,
+}
+
+impl LineOptions {
+    fn parse(info: &str) -> LineOptions {
+        let mut options = LineOptions {
+            numbers: false,
+            start: 1,
+            highlighted: Vec::new(),
+        };
+        let Some(open) = info.find('{') else {
+            return options;
+        };
+        let inner = info[open + 1..].trim_end().trim_end_matches('}');
+        for (key, value) in attributes::parse(inner) {
+            match key.as_str() {
+                "line-numbers" => options.numbers = value != "false",
+                "start-line" => options.start = value.trim().parse().unwrap_or(1),
+                "highlight" => {
+                    for part in value.split(',') {
+                        let mut ends = part.split('-').map(|n| n.trim().parse::<u32>());
+                        match (ends.next(), ends.next()) {
+                            (Some(Ok(a)), None) => options.highlighted.push((a, a)),
+                            (Some(Ok(a)), Some(Ok(b))) => {
+                                options.highlighted.push((a.min(b), a.max(b)))
+                            }
+                            _ => {}
+                        }
                     }
-                    None => "<pre><code>".to_owned(),
-                };
-                *event = Event::Html(CowStr::from(open));
+                }
+                _ => {}
             }
-            Event::End(TagEnd::CodeBlock) => {
-                *event = Event::Html(CowStr::Borrowed("</code></pre>\n"));
-            }
-            _ => {}
         }
+        options
     }
+
+    fn wraps_lines(&self) -> bool {
+        self.numbers || !self.highlighted.is_empty()
+    }
+
+    fn is_highlighted(&self, line: u32) -> bool {
+        self.highlighted
+            .iter()
+            .any(|&(a, b)| (a..=b).contains(&line))
+    }
+}
+
+pub fn transform(events: &mut Vec<Spanned<'_>>, ctx: &RenderContext<'_>) {
+    let copy = html_escape(&(ctx.ui)("code-copy"));
+    let copied = html_escape(&(ctx.ui)("code-copied"));
+    let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());
+    let mut input = std::mem::take(events).into_iter();
+    while let Some((event, range)) = input.next() {
+        let Event::Start(Tag::CodeBlock(kind)) = event else {
+            out.push((event, range));
+            continue;
+        };
+        let info = match &kind {
+            CodeBlockKind::Fenced(info) => info.to_string(),
+            CodeBlockKind::Indented => String::new(),
+        };
+        let mut code = String::new();
+        for (event, _) in input.by_ref() {
+            match event {
+                Event::Text(text) => code.push_str(&text),
+                Event::End(TagEnd::CodeBlock) => break,
+                _ => {}
+            }
+        }
+        let lang = language(&info).map(str::to_ascii_lowercase);
+        let html = block_html(
+            &code,
+            lang.as_deref(),
+            &LineOptions::parse(&info),
+            &copy,
+            &copied,
+        );
+        out.push((Event::Html(CowStr::from(html)), range));
+    }
+    *events = out;
+}
+
+fn block_html(
+    code: &str,
+    lang: Option<&str>,
+    options: &LineOptions,
+    copy: &str,
+    copied: &str,
+) -> String {
+    let body = lang
+        .and_then(|l| highlight::highlight(code, l))
+        .unwrap_or_else(|| {
+            let mut escaped = String::with_capacity(code.len() + 16);
+            pulldown_cmark_escape::escape_html_body_text(&mut escaped, code).ok();
+            escaped
+        });
+    let mut html = String::with_capacity(body.len() + 300);
+    html.push_str("<div class=\"code-block\"><div class=\"code-toolbar\">");
+    if let Some(lang) = lang {
+        let lang = html_escape(lang);
+        html.push_str(&format!("<span class=\"code-lang\">{lang}</span>"));
+    }
+    html.push_str(&format!(
+        "<button type=\"button\" class=\"code-copy\" data-copied=\"{copied}\" hidden>{copy}</button></div>"
+    ));
+    match lang {
+        Some(lang) => {
+            let lang = html_escape(lang);
+            html.push_str(&format!("<pre data-lang=\"{lang}\""));
+            if options.numbers {
+                html.push_str(" class=\"line-numbers\"");
+            }
+            html.push_str(&format!("><code class=\"language-{lang}\">"));
+        }
+        None if options.numbers => html.push_str("<pre class=\"line-numbers\"><code>"),
+        None => html.push_str("<pre><code>"),
+    }
+    if options.wraps_lines() {
+        for (i, line) in highlight::balanced_lines(&body).into_iter().enumerate() {
+            let n = options.start.saturating_add(i as u32);
+            let class = if options.is_highlighted(n) {
+                "line hl"
+            } else {
+                "line"
+            };
+            html.push_str(&format!(
+                "<span class=\"{class}\" data-n=\"{n}\">{line}\n</span>"
+            ));
+        }
+    } else {
+        html.push_str(&body);
+    }
+    html.push_str("</code></pre></div>\n");
+    html
 }
 
 #[cfg(test)]
@@ -63,17 +184,59 @@ mod tests {
     }
 
     #[test]
-    fn code_is_byte_exact_and_labelled() {
-        let html = render_str("```json\n{\"a\": \"it's <b>\" } -- \"x\"\n```\n").html;
+    fn plain_code_is_byte_exact() {
+        let html =
+            render_str("```\nUnexpected error\nUnable to get the \"token\" <&> it's\n```\n").html;
         assert_eq!(
             html,
-            "<pre data-lang=\"json\"><code class=\"language-json\">{\"a\": \"it's &lt;b&gt;\" } -- \"x\"\n</code></pre>\n"
+            "<div class=\"code-block\"><div class=\"code-toolbar\"><button type=\"button\" class=\"code-copy\" data-copied=\"Label-code-copied\" hidden>Label-code-copy</button></div>\
+             <pre><code>Unexpected error\nUnable to get the \"token\" &lt;&amp;&gt; it's\n</code></pre></div>\n"
         );
-        let plain =
-            render_str("```\nUnexpected error\nUnable to get the outlookIdentityToken\n```\n").html;
+        let indented = render_str("Text\n\n    indented code\n").html;
+        assert!(
+            indented.contains("<pre><code>indented code\n</code></pre>"),
+            "{indented}"
+        );
+    }
+
+    #[test]
+    fn highlighted_code_has_a_label() {
+        let html = render_str("```json\n{\"a\": 1}\n```\n").html;
+        assert!(
+            html.contains("<span class=\"code-lang\">json</span>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "<pre data-lang=\"json\"><code class=\"language-json\"><span class=\"hl-"
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn fence_attributes_number_and_highlight_lines() {
+        let options = LineOptions::parse(
+            "html {line-numbers=\"true\" start-line=\"7\" highlight=\"8-9, 11\"}",
+        );
         assert_eq!(
-            plain,
-            "<pre><code>Unexpected error\nUnable to get the outlookIdentityToken\n</code></pre>\n"
+            options,
+            LineOptions {
+                numbers: true,
+                start: 7,
+                highlighted: vec![(8, 9), (11, 11)]
+            }
         );
+        let html = render_str(
+            "```text {line-numbers=\"true\" start-line=\"7\" highlight=\"8\"}\na\nb\n```\n",
+        )
+        .html;
+        assert!(
+            html.contains(
+                "<pre data-lang=\"text\" class=\"line-numbers\"><code class=\"language-text\">"
+            ),
+            "{html}"
+        );
+        assert!(html.contains("<span class=\"line\" data-n=\"7\">a\n</span><span class=\"line hl\" data-n=\"8\">b\n</span>"), "{html}");
     }
 }

@@ -36,9 +36,16 @@ pub fn transform(events: &mut Vec<Spanned<'_>>) {
                 scanner.depth += 1;
                 out.push((event, range));
             }
-            Event::End(_) => {
+            Event::End(ref end) => {
                 scanner.close_deeper_than(scanner.depth - 1, &range, &mut out);
                 scanner.depth -= 1;
+                if matches!(
+                    end,
+                    TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item
+                ) {
+                    scanner.orphan_closers = 0;
+                    scanner.plain_brackets = 0;
+                }
                 out.push((event, range));
             }
             other => out.push((other, range)),
@@ -48,7 +55,7 @@ pub fn transform(events: &mut Vec<Spanned<'_>>) {
 }
 
 /// Joins consecutive text events into one, so markers split by the parser are whole again.
-fn merge_text(events: &mut Vec<Spanned<'_>>) {
+pub(crate) fn merge_text(events: &mut Vec<Spanned<'_>>) {
     let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());
     for (event, range) in std::mem::take(events) {
         if let (Event::Text(text), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut())
@@ -71,6 +78,10 @@ struct Scanner {
     in_code_block: bool,
     /// Open markers: the tag depth they opened at, and plain `[` seen inside them.
     open: Vec<(i32, u32)>,
+    /// Markers closed with their container whose `]` may still come: it is dropped.
+    orphan_closers: u32,
+    /// Plain `[` seen outside markers since the last `]`.
+    plain_brackets: u32,
 }
 
 impl Scanner {
@@ -78,6 +89,12 @@ impl Scanner {
         let mut plain = String::new();
         let mut rest = text;
         while !rest.is_empty() {
+            if let Some((badge_html, len)) = badge(rest) {
+                flush(&mut plain, &range, out);
+                out.push((Event::InlineHtml(CowStr::from(badge_html)), range.clone()));
+                rest = &rest[len..];
+                continue;
+            }
             if let Some((open_html, len)) = opener(rest) {
                 flush(&mut plain, &range, out);
                 out.push((
@@ -109,6 +126,18 @@ impl Scanner {
                         self.open.pop();
                     }
                 }
+                ('[', None) => {
+                    self.plain_brackets += 1;
+                    plain.push(c);
+                }
+                (']', None) if self.plain_brackets > 0 => {
+                    self.plain_brackets -= 1;
+                    plain.push(c);
+                }
+                (']', None) if self.orphan_closers > 0 => {
+                    // The `]` of a marker whose bold ended before it: not text.
+                    self.orphan_closers -= 1;
+                }
                 _ => plain.push(c),
             }
             rest = &rest[c.len_utf8()..];
@@ -125,6 +154,7 @@ impl Scanner {
     ) {
         while self.open.last().is_some_and(|(d, _)| *d > depth) {
             self.open.pop();
+            self.orphan_closers += 1;
             out.push((
                 Event::InlineHtml(CowStr::Borrowed("</span>")),
                 range.clone(),
@@ -150,6 +180,50 @@ fn flush<'a>(plain: &mut String, range: &std::ops::Range<usize>, out: &mut Vec<S
             range.clone(),
         ));
     }
+}
+
+/// A `[!BADGE label]{type=Positive url="…" tooltip="…"}` at the start of `text`: its HTML and
+/// length.
+fn badge(text: &str) -> Option<(String, usize)> {
+    let after = text.strip_prefix("[!BADGE")?;
+    if !after.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let close = after.find(']')?;
+    let label = after[..close].trim();
+    let mut len = "[!BADGE".len() + close + 1;
+    let mut attrs = Vec::new();
+    if let Some(list) = text[len..].strip_prefix('{') {
+        if let Some(end) = list.find('}') {
+            attrs = super::attributes::parse(&list[..end]);
+            len += end + 2;
+        }
+    }
+    let get = |key: &str| {
+        attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    };
+    let kind = get("type").unwrap_or("neutral").to_ascii_lowercase();
+    let kind = match kind.as_str() {
+        "informative" | "positive" | "negative" | "neutral" | "caution" => kind,
+        _ => "neutral".to_owned(),
+    };
+    let title = get("tooltip")
+        .map(|t| format!(" title=\"{}\"", escape(t)))
+        .unwrap_or_default();
+    let label = escape(label);
+    let url = get("url")
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://") || u.starts_with('/'));
+    let html = match url {
+        Some(url) => format!(
+            "<a class=\"badge\" data-type=\"{kind}\" href=\"{}\"{title}>{label}</a>",
+            escape(url)
+        ),
+        None => format!("<span class=\"badge\" data-type=\"{kind}\"{title}>{label}</span>"),
+    };
+    Some((html, len))
 }
 
 /// Renders a one-line text from front matter (a title, a description) as inline HTML.
@@ -253,6 +327,15 @@ mod tests {
         let html = render_str("`[!DNL x]`\n\n```\n[!DNL y]\n```\n").html;
         assert!(html.contains("<code>[!DNL x]</code>"), "{html}");
         assert!(html.contains("[!DNL y]\n</code>"), "{html}");
+    }
+
+    #[test]
+    fn badges() {
+        let html = render_str("New [!BADGE Beta]{type=Informative url=\"https://x.example/beta\" tooltip=\"In beta\"} and [!BADGE Old] here\n").html;
+        assert_eq!(
+            html,
+            "<p>New <a class=\"badge\" data-type=\"informative\" href=\"https://x.example/beta\" title=\"In beta\">Beta</a> and <span class=\"badge\" data-type=\"neutral\">Old</span> here</p>\n"
+        );
     }
 
     #[test]

@@ -4,18 +4,25 @@
 //! extension is a pass over that event list ([`callout`], [`headings`], [`code`], [`links`]), and
 //! pulldown-cmark's HTML writer prints the result. A new extension is a new pass.
 
+pub mod attributes;
 pub mod callout;
 pub mod code;
+pub mod collapsible;
 pub mod headings;
+pub mod highlight;
 pub mod inline;
 pub mod links;
+pub mod repair;
+pub mod sanitize;
+pub mod snippets;
 
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser};
 
-use crate::error::{Location, Warning};
+use crate::error::{Location, SourceError, Warning};
 pub use headings::Heading;
+pub use snippets::Snippets;
 
 /// An event with the byte range of the markdown it came from (relative to the body).
 pub type Spanned<'a> = (Event<'a>, Range<usize>);
@@ -28,10 +35,16 @@ pub struct RenderContext<'a> {
     pub file_text: &'a str,
     /// Where the body starts in the file.
     pub body_offset: usize,
-    /// The localized label of a callout kind (`important` -> "Belangrijk").
-    pub callout_label: &'a (dyn Fn(&str) -> String + Sync),
+    /// The page's locale code (`fr`): typography depends on it.
+    pub locale: &'a str,
+    /// A UI string of the page's locale by message id (`callout-important` -> "Belangrijk").
+    pub ui: &'a (dyn Fn(&str) -> String + Sync),
     /// Rewrites a link or image target; `None` leaves it as written.
     pub resolve_link: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    /// The locale's snippets and includes.
+    pub snippets: &'a Snippets,
+    /// The snippets being expanded around this text, to catch cycles.
+    pub include_stack: &'a [String],
 }
 
 impl std::fmt::Debug for RenderContext<'_> {
@@ -50,12 +63,14 @@ impl RenderContext<'_> {
 }
 
 /// A rendered article body.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct Rendered {
     pub html: String,
     /// Every heading, in order, with its final id.
     pub headings: Vec<Heading>,
     pub warnings: Vec<Warning>,
+    /// Problems that make the page wrong (a missing snippet, an include cycle): the build fails.
+    pub errors: Vec<SourceError>,
 }
 
 impl Rendered {
@@ -81,17 +96,28 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
         .into_offset_iter()
         .collect();
     let mut warnings = Vec::new();
+    let mut errors = Vec::new();
+    let raw_html = sanitize::drop_comments(&mut events);
+    snippets::transform(body, &mut events, ctx, &mut errors, &mut warnings);
     callout::transform(body, &mut events, ctx, &mut warnings);
-    inline::transform(&mut events);
-    let headings = headings::assign_ids(&mut events);
-    code::transform(&mut events);
+    collapsible::transform(body, &mut events, ctx);
     links::transform(&mut events, ctx);
+    attributes::transform(&mut events);
+    repair::before_inline(&mut events);
+    inline::transform(&mut events);
+    repair::after_inline(&mut events, ctx.locale);
+    let headings = headings::assign_ids(&mut events);
+    code::transform(&mut events, ctx);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+    if raw_html {
+        html = sanitize::clean(&html);
+    }
     Rendered {
         html,
         headings,
         warnings,
+        errors,
     }
 }
 
@@ -99,8 +125,8 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
 pub(crate) mod test_support {
     use super::*;
 
-    pub fn label(kind: &str) -> String {
-        format!("Label-{kind}")
+    pub fn label(id: &str) -> String {
+        format!("Label-{id}")
     }
 
     pub fn resolve(dest: &str) -> Option<String> {
@@ -108,12 +134,23 @@ pub(crate) mod test_support {
     }
 
     pub fn render_str(body: &str) -> Rendered {
+        render_in("en", body)
+    }
+
+    pub fn render_in(locale: &str, body: &str) -> Rendered {
+        render_with(locale, body, &Snippets::default())
+    }
+
+    pub fn render_with(locale: &str, body: &str, snippets: &Snippets) -> Rendered {
         let ctx = RenderContext {
             shown_path: "t.md",
             file_text: body,
             body_offset: 0,
-            callout_label: &label,
+            locale,
+            ui: &label,
             resolve_link: &resolve,
+            snippets,
+            include_stack: &[],
         };
         render(body, &ctx)
     }

@@ -59,6 +59,10 @@ pub fn build(config: &Config, output: &Output) -> Result<BuildReport> {
     }
     let root = renderer.root_page(&counts)?;
     output.write(&root.path, root.html.as_bytes())?;
+    output.write(
+        "static/syntax.css",
+        crate::markdown::highlight::stylesheet().as_bytes(),
+    )?;
     for (name, file) in theme.static_files() {
         output.write(&format!("static/{name}"), &file.bytes)?;
     }

@@ -12,9 +12,9 @@ use super::templates::Templates;
 use super::urls;
 use crate::config::{Config, Locale};
 use crate::content::{Article, LocaleContent};
-use crate::error::{Result, Warning};
+use crate::error::{Error, Result, Warning};
 use crate::i18n::Strings;
-use crate::markdown::{self, inline, RenderContext};
+use crate::markdown::{self, inline, RenderContext, Snippets};
 use crate::theme::Theme;
 
 /// A page ready to be written: its path in the output and its HTML.
@@ -122,15 +122,22 @@ impl Renderer<'_> {
     ) -> Result<Vec<Page>> {
         let locale = &content.locale;
         let table = self.strings.table(self.theme, &locale.code);
-        let label = |kind: &str| {
-            self.strings
-                .get(&locale.code, &format!("callout-{kind}"), None)
-        };
-        let rendered: Vec<RenderedArticle<'_>> = content
+        let ui = |id: &str| self.strings.get(&locale.code, id, None);
+        let shown_dir = self.config.display_path(&locale.content_dir);
+        let snippets = Snippets::load(&locale.content_dir, &shown_dir);
+        let mut rendered: Vec<RenderedArticle<'_>> = content
             .articles
             .par_iter()
-            .map(|article| self.render_article(article, &label))
+            .map(|article| self.render_article(article, &ui, &snippets))
             .collect();
+        let errors: Vec<Error> = rendered
+            .iter_mut()
+            .flat_map(|r| r.body.errors.drain(..))
+            .map(Error::from)
+            .collect();
+        if let Some(error) = Error::from_many(errors) {
+            return Err(error);
+        }
 
         let results: Vec<Result<Option<Page>>> = rendered
             .par_iter()
@@ -179,7 +186,8 @@ impl Renderer<'_> {
     fn render_article<'a>(
         &self,
         article: &'a Article,
-        label: &(dyn Fn(&str) -> String + Sync),
+        ui: &(dyn Fn(&str) -> String + Sync),
+        snippets: &Snippets,
     ) -> RenderedArticle<'a> {
         let rel = article.rel_path.as_str();
         let resolve = |dest: &str| urls::resolve_link(rel, dest);
@@ -187,8 +195,11 @@ impl Renderer<'_> {
             shown_path: &article.shown_path,
             file_text: &article.text,
             body_offset: article.body_offset,
-            callout_label: label,
+            locale: &article.locale,
+            ui,
             resolve_link: &resolve,
+            snippets,
+            include_stack: &[],
         };
         let body = markdown::render(article.body(), &ctx);
         let stem = rel
