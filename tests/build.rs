@@ -96,7 +96,9 @@ fn site_without_config_uses_content_folders() {
             "nl/index.html",
             "nl/sub/b/index.html",
             "nl/sub/shot.png",
+            "static/syntax.css",
             "static/tolk.css",
+            "static/tolk.js",
         ]
     );
     let a = site.read("public/nl/a/index.html");
@@ -289,7 +291,7 @@ fn help_lists_commands_and_pending_ones_exit_2() {
             help.stdout
         );
     }
-    for command in ["serve", "check", "new"] {
+    for command in ["serve", "new"] {
         site.run(&[command])
             .failure(2)
             .stderr_has(&format!("tolk {command}: not yet implemented"));

@@ -208,8 +208,10 @@ pub fn transform<'a>(
                                 ),
                             });
                         }
+                        // A plain quote, without the marker nobody can read.
                         open.push(Open::Quote);
                         out.push((Event::Start(Tag::BlockQuote(kind)), range));
+                        skip_marker(&mut iter, marker_end, &mut out);
                     }
                 }
             }
@@ -379,7 +381,10 @@ mod tests {
     #[test]
     fn unknown_kind_is_a_quote_and_a_warning() {
         let rendered = render_str("text\n\n>[!FOO]\n>\n>body\n");
-        assert!(rendered.html.contains("<blockquote>"), "{}", rendered.html);
+        assert_eq!(
+            rendered.html,
+            "<p>text</p>\n<blockquote>\n<p>body</p>\n</blockquote>\n"
+        );
         assert_eq!(rendered.warnings.len(), 1);
         assert_eq!(
             rendered.warnings[0].location.as_ref().map(|l| l.line),
