@@ -159,7 +159,7 @@ fn block_html(
                 "line"
             };
             html.push_str(&format!(
-                "<span class=\"{class}\" data-n=\"{n}\">{line}\n</span>"
+                "<span class=\"{class}\" data-n=\"{n}\">{line}</span>\n"
             ));
         }
     } else {
@@ -237,6 +237,6 @@ mod tests {
             ),
             "{html}"
         );
-        assert!(html.contains("<span class=\"line\" data-n=\"7\">a\n</span><span class=\"line hl\" data-n=\"8\">b\n</span>"), "{html}");
+        assert!(html.contains("<span class=\"line\" data-n=\"7\">a</span>\n<span class=\"line hl\" data-n=\"8\">b</span>\n"), "{html}");
     }
 }
