@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::check::report::Format;
 use crate::cmd;
 
 /// tolk: localized Experience League troubleshooting docs as a static help site.
@@ -21,8 +22,8 @@ enum Command {
     Build(BuildArgs),
     /// Serve the site locally and rebuild it on every save (not yet implemented)
     Serve(PendingArgs),
-    /// Check that the translations of every article are in sync (not yet implemented)
-    Check(PendingArgs),
+    /// Check that the translations of every article are in sync
+    Check(CheckArgs),
     /// Create a new article in every locale with one exl-id (not yet implemented)
     New(PendingArgs),
 }
@@ -38,6 +39,54 @@ struct BuildArgs {
     /// The URL the site will be served from, overriding base-url in tolk.toml
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
+    /// Fail (and keep the previous site) when the checks find an error
+    #[arg(long, conflicts_with = "no_check")]
+    strict: bool,
+    /// Skip the translation checks
+    #[arg(long)]
+    no_check: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// The site folder: the one with tolk.toml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// How to report the findings
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// Exit with 1 on warnings too, not only on errors
+    #[arg(long)]
+    strict: bool,
+    /// Apply the safe fixes (the mt-artifact trims) to the source files
+    #[arg(long)]
+    fix: bool,
+    /// With --fix: show the changes as a diff and write nothing
+    #[arg(long, requires = "fix")]
+    dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// Diagnostics with the source line, grouped by article, and a table per locale
+    Human,
+    /// One JSON object (schema in README.md)
+    Json,
+    /// GitHub Actions annotations
+    Github,
+    /// JUnit XML: one test case per article and locale
+    Junit,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Github => Format::Github,
+            FormatArg::Junit => Format::Junit,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -60,9 +109,28 @@ pub fn main() -> ExitCode {
             root: args.root,
             out: args.out,
             base_url: args.base_url,
+            strict: args.strict,
+            check: !args.no_check,
         }),
         Command::Serve(_) => return cmd::not_yet("serve"),
-        Command::Check(_) => return cmd::not_yet("check"),
+        Command::Check(args) => {
+            let options = cmd::check::CheckOptions {
+                root: args.root,
+                format: args.format.into(),
+                strict: args.strict,
+                fix: args.fix,
+                dry_run: args.dry_run,
+            };
+            // 1 means the site failed the check; 2 that the check could not run.
+            return match cmd::check::execute(&options) {
+                Ok(cmd::check::Verdict::Pass) => ExitCode::SUCCESS,
+                Ok(cmd::check::Verdict::Fail) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("{:?}", miette::Report::new(e));
+                    ExitCode::from(2)
+                }
+            };
+        }
         Command::New(_) => return cmd::not_yet("new"),
     };
     match result {

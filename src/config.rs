@@ -10,8 +10,12 @@
 //! tag = "nl-NL"                 # BCP 47 tag for <html lang>; defaults to the code
 //! name = "Nederlands"           # shown in the language switcher
 //! content = "../docs-nl/help"   # optional; defaults to content/<code>
+//!
+//! [check]                       # optional: the severity of `tolk check` rules
+//! mt-artifact = "error"         # "error", "warning", "info" or "off"
 //! ```
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -35,6 +39,29 @@ pub struct Config {
     pub locales: Vec<Locale>,
     /// Code of the locale the others are translated from (`en`), if the site has one.
     pub source_locale: Option<String>,
+    /// The `[check]` table: rule id -> level, for the rules whose default is changed.
+    pub check: BTreeMap<String, RuleLevel>,
+}
+
+/// What `[check]` sets for one rule of `tolk check`: a severity, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl RuleLevel {
+    fn parse(text: &str) -> Option<RuleLevel> {
+        match text {
+            "error" => Some(RuleLevel::Error),
+            "warning" => Some(RuleLevel::Warning),
+            "info" => Some(RuleLevel::Info),
+            "off" => Some(RuleLevel::Off),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,6 +166,33 @@ impl Config {
                 ));
             }
         }
+        let mut check = BTreeMap::new();
+        for (rule, level) in raw.check {
+            if crate::check::Rule::from_id(rule.get_ref()).is_none() {
+                let ids: Vec<&str> = crate::check::Rule::ALL.iter().map(|r| r.id()).collect();
+                let err = error(
+                    rule.span(),
+                    format!("unknown check rule `{}`", rule.get_ref()),
+                );
+                return Err(match err {
+                    Error::Source(s) => Error::Source(Box::new(
+                        s.with_help(format!("the rules are: {}", ids.join(", "))),
+                    )),
+                    other => other,
+                });
+            }
+            let Some(parsed) = RuleLevel::parse(level.get_ref()) else {
+                return Err(error(
+                    level.span(),
+                    format!(
+                        "`{}` is not a level for rule `{}`: use \"error\", \"warning\", \"info\" or \"off\"",
+                        level.get_ref(),
+                        rule.get_ref()
+                    ),
+                ));
+            };
+            check.insert(rule.into_inner(), parsed);
+        }
         let base_url = match raw.base_url {
             Some(url) => normalize_base_url(url.get_ref()).map_err(|why| error(url.span(), why))?,
             None => "/".to_owned(),
@@ -149,6 +203,7 @@ impl Config {
             base_url,
             locales,
             source_locale: raw.source_locale.map(Spanned::into_inner),
+            check,
         })
     }
 
@@ -202,6 +257,7 @@ impl Config {
             base_url: "/".to_owned(),
             locales,
             source_locale,
+            check: BTreeMap::new(),
         })
     }
 
@@ -242,6 +298,8 @@ struct RawConfig {
     source_locale: Option<Spanned<String>>,
     #[serde(default)]
     locales: Vec<RawLocale>,
+    #[serde(default)]
+    check: BTreeMap<Spanned<String>, Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -382,6 +440,34 @@ mod tests {
             let err = parse(text).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(err.starts_with(expected), "{text:?}: {err}");
         }
+    }
+
+    #[test]
+    fn check_table_sets_rule_levels_and_names_bad_ones() -> Result<()> {
+        let config = parse(
+            "[[locales]]\ncode = \"nl\"\n[check]\nmt-artifact = \"error\"\nlink-not-localized = \"off\"\n",
+        )?;
+        assert_eq!(config.check.get("mt-artifact"), Some(&RuleLevel::Error));
+        assert_eq!(
+            config.check.get("link-not-localized"),
+            Some(&RuleLevel::Off)
+        );
+        assert_eq!(config.check.len(), 2);
+        let cases = [
+            (
+                "[[locales]]\ncode = \"nl\"\n[check]\nheading-mismach = \"off\"\n",
+                "tolk.toml:4:1: unknown check rule `heading-mismach`",
+            ),
+            (
+                "[[locales]]\ncode = \"nl\"\n\n[check]\nmt-artifact = \"fatal\"\n",
+                "tolk.toml:5:15: `fatal` is not a level for rule `mt-artifact`",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.starts_with(expected), "{text:?}: {err}");
+        }
+        Ok(())
     }
 
     #[test]

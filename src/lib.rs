@@ -2,9 +2,11 @@
 //!
 //! The pipeline flows one way, one module per stage:
 //! [`config`] -> [`content`] (discover, front matter, pages) -> [`markdown`] (ExL to HTML)
-//! -> [`site`] (templates, UI strings, output writer). [`cli`] and [`cmd`] only translate
-//! command-line flags into calls of these stages.
+//! -> [`site`] (templates, UI strings, output writer). [`check`] compares the translations of
+//! every article with each other. [`cli`] and [`cmd`] only translate command-line flags into
+//! calls of these stages.
 
+pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;

@@ -1,9 +1,10 @@
-//! `tolk build`: the whole site, written atomically.
+//! `tolk build`: the whole site, written atomically, then the translation checks' summary.
 
 use std::path::PathBuf;
 
+use crate::check::{self, Severity};
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::site::{self, Output};
 
 #[derive(Debug, Clone)]
@@ -12,6 +13,10 @@ pub struct BuildOptions {
     /// Defaults to `root/public`.
     pub out: Option<PathBuf>,
     pub base_url: Option<String>,
+    /// Fail, keeping the previous output, when the checks find an error.
+    pub strict: bool,
+    /// Run the checks of `tolk check` and print their summary.
+    pub check: bool,
 }
 
 pub fn execute(options: &BuildOptions) -> Result<()> {
@@ -26,6 +31,28 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     site::check_output_dir(&config, &out)?;
     let output = Output::disk(&out)?;
     let report = site::build(&config, &output)?;
+    // Checked before the output is committed, so a strict build that fails keeps the old site.
+    let checked = if options.check {
+        Some(check::run(&config)?)
+    } else {
+        None
+    };
+    if let Some(checked) = checked.as_ref().filter(|_| options.strict) {
+        let errors = checked.count(Severity::Error);
+        if errors > 0 {
+            eprint!(
+                "{}",
+                check::report::render(checked, check::report::Format::Human, &Default::default())
+            );
+            return Err(Error::setup(
+                format!(
+                    "the translation checks found {errors} error{}; the previous site was kept",
+                    if errors == 1 { "" } else { "s" }
+                ),
+                "fix the errors above, or build without --strict",
+            ));
+        }
+    }
     output.commit()?;
 
     for warning in &report.warnings {
@@ -48,5 +75,8 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
             n => format!(", {n} warnings"),
         }
     );
+    if let Some(checked) = checked {
+        println!("{}; run `tolk check` for details", checked.summary_line());
+    }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! One module per command; each `execute` turns options into calls of the library.
 
 pub mod build;
+pub mod check;
 
 use std::process::ExitCode;
 

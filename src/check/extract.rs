@@ -1,0 +1,536 @@
+//! The structure of one article body, read in one pass of pulldown-cmark: headings, callouts and
+//! other ExL blocks, code blocks, link and image targets, `[!DNL]` texts, snippet references, and
+//! the spans the machine-translation scan needs. Every offset is a byte offset in the whole file.
+//!
+//! Text-level markers (`[!DNL ...]`, `+++`, `{{snippet}}`) are found in a copy of the body in
+//! which code and HTML comments are blanked out, so offsets stay those of the file.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
+
+use super::artifacts::{self, Artifact};
+use crate::markdown::{self, callout, code, headings};
+
+/// What the rules compare and check in one article.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outline {
+    pub headings: Vec<Heading>,
+    /// Callouts, tabs, shadeboxes and collapsibles, in order.
+    pub blocks: Vec<Marker>,
+    pub code_blocks: Vec<CodeBlock>,
+    pub links: Vec<Link>,
+    /// The text of every `[!DNL ...]`, trimmed.
+    pub dnl: Vec<Marker>,
+    /// `{{snippet-id}}` and `{{$include path}}` references: the text between the braces.
+    pub snippets: Vec<Marker>,
+    pub artifacts: Vec<Artifact>,
+}
+
+impl Outline {
+    /// The ids headings get on the page (explicit or slugs), for `#anchor` links.
+    pub fn anchors(&self) -> impl Iterator<Item = &str> {
+        self.headings.iter().map(|h| h.anchor.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// The `{#id}` as written.
+    pub id: Option<String>,
+    /// The id on the page: the explicit one or a slug of the text.
+    pub anchor: String,
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// Something found at a place: a block kind, a `[!DNL]` text, a snippet id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    pub text: String,
+    pub offset: usize,
+    pub len: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeBlock {
+    pub lang: Option<String>,
+    pub code: String,
+    pub offset: usize,
+    pub len: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub dest: String,
+    pub image: bool,
+    pub offset: usize,
+    pub len: usize,
+    /// The link text between the brackets, when written as `[text](...)` or `[text][ref]`.
+    pub text: Option<Range<usize>>,
+}
+
+/// Inline spans the artifact scan looks at (body offsets).
+#[derive(Debug, Default)]
+pub struct Spans {
+    /// `**bold**` and `*emphasis*`, whole.
+    pub emphasis: Vec<Range<usize>>,
+    pub strong: Vec<Range<usize>>,
+    /// Text events that still contain `**`: bold markers the parser did not pair.
+    pub stray_stars: Vec<usize>,
+}
+
+/// ExL blocks besides callouts that must follow the source.
+const STRUCTURE_BLOCKS: &[&str] = &[
+    "BEGINTABS",
+    "TAB",
+    "ENDTABS",
+    "BEGINSHADEBOX",
+    "ENDSHADEBOX",
+];
+
+/// Reads the body of `text` that starts at `body_offset`.
+pub fn outline(text: &str, body_offset: usize) -> Outline {
+    let body = text.get(body_offset..).unwrap_or_default();
+    let at = |range: &Range<usize>| (body_offset + range.start, range.len());
+    let mut outline = Outline::default();
+    let mut spans = Spans::default();
+    let mut blank: Vec<Range<usize>> = Vec::new();
+    let mut code_block: Option<(Option<String>, String, Range<usize>)> = None;
+    let mut heading: Option<(u8, Option<String>, Range<usize>, String)> = None;
+    for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((
+                    level_number(level),
+                    id.map(|i| i.to_string()),
+                    range,
+                    String::new(),
+                ));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, id, range, plain)) = heading.take() {
+                    let (offset, len) = at(&range);
+                    outline.headings.push(Heading {
+                        level,
+                        anchor: id.clone().unwrap_or_else(|| plain_heading(&plain)),
+                        id,
+                        offset,
+                        len,
+                    });
+                }
+            }
+            Event::Start(Tag::BlockQuote(_)) => {
+                if let Some(kind) = body.get(range.clone()).and_then(block_kind) {
+                    let (offset, len) = at(&range);
+                    let len = body[range].find('\n').unwrap_or(len);
+                    outline.blocks.push(Marker {
+                        text: kind,
+                        offset,
+                        len,
+                    });
+                }
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => {
+                        code::language(&info).map(str::to_ascii_lowercase)
+                    }
+                    CodeBlockKind::Indented => None,
+                };
+                code_block = Some((lang, String::new(), range));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((lang, code, range)) = code_block.take() {
+                    let (offset, len) = at(&range);
+                    outline.code_blocks.push(CodeBlock {
+                        lang,
+                        code,
+                        offset,
+                        len,
+                    });
+                    blank.push(range);
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let text = match link_type {
+                    LinkType::Autolink | LinkType::Email => None,
+                    _ => {
+                        link_text(body, &range).map(|r| body_offset + r.start..body_offset + r.end)
+                    }
+                };
+                let (offset, len) = at(&range);
+                outline.links.push(Link {
+                    dest: dest_url.to_string(),
+                    image: false,
+                    offset,
+                    len,
+                    text,
+                });
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let (offset, len) = at(&range);
+                outline.links.push(Link {
+                    dest: dest_url.to_string(),
+                    image: true,
+                    offset,
+                    len,
+                    text: None,
+                });
+            }
+            Event::Start(Tag::Strong) => spans.strong.push(range),
+            Event::Start(Tag::Emphasis) => spans.emphasis.push(range),
+            Event::Text(t) => {
+                if let Some((_, code, _)) = &mut code_block {
+                    code.push_str(&t);
+                } else {
+                    if let Some((_, _, _, plain)) = &mut heading {
+                        plain.push_str(&t);
+                    }
+                    if t.contains("**") {
+                        let within = body[range.clone()].find("**").unwrap_or(0);
+                        spans.stray_stars.push(range.start + within);
+                    }
+                }
+            }
+            Event::Code(t) => {
+                if let Some((_, _, _, plain)) = &mut heading {
+                    plain.push_str(&t);
+                }
+                blank.push(range);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some((_, _, _, plain)) = &mut heading {
+                    plain.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    unique_anchors(&mut outline.headings);
+    let masked = mask(body, &blank);
+    scan_text(&masked, body_offset, &mut outline);
+    outline.blocks.sort_by_key(|b| b.offset);
+    outline.artifacts = artifacts::scan(text, body_offset, &masked, &outline.links, &spans);
+    outline
+}
+
+/// The kind of ExL block a blockquote starts with: a callout kind, `TAB`, `BEGINSHADEBOX`...
+fn block_kind(quote_source: &str) -> Option<String> {
+    if let Some((name, _)) = callout::marker(quote_source) {
+        let upper = name.to_ascii_uppercase();
+        let known =
+            callout::KINDS.contains(&upper.as_str()) || STRUCTURE_BLOCKS.contains(&upper.as_str());
+        return known.then_some(upper);
+    }
+    // Markers with an argument: `>[!TAB Label]`, `>[!BEGINSHADEBOX "Title"]`.
+    let start = quote_source.len() - quote_source.trim_start_matches([' ', '\t', '>']).len();
+    let rest = quote_source[start..].strip_prefix("[!")?;
+    let name_len = rest
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(rest.len());
+    let after = &rest[name_len..];
+    let upper = rest[..name_len].to_ascii_uppercase();
+    let line = after.split('\n').next().unwrap_or_default();
+    let argument_closed = after.starts_with([' ', '\t']) && line.trim_end().ends_with(']');
+    (argument_closed && STRUCTURE_BLOCKS.contains(&upper.as_str())).then_some(upper)
+}
+
+/// The text span of `[text](...)` (body offsets), found by matching brackets.
+fn link_text(body: &str, range: &Range<usize>) -> Option<Range<usize>> {
+    let source = body.get(range.clone())?;
+    if !source.starts_with('[') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (i, c) in source.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => depth += 1,
+            ']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(range.start + 1..range.start + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The body with code and HTML comments blanked (newlines kept), so text scans skip them.
+fn mask(body: &str, blank: &[Range<usize>]) -> String {
+    let mut bytes = body.as_bytes().to_vec();
+    let blank_range = |range: Range<usize>, bytes: &mut Vec<u8>| {
+        for b in bytes.get_mut(range).into_iter().flatten() {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    };
+    for range in blank {
+        blank_range(range.clone(), &mut bytes);
+    }
+    let mut from = 0;
+    while let Some(start) = find(&bytes, b"<!--", from) {
+        let end = find(&bytes, b"-->", start + 4).map_or(bytes.len(), |e| e + 3);
+        blank_range(start..end, &mut bytes);
+        from = end;
+    }
+    // Blanking whole ranges of complete characters keeps the text valid UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|_| body.to_owned())
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| from + i)
+}
+
+/// Finds `[!DNL ...]`, `{{snippets}}` and collapsible `+++` lines in the masked body.
+fn scan_text(masked: &str, body_offset: usize, outline: &mut Outline) {
+    let mut line_start = 0;
+    for line in masked.split_inclusive('\n') {
+        let content = line.trim_start_matches([' ', '\t', '>']).trim_end();
+        if let Some(summary) = content.strip_prefix("+++") {
+            let kind = if summary.trim().is_empty() {
+                "+++ (end of collapsible)"
+            } else {
+                "+++ (collapsible)"
+            };
+            outline.blocks.push(Marker {
+                text: kind.to_owned(),
+                offset: body_offset
+                    + line_start
+                    + (line.len() - line.trim_start_matches([' ', '\t', '>']).len()),
+                len: content.len(),
+            });
+        }
+        line_start += line.len();
+    }
+    for (start, inner) in bracketed(masked, "[!DNL") {
+        outline.dnl.push(Marker {
+            text: normalize_space(&masked[inner]),
+            offset: body_offset + start.start,
+            len: start.len(),
+        });
+    }
+    let mut from = 0;
+    while let Some(i) = masked[from..].find("{{") {
+        let start = from + i;
+        let Some(len) = masked[start..]
+            .find("}}")
+            .filter(|&l| !masked[start..start + l].contains('\n'))
+        else {
+            from = start + 2;
+            continue;
+        };
+        from = start + len + 2;
+        // Like the renderer, only a reference alone in its paragraph is a snippet; `{{1.date}}`
+        // in Fusion prose is not.
+        let line_start = masked[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = masked[from..].find('\n').map_or(masked.len(), |i| from + i);
+        let alone = masked[line_start..start]
+            .trim_start_matches([' ', '\t', '>'])
+            .is_empty()
+            && masked[from..line_end].trim().is_empty();
+        if alone {
+            outline.snippets.push(Marker {
+                text: masked[start + 2..start + len].trim().to_owned(),
+                offset: body_offset + start,
+                len: len + 2,
+            });
+        }
+    }
+}
+
+/// Every `opener ...]` in `text` (ASCII case-insensitive), with brackets matched so that
+/// `[!UICONTROL Copy [!DNL Workfront] link]` nests: the whole span and the content's span.
+/// An opener never closed in its paragraph has no content span.
+pub fn bracketed(text: &str, opener: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    let lower = text.to_ascii_lowercase();
+    let opener_lower = opener.to_ascii_lowercase();
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(&opener_lower) {
+        let start = from + i;
+        let content_start = start + opener.len();
+        from = content_start;
+        // `[!DNLX` is not a marker.
+        if text[content_start..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        if let Some(close) = closing_bracket(&text[content_start..]) {
+            found.push((
+                start..content_start + close + 1,
+                content_start..content_start + close,
+            ));
+        }
+    }
+    found
+}
+
+/// The offset of the `]` that closes a marker whose content starts `text`, within its paragraph.
+pub fn closing_bracket(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut previous_newline = false;
+    for (i, c) in text.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' if depth == 0 => return Some(i),
+            ']' => depth -= 1,
+            '\n' if previous_newline => return None,
+            _ => {}
+        }
+        if c == '\n' {
+            previous_newline = true;
+        } else if !c.is_whitespace() && c != '>' {
+            previous_newline = false;
+        }
+    }
+    None
+}
+
+/// Whitespace and zero-width spaces trimmed and collapsed.
+pub fn normalize_space(text: &str) -> String {
+    let text = text
+        .replace("&#x200B;", " ")
+        .replace("&#x200b;", " ")
+        .replace('\u{200B}', " ");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A heading's slug, as the page gets it: ExL markers dropped, then [`headings::slug`].
+fn plain_heading(text: &str) -> String {
+    let mut plain = text.to_owned();
+    for marker in ["[!DNL", "[!UICONTROL"] {
+        while let Some(start) = plain.find(marker) {
+            let content = start + marker.len();
+            match closing_bracket(&plain[content..]) {
+                Some(close) => {
+                    let inner = plain[content..content + close].trim().to_owned();
+                    plain.replace_range(start..content + close + 1, &inner);
+                }
+                None => {
+                    plain.replace_range(start..content, "");
+                }
+            }
+        }
+    }
+    headings::slug(&plain)
+}
+
+/// Slugs that repeat get `-1`, `-2`; explicit ids are reserved first, as on the page.
+fn unique_anchors(list: &mut [Heading]) {
+    let mut used: HashSet<String> = list.iter().filter_map(|h| h.id.clone()).collect();
+    for heading in list.iter_mut().filter(|h| h.id.is_none()) {
+        let base = heading.anchor.clone();
+        let mut candidate = base.clone();
+        let mut n = 1;
+        while used.contains(&candidate) {
+            candidate = format!("{base}-{n}");
+            n += 1;
+        }
+        used.insert(candidate.clone());
+        heading.anchor = candidate;
+    }
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_keep_levels_ids_and_page_anchors() {
+        let o = outline(
+            "# [!DNL Workfront] Hulp\n\n## Stap {#stap}\n\n## Stap\n\n## Stap\n",
+            0,
+        );
+        let found: Vec<(u8, Option<&str>, &str)> = o
+            .headings
+            .iter()
+            .map(|h| (h.level, h.id.as_deref(), h.anchor.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (1, None, "workfront-hulp"),
+                (2, Some("stap"), "stap"),
+                (2, None, "stap-1"),
+                (2, None, "stap-2")
+            ]
+        );
+    }
+
+    #[test]
+    fn blocks_are_callouts_tabs_shadeboxes_and_collapsibles_in_order() {
+        let body = "+++ Expand\n\ntext\n\n+++\n\n>[!NOTE]\n>\n>x\n\n1. step\n\n   > [!tip]\n   > y\n\n>[!BEGINTABS]\n\n>[!TAB Eén]\n\n>[!ENDTABS]\n\n>[!VIDEO](https://v.example/1)\n\n> plain\n\n```\n+++ not a block\n```\n\n<!--\n+++ commented\n-->\n";
+        let kinds: Vec<String> = outline(body, 0)
+            .blocks
+            .into_iter()
+            .map(|b| b.text)
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "+++ (collapsible)",
+                "+++ (end of collapsible)",
+                "NOTE",
+                "TIP",
+                "BEGINTABS",
+                "TAB",
+                "ENDTABS"
+            ]
+        );
+    }
+
+    #[test]
+    fn code_links_dnl_and_snippets() {
+        let text = "---\nt: x\n---\nSee [ the page ](a.md#b) and ![i](img.png) <https://x.example>.\n\n```JSON {line-numbers=\"true\"}\n{\"a\": 1}\n```\n\n[!UICONTROL Copy [!DNL Workfront] link] `[!DNL code]` {{not-alone}}\n\n{{snippet-id}}\n";
+        let o = outline(text, 12);
+        assert_eq!(o.code_blocks.len(), 1);
+        assert_eq!(o.code_blocks[0].lang.as_deref(), Some("json"));
+        assert_eq!(o.code_blocks[0].code, "{\"a\": 1}\n");
+        let dests: Vec<&str> = o.links.iter().map(|l| l.dest.as_str()).collect();
+        assert_eq!(dests, ["a.md#b", "img.png", "https://x.example"]);
+        let text_span = o.links[0].text.clone().unwrap_or_default();
+        assert_eq!(&text[text_span], " the page ");
+        assert_eq!(o.links[0].offset, text.find("[ the").unwrap_or(0));
+        let dnl: Vec<&str> = o.dnl.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(dnl, ["Workfront"]);
+        let snippets: Vec<&str> = o.snippets.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(snippets, ["snippet-id"]);
+    }
+
+    #[test]
+    fn bracketed_markers_nest_and_stop_at_paragraph_end() {
+        let text = "[!UICONTROL Copy [!DNL Workfront] link] [!UICONTROL open\n\nnext] [!DNLX]";
+        let found: Vec<&str> = bracketed(text, "[!UICONTROL")
+            .into_iter()
+            .map(|(_, inner)| &text[inner])
+            .collect();
+        assert_eq!(found, [" Copy [!DNL Workfront] link"]);
+    }
+}

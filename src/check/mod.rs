@@ -1,0 +1,435 @@
+//! `tolk check`: the translation gate for CI.
+//!
+//! Reads every article of every locale (leniently: invalid front matter is a finding, not a stop),
+//! pairs the translations of each article by `exl-id` ([`pairing`]), runs every family of rules
+//! ([`metadata`], [`structure`], [`links`], [`artifacts`], [`ui_strings`]) and collects all
+//! findings in one [`Report`], which [`report`] prints for people or machines. Rules never stop
+//! the check; only a check that cannot run at all (bad config, unreadable content) is an error.
+
+pub mod artifacts;
+pub mod extract;
+pub mod fix;
+pub mod links;
+pub mod load;
+pub mod metadata;
+pub mod pairing;
+pub mod report;
+pub mod rules;
+pub mod structure;
+pub mod ui_strings;
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::Article;
+use crate::error::{Location, Result};
+pub use extract::Outline;
+pub use pairing::Group;
+pub use rules::{Rule, Severities, Severity};
+
+/// A position in a file that exists: 1-based line and column, and the byte span it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct At {
+    pub line: usize,
+    pub column: usize,
+    pub offset: usize,
+    pub len: usize,
+}
+
+impl At {
+    pub fn new(text: &str, offset: usize, len: usize) -> At {
+        let location = Location::from_offset("", text, offset);
+        At {
+            line: location.line,
+            column: location.column,
+            offset: offset.min(text.len()),
+            len,
+        }
+    }
+}
+
+/// Another place a finding is about: where the source or the other translation has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub locale: String,
+    pub path: String,
+    pub at: Option<At>,
+}
+
+/// A replacement of the bytes `range` of a file, for `--fix`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub replacement: String,
+}
+
+/// One thing a rule found.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: Rule,
+    pub severity: Severity,
+    /// The locale the finding is about (for a missing translation: the one that lacks it).
+    pub locale: String,
+    /// The file, relative to the site root (for a missing translation: where it would be).
+    pub path: String,
+    /// `None` when the file does not exist.
+    pub at: Option<At>,
+    pub exl_id: Option<String>,
+    /// The article the finding belongs to (its path under the locale folders), for grouping.
+    pub article: String,
+    pub message: String,
+    pub related: Vec<Related>,
+    /// The mechanical fix, if the finding has a safe one.
+    pub edits: Vec<Edit>,
+}
+
+impl Finding {
+    /// A finding at `offset..offset + len` of `doc`'s file.
+    pub fn at(rule: Rule, doc: &Doc, offset: usize, len: usize, message: String) -> Finding {
+        let article = &doc.article;
+        Finding {
+            rule,
+            severity: rule.default_severity(),
+            locale: article.locale.clone(),
+            path: article.shown_path.clone(),
+            at: Some(At::new(&article.text, offset, len)),
+            exl_id: article.front.exl_id.clone(),
+            article: article.rel_path.clone(),
+            message,
+            related: Vec::new(),
+            edits: Vec::new(),
+        }
+    }
+
+    /// Adds the place in `doc` this finding is compared with.
+    pub fn with_related(mut self, doc: &Doc, offset: usize) -> Finding {
+        self.related.push(doc.related(offset));
+        self
+    }
+
+    pub fn location(&self) -> String {
+        match &self.at {
+            Some(at) => format!("{}:{}:{}", self.path, at.line, at.column),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// One article as the check sees it.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub article: Article,
+    /// The front matter parsed; when not, `article.front` is empty.
+    pub front_ok: bool,
+    /// The body's structure; `None` when the body could not be found (unclosed front matter).
+    pub outline: Option<Outline>,
+}
+
+impl Doc {
+    pub fn related(&self, offset: usize) -> Related {
+        Related {
+            locale: self.article.locale.clone(),
+            path: self.article.shown_path.clone(),
+            at: Some(At::new(&self.article.text, offset, 0)),
+        }
+    }
+
+    /// The offset of front matter key `key`, or of the file's start when it has none.
+    pub fn key_offset(&self, key: &str) -> usize {
+        self.article
+            .front
+            .key_offsets
+            .get(key)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+/// Everything the rules look at.
+#[derive(Debug)]
+pub struct Site<'a> {
+    pub config: &'a Config,
+    pub docs: &'a [Doc],
+    pub groups: &'a [Group],
+}
+
+impl Site<'_> {
+    /// The member of `group` in the source locale, if the site has one and the group has it.
+    pub fn source_member(&self, group: &Group) -> Option<usize> {
+        let source = self.config.source_locale.as_deref()?;
+        group
+            .members
+            .iter()
+            .copied()
+            .find(|&i| self.docs[i].article.locale == source)
+    }
+
+    pub fn is_source(&self, locale: &str) -> bool {
+        self.config.source_locale.as_deref() == Some(locale)
+    }
+}
+
+/// The members of a group that differ, each with the member it should be compared with: the
+/// source when the group has one; else the majority, or every member when there is none.
+pub fn odd_ones<T: PartialEq>(values: &[(usize, T)], source: Option<usize>) -> Vec<(usize, usize)> {
+    if let Some(source) = source {
+        if let Some((_, reference)) = values.iter().find(|(i, _)| *i == source) {
+            return values
+                .iter()
+                .filter(|(i, v)| *i != source && v != reference)
+                .map(|(i, _)| (*i, source))
+                .collect();
+        }
+    }
+    let majority = values.iter().find(|(_, v)| {
+        let count = values.iter().filter(|(_, w)| w == v).count();
+        count * 2 > values.len()
+    });
+    match majority {
+        Some((reference, value)) => values
+            .iter()
+            .filter(|(_, v)| v != value)
+            .map(|(i, _)| (*i, *reference))
+            .collect(),
+        None => values
+            .iter()
+            .filter_map(|(i, v)| {
+                let other = values.iter().find(|(j, w)| j != i && w != v)?;
+                Some((*i, other.0))
+            })
+            .collect(),
+    }
+}
+
+/// How one locale fared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocaleSummary {
+    pub locale: String,
+    pub articles: usize,
+    /// Articles without errors or warnings.
+    pub in_sync: usize,
+    pub out_of_sync: usize,
+    /// Articles of other locales this one lacks.
+    pub missing: usize,
+}
+
+/// One article in one locale, as reports list them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub locale: String,
+    /// The name of its translation group: its path under the locale folders.
+    pub article: String,
+    pub path: String,
+}
+
+/// Everything a check found.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Every article of every locale, by translation group.
+    pub entries: Vec<Entry>,
+    /// Sorted by article, then locale, then position.
+    pub findings: Vec<Finding>,
+    pub locales: Vec<LocaleSummary>,
+    pub articles: usize,
+    /// Translation groups: articles counted once across locales.
+    pub groups: usize,
+    pub elapsed: Duration,
+    /// The text of every file with a finding, by path, to show the lines.
+    pub sources: BTreeMap<String, Arc<str>>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// The one-line summary: `Checked 917 articles in 4 locales: 2 errors, 5 warnings, 1 info (0.05 s)`.
+    pub fn summary_line(&self) -> String {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        format!(
+            "Checked {} in {}: {}, {}, {} ({:.2} s)",
+            plural(self.articles, "article"),
+            plural(self.locales.len(), "locale"),
+            plural(self.count(Severity::Error), "error"),
+            plural(self.count(Severity::Warning), "warning"),
+            plural(self.count(Severity::Info), "info"),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Checks the site of `config`.
+pub fn run(config: &Config) -> Result<Report> {
+    let started = Instant::now();
+    let loaded = load::load(config)?;
+    let docs = &loaded.docs;
+    let (groups, mut findings) = pairing::pair(config, docs);
+    findings.extend(loaded.findings);
+    let site = Site {
+        config,
+        docs,
+        groups: &groups,
+    };
+    findings.extend(metadata::check(&site));
+    findings.extend(structure::check(&site));
+    findings.extend(links::check(&site, &loaded.files));
+    findings.extend(artifacts::check(docs));
+    let (ui_findings, ui_sources) = ui_strings::check(config)?;
+    findings.extend(ui_findings);
+
+    let severities = Severities::new(&config.check);
+    findings.retain_mut(|f| match severities.of(f.rule) {
+        Some(severity) => {
+            f.severity = severity;
+            true
+        }
+        None => false,
+    });
+    // Group each finding under the article its translation group is named after.
+    let mut article_of: HashMap<&str, &str> = HashMap::new();
+    for group in &groups {
+        for &i in &group.members {
+            article_of.insert(docs[i].article.shown_path.as_str(), group.name.as_str());
+        }
+    }
+    for finding in &mut findings {
+        if let Some(name) = article_of.get(finding.path.as_str()) {
+            finding.article = (*name).to_owned();
+        }
+    }
+    let locale_index = |code: &str| config.locales.iter().position(|l| l.code == code);
+    findings.sort_by(|a, b| {
+        (
+            &a.article,
+            locale_index(&a.locale),
+            &a.path,
+            a.at.as_ref().map(|at| at.offset),
+            a.rule,
+        )
+            .cmp(&(
+                &b.article,
+                locale_index(&b.locale),
+                &b.path,
+                b.at.as_ref().map(|at| at.offset),
+                b.rule,
+            ))
+    });
+
+    let locales = summarize(config, docs, &groups, &findings);
+    let mut sources = BTreeMap::new();
+    for doc in docs {
+        if findings.iter().any(|f| f.path == doc.article.shown_path) {
+            sources.insert(
+                doc.article.shown_path.clone(),
+                Arc::from(doc.article.text.as_str()),
+            );
+        }
+    }
+    sources.extend(ui_sources);
+    let entries = groups
+        .iter()
+        .flat_map(|g| {
+            g.members.iter().map(|&i| Entry {
+                locale: docs[i].article.locale.clone(),
+                article: g.name.clone(),
+                path: docs[i].article.shown_path.clone(),
+            })
+        })
+        .collect();
+    Ok(Report {
+        entries,
+        findings,
+        locales,
+        articles: docs.len(),
+        groups: groups.len(),
+        elapsed: started.elapsed(),
+        sources,
+    })
+}
+
+fn summarize(
+    config: &Config,
+    docs: &[Doc],
+    groups: &[Group],
+    findings: &[Finding],
+) -> Vec<LocaleSummary> {
+    config
+        .locales
+        .iter()
+        .map(|locale| {
+            let mine: Vec<&Doc> = docs
+                .iter()
+                .filter(|d| d.article.locale == locale.code)
+                .collect();
+            let out_of_sync = mine
+                .iter()
+                .filter(|d| {
+                    findings
+                        .iter()
+                        .any(|f| f.path == d.article.shown_path && f.severity != Severity::Info)
+                })
+                .count();
+            let missing = groups
+                .iter()
+                .filter(|g| {
+                    !g.members
+                        .iter()
+                        .any(|&i| docs[i].article.locale == locale.code)
+                })
+                .count();
+            LocaleSummary {
+                locale: locale.code.clone(),
+                articles: mine.len(),
+                in_sync: mine.len() - out_of_sync,
+                out_of_sync,
+                missing,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_ones_prefers_source_then_majority_then_everyone() {
+        type Case = (
+            Vec<(usize, &'static str)>,
+            Option<usize>,
+            Vec<(usize, usize)>,
+        );
+        let cases: Vec<Case> = vec![
+            (vec![(0, "a"), (1, "b"), (2, "a")], Some(0), vec![(1, 0)]),
+            (
+                vec![(0, "a"), (1, "b"), (2, "b")],
+                Some(0),
+                vec![(1, 0), (2, 0)],
+            ),
+            (vec![(0, "a"), (1, "b"), (2, "b")], None, vec![(0, 1)]),
+            (vec![(0, "a"), (1, "b")], None, vec![(0, 1), (1, 0)]),
+            (
+                vec![(0, "a"), (1, "b"), (2, "c")],
+                None,
+                vec![(0, 1), (1, 0), (2, 0)],
+            ),
+            (vec![(0, "a"), (1, "a")], None, vec![]),
+            (vec![(1, "a"), (2, "b")], Some(0), vec![(1, 2), (2, 1)]),
+        ];
+        for (values, source, expected) in cases {
+            assert_eq!(odd_ones(&values, source), expected, "{values:?} {source:?}");
+        }
+    }
+}

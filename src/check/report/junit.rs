@@ -1,0 +1,145 @@
+//! `--format junit`: JUnit XML for CI test reports. One test suite per locale, one test case per
+//! article and locale (a missing translation too); errors are failures, warnings and infos are
+//! the test case's output.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::check::{Finding, Report, Severity};
+
+pub fn render(report: &Report) -> String {
+    // Test cases per locale: the article name -> its findings.
+    let mut suites: BTreeMap<&str, BTreeMap<&str, Vec<&Finding>>> = BTreeMap::new();
+    let mut files: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+    let order: Vec<&str> = report.locales.iter().map(|l| l.locale.as_str()).collect();
+    for locale in &order {
+        suites.insert(locale, BTreeMap::new());
+    }
+    for entry in &report.entries {
+        files.insert((&entry.locale, &entry.article), &entry.path);
+        if let Some(cases) = suites.get_mut(entry.locale.as_str()) {
+            cases.entry(entry.article.as_str()).or_default();
+        }
+    }
+    for f in &report.findings {
+        suites
+            .entry(f.locale.as_str())
+            .or_default()
+            .entry(f.article.as_str())
+            .or_default()
+            .push(f);
+    }
+    let tests: usize = suites.values().map(BTreeMap::len).sum();
+    let failures = |cases: &BTreeMap<&str, Vec<&Finding>>| {
+        cases
+            .values()
+            .filter(|fs| fs.iter().any(|f| f.severity == Severity::Error))
+            .count()
+    };
+    let total_failures: usize = suites.values().map(failures).sum();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"tolk check\" tests=\"{tests}\" failures=\"{total_failures}\" errors=\"0\" time=\"{:.3}\">",
+        report.elapsed.as_secs_f64()
+    );
+    let mut names: Vec<&str> = suites.keys().copied().collect();
+    names.sort_by_key(|n| order.iter().position(|o| o == n).unwrap_or(usize::MAX));
+    for locale in names {
+        let Some(cases) = suites.get(locale) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
+            escape(locale),
+            cases.len(),
+            failures(cases)
+        );
+        for (article, findings) in cases {
+            let file = files
+                .get(&(locale, *article))
+                .copied()
+                .or_else(|| findings.first().map(|f| f.path.as_str()));
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                escape(locale),
+                escape(article)
+            );
+            if let Some(file) = file {
+                let _ = write!(out, " file=\"{}\"", escape(file));
+            }
+            if findings.is_empty() {
+                out.push_str("/>\n");
+                continue;
+            }
+            out.push_str(">\n");
+            for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+                let _ = writeln!(
+                    out,
+                    "      <failure type=\"{}\" message=\"{}\">{}: {}</failure>",
+                    f.rule.id(),
+                    escape(&f.message),
+                    escape(&f.location()),
+                    escape(&f.message)
+                );
+            }
+            let others: Vec<String> = findings
+                .iter()
+                .filter(|f| f.severity != Severity::Error)
+                .map(|f| {
+                    format!(
+                        "{}: {}[{}]: {}",
+                        f.location(),
+                        f.severity,
+                        f.rule,
+                        f.message
+                    )
+                })
+                .collect();
+            if !others.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      <system-out>{}</system-out>",
+                    escape(&others.join("\n"))
+                );
+            }
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_control_characters() {
+        assert_eq!(
+            escape("a<b> & \"c\" 'd'\u{1}"),
+            "a&lt;b&gt; &amp; &quot;c&quot; &apos;d&apos;"
+        );
+    }
+}

@@ -1,0 +1,121 @@
+//! `ui-string-missing`: a Fluent message that one locale's `locales/<code>/*.ftl` has and another
+//! configured locale's lacks. The theme's built-in strings count, with the site's own files on
+//! top, exactly as a build reads them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::{At, Finding, Related, Rule};
+use crate::config::Config;
+use crate::error::Result;
+use crate::theme::Theme;
+
+/// The name findings about UI strings are grouped under.
+pub const ARTICLE: &str = "UI strings (locales/)";
+
+/// The text of files by the path findings show.
+pub type Sources = BTreeMap<String, Arc<str>>;
+
+/// The findings, and the text of each `.ftl` file they point into.
+pub fn check(config: &Config) -> Result<(Vec<Finding>, Sources)> {
+    let theme = Theme::load(&config.root)?;
+    let mut files: BTreeMap<&str, Vec<(String, Arc<str>)>> = BTreeMap::new();
+    let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for locale in &config.locales {
+        let code = locale.code.as_str();
+        let list = theme
+            .locale_files(code)
+            .into_iter()
+            .map(|(shown, text)| {
+                let shown = shown.trim_end_matches(" (built in)").to_owned();
+                (shown, Arc::from(text.as_str()))
+            })
+            .collect();
+        files.insert(code, list);
+        ids.insert(code, theme.message_ids(code).into_iter().collect());
+    }
+    let all: BTreeSet<&String> = ids.values().flatten().collect();
+    let mut findings = Vec::new();
+    let mut sources = BTreeMap::new();
+    for locale in &config.locales {
+        let code = locale.code.as_str();
+        let first_file = files.get(code).and_then(|f| f.first());
+        for id in all
+            .iter()
+            .filter(|id| !ids.get(code).is_some_and(|s| s.contains(**id)))
+        {
+            let related = config
+                .locales
+                .iter()
+                .filter_map(|other| {
+                    let (path, text) = files
+                        .get(other.code.as_str())?
+                        .iter()
+                        .find_map(|(path, text)| definition(text, id).map(|at| (path, at, text)))
+                        .map(|(path, at, text)| {
+                            sources.insert(path.clone(), Arc::clone(text));
+                            (path.clone(), at)
+                        })?;
+                    Some(Related {
+                        locale: other.code.clone(),
+                        path,
+                        at: Some(text),
+                    })
+                })
+                .collect::<Vec<_>>();
+            let has: Vec<&str> = related.iter().map(|r| r.locale.as_str()).collect();
+            let (path, at) = match first_file {
+                Some((path, text)) => {
+                    sources.insert(path.clone(), Arc::clone(text));
+                    (path.clone(), Some(At::new(text, 0, 0)))
+                }
+                None => (format!("locales/{code}/"), None),
+            };
+            findings.push(Finding {
+                rule: Rule::UiStringMissing,
+                severity: Rule::UiStringMissing.default_severity(),
+                locale: code.to_owned(),
+                path,
+                at,
+                exl_id: None,
+                article: ARTICLE.to_owned(),
+                message: format!(
+                    "the UI string `{id}` is missing in locale {code}; {} {} it",
+                    has.join(", "),
+                    if has.len() == 1 { "has" } else { "have" }
+                ),
+                related,
+                edits: Vec::new(),
+            });
+        }
+    }
+    Ok((findings, sources))
+}
+
+/// Where message `id` is defined in an `.ftl` text.
+fn definition(text: &str, id: &str) -> Option<At> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let defines = line
+            .strip_prefix(id)
+            .is_some_and(|rest| rest.trim_start().starts_with('='));
+        if defines {
+            return Some(At::new(text, offset, id.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_definitions() {
+        let text = "# c\nhello = Hi\nhello-world = x\n";
+        assert_eq!(definition(text, "hello").map(|a| a.line), Some(2));
+        assert_eq!(definition(text, "hello-world").map(|a| a.line), Some(3));
+        assert_eq!(definition(text, "bye"), None);
+    }
+}
