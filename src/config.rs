@@ -41,6 +41,39 @@ pub struct Config {
     pub source_locale: Option<String>,
     /// The `[check]` table: rule id -> level, for the rules whose default is changed.
     pub check: BTreeMap<String, RuleLevel>,
+    /// What readers see of translations: banners, fallbacks, search.
+    pub site: SiteOptions,
+}
+
+/// The `[site]` table: how the built site treats translations.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct SiteOptions {
+    /// Machine-translated articles (`workflow-type` with `mt`) whose `ht-degree` is below this
+    /// percentage carry a banner that says so.
+    pub machine_translation_threshold: u8,
+    /// A locale that lacks an article: leave it out, or publish another locale's text there
+    /// with a "not available in your language yet" notice.
+    pub missing_translations: MissingTranslations,
+    /// Build the full-text search index (pagefind) and show a search box on every page.
+    pub search: bool,
+}
+
+impl Default for SiteOptions {
+    fn default() -> Self {
+        SiteOptions {
+            machine_translation_threshold: 50,
+            missing_translations: MissingTranslations::Omit,
+            search: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissingTranslations {
+    Omit,
+    Fallback,
 }
 
 /// What `[check]` sets for one rule of `tolk check`: a severity, or `off`.
@@ -204,6 +237,17 @@ impl Config {
             locales,
             source_locale: raw.source_locale.map(Spanned::into_inner),
             check,
+            site: match raw.site {
+                Some(site) if site.get_ref().machine_translation_threshold > 100 => {
+                    return Err(error(
+                        site.span(),
+                        "machine-translation-threshold must be a percentage from 0 to 100"
+                            .to_owned(),
+                    ));
+                }
+                Some(site) => site.into_inner(),
+                None => SiteOptions::default(),
+            },
         })
     }
 
@@ -258,6 +302,7 @@ impl Config {
             locales,
             source_locale,
             check: BTreeMap::new(),
+            site: SiteOptions::default(),
         })
     }
 
@@ -300,6 +345,7 @@ struct RawConfig {
     locales: Vec<RawLocale>,
     #[serde(default)]
     check: BTreeMap<Spanned<String>, Spanned<String>>,
+    site: Option<Spanned<SiteOptions>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -467,6 +513,26 @@ mod tests {
             let err = parse(text).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(err.starts_with(expected), "{text:?}: {err}");
         }
+        Ok(())
+    }
+
+    #[test]
+    fn site_options_have_defaults_and_are_checked() -> Result<()> {
+        let config = parse("[[locales]]\ncode = \"nl\"\n")?;
+        assert_eq!(config.site, SiteOptions::default());
+        let config = parse("[site]\nmachine-translation-threshold = 80\nmissing-translations = \"fallback\"\nsearch = false\n[[locales]]\ncode = \"nl\"\n")?;
+        assert_eq!(config.site.machine_translation_threshold, 80);
+        assert_eq!(
+            config.site.missing_translations,
+            MissingTranslations::Fallback
+        );
+        assert!(!config.site.search);
+        let err = parse("[site]\nmissing-translations = \"borrow\"\n[[locales]]\ncode = \"nl\"\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.starts_with("tolk.toml:2:"), "{err}");
+        assert!(err.contains("unknown variant `borrow`"), "{err}");
         Ok(())
     }
 

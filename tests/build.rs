@@ -86,21 +86,36 @@ fn site_without_config_uses_content_folders() {
     site.run(&["build"])
         .success()
         .stdout_has("Built 3 articles (en 1, nl 2)");
+    let files: Vec<String> = site
+        .files("public")
+        .into_iter()
+        .filter(|f| !f.starts_with("pagefind/"))
+        .collect();
     assert_eq!(
-        site.files("public"),
+        files,
         [
+            "404.html",
+            "en/404.html",
             "en/a/index.html",
             "en/index.html",
+            "en/nav.html",
             "index.html",
+            "nl/404.html",
             "nl/a/index.html",
             "nl/index.html",
+            "nl/nav.html",
             "nl/sub/b/index.html",
             "nl/sub/shot.png",
+            "robots.txt",
+            "sitemap.xml",
             "static/syntax.css",
             "static/tolk.css",
             "static/tolk.js",
+            "status.json",
+            "status/index.html",
         ]
     );
+    assert!(site.path("public/pagefind/pagefind-entry.json").exists());
     let a = site.read("public/nl/a/index.html");
     assert!(a.contains("<a href=\"../sub/b/#stap\">B</a>"), "{a}");
     let b = site.read("public/nl/sub/b/index.html");

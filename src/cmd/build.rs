@@ -29,9 +29,8 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     site::check_output_dir(&config, &out)?;
-    let output = Output::disk(&out)?;
-    let report = site::build(&config, &output)?;
-    // Checked before the output is committed, so a strict build that fails keeps the old site.
+    // The checks run first: their findings mark out-of-date pages and fill the status page,
+    // and a strict build that fails them never touches the previous site.
     let checked = if options.check {
         Some(check::run(&config)?)
     } else {
@@ -53,6 +52,8 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
             ));
         }
     }
+    let output = Output::disk(&out)?;
+    let report = site::build(&config, &output, checked.as_ref())?;
     output.commit()?;
 
     for warning in &report.warnings {

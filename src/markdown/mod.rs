@@ -71,6 +71,8 @@ pub struct Rendered {
     pub warnings: Vec<Warning>,
     /// Problems that make the page wrong (a missing snippet, an include cycle): the build fails.
     pub errors: Vec<SourceError>,
+    /// The prose as plain text, one line per block, for the search index.
+    pub text: String,
 }
 
 impl Rendered {
@@ -108,6 +110,7 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
     repair::after_inline(&mut events, ctx.locale);
     let headings = headings::assign_ids(&mut events);
     code::transform(&mut events, ctx);
+    let text = plain_text(&events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
     if raw_html {
@@ -118,7 +121,25 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
         headings,
         warnings,
         errors,
+        text,
     }
+}
+
+/// The text a reader reads, without markup: blocks end with a newline.
+fn plain_text(events: &[Spanned<'_>]) -> String {
+    use pulldown_cmark::TagEnd;
+    let mut text = String::new();
+    for (event, _) in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
+            ) => text.push('\n'),
+            _ => {}
+        }
+    }
+    text
 }
 
 #[cfg(test)]

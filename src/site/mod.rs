@@ -1,14 +1,20 @@
 //! The whole build, as one short sequence of stages: load the theme and UI strings, read the
 //! content, render every page, write the output atomically.
 
+pub mod nav;
 pub mod output;
 pub mod pages;
+pub mod search;
+pub mod sitemap;
+pub mod status;
 pub mod templates;
+pub mod translations;
 pub mod urls;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::check::Report;
 use crate::config::Config;
 use crate::content;
 use crate::error::{Error, Result, Warning};
@@ -17,18 +23,22 @@ use crate::theme::Theme;
 pub use output::Output;
 use pages::Renderer;
 use templates::Templates;
+use translations::Translations;
 
 /// What a finished build reports.
 #[derive(Debug)]
 pub struct BuildReport {
     /// Articles written, per locale code, in config order.
     pub pages: Vec<(String, usize)>,
+    /// Pages in the search index.
+    pub searchable: usize,
     pub warnings: Vec<Warning>,
     pub elapsed: Duration,
 }
 
-/// Builds the site of `config` into `output`.
-pub fn build(config: &Config, output: &Output) -> Result<BuildReport> {
+/// Builds the site of `config` into `output`. With the check's `report`, out-of-date
+/// translations carry a notice and the status dashboard is written.
+pub fn build(config: &Config, output: &Output, report: Option<&Report>) -> Result<BuildReport> {
     let started = Instant::now();
     let mut warnings = Vec::new();
     let theme = Theme::load(&config.root)?;
@@ -36,17 +46,24 @@ pub fn build(config: &Config, output: &Output) -> Result<BuildReport> {
     let strings = Strings::load(&theme, &codes, config.fallback_locale(), &mut warnings)?;
     let templates = Templates::new(&theme)?;
     let contents = content::load(config)?;
+    let translations = Translations::new(&contents);
+    let outdated = report.map(status::outdated_paths).unwrap_or_default();
 
     let renderer = Renderer {
         config,
         theme: &theme,
         strings: &strings,
         templates: &templates,
+        translations: &translations,
+        contents: &contents,
+        outdated: &outdated,
     };
     let mut counts = Vec::with_capacity(contents.len());
+    let mut search_records = Vec::new();
+    let mut sitemap_pages = Vec::new();
     for content in &contents {
-        let pages = renderer.locale_pages(content, &mut warnings)?;
-        for page in &pages {
+        let produced = renderer.locale_pages(content, &mut warnings)?;
+        for page in &produced.pages {
             output.write(&page.path, page.html.as_bytes())?;
         }
         for asset in &content.files.assets {
@@ -55,10 +72,29 @@ pub fn build(config: &Config, output: &Output) -> Result<BuildReport> {
                 &content.locale.content_dir.join(asset),
             )?;
         }
-        counts.push((content.locale.code.clone(), content.articles.len()));
+        counts.push((content.locale.code.clone(), produced.articles));
+        search_records.extend(produced.search);
+        sitemap_pages.push((content.locale.code.clone(), produced.urls));
     }
-    let root = renderer.root_page(&counts)?;
-    output.write(&root.path, root.html.as_bytes())?;
+    for page in renderer.root_pages(&counts)? {
+        output.write(&page.path, page.html.as_bytes())?;
+    }
+    output.write(
+        "sitemap.xml",
+        sitemap::sitemap(config, &sitemap_pages, &templates)?.as_bytes(),
+    )?;
+    output.write("robots.txt", sitemap::robots(config).as_bytes())?;
+    if let Some(report) = report {
+        let t = strings.table(&theme, config.fallback_locale());
+        for (path, text) in status::pages(config, report, &contents, &templates, &t)? {
+            output.write(&path, text.as_bytes())?;
+        }
+    }
+    let searchable = if config.site.search {
+        search::write_index(search_records, output)?
+    } else {
+        0
+    };
     output.write(
         "static/syntax.css",
         crate::markdown::highlight::stylesheet().as_bytes(),
@@ -68,6 +104,7 @@ pub fn build(config: &Config, output: &Output) -> Result<BuildReport> {
     }
     Ok(BuildReport {
         pages: counts,
+        searchable,
         warnings,
         elapsed: started.elapsed(),
     })

@@ -49,14 +49,7 @@ pub fn resolve_link(page_rel: &str, dest: &str) -> Option<String> {
     }
     let split_at = dest.find(['?', '#']).unwrap_or(dest.len());
     let (path, suffix) = dest.split_at(split_at);
-    let target = if let Some(rest) = path.strip_prefix("/help/") {
-        normalize(rest)?
-    } else if path.starts_with('/') {
-        return None;
-    } else {
-        let dir = page_rel.rfind('/').map_or("", |i| &page_rel[..=i]);
-        normalize(&format!("{dir}{path}"))?
-    };
+    let target = target_path(page_rel, path)?;
     let target_url = if target.ends_with(".md") {
         article_url(&target)
     } else {
@@ -65,6 +58,20 @@ pub fn resolve_link(page_rel: &str, dest: &str) -> Option<String> {
     let mut url = relative(&article_url(page_rel), &target_url);
     url.push_str(suffix);
     Some(url)
+}
+
+/// The path (under the locale's content folder) that `path`, written in the file `page_rel`,
+/// points at: relative to the file's folder, or to the content folder for Adobe's `/help/…`.
+/// `None` for other absolute paths and paths that climb out.
+pub fn target_path(page_rel: &str, path: &str) -> Option<String> {
+    if let Some(rest) = path.strip_prefix("/help/") {
+        normalize(rest)
+    } else if path.starts_with('/') {
+        None
+    } else {
+        let dir = page_rel.rfind('/').map_or("", |i| &page_rel[..=i]);
+        normalize(&format!("{dir}{path}"))
+    }
 }
 
 fn has_scheme(dest: &str) -> bool {

@@ -90,3 +90,96 @@
 window.addEventListener("beforeprint", function () {
   document.querySelectorAll("details.collapsible").forEach(function (d) { d.open = true; });
 });
+
+// The sidebar: the locale's navigation tree, shared by every page (nav.html), loaded once
+// per page; the current article is marked and its sections opened.
+(function () {
+  "use strict";
+  var sidebar = document.querySelector(".sidebar[data-nav]");
+  if (!sidebar || !window.fetch) return;
+  var navUrl = new URL(sidebar.getAttribute("data-nav"), location.href);
+  var home = new URL(sidebar.getAttribute("data-home"), location.href);
+  fetch(navUrl).then(function (r) { return r.ok ? r.text() : ""; }).then(function (html) {
+    if (!html) return;
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    var here = location.pathname.replace(/index\.html$/, "");
+    holder.querySelectorAll("a[href]").forEach(function (a) {
+      var target = new URL(a.getAttribute("href"), home);
+      a.href = target.href;
+      if (target.pathname.replace(/index\.html$/, "") === here) {
+        a.setAttribute("aria-current", "page");
+        for (var el = a.parentElement; el && el !== holder; el = el.parentElement) {
+          if (el.tagName === "DETAILS") el.open = true;
+        }
+      }
+    });
+    sidebar.appendChild(holder.firstElementChild || holder);
+    var current = sidebar.querySelector("[aria-current=page]");
+    if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest" });
+  }).catch(function () { /* the link to all articles stays */ });
+})();
+
+// Search: pagefind's UI, searching the index of this page's language only.
+(function () {
+  "use strict";
+  var box = document.getElementById("search");
+  if (!box) return;
+  function start() {
+    if (!window.PagefindUI) return;
+    new window.PagefindUI({
+      element: "#search",
+      bundlePath: new URL(box.getAttribute("data-bundle"), location.href).pathname,
+      baseUrl: box.getAttribute("data-base") || "/",
+      showSubResults: true,
+      showImages: false,
+      resetStyles: false
+    });
+  }
+  if (window.PagefindUI) start(); else window.addEventListener("load", start);
+})();
+
+// The status table: filter by text and state, sort by clicking a column header.
+(function () {
+  "use strict";
+  var table = document.getElementById("status-table");
+  if (!table) return;
+  var body = table.tBodies[0];
+  var text = document.getElementById("status-filter");
+  var state = document.getElementById("status-state");
+  function filter() {
+    var words = (text && text.value || "").toLowerCase();
+    var wanted = state && state.value;
+    Array.prototype.forEach.call(body.rows, function (row) {
+      var okText = !words || row.textContent.toLowerCase().indexOf(words) !== -1;
+      var okState = !wanted || (" " + row.getAttribute("data-states")).indexOf(" " + wanted + " ") !== -1;
+      row.hidden = !(okText && okState);
+    });
+  }
+  if (text) text.addEventListener("input", filter);
+  if (state) state.addEventListener("change", filter);
+  var order = { "missing": 0, "out-of-sync": 1, "in-sync": 2 };
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+    th.tabIndex = 0;
+    th.setAttribute("aria-sort", "none");
+    function sort() {
+      var ascending = th.getAttribute("aria-sort") !== "ascending";
+      Array.prototype.forEach.call(th.parentNode.cells, function (c) { c.setAttribute("aria-sort", "none"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[column], y = b.cells[column], d;
+        if (th.getAttribute("data-sort") === "state") {
+          d = (order[x.getAttribute("data-state")] - order[y.getAttribute("data-state")]) ||
+              ((+x.getAttribute("data-ht") || 0) - (+y.getAttribute("data-ht") || 0));
+        } else {
+          d = x.textContent.localeCompare(y.textContent);
+        }
+        return ascending ? d : -d;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    }
+    th.addEventListener("click", sort);
+    th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+  });
+})();

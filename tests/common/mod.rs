@@ -204,7 +204,11 @@ pub fn assert_links_resolve(out: &Path) {
         let dir = entry.path().parent().expect("a folder");
         for url in relative_urls(&html) {
             let path = url.split(['#', '?']).next().unwrap_or_default();
-            let mut target = dir.join(path);
+            // Root-relative links (404 pages, hreflang) start at the site root (base URL `/`).
+            let mut target = match path.strip_prefix('/') {
+                Some(from_root) => out.join(from_root),
+                None => dir.join(path),
+            };
             if path.is_empty() || path.ends_with('/') || target.is_dir() {
                 target = target.join("index.html");
             }

@@ -1,0 +1,175 @@
+//! The translation status dashboard: `status/index.html` (every article by locale: in sync, out
+//! of sync with which rules, missing; ht-degree), and `status.json` (the check's JSON report).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::templates::Templates;
+use crate::check::{self, Report, Rule, Severity};
+use crate::config::Config;
+use crate::content::LocaleContent;
+use crate::error::Result;
+
+/// Does a finding of this rule mean the translation no longer says what the others say?
+pub fn means_outdated(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::SourceCommitMismatch
+            | Rule::WordcountMismatch
+            | Rule::MetadataMismatch
+            | Rule::HeadingMismatch
+            | Rule::CalloutMismatch
+            | Rule::CodeBlockMismatch
+            | Rule::LinkTargetMismatch
+            | Rule::DnlMismatch
+    )
+}
+
+/// Shown paths of the translations that the check found out of date.
+pub fn outdated_paths(report: &Report) -> HashSet<String> {
+    report
+        .findings
+        .iter()
+        .filter(|f| means_outdated(f.rule) && f.severity != Severity::Info)
+        .map(|f| f.path.clone())
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+struct StatusContext<'a> {
+    site_title: &'a str,
+    lang: &'a str,
+    root: &'a str,
+    t: &'a BTreeMap<String, String>,
+    locales: Vec<&'a str>,
+    rows: Vec<Row>,
+    summary: Vec<Summary>,
+    summary_line: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Summary {
+    locale: String,
+    articles: usize,
+    in_sync: usize,
+    out_of_sync: usize,
+    missing: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct Row {
+    article: String,
+    cells: Vec<Cell>,
+}
+
+#[derive(Debug, Serialize)]
+struct Cell {
+    /// `in-sync`, `out-of-sync` or `missing`.
+    state: &'static str,
+    /// The rules that found something, for out-of-sync cells.
+    rules: Vec<&'static str>,
+    ht_degree: Option<u8>,
+    /// Relative URL of the page, when it exists.
+    url: Option<String>,
+}
+
+/// Renders the dashboard and the JSON file.
+pub fn pages(
+    config: &Config,
+    report: &Report,
+    contents: &[LocaleContent],
+    templates: &Templates,
+    t: &BTreeMap<String, String>,
+) -> Result<Vec<(String, String)>> {
+    let articles: HashMap<&str, &crate::content::Article> = contents
+        .iter()
+        .flat_map(|c| c.articles.iter())
+        .map(|a| (a.shown_path.as_str(), a))
+        .collect();
+    let mut rules_of: HashMap<&str, Vec<&'static str>> = HashMap::new();
+    for finding in report
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info && f.rule != Rule::MissingTranslation)
+    {
+        let rules = rules_of.entry(finding.path.as_str()).or_default();
+        if !rules.contains(&finding.rule.id()) {
+            rules.push(finding.rule.id());
+        }
+    }
+    let mut groups: BTreeMap<&str, HashMap<&str, &str>> = BTreeMap::new();
+    for entry in &report.entries {
+        groups
+            .entry(entry.article.as_str())
+            .or_default()
+            .insert(entry.locale.as_str(), entry.path.as_str());
+    }
+    let rows = groups
+        .into_iter()
+        .map(|(name, members)| Row {
+            article: name.to_owned(),
+            cells: config
+                .locales
+                .iter()
+                .map(|locale| match members.get(locale.code.as_str()) {
+                    Some(path) => {
+                        let rules = rules_of.get(path).cloned().unwrap_or_default();
+                        let article = articles.get(path);
+                        Cell {
+                            state: if rules.is_empty() {
+                                "in-sync"
+                            } else {
+                                "out-of-sync"
+                            },
+                            rules,
+                            ht_degree: article.and_then(|a| a.front.ht_degree),
+                            url: article.map(|a| {
+                                format!("../{}/{}", a.locale, super::urls::article_url(&a.rel_path))
+                            }),
+                        }
+                    }
+                    None => Cell {
+                        state: "missing",
+                        rules: Vec::new(),
+                        ht_degree: None,
+                        url: None,
+                    },
+                })
+                .collect(),
+        })
+        .collect();
+    let lang = config
+        .locale(config.fallback_locale())
+        .map_or("en", |l| l.tag.as_str());
+    let context = StatusContext {
+        site_title: &config.title,
+        lang,
+        root: "../",
+        t,
+        locales: config.locales.iter().map(|l| l.code.as_str()).collect(),
+        rows,
+        summary: report
+            .locales
+            .iter()
+            .map(|s| Summary {
+                locale: s.locale.clone(),
+                articles: s.articles,
+                in_sync: s.in_sync,
+                out_of_sync: s.out_of_sync,
+                missing: s.missing,
+            })
+            .collect(),
+        summary_line: report.summary_line(),
+    };
+    Ok(vec![
+        (
+            "status/index.html".to_owned(),
+            templates.render("status.html", &context)?,
+        ),
+        (
+            "status.json".to_owned(),
+            check::report::render(report, check::report::Format::Json, &Default::default()),
+        ),
+    ])
+}
