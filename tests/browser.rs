@@ -1,0 +1,267 @@
+//! The built site in a real browser: Debian's chromium, driven through chromedriver with
+//! fantoccini. `.ci/run` installs both; set TOLK_SKIP_BROWSER_TESTS=1 to skip on a machine
+//! without them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::server::StaticServer;
+use common::{Site, SEED_PATH};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+/// chromedriver and a browser session; both end when this is dropped.
+struct Browser {
+    driver: Child,
+    client: Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn find(program: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
+        .map(|dir| dir.join(program))
+        .find(|path| path.is_file())
+}
+
+async fn start_browser() -> Result<Option<Browser>, Box<dyn std::error::Error>> {
+    if std::env::var_os("TOLK_SKIP_BROWSER_TESTS").is_some() {
+        eprintln!("TOLK_SKIP_BROWSER_TESTS is set: skipping the browser test");
+        return Ok(None);
+    }
+    let driver_path = find("chromedriver").ok_or(
+        "chromedriver is not installed: apt-get install chromium chromium-driver (see .ci/run)",
+    )?;
+    let browser_path = find("chromium").ok_or(
+        "chromium is not installed: apt-get install chromium chromium-driver (see .ci/run)",
+    )?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let driver = Command::new(driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let profile = tempfile::tempdir()?;
+    let capabilities = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": browser_path,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }
+    });
+    let capabilities = match capabilities {
+        serde_json::Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    };
+    let started = Instant::now();
+    let client = loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => break client,
+            Err(e) if started.elapsed() < Duration::from_secs(15) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => return Err(format!("cannot start a browser session: {e}").into()),
+        }
+    };
+    Ok(Some(Browser {
+        driver,
+        client,
+        _profile: profile,
+    }))
+}
+
+/// Waits until `script` (a JavaScript expression) is true, or fails with `what`.
+async fn wait_for(client: &Client, script: &str, what: &str) -> TestResult {
+    let started = Instant::now();
+    loop {
+        let value = client
+            .execute(&format!("return !!({script});"), vec![])
+            .await?;
+        if value.as_bool() == Some(true) {
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(15) {
+            return Err(format!("timed out waiting for {what}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn screenshots_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_seed_site_in_a_real_browser() -> TestResult {
+    let site = Site::seeds();
+    // 31% human translation (fr, it) is above this threshold; 0% (nl) is below.
+    let config = site.read("tolk.toml") + "\n[site]\nmachine-translation-threshold = 30\n";
+    site.file("tolk.toml", &config);
+    site.run(&["build"]).success();
+    let server = StaticServer::start(&site.path("public"));
+    let Some(browser) = start_browser().await? else {
+        return Ok(());
+    };
+    let client = &browser.client;
+
+    // The Dutch article, machine translated with 0% human review: the banner is there.
+    client
+        .goto(&server.url(&format!("/nl/{SEED_PATH}/")))
+        .await?;
+    wait_for(client, "document.readyState === 'complete'", "the nl page").await?;
+    assert_eq!(
+        client
+            .find(Locator::Css("html"))
+            .await?
+            .attr("lang")
+            .await?
+            .as_deref(),
+        Some("nl")
+    );
+    let banner = client
+        .find(Locator::Css("[data-notice=machine-translation]"))
+        .await?
+        .text()
+        .await?;
+    assert!(banner.contains("0%"), "{banner}");
+
+    // Switch to French and land on the same article, without a banner (31% > 30%).
+    client
+        .find(Locator::Css(".language-switcher a[data-locale=fr]"))
+        .await?
+        .click()
+        .await?;
+    wait_for(
+        client,
+        "document.documentElement.lang === 'fr'",
+        "the fr page",
+    )
+    .await?;
+    assert!(client
+        .current_url()
+        .await?
+        .path()
+        .ends_with(&format!("/fr/{SEED_PATH}/")));
+    let h1 = client.find(Locator::Css("h1")).await?.text().await?;
+    assert!(h1.starts_with("Dépannage"), "{h1}");
+    assert!(client
+        .find_all(Locator::Css("[data-notice=machine-translation]"))
+        .await?
+        .is_empty());
+
+    // The sidebar marks the current article.
+    wait_for(
+        client,
+        "document.querySelector('.sidebar a[aria-current=page]')",
+        "the sidebar",
+    )
+    .await?;
+
+    // Search the French site for a form of a word the seed only has in other forms.
+    wait_for(
+        client,
+        "document.querySelector('.pagefind-ui__search-input')",
+        "the search box",
+    )
+    .await?;
+    let input = client
+        .find(Locator::Css(".pagefind-ui__search-input"))
+        .await?;
+    input.send_keys("désactivation").await?;
+    wait_for(client, &format!("[...document.querySelectorAll('.pagefind-ui__result-link')].some(a => a.href.includes('/fr/{SEED_PATH}'))"), "a search result").await?;
+    let results = client
+        .execute(
+            "return [...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.href);",
+            vec![],
+        )
+        .await?;
+    let results = results.as_array().cloned().unwrap_or_default();
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_str().is_some_and(|u| u.contains("/fr/"))),
+        "results in French only: {results:?}"
+    );
+
+    // The copy button puts the code on the clipboard.
+    client
+        .execute("window.__copied = null; navigator.clipboard.writeText = (t) => { window.__copied = t; return Promise.resolve(); };", vec![])
+        .await?;
+    client
+        .find(Locator::Css(".code-copy"))
+        .await?
+        .click()
+        .await?;
+    wait_for(client, "window.__copied !== null", "the copied text").await?;
+    let copied = client.execute("return window.__copied;", vec![]).await?;
+    assert_eq!(
+        copied.as_str().map(str::trim_end),
+        Some("Unexpected error\nUnable to get the outlookIdentityToken")
+    );
+    let label = client
+        .find(Locator::Css(".code-copy"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(label, "Copié");
+
+    // The status page lists the three translations of the seed.
+    client.goto(&server.url("/status/")).await?;
+    wait_for(
+        client,
+        "document.querySelector('#status-table')",
+        "the status page",
+    )
+    .await?;
+    let cells = client
+        .execute(&format!("return [...document.querySelectorAll('#status-table tbody tr')].filter(r => r.textContent.includes('troubleshooting-outlookidentitytoken-error')).map(r => r.querySelectorAll('td a').length);"), vec![])
+        .await?;
+    assert_eq!(
+        cells,
+        serde_json::json!([3]),
+        "one row, three linked translations"
+    );
+
+    // Screenshots for people to look at: every locale, desktop and phone.
+    std::fs::create_dir_all(screenshots_dir())?;
+    for locale in ["nl", "fr", "it"] {
+        for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {
+            client.set_window_size(width, height).await?;
+            client
+                .goto(&server.url(&format!("/{locale}/{SEED_PATH}/")))
+                .await?;
+            wait_for(client, "document.readyState === 'complete'", "the page").await?;
+            let png = client.screenshot().await?;
+            std::fs::write(
+                screenshots_dir().join(format!("seed-{locale}-{device}.png")),
+                png,
+            )?;
+        }
+    }
+    browser.client.clone().close().await?;
+    Ok(())
+}
