@@ -209,17 +209,19 @@ fn not_localized(doc: &Doc, outline: &Outline, locale: &Locale) -> Vec<Finding> 
         let Some(mark) = marks(&link.dest).into_iter().find(|m| m.language != own) else {
             continue;
         };
-        let written = &link.dest[mark.range.clone()];
-        let suggestion = if written.len() == 5 {
-            let region = locale.code.split_once('-').map_or(own.as_str(), |(_, r)| r);
-            let region = if written[3..].chars().all(|c| c.is_ascii_uppercase()) {
-                region.to_ascii_uppercase()
-            } else {
-                region.to_ascii_lowercase()
-            };
-            format!("{own}{}{region}", &written[2..3])
-        } else {
-            own.clone()
+        let written = link.dest.get(mark.range.clone()).unwrap_or_default();
+        // Mirror the form written: `en-us` -> `nl-nl`, `en-US` -> `nl-NL`, `en` -> `nl`.
+        let suggestion = match (written.get(2..3), written.get(3..)) {
+            (Some(separator @ ("-" | "_")), Some(region)) => {
+                let own_region = locale.code.split_once('-').map_or(own.as_str(), |(_, r)| r);
+                let own_region = if region.chars().all(|c| c.is_ascii_uppercase()) {
+                    own_region.to_ascii_uppercase()
+                } else {
+                    own_region.to_ascii_lowercase()
+                };
+                format!("{own}{separator}{own_region}")
+            }
+            _ => own.clone(),
         };
         findings.push(Finding::at(
             Rule::LinkNotLocalized,

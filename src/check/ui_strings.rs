@@ -10,6 +10,9 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::theme::Theme;
 
+/// How the theme names a file that is built into tolk.
+const BUILT_IN: &str = " (built in)";
+
 /// The name findings about UI strings are grouped under.
 pub const ARTICLE: &str = "UI strings (locales/)";
 
@@ -26,10 +29,7 @@ pub fn check(config: &Config) -> Result<(Vec<Finding>, Sources)> {
         let list = theme
             .locale_files(code)
             .into_iter()
-            .map(|(shown, text)| {
-                let shown = shown.trim_end_matches(" (built in)").to_owned();
-                (shown, Arc::from(text.as_str()))
-            })
+            .map(|(shown, text)| (shown, Arc::from(text.as_str())))
             .collect();
         files.insert(code, list);
         ids.insert(code, theme.message_ids(code).into_iter().collect());
@@ -52,19 +52,24 @@ pub fn check(config: &Config) -> Result<(Vec<Finding>, Sources)> {
                         .get(other.code.as_str())?
                         .iter()
                         .find_map(|(path, text)| definition(text, id).map(|at| (path, at, text)))
-                        .map(|(path, at, text)| {
-                            sources.insert(path.clone(), Arc::clone(text));
-                            (path.clone(), at)
+                        .map(|(path, at, text)| match path.strip_suffix(BUILT_IN) {
+                            Some(folder_file) => (folder_file.to_owned(), None),
+                            None => {
+                                sources.insert(path.clone(), Arc::clone(text));
+                                (path.clone(), Some(at))
+                            }
                         })?;
                     Some(Related {
                         locale: other.code.clone(),
                         path,
-                        at: Some(text),
+                        at: text,
                     })
                 })
                 .collect::<Vec<_>>();
             let has: Vec<&str> = related.iter().map(|r| r.locale.as_str()).collect();
-            let (path, at) = match first_file {
+            // A built-in file is not on disk: point at the folder a new .ftl file goes into.
+            let on_disk = first_file.filter(|(path, _)| !path.ends_with(BUILT_IN));
+            let (path, at) = match on_disk {
                 Some((path, text)) => {
                     sources.insert(path.clone(), Arc::clone(text));
                     (path.clone(), Some(At::new(text, 0, 0)))
