@@ -188,9 +188,7 @@ fn label_markers(
             found.push(Artifact {
                 offset: body_offset + start,
                 len: opener.len(),
-                message: format!(
-                    "`{opener}` is never closed with `]`: machine translation broke the markup"
-                ),
+                message: format!("`{opener}` is never closed with `]` in its paragraph"),
                 edits: Vec::new(),
             });
             continue;
