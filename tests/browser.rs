@@ -238,7 +238,7 @@ async fn the_seed_site_in_a_real_browser() -> TestResult {
     )
     .await?;
     let cells = client
-        .execute(&format!("return [...document.querySelectorAll('#status-table tbody tr')].filter(r => r.textContent.includes('troubleshooting-outlookidentitytoken-error')).map(r => r.querySelectorAll('td a').length);"), vec![])
+        .execute("return [...document.querySelectorAll('#status-table tbody tr')].filter(r => r.textContent.includes('troubleshooting-outlookidentitytoken-error')).map(r => r.querySelectorAll('td a').length);", vec![])
         .await?;
     assert_eq!(
         cells,

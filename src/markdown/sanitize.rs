@@ -128,7 +128,6 @@ pub fn clean(html: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::markdown::test_support::render_str;
 
     #[test]

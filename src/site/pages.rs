@@ -162,6 +162,14 @@ struct RenderedArticle<'a> {
     borrowed_from: Option<&'a Locale>,
 }
 
+/// One article page and what the site-wide indexes need of it.
+struct BuiltArticle {
+    page: Page,
+    search: Option<SearchRecord>,
+    /// `(group key, root-relative URL)` for the sitemap.
+    sitemap: (String, String),
+}
+
 /// What a locale's pages produced besides the pages themselves.
 #[derive(Debug, Default)]
 pub struct LocaleOutput {
@@ -215,7 +223,7 @@ impl Renderer<'_> {
             .map(|r| (r.article.rel_path.as_str(), r.title_html.as_str()))
             .collect();
 
-        let results: Vec<Result<Option<(Page, Option<SearchRecord>, (String, String))>>> = rendered
+        let results: Vec<Result<Option<BuiltArticle>>> = rendered
             .par_iter()
             .map(|r| {
                 if r.article.rel_path == "index.md" {
@@ -231,7 +239,11 @@ impl Renderer<'_> {
                         lang: locale.tag.clone(),
                     });
                 let key = group_key(r.article.front.exl_id.as_deref(), &r.article.rel_path);
-                Ok(Some((page, search, (key, url))))
+                Ok(Some(BuiltArticle {
+                    page,
+                    search,
+                    sitemap: (key, url),
+                }))
             })
             .collect();
         let mut output = LocaleOutput {
@@ -239,10 +251,10 @@ impl Renderer<'_> {
             ..LocaleOutput::default()
         };
         for result in results {
-            if let Some((page, search, url)) = result? {
-                output.pages.push(page);
-                output.search.extend(search);
-                output.urls.push(url);
+            if let Some(built) = result? {
+                output.pages.push(built.page);
+                output.search.extend(built.search);
+                output.urls.push(built.sitemap);
             }
         }
         let tree = tree_html(&nav.roots, true);
