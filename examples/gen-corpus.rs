@@ -227,16 +227,23 @@ const CODE: &[&str] = &[
     "```javascript\nconst task = await api.get(\"/task/\" + id);\n```",
 ];
 
-fn sentence(rng: &mut Rng, locale: &str, words_count: usize) -> String {
+/// A sentence of `words_count` words. Which sentences carry `[!DNL]` and `[!UICONTROL]`
+/// markers comes from `structure`, the article's own stream shared by its translations (they
+/// must not differ there); the words come from the locale's stream.
+fn sentence(structure: &mut Rng, rng: &mut Rng, locale: &str, words_count: usize) -> String {
     let dictionary = words(locale);
+    let marker = match structure.below(8) {
+        0 => Some("[!DNL Workfront]".to_owned()),
+        1 => Some(format!("**[!UICONTROL {}]**", structure.pick(LABELS))),
+        _ => None,
+    };
     let mut text = String::new();
     for i in 0..words_count {
         if i > 0 {
             text.push(' ');
         }
-        match rng.below(40) {
-            0 => write!(text, "[!DNL Workfront]").unwrap_or(()),
-            1 => write!(text, "**[!UICONTROL {}]**", rng.pick(LABELS)).unwrap_or(()),
+        match (&marker, i) {
+            (Some(marker), 1) => text.push_str(marker),
             _ => text.push_str(rng.pick(dictionary)),
         }
     }
@@ -248,12 +255,12 @@ fn sentence(rng: &mut Rng, locale: &str, words_count: usize) -> String {
     format!("{first}{}.", chars.as_str())
 }
 
-fn paragraph(rng: &mut Rng, locale: &str) -> String {
-    let sentences = 2 + rng.below(4);
+fn paragraph(structure: &mut Rng, rng: &mut Rng, locale: &str) -> String {
+    let sentences = 2 + structure.below(4);
     (0..sentences)
         .map(|_| {
-            let n = 8 + rng.below(10);
-            sentence(rng, locale, n)
+            let n = 8 + structure.below(10);
+            sentence(structure, rng, locale, n)
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -308,28 +315,41 @@ fn rel_path(shapes: &[Shape], i: usize) -> String {
 
 fn article(rng: &mut Rng, locale: &str, shapes: &[Shape], i: usize) -> (String, String) {
     let s = &shapes[i];
+    let mut structure = Rng(s
+        .commit
+        .bytes()
+        .fold(i as u64, |h, b| h.wrapping_mul(131).wrapping_add(b as u64)));
+    let st = &mut structure;
     let n = 5 + rng.below(5);
-    let title = sentence(rng, locale, n).trim_end_matches('.').to_owned();
+    let title = sentence(st, rng, locale, n)
+        .trim_end_matches('.')
+        .to_owned();
     let mut md = String::with_capacity(4096);
     let ht = if locale == "fr" {
         60 + rng.below(41)
     } else {
         rng.below(30)
     };
-    writeln!(md, "---\ntitle: '{}'\ndescription: {}\nfeature: Work Management\nrole: User\nexl-id: {}\nsource-git-commit: {}\nworkflow-type: tm+mt\nsource-wordcount: '{}'\nht-degree: {ht}%\nnavigation-topic: {}\n---\n", title.replace('\'', "''"), sentence(rng, locale, 12).replace(':', ""), s.exl_id, s.commit, 300 + s.paragraphs * 40, SECTIONS[s.section]).unwrap_or(());
+    writeln!(md, "---\ntitle: '{}'\ndescription: '{}'\nfeature: Work Management\nrole: User\nexl-id: {}\nsource-git-commit: {}\nworkflow-type: tm+mt\nsource-wordcount: '{}'\nht-degree: {ht}%\nnavigation-topic: {}\n---\n", title.replace('\'', "''"), sentence(st, rng, locale, 12).replace('\'', "''"), s.exl_id, s.commit, 300 + s.paragraphs * 40, SECTIONS[s.section]).unwrap_or(());
     writeln!(md, "# {title}\n").unwrap_or(());
     if s.collapsible {
-        writeln!(md, "+++ {}\n\n| {} | {} |\n|---|---|\n| [!DNL Adobe Workfront] | [!UICONTROL Standard] |\n\n+++\n", sentence(rng, locale, 6), rng.pick(words(locale)), rng.pick(words(locale))).unwrap_or(());
+        writeln!(md, "+++ {}\n\n| {} | {} |\n|---|---|\n| [!DNL Adobe Workfront] | [!UICONTROL Standard] |\n\n+++\n", sentence(st, rng, locale, 6), rng.pick(words(locale)), rng.pick(words(locale))).unwrap_or(());
     }
     for p in 0..s.paragraphs {
         if p == 1 {
-            writeln!(md, ">[!{}]\n>\n>{}\n", s.callout, paragraph(rng, locale)).unwrap_or(());
+            writeln!(
+                md,
+                ">[!{}]\n>\n>{}\n",
+                s.callout,
+                paragraph(st, rng, locale)
+            )
+            .unwrap_or(());
         }
         if p == 2 {
             writeln!(
                 md,
                 "## {} {{#details}}\n",
-                sentence(rng, locale, 4).trim_end_matches('.')
+                sentence(st, rng, locale, 4).trim_end_matches('.')
             )
             .unwrap_or(());
             writeln!(md, "{}\n", CODE[s.code]).unwrap_or(());
@@ -343,7 +363,7 @@ fn article(rng: &mut Rng, locale: &str, shapes: &[Shape], i: usize) -> (String, 
             )
             .unwrap_or(());
         }
-        writeln!(md, "{}\n", paragraph(rng, locale)).unwrap_or(());
+        writeln!(md, "{}\n", paragraph(st, rng, locale)).unwrap_or(());
     }
     let links: Vec<String> = s
         .links
@@ -357,14 +377,14 @@ fn article(rng: &mut Rng, locale: &str, shapes: &[Shape], i: usize) -> (String, 
                 .unwrap_or_else(|| format!("../{}/issue-{j:05}.md", SECTIONS[shapes[j].section]));
             format!(
                 "* [{}]({href})",
-                sentence(rng, locale, 4).trim_end_matches('.')
+                sentence(st, rng, locale, 4).trim_end_matches('.')
             )
         })
         .collect();
     writeln!(
         md,
         "## {}\n\n{}",
-        sentence(rng, locale, 3).trim_end_matches('.'),
+        sentence(st, rng, locale, 3).trim_end_matches('.'),
         links.join("\n")
     )
     .unwrap_or(());

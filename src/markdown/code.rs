@@ -104,6 +104,7 @@ pub fn transform(events: &mut Vec<Spanned<'_>>, ctx: &RenderContext<'_>) {
         }
         let lang = language(&info).map(str::to_ascii_lowercase);
         let html = block_html(
+            ctx.cache,
             &code,
             lang.as_deref(),
             &LineOptions::parse(&info),
@@ -116,6 +117,7 @@ pub fn transform(events: &mut Vec<Spanned<'_>>, ctx: &RenderContext<'_>) {
 }
 
 fn block_html(
+    cache: &super::Cache,
     code: &str,
     lang: Option<&str>,
     options: &LineOptions,
@@ -123,7 +125,8 @@ fn block_html(
     copied: &str,
 ) -> String {
     let body = lang
-        .and_then(|l| highlight::highlight(code, l))
+        .and_then(|l| cache.highlight(l, code))
+        .map(|html| html.to_string())
         .unwrap_or_else(|| {
             let mut escaped = String::with_capacity(code.len() + 16);
             pulldown_cmark_escape::escape_html_body_text(&mut escaped, code).ok();

@@ -45,6 +45,35 @@ pub struct RenderContext<'a> {
     pub snippets: &'a Snippets,
     /// The snippets being expanded around this text, to catch cycles.
     pub include_stack: &'a [String],
+    /// Work shared by the pages of a build.
+    pub cache: &'a Cache,
+}
+
+/// Results shared by the pages of a build: translations carry the same code blocks, so each
+/// distinct block is highlighted once.
+#[derive(Debug, Default)]
+pub struct Cache {
+    highlighted: std::sync::Mutex<std::collections::HashMap<(String, String), std::sync::Arc<str>>>,
+}
+
+impl Cache {
+    /// The highlighted HTML of `code` in `lang`, computed once per distinct pair.
+    pub fn highlight(&self, lang: &str, code: &str) -> Option<std::sync::Arc<str>> {
+        let key = (lang.to_owned(), code.to_owned());
+        if let Some(html) = self
+            .highlighted
+            .lock()
+            .ok()
+            .and_then(|map| map.get(&key).cloned())
+        {
+            return Some(html);
+        }
+        let html: std::sync::Arc<str> = highlight::highlight(code, lang)?.into();
+        if let Ok(mut map) = self.highlighted.lock() {
+            map.insert(key, std::sync::Arc::clone(&html));
+        }
+        Some(html)
+    }
 }
 
 impl std::fmt::Debug for RenderContext<'_> {
@@ -172,6 +201,7 @@ pub(crate) mod test_support {
             resolve_link: &resolve,
             snippets,
             include_stack: &[],
+            cache: &Cache::default(),
         };
         render(body, &ctx)
     }

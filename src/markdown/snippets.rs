@@ -199,6 +199,7 @@ pub fn transform<'a>(
             resolve_link: ctx.resolve_link,
             snippets: ctx.snippets,
             include_stack: &stack,
+            cache: ctx.cache,
         };
         let rendered = super::render(markdown, &nested);
         errors.extend(rendered.errors);

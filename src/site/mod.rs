@@ -57,15 +57,13 @@ pub fn build(config: &Config, output: &Output, report: Option<&Report>) -> Resul
         translations: &translations,
         contents: &contents,
         outdated: &outdated,
+        cache: crate::markdown::Cache::default(),
     };
     let mut counts = Vec::with_capacity(contents.len());
     let mut search_records = Vec::new();
     let mut sitemap_pages = Vec::new();
     for content in &contents {
-        let produced = renderer.locale_pages(content, &mut warnings)?;
-        for page in &produced.pages {
-            output.write(&page.path, page.html.as_bytes())?;
-        }
+        let produced = renderer.locale_pages(content, output, &mut warnings)?;
         for asset in &content.files.assets {
             output.copy(
                 &format!("{}/{asset}", content.locale.code),

@@ -2,7 +2,7 @@
 //! (nested lists of `[Title](path.md)` links and section lines `* Section {#id}`), otherwise by
 //! `navigation-topic`. The home page, the sidebar, breadcrumbs and previous/next all read it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
@@ -38,6 +38,10 @@ pub struct Nav {
     pub roots: Vec<NavNode>,
     /// Every article in reading order, for previous/next.
     pub order: Vec<String>,
+    /// Where each article is in `order`.
+    position: HashMap<String, usize>,
+    /// The sections leading to each article (its first place in the tree).
+    trails: HashMap<String, Vec<(String, Option<String>)>>,
 }
 
 impl Nav {
@@ -97,32 +101,29 @@ impl Nav {
         for root in &roots {
             collect_order(root, &mut listed, &mut order);
         }
-        Nav { roots, order }
+        let position = order
+            .iter()
+            .enumerate()
+            .map(|(i, rel)| (rel.clone(), i))
+            .collect();
+        let mut trails = HashMap::new();
+        collect_trails(&roots, &mut Vec::new(), &mut trails);
+        Nav {
+            roots,
+            order,
+            position,
+            trails,
+        }
     }
 
     /// The titles of the sections that lead to `rel`, outermost first, with their ids.
-    pub fn trail(&self, rel: &str) -> Vec<(String, Option<String>)> {
-        fn walk(nodes: &[NavNode], rel: &str, path: &mut Vec<(String, Option<String>)>) -> bool {
-            for node in nodes {
-                if node.article.as_deref() == Some(rel) {
-                    return true;
-                }
-                path.push((node.title_html.clone(), node.id.clone()));
-                if walk(&node.children, rel, path) {
-                    return true;
-                }
-                path.pop();
-            }
-            false
-        }
-        let mut path = Vec::new();
-        walk(&self.roots, rel, &mut path);
-        path
+    pub fn trail(&self, rel: &str) -> &[(String, Option<String>)] {
+        self.trails.get(rel).map_or(&[], Vec::as_slice)
     }
 
     /// The articles before and after `rel` in reading order.
     pub fn neighbours(&self, rel: &str) -> (Option<&str>, Option<&str>) {
-        let Some(i) = self.order.iter().position(|r| r == rel) else {
+        let Some(&i) = self.position.get(rel) else {
             return (None, None);
         };
         let prev = i
@@ -130,6 +131,24 @@ impl Nav {
             .and_then(|p| self.order.get(p))
             .map(String::as_str);
         (prev, self.order.get(i + 1).map(String::as_str))
+    }
+}
+
+/// Records, for every article in the tree, the sections above its first appearance.
+fn collect_trails(
+    nodes: &[NavNode],
+    path: &mut Vec<(String, Option<String>)>,
+    trails: &mut HashMap<String, Vec<(String, Option<String>)>>,
+) {
+    for node in nodes {
+        if let Some(rel) = &node.article {
+            trails.entry(rel.clone()).or_insert_with(|| path.clone());
+        }
+        if !node.children.is_empty() {
+            path.push((node.title_html.clone(), node.id.clone()));
+            collect_trails(&node.children, path, trails);
+            path.pop();
+        }
     }
 }
 
@@ -379,10 +398,10 @@ mod tests {
                 "loose.md"
             ]
         );
-        let trail: Vec<String> = nav
+        let trail: Vec<&str> = nav
             .trail("known-issues/known-issues-workfront/b.md")
-            .into_iter()
-            .map(|(t, _)| t)
+            .iter()
+            .map(|(t, _)| t.as_str())
             .collect();
         assert_eq!(
             trail,

@@ -15,6 +15,7 @@ use super::nav::{ArticleInfo, Nav, NavNode};
 use super::templates::Templates;
 use super::translations::{group_key, Translations};
 use super::urls;
+use super::Output;
 use crate::config::{Config, Locale, MissingTranslations};
 use crate::content::{Article, LocaleContent};
 use crate::error::{Error, Result, Warning};
@@ -148,6 +149,8 @@ pub struct Renderer<'a> {
     pub contents: &'a [LocaleContent],
     /// Shown paths of the translations the check found out of sync.
     pub outdated: &'a HashSet<String>,
+    /// Work shared between pages (highlighted code: translations share their code blocks).
+    pub cache: markdown::Cache,
 }
 
 /// An article rendered, before it goes into its template.
@@ -162,9 +165,8 @@ struct RenderedArticle<'a> {
     borrowed_from: Option<&'a Locale>,
 }
 
-/// One article page and what the site-wide indexes need of it.
+/// What the site-wide indexes need of one written article page.
 struct BuiltArticle {
-    page: Page,
     search: Option<SearchRecord>,
     /// `(group key, root-relative URL)` for the sitemap.
     sitemap: (String, String),
@@ -173,7 +175,6 @@ struct BuiltArticle {
 /// What a locale's pages produced besides the pages themselves.
 #[derive(Debug, Default)]
 pub struct LocaleOutput {
-    pub pages: Vec<Page>,
     pub search: Vec<SearchRecord>,
     /// Articles of this locale's own (borrowed ones not counted).
     pub articles: usize,
@@ -182,10 +183,12 @@ pub struct LocaleOutput {
 }
 
 impl Renderer<'_> {
-    /// Renders all pages of one locale: its articles, borrowed ones, its home and 404 pages.
+    /// Renders and writes all pages of one locale: its articles, borrowed ones, its home and
+    /// 404 pages. Pages are written as they are rendered, in parallel.
     pub fn locale_pages(
         &self,
         content: &LocaleContent,
+        output: &Output,
         warnings: &mut Vec<Warning>,
     ) -> Result<LocaleOutput> {
         let locale = &content.locale;
@@ -230,6 +233,7 @@ impl Renderer<'_> {
                     return Ok(None);
                 }
                 let page = self.article_page(locale, r, &nav, &titles, &table)?;
+                output.write(&page.path, page.html.as_bytes())?;
                 let url = format!("/{}/{}", locale.code, r.url);
                 let search =
                     (self.config.site.search && r.borrowed_from.is_none()).then(|| SearchRecord {
@@ -240,33 +244,33 @@ impl Renderer<'_> {
                     });
                 let key = group_key(r.article.front.exl_id.as_deref(), &r.article.rel_path);
                 Ok(Some(BuiltArticle {
-                    page,
                     search,
                     sitemap: (key, url),
                 }))
             })
             .collect();
-        let mut output = LocaleOutput {
+        let mut produced = LocaleOutput {
             articles: content.articles.len(),
             ..LocaleOutput::default()
         };
         for result in results {
             if let Some(built) = result? {
-                output.pages.push(built.page);
-                output.search.extend(built.search);
-                output.urls.push(built.sitemap);
+                produced.search.extend(built.search);
+                produced.urls.push(built.sitemap);
             }
         }
         let tree = tree_html(&nav.roots, true);
-        output.pages.push(Page {
-            path: format!("{}/nav.html", locale.code),
-            html: tree_html(&nav.roots, false),
-        });
-        output
-            .pages
-            .push(self.home_page(locale, &rendered, tree, &table)?);
-        output.pages.push(self.not_found_page(locale, &table)?);
-        Ok(output)
+        output.write(
+            &format!("{}/nav.html", locale.code),
+            tree_html(&nav.roots, false).as_bytes(),
+        )?;
+        for page in [
+            self.home_page(locale, &rendered, tree, &table)?,
+            self.not_found_page(locale, &table)?,
+        ] {
+            output.write(&page.path, page.html.as_bytes())?;
+        }
+        Ok(produced)
     }
 
     fn render_articles<'a>(
@@ -363,6 +367,7 @@ impl Renderer<'_> {
             resolve_link: &resolve,
             snippets,
             include_stack: &[],
+            cache: &self.cache,
         };
         let body = markdown::render(article.body(), &ctx);
         let stem = rel
@@ -423,7 +428,10 @@ impl Renderer<'_> {
                 Some(id) => format!("{home}#{id}"),
                 None => home.clone(),
             };
-            breadcrumbs.push(Link { url, title_html });
+            breadcrumbs.push(Link {
+                url,
+                title_html: title_html.clone(),
+            });
         }
         let key = group_key(r.article.front.exl_id.as_deref(), rel);
         let languages = self.languages(&key, locale, &url_dir, rel);
