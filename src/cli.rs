@@ -1,5 +1,6 @@
 //! Command-line flags (clap), turned into each command's options; errors are reported here.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -7,6 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::check::report::Format;
 use crate::cmd;
+use crate::serve::ServeOptions;
 
 /// tolk: localized Experience League troubleshooting docs as a static help site.
 #[derive(Debug, Parser)]
@@ -20,8 +22,8 @@ pub struct Cli {
 enum Command {
     /// Build the static help site of every locale into public/
     Build(BuildArgs),
-    /// Serve the site locally and rebuild it on every save (not yet implemented)
-    Serve(PendingArgs),
+    /// Serve the site locally; with --watch, rebuild it and reload the browser on every save
+    Serve(ServeArgs),
     /// Check that the translations of every article are in sync
     Check(CheckArgs),
     /// Create a new article in every locale with one exl-id (not yet implemented)
@@ -45,6 +47,32 @@ struct BuildArgs {
     /// Skip the translation checks
     #[arg(long)]
     no_check: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// The site folder: the one with tolk.toml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// Rebuild on every save and reload the open pages
+    #[arg(long)]
+    watch: bool,
+    /// The port to listen on; 0 picks a free one
+    #[arg(long, default_value_t = 4000)]
+    port: u16,
+    /// The address to listen on; only this machine can connect to the default
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    interface: IpAddr,
+    /// Open the site in the default browser
+    #[arg(long)]
+    open: bool,
+    /// With --watch: look for changes every half second, for file systems without change
+    /// events (network drives, some containers)
+    #[arg(long, requires = "watch")]
+    poll: bool,
+    /// The site's base URL in the served pages [default: the served address]
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -112,7 +140,17 @@ pub fn main() -> ExitCode {
             strict: args.strict,
             check: !args.no_check,
         }),
-        Command::Serve(_) => return cmd::not_yet("serve"),
+        Command::Serve(args) => cmd::serve::execute(
+            &ServeOptions {
+                root: args.root,
+                interface: args.interface,
+                port: args.port,
+                watch: args.watch,
+                poll: args.poll,
+                base_url: args.base_url,
+            },
+            args.open,
+        ),
         Command::Check(args) => {
             let options = cmd::check::CheckOptions {
                 root: args.root,

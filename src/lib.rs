@@ -3,7 +3,8 @@
 //! The pipeline flows one way, one module per stage:
 //! [`config`] -> [`content`] (discover, front matter, pages) -> [`markdown`] (ExL to HTML)
 //! -> [`site`] (templates, UI strings, output writer). [`check`] compares the translations of
-//! every article with each other. [`cli`] and [`cmd`] only translate command-line flags into
+//! every article with each other. [`serve`] serves the site from memory and rebuilds it on
+//! every save. [`cli`] and [`cmd`] only translate command-line flags into
 //! calls of these stages.
 
 pub mod check;
@@ -14,6 +15,7 @@ pub mod content;
 pub mod error;
 pub mod i18n;
 pub mod markdown;
+pub mod serve;
 pub mod site;
 pub mod theme;
 

@@ -1,0 +1,8 @@
+//! `tolk serve`: serve the site from memory; with `--watch`, rebuild and reload on every save.
+
+use crate::error::Result;
+use crate::serve::{self, ServeOptions};
+
+pub fn execute(options: &ServeOptions, open: bool) -> Result<()> {
+    serve::run(options, open)
+}

@@ -1,0 +1,333 @@
+//! `tolk serve`: the whole site from memory on a local port, rebuilt on every save with
+//! `--watch`, with live reload and the errors of a broken save shown over the page.
+//!
+//! The parts: [`changes`] decides what a batch of file events needs (pure), [`watch`] runs the
+//! watcher and the rebuild loop, [`rebuild`] is the one place the site is built, [`state`] holds
+//! the last good build, [`server`] answers HTTP from it, [`paths`] maps URLs to files (pure),
+//! and [`reload`] is the live-reload protocol, script and error overlay.
+
+pub mod changes;
+pub mod paths;
+pub mod rebuild;
+pub mod reload;
+pub mod server;
+pub mod state;
+pub mod watch;
+
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::{broadcast, watch as signal};
+
+use crate::error::{Error, Result};
+use changes::{Change, Layout};
+use rebuild::Builder;
+use reload::Message;
+use state::State;
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    pub interface: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+    /// Rebuild on every change and reload open pages.
+    pub watch: bool,
+    /// Look at the files every [`watch::POLL_INTERVAL`] instead of waiting for file events.
+    pub poll: bool,
+    /// Overrides the served address as the site's base URL.
+    pub base_url: Option<String>,
+}
+
+/// A started server. It stops when [`Running::shutdown`] is called or it is dropped.
+#[derive(Debug)]
+pub struct Running {
+    runtime: tokio::runtime::Runtime,
+    address: SocketAddr,
+    url: String,
+    /// The site's title and locale codes, for the start-up message.
+    title: String,
+    locales: Vec<String>,
+    state: Arc<State>,
+    layout: Layout,
+    stopping: signal::Sender<bool>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    rebuilds: Option<(JoinHandle<()>, Arc<AtomicBool>)>,
+}
+
+/// Starts serving: binds the port, builds the site once (a failed build is served as its
+/// error), starts the server and, with `watch`, the watcher and the rebuild loop.
+pub fn start(options: &ServeOptions) -> Result<Running> {
+    let root = std::path::absolute(&options.root)
+        .map_err(Error::io("find the absolute path of", &options.root))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("tolk-serve")
+        .enable_all()
+        .build()
+        .map_err(|e| Error::setup(format!("cannot start the server: {e}"), "try again"))?;
+    let wanted = SocketAddr::new(options.interface, options.port);
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(wanted))
+        .map_err(|e| bind_error(wanted, &e))?;
+    let address = listener.local_addr().map_err(|e| bind_error(wanted, &e))?;
+    let url = format!("http://{}/", shown_address(address));
+    let base_url = options.base_url.clone().unwrap_or_else(|| url.clone());
+
+    let mut builder = Builder::new(&root, &base_url)?;
+    let layout = Layout::new(builder.config());
+    let title = builder.config().title.clone();
+    let locales = builder
+        .config()
+        .locales
+        .iter()
+        .map(|l| l.code.clone())
+        .collect();
+    let state = Arc::new(State::new(paths::base_path(&base_url), options.watch));
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut warnings = Vec::new();
+    match builder.rebuild(&Change::Everything {
+        because: root.clone(),
+    }) {
+        Ok(built) => {
+            for warning in &built.warnings {
+                eprintln!("warning: {warning}");
+            }
+            println!(
+                "Built {} in {:.2} s",
+                built.scope,
+                built.elapsed.as_secs_f64()
+            );
+            warnings = built.warnings;
+            state.publish(built.files, None);
+        }
+        Err(error) => {
+            let (terminal, plain) = rebuild::render_error(&error, color);
+            eprintln!("{terminal}");
+            println!("The site could not be built; its error is served until the next good save");
+            state.fail(plain);
+        }
+    }
+
+    let (stopping, stopped) = signal::channel(false);
+    let router = server::router(Arc::clone(&state), stopped.clone());
+    let mut until_stopped = stopped;
+    let server = runtime.spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = until_stopped.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+
+    let rebuilds = if options.watch {
+        let (sender, receiver) = mpsc::channel();
+        let mut watcher = watch::Watcher::start(options.poll, sender)?;
+        for problem in watcher.sync(&layout.watch_list()) {
+            eprintln!("warning: {problem}");
+        }
+        let stop = Arc::new(AtomicBool::new(false));
+        let rebuild_loop = watch::RebuildLoop {
+            builder,
+            state: Arc::clone(&state),
+            watcher,
+            layout: layout.clone(),
+            color,
+            warnings,
+        };
+        let stop_flag = Arc::clone(&stop);
+        let handle = std::thread::Builder::new()
+            .name("tolk-rebuild".to_owned())
+            .spawn(move || rebuild_loop.run(receiver, &stop_flag))
+            .map_err(|e| Error::setup(format!("cannot start watching: {e}"), "try again"))?;
+        Some((handle, stop))
+    } else {
+        None
+    };
+    Ok(Running {
+        runtime,
+        address,
+        url,
+        title,
+        locales,
+        state,
+        layout,
+        stopping,
+        server: Some(server),
+        rebuilds,
+    })
+}
+
+impl Running {
+    /// The address the server listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The URL of the site's root: `http://127.0.0.1:4000/`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// The messages sent to open pages after each rebuild.
+    pub fn subscribe(&self) -> broadcast::Receiver<Message> {
+        self.state.subscribe()
+    }
+
+    /// Blocks until Ctrl-C (or, on Unix, SIGTERM).
+    pub fn wait_for_stop_signal(&self) {
+        self.runtime.block_on(async {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{signal as unix_signal, SignalKind};
+                match unix_signal(SignalKind::terminate()) {
+                    Ok(mut terminate) => {
+                        tokio::select! {
+                            _ = tokio::signal::ctrl_c() => {}
+                            _ = terminate.recv() => {}
+                        }
+                    }
+                    Err(_) => {
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            {
+                if tokio::signal::ctrl_c().await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            }
+        });
+    }
+
+    /// Stops watching, ends the open event streams, and lets the requests in flight finish
+    /// (for two seconds at most).
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        let _ = self.stopping.send(true);
+        if let Some(server) = self.server.take() {
+            let _ = self
+                .runtime
+                .block_on(async { tokio::time::timeout(Duration::from_secs(2), server).await });
+        }
+        if let Some((handle, stop)) = self.rebuilds.take() {
+            stop.store(true, Ordering::Relaxed);
+            let _ = handle.join();
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `tolk serve`: start, say where, serve until Ctrl-C.
+pub fn run(options: &ServeOptions, open: bool) -> Result<()> {
+    let running = start(options)?;
+    println!(
+        "Serving {} ({}) at {}",
+        running.title,
+        running.locales.join(", "),
+        running.url()
+    );
+    if !running.address().ip().is_loopback() {
+        println!(
+            "warning: listening on {}: other machines on the network can read the site",
+            running.address().ip()
+        );
+    }
+    if options.watch {
+        println!(
+            "Watching {} for changes{}; press Ctrl-C to stop",
+            watch::watched_summary(running.layout()),
+            if options.poll { " (polling)" } else { "" }
+        );
+    } else {
+        println!("Press Ctrl-C to stop (with --watch, every save rebuilds the site)");
+    }
+    if open {
+        if let Err(e) = open_in_browser(running.url()) {
+            eprintln!("warning: cannot open a browser: {e}");
+        }
+    }
+    running.wait_for_stop_signal();
+    println!("Stopping");
+    running.shutdown();
+    Ok(())
+}
+
+fn bind_error(address: SocketAddr, e: &std::io::Error) -> Error {
+    let help = if e.kind() == std::io::ErrorKind::AddrInUse {
+        "another program uses this port: pass another with --port, or --port 0 for any free one"
+    } else {
+        "check --interface and --port; --interface must be an address of this machine"
+    };
+    Error::setup(format!("cannot listen on {address}: {e}"), help)
+}
+
+/// The address as a URL host: loopback for "every interface", which a browser cannot open.
+fn shown_address(address: SocketAddr) -> SocketAddr {
+    let ip = match address.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::from([127, 0, 0, 1]),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, address.port())
+}
+
+fn open_in_browser(url: &str) -> std::io::Result<()> {
+    #[cfg(target_os = "macos")]
+    let mut command = std::process::Command::new("open");
+    #[cfg(windows)]
+    let mut command = {
+        let mut command = std::process::Command::new("cmd");
+        command.args(["/C", "start", ""]);
+        command
+    };
+    #[cfg(all(unix, not(target_os = "macos")))]
+    let mut command = std::process::Command::new("xdg-open");
+    let mut child = command
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    // Reap it when it is done, so it does not linger as a zombie.
+    std::thread::spawn(move || child.wait());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shows_unspecified_addresses_as_loopback() {
+        for (bound, shown) in [
+            ("0.0.0.0:4000", "127.0.0.1:4000"),
+            ("[::]:4000", "[::1]:4000"),
+            ("127.0.0.1:4000", "127.0.0.1:4000"),
+            ("192.168.1.5:80", "192.168.1.5:80"),
+        ] {
+            let bound: SocketAddr = bound.parse().unwrap_or_else(|e| panic!("{bound}: {e}"));
+            assert_eq!(shown_address(bound).to_string(), shown);
+        }
+    }
+}

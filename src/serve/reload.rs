@@ -1,0 +1,336 @@
+//! Live reload: the messages sent to open pages after each rebuild, which pages a rebuild
+//! changed, the script injected into served pages, and the error overlay.
+//!
+//! The built site never contains any of this: the script and the overlay are added to HTML
+//! responses as they are sent.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use serde::Serialize;
+
+use super::paths;
+
+/// The live-reload client, served at [`SCRIPT_PATH`].
+pub const SCRIPT: &str = include_str!("live.js");
+/// Where the server answers with [`SCRIPT`].
+pub const SCRIPT_PATH: &str = "/__tolk/live.js";
+/// Where the server streams [`Message`]s as server-sent events.
+pub const EVENTS_PATH: &str = "/__tolk/events";
+
+/// What the server tells open pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// A rebuild succeeded: pages whose URL path is in `pages` (or all, with `all`) reload.
+    Reload {
+        build: String,
+        affected: Affected,
+        /// From the first file event of the change to this message; for the terminal and the
+        /// latency benchmark, not sent to pages.
+        since_event: Option<Duration>,
+    },
+    /// A rebuild failed: pages show the error over themselves.
+    Failed { overlay: String },
+}
+
+impl Message {
+    /// The event's name and its JSON data.
+    pub fn event(&self) -> (&'static str, String) {
+        #[derive(Serialize)]
+        struct ReloadData<'a> {
+            build: &'a str,
+            all: bool,
+            pages: &'a [String],
+        }
+        #[derive(Serialize)]
+        struct FailedData<'a> {
+            overlay: &'a str,
+        }
+        let data = match self {
+            Message::Reload {
+                build, affected, ..
+            } => serde_json::to_string(&ReloadData {
+                build,
+                all: affected.all,
+                pages: &affected.pages,
+            }),
+            Message::Failed { overlay } => serde_json::to_string(&FailedData { overlay }),
+        };
+        let name = match self {
+            Message::Reload { .. } => "reload",
+            Message::Failed { .. } => "failed",
+        };
+        (name, data.unwrap_or_else(|_| "{}".to_owned()))
+    }
+}
+
+/// The pages a rebuild changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Affected {
+    /// Every page: a stylesheet, script, image or shared fragment (the sidebar) changed.
+    pub all: bool,
+    /// URL paths of the pages whose HTML changed, sorted: `/nl/a/b/`.
+    pub pages: Vec<String>,
+    /// How many files changed, pages and others.
+    pub files: usize,
+}
+
+impl Affected {
+    pub fn is_empty(&self) -> bool {
+        self.files == 0
+    }
+}
+
+/// Compares two builds of the site. The search index and the sitemap change with any article
+/// and are fetched when used, so they reload nothing by themselves.
+pub fn affected(
+    base_path: &str,
+    old: &BTreeMap<String, Bytes>,
+    new: &BTreeMap<String, Bytes>,
+) -> Affected {
+    let mut result = Affected::default();
+    let changed = new
+        .iter()
+        .filter(|(key, bytes)| old.get(*key) != Some(bytes))
+        .map(|(key, _)| key)
+        .chain(old.keys().filter(|key| !new.contains_key(*key)));
+    for key in changed {
+        result.files += 1;
+        if let Some(url) = paths::page_url(base_path, key) {
+            result.pages.push(url);
+        } else if !passive(key) {
+            result.all = true;
+        }
+    }
+    result.pages.sort();
+    result
+}
+
+/// Files no open page needs to reload for: data fetched when used (the search index, the
+/// status page's JSON), files for crawlers, and 404 pages (open ones reload on any rebuild).
+fn passive(key: &str) -> bool {
+    key.starts_with("pagefind/")
+        || key.ends_with(".json")
+        || key == "sitemap.xml"
+        || key == "robots.txt"
+        || key.ends_with("/404.html")
+        || key == "404.html"
+}
+
+/// Adds the live-reload script, and the overlay of a failed build, to a page: just before
+/// its last `</body>`. Fragments without a body (the sidebar) are left alone.
+pub fn inject(html: &[u8], build: &str, not_found: bool, overlay: Option<&str>) -> Option<Vec<u8>> {
+    let at = rfind_ascii_case_insensitive(html, b"</body>")?;
+    let script = format!(
+        "<script src=\"{SCRIPT_PATH}\" data-build=\"{}\" data-not-found=\"{not_found}\"></script>",
+        escape(build)
+    );
+    let mut out = Vec::with_capacity(html.len() + script.len() + overlay.map_or(0, str::len));
+    out.extend_from_slice(&html[..at]);
+    if let Some(overlay) = overlay {
+        out.extend_from_slice(overlay.as_bytes());
+    }
+    out.extend_from_slice(script.as_bytes());
+    out.extend_from_slice(&html[at..]);
+    Some(out)
+}
+
+fn rfind_ascii_case_insensitive(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.len() > haystack.len() {
+        return None;
+    }
+    (0..=haystack.len() - needle.len())
+        .rev()
+        .find(|&i| haystack[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+/// The overlay that shows a failed build's error (plain text, as the terminal shows it) over
+/// the page.
+pub fn overlay(error_text: &str) -> String {
+    format!(
+        concat!(
+            "<div id=\"tolk-serve-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;",
+            "overflow:auto;background:rgba(20,20,20,.94);color:#f3f3f3;padding:2rem;",
+            "font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace\">",
+            "<p style=\"margin:0 0 1rem;font-weight:bold;color:#ff8a80\">",
+            "The last save broke the build. This page is the last good version; ",
+            "the next good save reloads it.</p>",
+            "<pre style=\"margin:0;white-space:pre-wrap\">{}</pre></div>"
+        ),
+        escape(error_text)
+    )
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> BTreeMap<String, Bytes> {
+        files
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), Bytes::from(v.to_string())))
+            .collect()
+    }
+
+    #[test]
+    fn finds_the_pages_a_rebuild_changed() {
+        let old = site(&[
+            ("index.html", "root"),
+            ("nl/index.html", "list a b"),
+            ("nl/a/index.html", "a"),
+            ("nl/b/index.html", "b"),
+            ("nl/nav.html", "nav"),
+            ("static/tolk.css", "css"),
+            ("pagefind/x.pf_fragment", "1"),
+            ("sitemap.xml", "1"),
+        ]);
+        let cases: Vec<(&str, BTreeMap<String, Bytes>, Affected)> = vec![
+            ("nothing", old.clone(), Affected::default()),
+            (
+                "an article and the search index",
+                site(&[
+                    ("index.html", "root"),
+                    ("nl/index.html", "list a b"),
+                    ("nl/a/index.html", "a2"),
+                    ("nl/b/index.html", "b"),
+                    ("nl/nav.html", "nav"),
+                    ("static/tolk.css", "css"),
+                    ("pagefind/x.pf_fragment", "2"),
+                    ("sitemap.xml", "2"),
+                    ("status.json", "{}"),
+                ]),
+                Affected {
+                    all: false,
+                    pages: vec!["/nl/a/".to_owned()],
+                    files: 4,
+                },
+            ),
+            (
+                "an article removed: its page and the list",
+                site(&[
+                    ("index.html", "root"),
+                    ("nl/index.html", "list a"),
+                    ("nl/a/index.html", "a"),
+                    ("nl/nav.html", "nav"),
+                    ("static/tolk.css", "css"),
+                    ("pagefind/x.pf_fragment", "1"),
+                    ("sitemap.xml", "1"),
+                ]),
+                Affected {
+                    all: false,
+                    pages: vec!["/nl/".to_owned(), "/nl/b/".to_owned()],
+                    files: 2,
+                },
+            ),
+            (
+                "the sidebar is on every page",
+                site(&[
+                    ("index.html", "root"),
+                    ("nl/index.html", "list a b"),
+                    ("nl/a/index.html", "a"),
+                    ("nl/b/index.html", "b"),
+                    ("nl/nav.html", "nav2"),
+                    ("static/tolk.css", "css"),
+                    ("pagefind/x.pf_fragment", "1"),
+                    ("sitemap.xml", "1"),
+                ]),
+                Affected {
+                    all: true,
+                    pages: vec![],
+                    files: 1,
+                },
+            ),
+            (
+                "a stylesheet",
+                site(&[
+                    ("index.html", "root"),
+                    ("nl/index.html", "list a b"),
+                    ("nl/a/index.html", "a"),
+                    ("nl/b/index.html", "b"),
+                    ("nl/nav.html", "nav"),
+                    ("static/tolk.css", "css2"),
+                    ("pagefind/x.pf_fragment", "1"),
+                    ("sitemap.xml", "1"),
+                ]),
+                Affected {
+                    all: true,
+                    pages: vec![],
+                    files: 1,
+                },
+            ),
+        ];
+        for (what, new, expected) in cases {
+            assert_eq!(affected("/", &old, &new), expected, "{what}");
+        }
+    }
+
+    #[test]
+    fn injects_before_the_last_body_end() {
+        let page = b"<html><body><p>x</p><!-- </body> --></BODY></html>";
+        let out = inject(page, "b1", false, None).map(|v| String::from_utf8_lossy(&v).into_owned());
+        assert_eq!(
+            out.as_deref(),
+            Some(
+                "<html><body><p>x</p><!-- </body> --><script src=\"/__tolk/live.js\" \
+                 data-build=\"b1\" data-not-found=\"false\"></script></BODY></html>"
+            )
+        );
+        assert_eq!(inject(b"<ul><li>nav</li></ul>", "b1", false, None), None);
+    }
+
+    #[test]
+    fn injects_the_overlay_with_the_error_escaped() {
+        let overlay = overlay("× content/nl/a.md:2:8: bad <value> & \"quotes\"");
+        assert!(overlay.contains("bad &lt;value&gt; &amp; &quot;quotes&quot;"));
+        assert!(!overlay.contains("<value>"));
+        let out = inject(b"<body>page</body>", "b2", true, Some(&overlay)).unwrap_or_default();
+        let out = String::from_utf8_lossy(&out);
+        assert!(out.starts_with("<body>page<div id=\"tolk-serve-error\""));
+        assert!(out.contains("data-not-found=\"true\""));
+        assert!(out.ends_with("</script></body>"));
+    }
+
+    #[test]
+    fn messages_as_events() {
+        let reload = Message::Reload {
+            build: "7".to_owned(),
+            affected: Affected {
+                all: false,
+                pages: vec!["/nl/a/".to_owned()],
+                files: 2,
+            },
+            since_event: None,
+        };
+        assert_eq!(
+            reload.event(),
+            (
+                "reload",
+                r#"{"build":"7","all":false,"pages":["/nl/a/"]}"#.to_owned()
+            )
+        );
+        let failed = Message::Failed {
+            overlay: "<div>x</div>".to_owned(),
+        };
+        assert_eq!(
+            failed.event(),
+            ("failed", r#"{"overlay":"<div>x</div>"}"#.to_owned())
+        );
+    }
+}
