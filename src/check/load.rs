@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::extract;
 use super::{Doc, Finding, Rule};
 use crate::config::{Config, Locale};
-use crate::content::{self, discover, front_matter, Article, FrontMatter};
+use crate::content::{discover, front_matter, Article, FrontMatter};
 use crate::error::{offset_of, Error, Result};
 
 /// The articles of a site and what reading them found.
@@ -65,25 +65,33 @@ fn read_doc(config: &Config, locale: &Locale, rel: &str) -> Result<(Doc, Vec<Fin
 
 /// Parses one article; invalid front matter becomes a finding.
 pub fn parse_doc(locale: &str, rel: &str, shown_path: String, text: String) -> (Doc, Vec<Finding>) {
-    let (article, front_ok, error) =
-        match content::parse_article(locale, rel, shown_path.clone(), text.clone()) {
-            Ok(article) => (article, true, None),
-            Err(e) => {
-                let body_offset = front_matter::split(&shown_path, &text)
-                    .ok()
-                    .map(|s| s.body_offset);
-                let article = Article {
-                    locale: locale.to_owned(),
-                    rel_path: rel.to_owned(),
-                    shown_path,
-                    front: FrontMatter::default(),
-                    body_offset: body_offset.unwrap_or(text.len()),
-                    text,
-                };
-                let front_ok = false;
-                (article, front_ok, Some((e, body_offset.is_some())))
-            }
-        };
+    // Parsed before the text moves into the article, so the text is never copied.
+    let parsed = front_matter::split(&shown_path, &text).and_then(|split| {
+        front_matter::parse(&shown_path, &text, &split).map(|front| (front, split.body_offset))
+    });
+    let (front, body_offset, front_ok, error) = match parsed {
+        Ok((front, body_offset)) => (front, body_offset, true, None),
+        Err(e) => {
+            let body_offset = front_matter::split(&shown_path, &text)
+                .ok()
+                .map(|s| s.body_offset);
+            let known = body_offset.is_some();
+            (
+                FrontMatter::default(),
+                body_offset.unwrap_or(text.len()),
+                false,
+                Some((e, known)),
+            )
+        }
+    };
+    let article = Article {
+        locale: locale.to_owned(),
+        rel_path: rel.to_owned(),
+        shown_path,
+        front,
+        body_offset,
+        text,
+    };
     let body_known = error.as_ref().is_none_or(|(_, known)| *known);
     let outline = body_known.then(|| extract::outline(&article.text, article.body_offset));
     let doc = Doc {

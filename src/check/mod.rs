@@ -282,10 +282,20 @@ pub fn run(config: &Config) -> Result<Report> {
         docs,
         groups: &groups,
     };
-    findings.extend(metadata::check(&site));
-    findings.extend(structure::check(&site));
-    findings.extend(links::check(&site, &loaded.files));
-    findings.extend(artifacts::check(docs));
+    // The rule families are independent: run them side by side.
+    let ((metadata, structure), (links, artifacts)) = rayon::join(
+        || rayon::join(|| metadata::check(&site), || structure::check(&site)),
+        || {
+            rayon::join(
+                || links::check(&site, &loaded.files),
+                || artifacts::check(docs),
+            )
+        },
+    );
+    findings.extend(metadata);
+    findings.extend(structure);
+    findings.extend(links);
+    findings.extend(artifacts);
     let (ui_findings, ui_sources) = ui_strings::check(config)?;
     findings.extend(ui_findings);
 
@@ -365,6 +375,12 @@ fn summarize(
     groups: &[Group],
     findings: &[Finding],
 ) -> Vec<LocaleSummary> {
+    // Files with at least one error or warning, looked up once per article.
+    let flagged: std::collections::HashSet<&str> = findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info)
+        .map(|f| f.path.as_str())
+        .collect();
     config
         .locales
         .iter()
@@ -375,11 +391,7 @@ fn summarize(
                 .collect();
             let out_of_sync = mine
                 .iter()
-                .filter(|d| {
-                    findings
-                        .iter()
-                        .any(|f| f.path == d.article.shown_path && f.severity != Severity::Info)
-                })
+                .filter(|d| flagged.contains(d.article.shown_path.as_str()))
                 .count();
             let missing = groups
                 .iter()
