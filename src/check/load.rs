@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::extract;
 use super::{Doc, Finding, Rule};
 use crate::config::{Config, Locale};
-use crate::content::{discover, front_matter, Article, FrontMatter};
+use crate::content::{self, discover, front_matter, Article, FrontMatter};
 use crate::error::{offset_of, Error, Result};
 
 /// The articles of a site and what reading them found.
@@ -45,6 +45,42 @@ pub fn load(config: &Config) -> Result<Loaded> {
         loaded.files.insert(locale.code.clone(), all);
     }
     Ok(loaded)
+}
+
+/// The docs of content a build has already read: the articles' outlines are extracted here,
+/// their front matter is already parsed (a build stops on invalid front matter, so it is valid).
+pub fn from_contents(contents: &[content::LocaleContent]) -> Loaded {
+    let mut loaded = Loaded::default();
+    for content in contents {
+        let docs: Vec<(Doc, Vec<Finding>)> = content
+            .articles
+            .par_iter()
+            .map(|article| {
+                let outline = extract::outline(&article.text, article.body_offset);
+                let doc = Doc {
+                    article: article.clone(),
+                    front_ok: true,
+                    outline: Some(outline),
+                };
+                let findings = required_fields(&doc);
+                (doc, findings)
+            })
+            .collect();
+        for (doc, findings) in docs {
+            loaded.docs.push(doc);
+            loaded.findings.extend(findings);
+        }
+        let files = &content.files;
+        let all = files
+            .articles
+            .iter()
+            .chain(&files.navigation)
+            .chain(&files.assets)
+            .cloned()
+            .collect();
+        loaded.files.insert(content.locale.code.clone(), all);
+    }
+    loaded
 }
 
 fn read_doc(config: &Config, locale: &Locale, rel: &str) -> Result<(Doc, Vec<Finding>)> {
@@ -102,33 +138,37 @@ pub fn parse_doc(locale: &str, rel: &str, shown_path: String, text: String) -> (
     let mut findings = Vec::new();
     match error {
         Some((e, _)) => findings.push(invalid(&doc, &e)),
-        None => {
-            // The locale's home page introduction needs neither a title nor an exl-id.
-            let is_home = rel == "index.md";
-            let front = &doc.article.front;
-            if !is_home && front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
-                findings.push(Finding::at(
-                    Rule::FrontMatterInvalid,
-                    &doc,
-                    0,
-                    0,
-                    "the article has no title: add `title:` to its front matter".to_owned(),
-                ));
-            }
-            if !is_home && front.exl_id.is_none() {
-                findings.push(Finding::at(
-                    Rule::FrontMatterInvalid,
-                    &doc,
-                    0,
-                    0,
-                    "the article has no exl-id, so it is paired with its translations by its path; \
-                     copy the exl-id from another locale"
-                        .to_owned(),
-                ));
-            }
-        }
+        None => findings.extend(required_fields(&doc)),
     }
     (doc, findings)
+}
+
+/// A title and an exl-id are required of every article but a locale's home page introduction.
+fn required_fields(doc: &Doc) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let is_home = doc.article.rel_path == "index.md";
+    let front = &doc.article.front;
+    if !is_home && front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        findings.push(Finding::at(
+            Rule::FrontMatterInvalid,
+            doc,
+            0,
+            0,
+            "the article has no title: add `title:` to its front matter".to_owned(),
+        ));
+    }
+    if !is_home && front.exl_id.is_none() {
+        findings.push(Finding::at(
+            Rule::FrontMatterInvalid,
+            doc,
+            0,
+            0,
+            "the article has no exl-id, so it is paired with its translations by its path; \
+             copy the exl-id from another locale"
+                .to_owned(),
+        ));
+    }
+    findings
 }
 
 /// A front matter error as a finding at its position.

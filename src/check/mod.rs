@@ -274,6 +274,17 @@ impl Report {
 pub fn run(config: &Config) -> Result<Report> {
     let started = Instant::now();
     let loaded = load::load(config)?;
+    run_loaded(config, loaded, started)
+}
+
+/// Checks content a build has already read and parsed (so nothing is read twice).
+pub fn run_on(config: &Config, contents: &[crate::content::LocaleContent]) -> Result<Report> {
+    let started = Instant::now();
+    let loaded = load::from_contents(contents);
+    run_loaded(config, loaded, started)
+}
+
+fn run_loaded(config: &Config, loaded: load::Loaded, started: Instant) -> Result<Report> {
     let docs = &loaded.docs;
     let (groups, mut findings) = pairing::pair(config, docs);
     findings.extend(loaded.findings);

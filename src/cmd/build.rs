@@ -31,8 +31,10 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     site::check_output_dir(&config, &out)?;
     // The checks run first: their findings mark out-of-date pages and fill the status page,
     // and a strict build that fails them never touches the previous site.
+    let started = std::time::Instant::now();
+    let contents = crate::content::load(&config)?;
     let checked = if options.check {
-        Some(check::run(&config)?)
+        Some(check::run_on(&config, &contents)?)
     } else {
         None
     };
@@ -53,7 +55,20 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         }
     }
     let output = Output::disk(&out)?;
-    let report = site::build(&config, &output, checked.as_ref())?;
+    let bar = progress_bar(
+        contents.iter().map(|c| c.articles.len() as u64).sum(),
+        started,
+    );
+    let tick = |n: u64| bar.tick(n);
+    let report = site::build_contents(
+        &config,
+        &contents,
+        &output,
+        checked.as_ref(),
+        started,
+        &tick,
+    )?;
+    bar.finish();
     output.commit()?;
 
     for warning in &report.warnings {
@@ -80,4 +95,48 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         println!("{}; run `tolk check` for details", checked.summary_line());
     }
     Ok(())
+}
+
+/// A progress bar on a terminal, shown only when a build runs longer than a second; nothing
+/// in CI or when stderr is not a terminal.
+struct Bar {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    shown: std::sync::atomic::AtomicBool,
+    enabled: bool,
+}
+
+fn progress_bar(total: u64, started: std::time::Instant) -> Bar {
+    use std::io::IsTerminal;
+    let enabled = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(total),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} pages {elapsed}")
+    {
+        bar.set_style(style);
+    }
+    Bar {
+        bar,
+        started,
+        shown: std::sync::atomic::AtomicBool::new(false),
+        enabled,
+    }
+}
+
+impl Bar {
+    fn tick(&self, n: u64) {
+        self.bar.inc(n);
+        let due = self.enabled && self.started.elapsed() > std::time::Duration::from_secs(1);
+        if due && !self.shown.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }

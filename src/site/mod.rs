@@ -40,13 +40,29 @@ pub struct BuildReport {
 /// translations carry a notice and the status dashboard is written.
 pub fn build(config: &Config, output: &Output, report: Option<&Report>) -> Result<BuildReport> {
     let started = Instant::now();
+    let contents = content::load(config)?;
+    build_contents(config, &contents, output, report, started, &|_| {})
+}
+
+/// Called with the number of pages just written, from any thread.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
+
+/// Builds the site from content already read (`tolk build` reads it once for the build and
+/// the checks). `started` is when the build began, for the report.
+pub fn build_contents(
+    config: &Config,
+    contents: &[content::LocaleContent],
+    output: &Output,
+    report: Option<&Report>,
+    started: Instant,
+    progress: Progress<'_>,
+) -> Result<BuildReport> {
     let mut warnings = Vec::new();
     let theme = Theme::load(&config.root)?;
     let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
     let strings = Strings::load(&theme, &codes, config.fallback_locale(), &mut warnings)?;
     let templates = Templates::new(&theme)?;
-    let contents = content::load(config)?;
-    let translations = Translations::new(&contents);
+    let translations = Translations::new(contents);
     let outdated = report.map(status::outdated_paths).unwrap_or_default();
 
     let renderer = Renderer {
@@ -55,14 +71,15 @@ pub fn build(config: &Config, output: &Output, report: Option<&Report>) -> Resul
         strings: &strings,
         templates: &templates,
         translations: &translations,
-        contents: &contents,
+        contents,
         outdated: &outdated,
         cache: crate::markdown::Cache::default(),
+        progress,
     };
     let mut counts = Vec::with_capacity(contents.len());
     let mut search_records = Vec::new();
     let mut sitemap_pages = Vec::new();
-    for content in &contents {
+    for content in contents {
         let produced = renderer.locale_pages(content, output, &mut warnings)?;
         for asset in &content.files.assets {
             output.copy(
@@ -84,7 +101,7 @@ pub fn build(config: &Config, output: &Output, report: Option<&Report>) -> Resul
     output.write("robots.txt", sitemap::robots(config).as_bytes())?;
     if let Some(report) = report {
         let t = strings.table(&theme, config.fallback_locale());
-        for (path, text) in status::pages(config, report, &contents, &templates, &t)? {
+        for (path, text) in status::pages(config, report, contents, &templates, &t)? {
             output.write(&path, text.as_bytes())?;
         }
     }

@@ -138,7 +138,6 @@ struct RootContext<'a> {
 }
 
 /// Everything the page renderers share.
-#[derive(Debug)]
 pub struct Renderer<'a> {
     pub config: &'a Config,
     pub theme: &'a Theme,
@@ -151,6 +150,16 @@ pub struct Renderer<'a> {
     pub outdated: &'a HashSet<String>,
     /// Work shared between pages (highlighted code: translations share their code blocks).
     pub cache: markdown::Cache,
+    /// Told about every article page written.
+    pub progress: super::Progress<'a>,
+}
+
+impl std::fmt::Debug for Renderer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer")
+            .field("title", &self.config.title)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An article rendered, before it goes into its template.
@@ -234,6 +243,7 @@ impl Renderer<'_> {
                 }
                 let page = self.article_page(locale, r, &nav, &titles, &table)?;
                 output.write(&page.path, page.html.as_bytes())?;
+                (self.progress)(1);
                 let url = format!("/{}/{}", locale.code, r.url);
                 let search =
                     (self.config.site.search && r.borrowed_from.is_none()).then(|| SearchRecord {

@@ -1,0 +1,93 @@
+//! Criterion benches for the hot paths of a build: front matter, the markdown pipeline with
+//! every ExL pass, one check rule family, and one page template. Whole builds are timed by
+//! `scripts/bench` on a generated corpus.
+
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use tolk::content;
+use tolk::markdown::{self, RenderContext, Snippets};
+
+const ARTICLE: &str = include_str!("../content/fr/workfront-integrations-and-apps/using-workfront-with-outlook/troubleshooting-outlookidentitytoken-error.md");
+const CONSTRUCTS: &str = include_str!("../tests/fixtures/exl/content/fr/constructs.md");
+
+fn front_matter(c: &mut Criterion) {
+    c.bench_function("front matter: parse the fr seed", |b| {
+        b.iter(|| {
+            let split = content::front_matter::split("a.md", ARTICLE).ok();
+            split.and_then(|s| content::front_matter::parse("a.md", ARTICLE, &s).ok())
+        })
+    });
+}
+
+fn render(c: &mut Criterion) {
+    let label = |id: &str| id.to_owned();
+    let resolve = |dest: &str| Some(dest.to_owned());
+    let snippets = Snippets::default();
+    let cache = markdown::Cache::default();
+    for (name, text) in [("seed", ARTICLE), ("every construct", CONSTRUCTS)] {
+        let body_offset = content::front_matter::split("a.md", text)
+            .map(|s| s.body_offset)
+            .unwrap_or(0);
+        c.bench_function(&format!("markdown: render the fr {name}"), |b| {
+            b.iter(|| {
+                let ctx = RenderContext {
+                    shown_path: "a.md",
+                    file_text: text,
+                    body_offset,
+                    locale: "fr",
+                    ui: &label,
+                    resolve_link: &resolve,
+                    snippets: &snippets,
+                    include_stack: &[],
+                    cache: &cache,
+                };
+                markdown::render(&text[body_offset..], &ctx)
+            })
+        });
+    }
+}
+
+fn check_and_build(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-issues");
+    let config = tolk::config::Config::load(&root).expect("the corpus config");
+    let contents = content::load(&config).expect("the corpus");
+    let mut group = c.benchmark_group("known-issues corpus (909 articles)");
+    group.sample_size(10);
+    group.bench_function("check: every rule", |b| {
+        b.iter(|| tolk::check::run_on(&config, &contents))
+    });
+    group.bench_function("build: render every page into memory, no search", |b| {
+        let mut config = config.clone();
+        config.site.search = false;
+        b.iter(|| {
+            let output = tolk::site::Output::memory();
+            tolk::site::build_contents(
+                &config,
+                &contents,
+                &output,
+                None,
+                std::time::Instant::now(),
+                &|_| {},
+            )
+        })
+    });
+    group.finish();
+}
+
+fn template(c: &mut Criterion) {
+    let theme = tolk::theme::Theme::load(Path::new("/nonexistent")).expect("the embedded theme");
+    let templates = tolk::site::templates::Templates::new(&theme).expect("the templates");
+    let mut t = std::collections::BTreeMap::new();
+    t.insert("not-found-title".to_owned(), "Page introuvable".to_owned());
+    let context = serde_json::json!({
+        "site_title": "Aide", "lang": "fr", "locale": "fr", "root": "../", "home": "./",
+        "base_path": "/", "search": true, "t": t, "languages": []
+    });
+    c.bench_function("template: render the 404 page", |b| {
+        b.iter(|| templates.render("404.html", &context))
+    });
+}
+
+criterion_group!(benches, front_matter, render, check_and_build, template);
+criterion_main!(benches);
