@@ -1,0 +1,190 @@
+//! The localized site around the articles: navigation, language links, banners and notices,
+//! borrowed translations, sitemap, status page.
+
+mod common;
+
+use common::{main_of, Site};
+
+const ID_A: &str = "11111111-1111-4111-8111-111111111111";
+const ID_B: &str = "22222222-2222-4222-8222-222222222222";
+const COMMIT: &str = "b4b45bbc8bb68dbac35488c1777fca85fa0cc7e3";
+const OTHER_COMMIT: &str = "0000000000000000000000000000000000000000";
+
+fn article(title: &str, id: &str, commit: &str, ht: u8, body: &str) -> String {
+    format!(
+        "---\ntitle: {title}\nexl-id: {id}\nsource-git-commit: {commit}\nworkflow-type: tm+mt\nsource-wordcount: '10'\nht-degree: {ht}%\n---\n\n# {title}\n\n{body}\n"
+    )
+}
+
+/// nl has two articles, fr only the first; fr's copy of it is from an older source commit.
+fn two_locale_site(extra_config: &str) -> Site {
+    let site = Site::new();
+    site.file(
+        "tolk.toml",
+        &format!("title = \"Hulp\"\nbase-url = \"https://help.example.com/docs/\"\n\n[[locales]]\ncode = \"nl\"\n\n[[locales]]\ncode = \"fr\"\n{extra_config}"),
+    )
+    .file("content/nl/kb/a.md", &article("Artikel A", ID_A, COMMIT, 0, "Tekst."))
+    .file("content/nl/kb/b.md", &article("Artikel B", ID_B, COMMIT, 80, "Meer tekst."))
+    .file("content/fr/kb/a.md", &article("Article A", ID_A, OTHER_COMMIT, 90, "Texte."))
+    .file("content/nl/kb/TOC.md", "# Kennisbank {#kb}\n\n+ Problemen {#problems}\n   + [Artikel A](a.md)\n   + [Artikel B](b.md)\n");
+    site
+}
+
+#[test]
+fn language_links_canonical_and_sitemap() {
+    let site = two_locale_site("");
+    site.run(&["build"]).success();
+    let a = site.read("public/nl/kb/a/index.html");
+    assert!(
+        a.contains("<link rel=\"canonical\" href=\"https://help.example.com/docs/nl/kb/a/\">"),
+        "{a}"
+    );
+    assert!(a.contains(
+        "<link rel=\"alternate\" hreflang=\"nl\" href=\"https://help.example.com/docs/nl/kb/a/\">"
+    ));
+    assert!(a.contains(
+        "<link rel=\"alternate\" hreflang=\"fr\" href=\"https://help.example.com/docs/fr/kb/a/\">"
+    ));
+    assert!(a.contains("<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://help.example.com/docs/nl/kb/a/\">"));
+    assert!(a.contains("<a href=\"../../../fr/kb/a/\" hreflang=\"fr\" lang=\"fr\" data-locale=\"fr\">Français</a>"), "{a}");
+    let b = site.read("public/nl/kb/b/index.html");
+    assert!(
+        !b.contains("data-locale=\"fr\""),
+        "no switcher entry for a locale without the article"
+    );
+    assert!(!b.contains("hreflang=\"fr\""));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<url><loc>https://help.example.com/docs/nl/kb/a/</loc><xhtml:link rel=\"alternate\" hreflang=\"nl\" href=\"https://help.example.com/docs/nl/kb/a/\"/><xhtml:link rel=\"alternate\" hreflang=\"fr\" href=\"https://help.example.com/docs/fr/kb/a/\"/></url>"), "{sitemap}");
+    assert!(sitemap.contains("<url><loc>https://help.example.com/docs/nl/kb/b/</loc></url>"));
+    assert_eq!(
+        site.read("public/robots.txt"),
+        "User-agent: *\nAllow: /\nSitemap: https://help.example.com/docs/sitemap.xml\n"
+    );
+    let not_found = site.read("public/nl/404.html");
+    assert!(
+        not_found.contains("href=\"/docs/static/tolk.css\""),
+        "404 pages link from the base path: {not_found}"
+    );
+}
+
+#[test]
+fn navigation_from_the_toc() {
+    let site = two_locale_site("");
+    site.run(&["build"]).success();
+    let home = site.read("public/nl/index.html");
+    assert!(home.contains("<li id=\"problems\"><details open><summary><span class=\"nav-section\">Problemen</span></summary><ul><li><a href=\"kb/a/\">Artikel A</a></li><li><a href=\"kb/b/\">Artikel B</a></li></ul></details></li>"), "{home}");
+    let a = site.read("public/nl/kb/a/index.html");
+    assert!(a.contains("<li><a href=\"../../\">Start</a></li><li><a href=\"../../#kb\">Kennisbank</a></li><li><a href=\"../../#problems\">Problemen</a></li>"), "{a}");
+    assert!(a.contains("<a class=\"pager-next\" rel=\"next\" href=\"../b/\"><span>Volgende</span>Artikel B</a>"), "{a}");
+    assert!(!a.contains("pager-prev"));
+    assert!(a.contains("data-nav=\"../../nav.html\""));
+    let nav = site.read("public/nl/nav.html");
+    assert!(nav.contains("<a href=\"kb/a/\">Artikel A</a>"), "{nav}");
+    // fr has no TOC: its articles are grouped by navigation topic, else listed.
+    let fr_home = site.read("public/fr/index.html");
+    assert!(
+        fr_home.contains("<a href=\"kb/a/\">Article A</a>"),
+        "{fr_home}"
+    );
+}
+
+#[test]
+fn machine_translation_banner_below_the_threshold() {
+    let site = two_locale_site("\n[site]\nmachine-translation-threshold = 85\n");
+    site.run(&["build"]).success();
+    let banner = "data-notice=\"machine-translation\"";
+    assert!(
+        site.read("public/nl/kb/a/index.html").contains(banner),
+        "0% < 85%"
+    );
+    assert!(
+        site.read("public/nl/kb/b/index.html").contains(banner),
+        "80% < 85%"
+    );
+    assert!(
+        !site.read("public/fr/kb/a/index.html").contains(banner),
+        "90% >= 85%"
+    );
+    let nl = site.read("public/nl/kb/a/index.html");
+    assert!(
+        main_of(&nl)
+            .contains("Dit artikel is machinaal vertaald; 0% ervan is door mensen nagekeken."),
+        "{nl}"
+    );
+}
+
+#[test]
+fn out_of_date_translations_carry_a_notice() {
+    let site = two_locale_site("");
+    site.file(
+        "content/nl/kb/c.md",
+        &article(
+            "Artikel C",
+            "33333333-3333-4333-8333-333333333333",
+            COMMIT,
+            0,
+            "C.",
+        ),
+    );
+    // A third locale makes the majority: fr is the odd one out on source-git-commit.
+    let config = site.read("tolk.toml") + "\n[[locales]]\ncode = \"it\"\n";
+    site.file("tolk.toml", &config).file(
+        "content/it/kb/a.md",
+        &article("Articolo A", ID_A, COMMIT, 0, "Testo."),
+    );
+    site.run(&["build"]).success();
+    let notice = "data-notice=\"outdated\"";
+    assert!(site.read("public/fr/kb/a/index.html").contains(notice));
+    assert!(!site.read("public/nl/kb/a/index.html").contains(notice));
+    assert!(!site.read("public/it/kb/a/index.html").contains(notice));
+    // Without the checks there is nothing to go on.
+    site.run(&["build", "--no-check"]).success();
+    assert!(!site.read("public/fr/kb/a/index.html").contains(notice));
+}
+
+#[test]
+fn missing_translations_are_left_out_or_borrowed() {
+    let site = two_locale_site("");
+    site.run(&["build"]).success();
+    assert!(
+        !site.path("public/fr/kb/b/index.html").exists(),
+        "omitted by default"
+    );
+
+    let site = two_locale_site("\n[site]\nmissing-translations = \"fallback\"\n");
+    site.run(&["build"])
+        .success()
+        .stdout_has("Built 3 articles (nl 2, fr 1)");
+    let borrowed = site.read("public/fr/kb/b/index.html");
+    assert!(borrowed.contains("<html lang=\"fr\">"));
+    assert!(
+        borrowed.contains("<article class=\"article\" lang=\"nl\">"),
+        "{borrowed}"
+    );
+    assert!(borrowed.contains("Cet article n’est pas encore disponible dans votre langue ; il est affiché en Nederlands."), "{borrowed}");
+    assert!(borrowed.contains("Meer tekst."));
+    assert!(!borrowed.contains("data-notice=\"machine-translation\""));
+}
+
+#[test]
+fn status_page_and_json() {
+    let site = two_locale_site("");
+    site.run(&["build"]).success();
+    let status = site.read("public/status/index.html");
+    assert!(
+        status.contains("<th scope=\"row\">kb/a.md</th>"),
+        "{status}"
+    );
+    assert!(status.contains("data-state=\"missing\""), "fr lacks b");
+    let json: serde_json::Value =
+        serde_json::from_str(&site.read("public/status.json")).expect("status.json is JSON");
+    assert_eq!(json["version"], 1);
+    let rules: Vec<&str> = json["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"missing-translation"), "{rules:?}");
+    assert!(rules.contains(&"source-commit-mismatch"), "{rules:?}");
+}
