@@ -253,8 +253,9 @@ pub fn plain_line(text: &str) -> String {
 }
 
 /// Inline events of `text` without the paragraph around them.
+/// Raw HTML in a front matter line is shown as text, never run.
 fn line_events(text: &str) -> Vec<Spanned<'_>> {
-    Parser::new_ext(text, super::options())
+    let mut events: Vec<Spanned<'_>> = Parser::new_ext(text, super::options())
         .into_offset_iter()
         .filter(|(e, _)| {
             !matches!(
@@ -262,7 +263,13 @@ fn line_events(text: &str) -> Vec<Spanned<'_>> {
                 Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
             )
         })
-        .collect()
+        .map(|(event, range)| match event {
+            Event::Html(html) | Event::InlineHtml(html) => (Event::Text(html), range),
+            other => (other, range),
+        })
+        .collect();
+    super::links::neutralize(&mut events);
+    events
 }
 
 /// Escapes text for HTML (shared by the passes that build HTML by hand).
@@ -345,6 +352,14 @@ mod tests {
             "Bekende problemen voor Adobe Workfront"
         );
         assert_eq!(plain_line("Programma&#39;s"), "Programma's");
+        assert_eq!(
+            render_line("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
+        assert_eq!(
+            render_line("[x](javascript:void) <b onclick=x>"),
+            "<a href=\"\">x</a> &lt;b onclick=x&gt;"
+        );
         assert_eq!(
             render_line("Use [!UICONTROL Save] & go"),
             "Use <span class=\"uicontrol\">Save</span> &amp; go"
