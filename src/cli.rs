@@ -66,7 +66,7 @@ struct ServeArgs {
     /// Open the site in the default browser
     #[arg(long)]
     open: bool,
-    /// With --watch: look for changes every half second, for file systems without change
+    /// With --watch: look at every file once a second, for file systems without change
     /// events (network drives, some containers)
     #[arg(long, requires = "watch")]
     poll: bool,

@@ -339,6 +339,20 @@ fn edits_in_place_and_by_rename_are_served() {
 }
 
 #[test]
+fn polling_sees_saves_too() {
+    let site = Site::seeds();
+    let server = Server::start(&site, &["--watch", "--poll"]);
+    assert!(server.stdout().contains("(polling)"), "{}", server.stdout());
+    let original = site.read(&seed("it"));
+    let edited = original.replacen("\n# ", "\nModifica vista dal sondaggio.\n\n# ", 1);
+    assert_ne!(edited, original);
+    save_by_rename(&site.path(&seed("it")), &edited);
+    server.wait_for(&seed_url("it"), "the polled edit", |r| {
+        r.body.contains("Modifica vista dal sondaggio.")
+    });
+}
+
+#[test]
 fn a_broken_save_shows_its_error_over_the_last_good_page() {
     let site = Site::seeds();
     let server = Server::watch(&site);

@@ -7,16 +7,16 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, ReportHandler};
 
 use super::changes::Change;
-use crate::check;
 use crate::config::Config;
 use crate::error::Result;
 use crate::site::{self, Output};
+use crate::{check, content};
 
 /// Every file of the built site, by its path in the output (`nl/a/b/index.html`).
 pub type SiteFiles = BTreeMap<String, Bytes>;
@@ -70,11 +70,14 @@ fn load_config(root: &Path, base_url: &str) -> Result<Config> {
     Ok(config)
 }
 
-/// The checks (for the notices and the status page), then the whole site, into memory.
+/// The content read once, the checks (for the notices and the status page), then the whole
+/// site, into memory.
 fn full_build(config: &Config) -> Result<Built> {
-    let report = check::run(config)?;
+    let started = Instant::now();
+    let contents = content::load(config)?;
+    let report = check::run_on(config, &contents)?;
     let output = Output::memory();
-    let built = site::build(config, &output, Some(&report))?;
+    let built = site::build_contents(config, &contents, &output, Some(&report), started, &|_| {})?;
     let files = output
         .commit()?
         .into_iter()
@@ -88,7 +91,7 @@ fn full_build(config: &Config) -> Result<Built> {
             if articles == 1 { "" } else { "s" }
         ),
         warnings: built.warnings.iter().map(ToString::to_string).collect(),
-        elapsed: report.elapsed + built.elapsed,
+        elapsed: started.elapsed(),
     })
 }
 

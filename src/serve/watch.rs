@@ -7,7 +7,9 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::event::{CreateKind, ModifyKind, RemoveKind, RenameMode};
+use notify_debouncer_full::notify::event::{
+    CreateKind, MetadataKind, ModifyKind, RemoveKind, RenameMode,
+};
 use notify_debouncer_full::notify::{
     self, EventKind as NotifyKind, PollWatcher, RecommendedWatcher, RecursiveMode,
 };
@@ -24,8 +26,9 @@ use crate::error::{Error, Result};
 /// How long the debouncer waits for a path to be quiet: long enough to see a save by rename
 /// (temp file, then rename) as one change, short enough not to be felt.
 pub const DEBOUNCE: Duration = Duration::from_millis(20);
-/// How often `--poll` looks at every file.
-pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
+/// How often `--poll` looks at every file. It compares their contents too: modification
+/// times are only kept to the second there, and two saves in one second must both count.
+pub const POLL_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Either kind of watcher, behind the debouncer.
 enum Inner {
@@ -57,7 +60,9 @@ impl Watcher {
             )
         };
         let inner = if poll {
-            let config = notify::Config::default().with_poll_interval(POLL_INTERVAL);
+            let config = notify::Config::default()
+                .with_poll_interval(POLL_INTERVAL)
+                .with_compare_contents(true);
             Inner::Poll(
                 new_debouncer_opt(DEBOUNCE, None, events, RecommendedCache::new(), config)
                     .map_err(failed)?,
@@ -125,6 +130,8 @@ impl Watcher {
 pub fn path_events(event: &notify::Event) -> Vec<PathEvent> {
     let kind = match event.kind {
         NotifyKind::Access(_) => EventKind::Access,
+        // The polling watcher reports a write as a new modification time.
+        NotifyKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => EventKind::Changed,
         NotifyKind::Modify(ModifyKind::Metadata(_)) => EventKind::Metadata,
         _ => EventKind::Changed,
     };
@@ -318,7 +325,7 @@ mod tests {
 
     #[test]
     fn sorts_notify_events() {
-        use notify::event::{AccessKind, DataChange, MetadataKind};
+        use notify::event::{AccessKind, DataChange};
         let event = |kind| notify::Event::new(kind).add_path(PathBuf::from("/nowhere/a.md"));
         let kinds = [
             (
@@ -329,6 +336,11 @@ mod tests {
             (
                 NotifyKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
                 EventKind::Metadata,
+                false,
+            ),
+            (
+                NotifyKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
+                EventKind::Changed,
                 false,
             ),
             (
