@@ -75,6 +75,7 @@ pub enum SourceErrorKind {
     Template,
     UiStrings,
     Include,
+    Content,
 }
 
 impl SourceErrorKind {
@@ -85,6 +86,7 @@ impl SourceErrorKind {
             SourceErrorKind::Template => "tolk::template",
             SourceErrorKind::UiStrings => "tolk::ui-strings",
             SourceErrorKind::Include => "tolk::include",
+            SourceErrorKind::Content => "tolk::content",
         }
     }
 }

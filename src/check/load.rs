@@ -25,7 +25,7 @@ pub fn load(config: &Config) -> Result<Loaded> {
     let mut loaded = Loaded::default();
     for locale in &config.locales {
         let shown_dir = config.display_path(&locale.content_dir);
-        let files = discover::discover(locale, &shown_dir)?;
+        let files = discover::discover(locale, &config.root, &shown_dir)?;
         let read: Vec<Result<(Doc, Vec<Finding>)>> = files
             .articles
             .par_iter()
@@ -85,22 +85,14 @@ pub fn from_contents(contents: &[content::LocaleContent]) -> Loaded {
 
 fn read_doc(config: &Config, locale: &Locale, rel: &str) -> Result<(Doc, Vec<Finding>)> {
     let path = locale.content_dir.join(rel);
-    let bytes = std::fs::read(&path).map_err(Error::io("read", &path))?;
     let shown_path = config.display_path(&path);
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Error::setup(
-            format!(
-                "{shown_path}: the file is not UTF-8 (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
-            "save the file as UTF-8",
-        )
-    })?;
+    let text = content::read_text(&path, &shown_path)?;
     Ok(parse_doc(&locale.code, rel, shown_path, text))
 }
 
 /// Parses one article; invalid front matter becomes a finding.
 pub fn parse_doc(locale: &str, rel: &str, shown_path: String, text: String) -> (Doc, Vec<Finding>) {
+    let text = content::normalize_newlines(text);
     // Parsed before the text moves into the article, so the text is never copied.
     let parsed = front_matter::split(&shown_path, &text).and_then(|split| {
         front_matter::parse(&shown_path, &text, &split).map(|front| (front, split.body_offset))

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::Locale;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 
 /// The files found in one locale's content folder, each as a path relative to that folder,
 /// with `/` separators, sorted.
@@ -16,6 +16,8 @@ pub struct LocaleFiles {
     pub navigation: Vec<String>,
     /// Images and other files that are copied beside the articles.
     pub assets: Vec<String>,
+    /// What was left out and why: symbolic links that leave the site or loop.
+    pub skipped: Vec<Warning>,
 }
 
 /// What kind of file a content path is, judged by its name alone.
@@ -51,8 +53,16 @@ pub fn classify(rel: &str) -> FileKind {
     FileKind::Skipped
 }
 
-/// Walks `locale.content_dir`. A missing folder is an error that says how to fix it.
-pub fn discover(locale: &Locale, shown_dir: &str) -> Result<LocaleFiles> {
+fn shown(site_root: &Path, path: &Path) -> String {
+    path.strip_prefix(site_root)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Walks `locale.content_dir` of the site in `site_root`. A missing folder is an error that
+/// says how to fix it.
+pub fn discover(locale: &Locale, site_root: &Path, shown_dir: &str) -> Result<LocaleFiles> {
     let dir = &locale.content_dir;
     if !dir.is_dir() {
         return Err(Error::setup(
@@ -69,11 +79,52 @@ pub fn discover(locale: &Locale, shown_dir: &str) -> Result<LocaleFiles> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_skipped_dir(e.path(), e.file_type().is_dir()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
-            Error::io("read", &path)(e.into())
-        })?;
+    // Links may point anywhere inside the content folder's own tree or the site; a link out of
+    // them (to a home folder, to /etc) is not published.
+    let allowed: Vec<PathBuf> = [dir.canonicalize().ok(), site_root.canonicalize().ok()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut walker = walker;
+    while let Some(entry) = walker.next() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) if e.loop_ancestor().is_some() => {
+                let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                files.skipped.push(Warning {
+                    location: None,
+                    message: format!(
+                        "{}: a symbolic link loop; left out",
+                        shown(site_root, &path)
+                    ),
+                });
+                continue;
+            }
+            Err(e) => {
+                let path = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                return Err(Error::io("read", &path)(e.into()));
+            }
+        };
+        if entry.path_is_symlink() {
+            let target = entry.path().canonicalize().ok();
+            let inside = target
+                .as_ref()
+                .is_some_and(|t| allowed.iter().any(|a| t.starts_with(a)));
+            if !inside {
+                files.skipped.push(Warning {
+                    location: None,
+                    message: format!(
+                        "{}: a symbolic link to {} outside the site; left out",
+                        shown(site_root, entry.path()),
+                        target.map_or_else(|| "nothing".to_owned(), |t| t.display().to_string())
+                    ),
+                });
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
+        }
         if !entry.file_type().is_file() {
             continue;
         }

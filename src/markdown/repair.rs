@@ -15,6 +15,7 @@ const NARROW_NBSP: char = '\u{202F}';
 
 /// Runs before the inline markers are read, so a repaired label reads as one marker.
 pub fn before_inline(events: &mut Vec<Spanned<'_>>) {
+    replace_nul(events);
     super::inline::merge_text(events);
     remove_zero_width(events);
     events.retain(|(e, _)| !matches!(e, Event::Text(t) if t.is_empty()));
@@ -97,6 +98,17 @@ pub fn typography(text: &str, lang: &str, before: char) -> String {
 fn trim_trailing_space(out: &mut String) {
     while out.ends_with([' ', '\u{a0}']) {
         out.pop();
+    }
+}
+
+/// CommonMark: U+0000 becomes U+FFFD, everywhere (browsers would choke on it).
+fn replace_nul(events: &mut [Spanned<'_>]) {
+    for (event, _) in events.iter_mut() {
+        if let Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) = event {
+            if t.contains('\0') {
+                *t = CowStr::from(t.replace('\0', "\u{FFFD}"));
+            }
+        }
     }
 }
 

@@ -57,7 +57,11 @@ pub fn build_contents(
     started: Instant,
     progress: Progress<'_>,
 ) -> Result<BuildReport> {
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Warning> = contents
+        .iter()
+        .flat_map(|c| c.files.skipped.iter().cloned())
+        .collect();
+    unique_urls(contents)?;
     let theme = Theme::load(&config.root)?;
     let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
     let strings = Strings::load(&theme, &codes, config.fallback_locale(), &mut warnings)?;
@@ -123,6 +127,39 @@ pub fn build_contents(
         warnings,
         elapsed: started.elapsed(),
     })
+}
+
+/// Two articles must not be published at the same URL (`a.md` and `a/index.md`).
+fn unique_urls(contents: &[content::LocaleContent]) -> Result<()> {
+    let mut errors = Vec::new();
+    for content in contents {
+        let mut seen: std::collections::HashMap<String, &content::Article> =
+            std::collections::HashMap::new();
+        for article in &content.articles {
+            let url = urls::article_url(&article.rel_path);
+            if let Some(first) = seen.get(&url) {
+                errors.push(Error::from(
+                    crate::error::SourceError::new(
+                        crate::error::SourceErrorKind::Content,
+                        &article.shown_path,
+                        &article.text,
+                        0..0,
+                        format!(
+                            "{} and {} would both be published at {}/{url}",
+                            first.shown_path, article.shown_path, content.locale.code
+                        ),
+                    )
+                    .with_help("rename or remove one of them"),
+                ));
+            } else {
+                seen.insert(url, article);
+            }
+        }
+    }
+    match Error::from_many(errors) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Refuses output folders whose replacement would destroy sources: the site root, a content

@@ -27,8 +27,10 @@ impl Output {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(Error::io("create", &parent))?;
+        remove_abandoned(&parent);
+        let prefix = format!(".tolk-build-{}-", std::process::id());
         let staging = tempfile::Builder::new()
-            .prefix(".tolk-build-")
+            .prefix(&prefix)
             .tempdir_in(&parent)
             .map_err(Error::io("create a staging folder in", &parent))?;
         Ok(Output::Disk {
@@ -92,7 +94,7 @@ impl Output {
                 let staged = staging.keep();
                 let old = if target.exists() {
                     let old = tempfile::Builder::new()
-                        .prefix(".tolk-old-")
+                        .prefix(&format!(".tolk-old-{}-", std::process::id()))
                         .tempdir_in(&parent)
                         .map_err(Error::io("create a folder in", &parent))?
                         .keep();
@@ -120,6 +122,33 @@ impl Output {
                 Ok(BTreeMap::new())
             }
             Output::Memory(files) => Ok(files.into_inner().unwrap_or_else(|p| p.into_inner())),
+        }
+    }
+}
+
+/// Removes what builds that were killed mid-way left next to the output: staging folders whose
+/// process is gone. (Where `/proc` does not exist, they are left alone.)
+fn remove_abandoned(parent: &Path) {
+    let proc_fs = Path::new("/proc/self");
+    if !proc_fs.exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name
+            .strip_prefix(".tolk-build-")
+            .or_else(|| name.strip_prefix(".tolk-old-"))
+        else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            remove_tree(&entry.path());
         }
     }
 }

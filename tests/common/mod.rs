@@ -205,7 +205,8 @@ pub fn assert_links_resolve(out: &Path) {
         let html = std::fs::read_to_string(entry.path()).expect("read page");
         let dir = entry.path().parent().expect("a folder");
         for url in relative_urls(&html) {
-            let path = url.split(['#', '?']).next().unwrap_or_default();
+            let path = percent_decode(url.split(['#', '?']).next().unwrap_or_default());
+            let path = path.as_str();
             // Root-relative links (404 pages, hreflang) start at the site root (base URL `/`).
             let mut target = match path.strip_prefix('/') {
                 Some(from_root) => out.join(from_root),
@@ -220,4 +221,27 @@ pub fn assert_links_resolve(out: &Path) {
         }
     }
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+/// `caf%C3%A9` -> `café`.
+pub fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = text
+            .get(i + 1..i + 3)
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -81,7 +81,7 @@ fn serve(mut stream: TcpStream, root: &Path) {
 }
 
 fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(url_path);
+    let decoded = super::percent_decode(url_path);
     let mut path = root.to_owned();
     for part in decoded.split('/') {
         match part {
@@ -94,24 +94,6 @@ fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
         path.push("index.html");
     }
     path.is_file().then_some(path)
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn content_type(path: &Path) -> &'static str {
