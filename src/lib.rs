@@ -13,6 +13,8 @@ pub mod cmd;
 pub mod config;
 pub mod content;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod markdown;
 pub mod serve;

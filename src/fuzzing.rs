@@ -1,0 +1,88 @@
+//! Entry points for the fuzz targets in `fuzz/` and the fuzz smoke test in `tests/`: each takes
+//! arbitrary bytes and runs one stage of the pipeline on them. None of them may panic.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::content::{self, LocaleContent, LocaleFiles};
+use crate::markdown::{self, Cache, RenderContext, Snippets};
+
+/// Front matter: split and parse, as a build does.
+pub fn front_matter(data: &[u8]) {
+    let text = content::normalize_newlines(String::from_utf8_lossy(data).into_owned());
+    if let Ok(split) = content::front_matter::split("fuzz.md", &text) {
+        let _ = content::front_matter::parse("fuzz.md", &text, &split);
+    }
+}
+
+/// The markdown pipeline with every ExL pass, in a locale with typography (fr).
+pub fn markdown(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut snippets = Snippets::default();
+    snippets.add_file(
+        "snippets.md",
+        "## A {#a}\n\n{{b}}\n\n## B {#b}\n\n>[!NOTE]\n>\n>B\n\n## Loop {#loop}\n\n{{loop}}\n",
+    );
+    let ui = |id: &str| id.to_owned();
+    let resolve = |dest: &str| crate::site::urls::resolve_link("a/b.md", dest);
+    let ctx = RenderContext {
+        shown_path: "fuzz.md",
+        file_text: &text,
+        body_offset: 0,
+        locale: "fr",
+        ui: &ui,
+        resolve_link: &resolve,
+        snippets: &snippets,
+        include_stack: &[],
+        cache: &Cache::default(),
+    };
+    let rendered = markdown::render(&text, &ctx);
+    let _ = markdown::inline::render_line(&text);
+    assert!(
+        !rendered
+            .html
+            .to_ascii_lowercase()
+            .contains("href=\"javascript:"),
+        "a javascript: link survived"
+    );
+}
+
+/// The translation checks on a pair of articles: the input is split at the first NUL byte into
+/// the nl and the fr version of one article.
+pub fn check_pair(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (nl, fr) = text.split_once('\0').unwrap_or((&text, &text));
+    let Ok(config) = Config::parse(
+        Path::new("/nonexistent-fuzz-site"),
+        "tolk.toml",
+        "[[locales]]\ncode = \"nl\"\n\n[[locales]]\ncode = \"fr\"\n",
+    ) else {
+        return;
+    };
+    let mut contents = Vec::new();
+    for (locale, text) in config.locales.iter().zip([nl, fr]) {
+        let shown = format!("content/{}/a.md", locale.code);
+        let Ok(article) = content::parse_article(&locale.code, "a.md", shown, text.to_owned())
+        else {
+            return;
+        };
+        contents.push(LocaleContent {
+            locale: locale.clone(),
+            articles: vec![article],
+            files: LocaleFiles {
+                articles: vec!["a.md".to_owned()],
+                ..LocaleFiles::default()
+            },
+        });
+    }
+    if let Ok(report) = crate::check::run_on(&config, &contents) {
+        for format in [
+            crate::check::report::Format::Human,
+            crate::check::report::Format::Json,
+            crate::check::report::Format::Github,
+            crate::check::report::Format::Junit,
+        ] {
+            let _ = crate::check::report::render(&report, format, &Default::default());
+        }
+    }
+}
