@@ -396,6 +396,28 @@ fn a_broken_save_shows_its_error_over_the_last_good_page() {
     });
     assert!(page.body.contains("Weer in orde."));
 
+    // A broken template, in a templates/ folder made while serving: same story.
+    let template = std::fs::read_to_string(common::repo().join("templates/page.html"))
+        .expect("read the default page template");
+    site.file(
+        "templates/page.html",
+        &template.replacen("{% block meta %}", "{% block meta %}{{ broken(", 1),
+    );
+    assert!(site.read("templates/page.html").contains("broken("));
+    let page = server.wait_for(&seed_url("nl"), "the template error", |r| {
+        r.body.contains("id=\"tolk-serve-error\"")
+    });
+    assert!(
+        positioned(&page.body, "templates/page.html"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Weer in orde."), "the last good page");
+    std::fs::remove_file(site.path("templates/page.html")).expect("remove the template");
+    server.wait_for(&seed_url("nl"), "the template error to clear", |r| {
+        !r.body.contains("id=\"tolk-serve-error\"")
+    });
+
     // A broken tolk.toml: same story, and the server lives on.
     let config = site.read("tolk.toml");
     std::fs::write(site.path("tolk.toml"), format!("{config}\nbogus = 1\n")).expect("break");

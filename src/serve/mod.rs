@@ -19,7 +19,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 use tokio::sync::{broadcast, watch as signal};
@@ -58,7 +57,8 @@ pub struct Running {
     layout: Layout,
     stopping: signal::Sender<bool>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    rebuilds: Option<(JoinHandle<()>, Arc<AtomicBool>)>,
+    /// Set to stop the rebuild loop.
+    rebuilds: Option<Arc<AtomicBool>>,
 }
 
 /// Starts serving: binds the port, builds the site once (a failed build is served as its
@@ -83,71 +83,32 @@ pub fn start(options: &ServeOptions) -> Result<Running> {
     let mut builder = Builder::new(&root, &base_url)?;
     let layout = Layout::new(builder.config());
     let title = builder.config().title.clone();
-    let locales = builder
-        .config()
-        .locales
-        .iter()
-        .map(|l| l.code.clone())
-        .collect();
+    let locales = builder.config().locales.iter().map(|l| l.code.clone());
+    let locales = locales.collect();
     let state = Arc::new(State::new(paths::base_path(&base_url), options.watch));
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let mut warnings = Vec::new();
-    match builder.rebuild(&Change::Everything {
-        because: root.clone(),
-    }) {
-        Ok(built) => {
-            for warning in &built.warnings {
-                eprintln!("warning: {warning}");
-            }
-            println!(
-                "Built {} in {:.2} s",
-                built.scope,
-                built.elapsed.as_secs_f64()
-            );
-            warnings = built.warnings;
-            state.publish(built.files, None);
-        }
-        Err(error) => {
-            let (terminal, plain) = rebuild::render_error(&error, color);
-            eprintln!("{terminal}");
-            println!("The site could not be built; its error is served until the next good save");
-            state.fail(plain);
-        }
-    }
+    let warnings = first_build(&mut builder, &state, color);
 
     let (stopping, stopped) = signal::channel(false);
     let router = server::router(Arc::clone(&state), stopped.clone());
-    let mut until_stopped = stopped;
     let server = runtime.spawn(async move {
         axum::serve(listener, router)
             .with_graceful_shutdown(async move {
-                let _ = until_stopped.wait_for(|stop| *stop).await;
+                let mut stopped = stopped;
+                let _ = stopped.wait_for(|stop| *stop).await;
             })
             .await
     });
-
     let rebuilds = if options.watch {
-        let (sender, receiver) = mpsc::channel();
-        let mut watcher = watch::Watcher::start(options.poll, sender)?;
-        for problem in watcher.sync(&layout.watch_list()) {
-            eprintln!("warning: {problem}");
-        }
-        let stop = Arc::new(AtomicBool::new(false));
         let rebuild_loop = watch::RebuildLoop {
             builder,
             state: Arc::clone(&state),
-            watcher,
             layout: layout.clone(),
             color,
             warnings,
         };
-        let stop_flag = Arc::clone(&stop);
-        let handle = std::thread::Builder::new()
-            .name("tolk-rebuild".to_owned())
-            .spawn(move || rebuild_loop.run(receiver, &stop_flag))
-            .map_err(|e| Error::setup(format!("cannot start watching: {e}"), "try again"))?;
-        Some((handle, stop))
+        Some(start_watching(rebuild_loop, options.poll)?)
     } else {
         None
     };
@@ -163,6 +124,52 @@ pub fn start(options: &ServeOptions) -> Result<Running> {
         server: Some(server),
         rebuilds,
     })
+}
+
+/// Builds the site for the first time and serves the result, or its error. Returns the
+/// build's warnings, so the rebuilds show only new ones.
+fn first_build(builder: &mut Builder, state: &State, color: bool) -> Vec<String> {
+    let everything = Change::Everything {
+        because: builder.config().root.clone(),
+    };
+    match builder.rebuild(&everything) {
+        Ok(built) => {
+            for warning in &built.warnings {
+                eprintln!("warning: {warning}");
+            }
+            println!(
+                "Built {} in {:.2} s",
+                built.scope,
+                built.elapsed.as_secs_f64()
+            );
+            state.publish(built.files, None);
+            built.warnings
+        }
+        Err(error) => {
+            let (terminal, plain) = rebuild::render_error(&error, color);
+            eprintln!("{terminal}");
+            println!("The site could not be built; its error is served until the next good save");
+            state.fail(plain);
+            Vec::new()
+        }
+    }
+}
+
+/// Starts the watcher and the rebuild loop on a thread of its own; the loop ends soon after
+/// the returned flag is set (after the rebuild in progress, if any).
+fn start_watching(rebuild_loop: watch::RebuildLoop, poll: bool) -> Result<Arc<AtomicBool>> {
+    let (sender, receiver) = mpsc::channel();
+    let mut watcher = watch::Watcher::start(poll, sender)?;
+    for problem in watcher.sync(&rebuild_loop.layout.watch_list()) {
+        eprintln!("warning: {problem}");
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let stop_flag = Arc::clone(&stop);
+    std::thread::Builder::new()
+        .name("tolk-rebuild".to_owned())
+        .spawn(move || rebuild_loop.run(watcher, receiver, &stop_flag))
+        .map_err(|e| Error::setup(format!("cannot start watching: {e}"), "try again"))?;
+    Ok(stop)
 }
 
 impl Running {
@@ -225,9 +232,10 @@ impl Running {
                 .runtime
                 .block_on(async { tokio::time::timeout(Duration::from_secs(2), server).await });
         }
-        if let Some((handle, stop)) = self.rebuilds.take() {
+        // Not joined: a rebuild in progress may take seconds on a large site, and stopping
+        // should not wait for it.
+        if let Some(stop) = self.rebuilds.take() {
             stop.store(true, Ordering::Relaxed);
-            let _ = handle.join();
         }
     }
 }

@@ -160,7 +160,6 @@ pub fn path_events(event: &notify::Event) -> Vec<PathEvent> {
 pub struct RebuildLoop {
     pub builder: Builder,
     pub state: Arc<State>,
-    pub watcher: Watcher,
     pub layout: Layout,
     /// Color in the terminal's error reports.
     pub color: bool,
@@ -170,7 +169,12 @@ pub struct RebuildLoop {
 
 impl RebuildLoop {
     /// Runs until `stop` is set (looked at every quarter second) or the watcher stops.
-    pub fn run(mut self, events: mpsc::Receiver<DebounceEventResult>, stop: &AtomicBool) {
+    pub fn run(
+        mut self,
+        mut watcher: Watcher,
+        events: mpsc::Receiver<DebounceEventResult>,
+        stop: &AtomicBool,
+    ) {
         while !stop.load(Ordering::Relaxed) {
             let first = match events.recv_timeout(Duration::from_millis(250)) {
                 Ok(first) => first,
@@ -180,34 +184,22 @@ impl RebuildLoop {
             // Batches that arrived during the last rebuild are handled together.
             let mut batches = vec![first];
             batches.extend(events.try_iter());
-            let mut seen = Vec::new();
-            let mut earliest: Option<Instant> = None;
-            for batch in batches {
-                match batch {
-                    Ok(batch) => {
-                        for DebouncedEvent { event, time } in &batch {
-                            earliest = Some(earliest.map_or(*time, |t| t.min(*time)));
-                            seen.extend(path_events(event));
-                        }
-                    }
-                    Err(errors) => {
-                        for e in errors {
-                            eprintln!("warning: watching the site: {e}");
-                        }
-                    }
-                }
-            }
+            let (seen, earliest) = gather(batches);
             let change = changes::classify(&self.layout, &seen);
             if change == Change::Nothing {
                 continue;
             }
+            let everything = matches!(change, Change::Everything { .. });
+            // New folders (a templates/ just made, a renamed folder) are watched before they
+            // are read, so nothing written into them is missed.
+            if everything || seen.iter().any(|e| e.is_dir) {
+                sync(&mut watcher, &self.layout);
+            }
             self.apply(&change, earliest);
-            let folders_moved = seen.iter().any(|e| e.is_dir);
-            if matches!(change, Change::Everything { .. }) || folders_moved {
+            if everything {
+                // tolk.toml may have moved the content folders.
                 self.layout = Layout::new(self.builder.config());
-                for problem in self.watcher.sync(&self.layout.watch_list()) {
-                    eprintln!("warning: {problem}");
-                }
+                sync(&mut watcher, &self.layout);
             }
         }
     }
@@ -239,6 +231,34 @@ impl RebuildLoop {
                 eprintln!("{terminal}");
             }
         }
+    }
+}
+
+/// The paths of every event in `batches`, and when the first of them happened.
+fn gather(batches: Vec<DebounceEventResult>) -> (Vec<PathEvent>, Option<Instant>) {
+    let mut seen = Vec::new();
+    let mut earliest: Option<Instant> = None;
+    for batch in batches {
+        match batch {
+            Ok(batch) => {
+                for DebouncedEvent { event, time } in &batch {
+                    earliest = Some(earliest.map_or(*time, |t| t.min(*time)));
+                    seen.extend(path_events(event));
+                }
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: watching the site: {e}");
+                }
+            }
+        }
+    }
+    (seen, earliest)
+}
+
+fn sync(watcher: &mut Watcher, layout: &Layout) {
+    for problem in watcher.sync(&layout.watch_list()) {
+        eprintln!("warning: {problem}");
     }
 }
 
