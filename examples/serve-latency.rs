@@ -314,6 +314,7 @@ fn main() -> Result<()> {
         watch: true,
         poll: false,
         base_url: None,
+        open: false,
     })?;
     let mut messages = running.subscribe();
     let original = std::fs::read_to_string(&edited)?;

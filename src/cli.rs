@@ -140,17 +140,15 @@ pub fn main() -> ExitCode {
             strict: args.strict,
             check: !args.no_check,
         }),
-        Command::Serve(args) => cmd::serve::execute(
-            &ServeOptions {
-                root: args.root,
-                interface: args.interface,
-                port: args.port,
-                watch: args.watch,
-                poll: args.poll,
-                base_url: args.base_url,
-            },
-            args.open,
-        ),
+        Command::Serve(args) => cmd::serve::execute(&ServeOptions {
+            root: args.root,
+            interface: args.interface,
+            port: args.port,
+            watch: args.watch,
+            poll: args.poll,
+            base_url: args.base_url,
+            open: args.open,
+        }),
         Command::Check(args) => {
             let options = cmd::check::CheckOptions {
                 root: args.root,

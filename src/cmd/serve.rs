@@ -3,6 +3,6 @@
 use crate::error::Result;
 use crate::serve::{self, ServeOptions};
 
-pub fn execute(options: &ServeOptions, open: bool) -> Result<()> {
-    serve::run(options, open)
+pub fn execute(options: &ServeOptions) -> Result<()> {
+    serve::run(options)
 }

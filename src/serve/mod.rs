@@ -42,6 +42,8 @@ pub struct ServeOptions {
     pub poll: bool,
     /// Overrides the served address as the site's base URL.
     pub base_url: Option<String>,
+    /// Open the site in the default browser once it is served (by [`run`]).
+    pub open: bool,
 }
 
 /// A started server. It stops when [`Running::shutdown`] is called or it is dropped.
@@ -247,7 +249,7 @@ impl Drop for Running {
 }
 
 /// `tolk serve`: start, say where, serve until Ctrl-C.
-pub fn run(options: &ServeOptions, open: bool) -> Result<()> {
+pub fn run(options: &ServeOptions) -> Result<()> {
     let running = start(options)?;
     println!(
         "Serving {} ({}) at {}",
@@ -270,7 +272,7 @@ pub fn run(options: &ServeOptions, open: bool) -> Result<()> {
     } else {
         println!("Press Ctrl-C to stop (with --watch, every save rebuilds the site)");
     }
-    if open {
+    if options.open {
         if let Err(e) = open_in_browser(running.url()) {
             eprintln!("warning: cannot open a browser: {e}");
         }
