@@ -775,3 +775,131 @@ mod browser {
         Ok(())
     }
 }
+
+/// One request that reports failure instead of panicking: `(status, body)`.
+fn try_get(base: &str, path: &str) -> std::io::Result<(u16, String)> {
+    let host = base.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host)?;
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw)?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let status = text
+        .lines()
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("no status line in {text:?}")))?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    Ok((status, body))
+}
+
+/// 10,000 requests from 100 concurrent connections (loopback only, bounded) while an article
+/// is saved again and again: no request fails, no traversal attempt leaves the site, nothing
+/// panics, the server keeps running.
+#[test]
+fn holds_ten_thousand_requests_while_articles_change() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let site = Site::seeds();
+    let mut server = Server::start(&site, &["--watch"]);
+    let base = server.base.clone();
+    let pages: Vec<String> = vec![
+        seed_url("nl"),
+        seed_url("fr"),
+        seed_url("it"),
+        "/".into(),
+        "/nl/".into(),
+        "/static/tolk.css".into(),
+        "/sitemap.xml".into(),
+        "/no/such/page/".into(),
+    ];
+    let attacks = [
+        "/../../../../etc/passwd",
+        "/nl/../../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/nl/%5c..%5c..%5c..%5cetc%5cpasswd",
+        "//etc/passwd",
+        "/nl/..\\..\\..\\etc\\passwd",
+    ];
+    let stop = Arc::new(AtomicBool::new(false));
+    let editor = {
+        let stop = Arc::clone(&stop);
+        let path = site.path(&seed("nl"));
+        let original = site.read(&seed("nl"));
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                n += 1;
+                std::fs::write(&path, format!("{original}\nBewerking {n}.\n"))
+                    .expect("save the article");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            n
+        })
+    };
+    let failures = Arc::new(AtomicUsize::new(0));
+    let leaks = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..100)
+        .map(|worker| {
+            let (base, pages, failures, leaks) = (
+                base.clone(),
+                pages.clone(),
+                Arc::clone(&failures),
+                Arc::clone(&leaks),
+            );
+            std::thread::spawn(move || {
+                for i in 0..100 {
+                    let attack = (worker + i) % 10 == 0;
+                    let path = if attack {
+                        attacks[(worker + i) % attacks.len()].to_owned()
+                    } else {
+                        pages[(worker * 7 + i) % pages.len()].clone()
+                    };
+                    match try_get(&base, &path) {
+                        Ok((status, body)) if attack => {
+                            if !matches!(status, 400 | 404) || body.contains("root:x:0:0") {
+                                leaks.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                        Ok((200 | 301 | 307 | 308 | 404, _)) => {}
+                        Ok(_) | Err(_) => {
+                            failures.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().expect("a worker");
+    }
+    let elapsed = started.elapsed();
+    stop.store(true, Ordering::Relaxed);
+    let saves = editor.join().expect("the editor");
+    eprintln!("10,000 requests in {elapsed:?} while the article was saved {saves} times");
+    assert_eq!(failures.load(Ordering::Relaxed), 0, "failed requests");
+    assert_eq!(
+        leaks.load(Ordering::Relaxed),
+        0,
+        "traversal attempts that were not refused"
+    );
+    assert!(
+        server
+            .child
+            .try_wait()
+            .expect("the server's state")
+            .is_none(),
+        "the server is still running"
+    );
+    assert!(!server.stderr().contains("panicked"), "{}", server.stderr());
+    assert!(saves > 3, "the article changed during the run");
+}
