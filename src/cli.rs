@@ -4,7 +4,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::check::report::Format;
 use crate::cmd;
@@ -26,8 +26,14 @@ enum Command {
     Serve(ServeArgs),
     /// Check that the translations of every article are in sync
     Check(CheckArgs),
-    /// Create a new article in every locale with one exl-id (not yet implemented)
-    New(PendingArgs),
+    /// Create a new article in every locale, linked by one fresh exl-id
+    New(NewArgs),
+    /// Show how far each locale is: in sync, out of sync, stale, missing, ht-degree
+    Status(StatusArgs),
+    /// Print a shell completion script
+    Completions(CompletionsArgs),
+    /// Print the man page of tolk, or of one of its commands
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -92,6 +98,63 @@ struct CheckArgs {
     /// With --fix: show the changes as a diff and write nothing
     #[arg(long, requires = "fix")]
     dry_run: bool,
+    /// Check only the articles changed since this git ref (its merge base with HEAD), committed
+    /// or not, with their translations, e.g. origin/main
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The article's path under each locale's folder; .md is added when missing
+    #[arg(value_name = "PATH")]
+    path: String,
+    /// The article's title (in the source language)
+    #[arg(long)]
+    title: String,
+    /// The site folder: the one with tolk.toml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// The feature field [default: the most common in the article's folder, else TODO]
+    #[arg(long)]
+    feature: Option<String>,
+    /// The role field [default: the most common in the article's folder, else TODO]
+    #[arg(long)]
+    role: Option<String>,
+    /// The level field [default: the most common in the article's folder, else TODO]
+    #[arg(long)]
+    level: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct StatusArgs {
+    /// The site folder: the one with tolk.toml and content/
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// How to show the numbers
+    #[arg(long, value_enum, default_value_t = StatusFormatArg::Human)]
+    format: StatusFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StatusFormatArg {
+    /// A table per locale
+    Human,
+    /// One JSON object with the same numbers
+    Json,
+}
+
+#[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell to complete tolk's commands and flags in
+    shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+struct ManArgs {
+    /// A command whose page to print (tolk-check(1)) instead of tolk(1)
+    #[arg(value_name = "COMMAND")]
+    command: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -115,12 +178,6 @@ impl From<FormatArg> for Format {
             FormatArg::Junit => Format::Junit,
         }
     }
-}
-
-#[derive(Debug, Args)]
-struct PendingArgs {
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    args: Vec<String>,
 }
 
 /// Runs the command line of this process and returns its exit code.
@@ -156,6 +213,7 @@ pub fn main() -> ExitCode {
                 strict: args.strict,
                 fix: args.fix,
                 dry_run: args.dry_run,
+                changed_since: args.changed_since,
             };
             // 1 means the site failed the check; 2 that the check could not run.
             return match cmd::check::execute(&options) {
@@ -167,7 +225,37 @@ pub fn main() -> ExitCode {
                 }
             };
         }
-        Command::New(_) => return cmd::not_yet("new"),
+        Command::New(args) => cmd::new::execute(&cmd::new::NewOptions {
+            root: args.root,
+            path: args.path,
+            title: args.title,
+            feature: args.feature,
+            role: args.role,
+            level: args.level,
+        }),
+        Command::Status(args) => {
+            let options = cmd::status::StatusOptions {
+                root: args.root,
+                format: match args.format {
+                    StatusFormatArg::Human => cmd::status::StatusFormat::Human,
+                    StatusFormatArg::Json => cmd::status::StatusFormat::Json,
+                },
+            };
+            // Like `tolk check`, 2 means the numbers could not be made.
+            if let Err(e) = cmd::status::execute(&options) {
+                eprintln!("{:?}", miette::Report::new(e));
+                return ExitCode::from(2);
+            }
+            Ok(())
+        }
+        Command::Completions(args) => {
+            cmd::completions::completions(Cli::command(), args.shell, &mut std::io::stdout())
+        }
+        Command::Man(args) => cmd::completions::man(
+            Cli::command(),
+            args.command.as_deref(),
+            &mut std::io::stdout(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

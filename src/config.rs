@@ -4,6 +4,8 @@
 //! title = "Workfront help"
 //! base-url = "https://help.example.com/"
 //! source-locale = "en"          # optional: the language the others are translated from
+//! source-repository = "../docs-en" # optional: the git checkout (or folder of one) whose history
+//!                               # the source articles follow; default: their content folder
 //!
 //! [[locales]]
 //! code = "nl"                   # folder under content/ and first URL segment
@@ -39,6 +41,10 @@ pub struct Config {
     pub locales: Vec<Locale>,
     /// Code of the locale the others are translated from (`en`), if the site has one.
     pub source_locale: Option<String>,
+    /// `source-repository`: the folder, in a git checkout, whose history the source articles
+    /// follow (they sit at the same paths in it as in the source locale's content folder).
+    /// `None`: the source locale's content folder, when it is in a git repository.
+    pub source_repository: Option<SourceRepository>,
     /// The `[check]` table: rule id -> level, for the rules whose default is changed.
     pub check: BTreeMap<String, RuleLevel>,
     /// What readers see of translations: banners, fallbacks, search.
@@ -95,6 +101,17 @@ impl RuleLevel {
             _ => None,
         }
     }
+}
+
+/// Where the source articles' git history is, as `tolk.toml` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRepository {
+    /// The folder, resolved against the site root.
+    pub path: PathBuf,
+    /// As written in `tolk.toml`.
+    pub shown: String,
+    /// Where `tolk.toml` sets it, for errors found when the history is read.
+    pub location: crate::error::Location,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,6 +216,33 @@ impl Config {
                 ));
             }
         }
+        let source_repository = match &raw.source_repository {
+            None => None,
+            Some(repo) if raw.source_locale.is_none() => {
+                let err = error(
+                    repo.span(),
+                    "source-repository is set but the site has no source-locale".to_owned(),
+                );
+                return Err(match err {
+                    Error::Source(s) => Error::Source(Box::new(s.with_help(
+                        "set source-locale to the locale whose history this is (e.g. source-locale = \"en\"), or remove source-repository",
+                    ))),
+                    other => other,
+                });
+            }
+            Some(repo) if repo.get_ref().trim().is_empty() => {
+                return Err(error(
+                    repo.span(),
+                    "source-repository is empty: name a folder, e.g. source-repository = \"../docs-en\""
+                        .to_owned(),
+                ));
+            }
+            Some(repo) => Some(SourceRepository {
+                path: root.join(repo.get_ref()),
+                shown: repo.get_ref().clone(),
+                location: crate::error::Location::from_offset(shown_path, text, repo.span().start),
+            }),
+        };
         let mut check = BTreeMap::new();
         for (rule, level) in raw.check {
             if crate::check::Rule::from_id(rule.get_ref()).is_none() {
@@ -236,6 +280,7 @@ impl Config {
             base_url,
             locales,
             source_locale: raw.source_locale.map(Spanned::into_inner),
+            source_repository,
             check,
             site: match raw.site {
                 Some(site) if site.get_ref().machine_translation_threshold > 100 => {
@@ -301,6 +346,7 @@ impl Config {
             base_url: "/".to_owned(),
             locales,
             source_locale,
+            source_repository: None,
             check: BTreeMap::new(),
             site: SiteOptions::default(),
         })
@@ -341,6 +387,7 @@ struct RawConfig {
     title: Option<String>,
     base_url: Option<Spanned<String>>,
     source_locale: Option<Spanned<String>>,
+    source_repository: Option<Spanned<String>>,
     #[serde(default)]
     locales: Vec<RawLocale>,
     #[serde(default)]
@@ -533,6 +580,45 @@ mod tests {
             .unwrap_or_default();
         assert!(err.starts_with("tolk.toml:2:"), "{err}");
         assert!(err.contains("unknown variant `borrow`"), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn source_repository_is_resolved_and_needs_a_source_locale() -> Result<()> {
+        let config = parse(
+            "source-locale = \"en\"\nsource-repository = \"../docs-en\"\n[[locales]]\ncode = \"en\"\n",
+        )?;
+        let repo = config.source_repository.as_ref();
+        assert_eq!(
+            repo.map(|r| r.path.as_path()),
+            Some(Path::new("/site/../docs-en"))
+        );
+        assert_eq!(
+            repo.map(|r| r.location.to_string()).as_deref(),
+            Some("tolk.toml:2:21")
+        );
+        assert_eq!(
+            parse("[[locales]]\ncode = \"nl\"\n")?.source_repository,
+            None
+        );
+        let cases = [
+            (
+                "source-repository = \"../docs-en\"\n[[locales]]\ncode = \"nl\"\n",
+                "tolk.toml:1:21: source-repository is set but the site has no source-locale",
+            ),
+            (
+                "source-locale = \"en\"\n\nsource-repository = \" \"\n[[locales]]\ncode = \"en\"\n",
+                "tolk.toml:3:21: source-repository is empty",
+            ),
+            (
+                "source-locale = \"en\"\nsource-repository = 3\n[[locales]]\ncode = \"en\"\n",
+                "tolk.toml:2:21: invalid type",
+            ),
+        ];
+        for (text, expected) in cases {
+            let err = parse(text).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.starts_with(expected), "{text:?}: {err}");
+        }
         Ok(())
     }
 

@@ -4,8 +4,8 @@
 //! [`config`] -> [`content`] (discover, front matter, pages) -> [`markdown`] (ExL to HTML)
 //! -> [`site`] (templates, UI strings, output writer). [`check`] compares the translations of
 //! every article with each other. [`serve`] serves the site from memory and rebuilds it on
-//! every save. [`cli`] and [`cmd`] only translate command-line flags into
-//! calls of these stages.
+//! every save. [`history`] reads git history (the source's log, files changed since a ref) for
+//! the checks. [`cli`] and [`cmd`] only translate command-line flags into calls of these stages.
 
 pub mod check;
 pub mod cli;
@@ -15,6 +15,7 @@ pub mod content;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod history;
 pub mod i18n;
 pub mod markdown;
 pub mod serve;

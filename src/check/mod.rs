@@ -2,9 +2,11 @@
 //!
 //! Reads every article of every locale (leniently: invalid front matter is a finding, not a stop),
 //! pairs the translations of each article by `exl-id` ([`pairing`]), runs every family of rules
-//! ([`metadata`], [`structure`], [`links`], [`artifacts`], [`ui_strings`]) and collects all
-//! findings in one [`Report`], which [`report`] prints for people or machines. Rules never stop
-//! the check; only a check that cannot run at all (bad config, unreadable content) is an error.
+//! ([`metadata`], [`staleness`], [`structure`], [`links`], [`artifacts`], [`ui_strings`]) and
+//! collects all findings in one [`Report`], which [`report`] prints for people or machines.
+//! [`scope`] limits the report to the articles changed since a git ref. Rules never stop the
+//! check; only a check that cannot run at all (bad config, unreadable content or history) is an
+//! error.
 
 pub mod artifacts;
 pub mod extract;
@@ -15,10 +17,12 @@ pub mod metadata;
 pub mod pairing;
 pub mod report;
 pub mod rules;
+pub mod scope;
+pub mod staleness;
 pub mod structure;
 pub mod ui_strings;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,6 +33,7 @@ use crate::error::{Location, Result};
 pub use extract::Outline;
 pub use pairing::Group;
 pub use rules::{Rule, Severities, Severity};
+pub use scope::Scope;
 
 /// A position in a file that exists: 1-based line and column, and the byte span it covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,6 +228,8 @@ pub struct Entry {
     /// The name of its translation group: its path under the locale folders.
     pub article: String,
     pub path: String,
+    /// Its `ht-degree`, if it has one.
+    pub ht_degree: Option<u8>,
 }
 
 /// Everything a check found.
@@ -272,19 +279,29 @@ impl Report {
 
 /// Checks the site of `config`.
 pub fn run(config: &Config) -> Result<Report> {
+    run_scoped(config, &Scope::All)
+}
+
+/// Checks the site of `config`, reporting on the articles `scope` selects.
+pub fn run_scoped(config: &Config, scope: &Scope) -> Result<Report> {
     let started = Instant::now();
     let loaded = load::load(config)?;
-    run_loaded(config, loaded, started)
+    run_loaded(config, loaded, started, scope)
 }
 
 /// Checks content a build has already read and parsed (so nothing is read twice).
 pub fn run_on(config: &Config, contents: &[crate::content::LocaleContent]) -> Result<Report> {
     let started = Instant::now();
     let loaded = load::from_contents(contents);
-    run_loaded(config, loaded, started)
+    run_loaded(config, loaded, started, &Scope::All)
 }
 
-fn run_loaded(config: &Config, loaded: load::Loaded, started: Instant) -> Result<Report> {
+fn run_loaded(
+    config: &Config,
+    loaded: load::Loaded,
+    started: Instant,
+    scope: &Scope,
+) -> Result<Report> {
     let docs = &loaded.docs;
     let (groups, mut findings) = pairing::pair(config, docs);
     findings.extend(loaded.findings);
@@ -293,16 +310,23 @@ fn run_loaded(config: &Config, loaded: load::Loaded, started: Instant) -> Result
         docs,
         groups: &groups,
     };
-    // The rule families are independent: run them side by side.
-    let ((metadata, structure), (links, artifacts)) = rayon::join(
-        || rayon::join(|| metadata::check(&site), || structure::check(&site)),
+    // The rule families are independent: run them side by side (reading the git history for
+    // staleness takes the longest).
+    let (staleness, ((metadata, structure), (links, artifacts))) = rayon::join(
+        || staleness::check(&site),
         || {
             rayon::join(
-                || links::check(&site, &loaded.files),
-                || artifacts::check(docs),
+                || rayon::join(|| metadata::check(&site), || structure::check(&site)),
+                || {
+                    rayon::join(
+                        || links::check(&site, &loaded.files),
+                        || artifacts::check(docs),
+                    )
+                },
             )
         },
     );
+    findings.extend(staleness?);
     findings.extend(metadata);
     findings.extend(structure);
     findings.extend(links);
@@ -348,7 +372,34 @@ fn run_loaded(config: &Config, loaded: load::Loaded, started: Instant) -> Result
             ))
     });
 
-    let locales = summarize(config, docs, &groups, &findings);
+    let selection = match scope {
+        Scope::All => scope::Selection {
+            groups: vec![true; groups.len()],
+            docs: vec![true; docs.len()],
+        },
+        Scope::Changed(changed) => {
+            let selection = scope::select(docs, &groups, changed);
+            let paths: HashSet<&str> = docs
+                .iter()
+                .zip(&selection.docs)
+                .filter(|(_, &in_scope)| in_scope)
+                .map(|(d, _)| d.article.shown_path.as_str())
+                .collect();
+            let names: HashSet<&str> = groups
+                .iter()
+                .zip(&selection.groups)
+                .filter(|(_, &selected)| selected)
+                .map(|(g, _)| g.name.as_str())
+                .collect();
+            findings.retain(|f| match f.rule {
+                Rule::UiStringMissing => changed.ui_strings,
+                Rule::MissingTranslation => names.contains(f.article.as_str()),
+                _ => paths.contains(f.path.as_str()),
+            });
+            selection
+        }
+    };
+    let locales = summarize(config, docs, &groups, &findings, &selection);
     let mut sources = BTreeMap::new();
     for doc in docs {
         if findings.iter().any(|f| f.path == doc.article.shown_path) {
@@ -361,11 +412,14 @@ fn run_loaded(config: &Config, loaded: load::Loaded, started: Instant) -> Result
     sources.extend(ui_sources);
     let entries = groups
         .iter()
-        .flat_map(|g| {
+        .zip(&selection.groups)
+        .filter(|(_, &selected)| selected)
+        .flat_map(|(g, _)| {
             g.members.iter().map(|&i| Entry {
                 locale: docs[i].article.locale.clone(),
                 article: g.name.clone(),
                 path: docs[i].article.shown_path.clone(),
+                ht_degree: docs[i].article.front.ht_degree,
             })
         })
         .collect();
@@ -373,8 +427,8 @@ fn run_loaded(config: &Config, loaded: load::Loaded, started: Instant) -> Result
         entries,
         findings,
         locales,
-        articles: docs.len(),
-        groups: groups.len(),
+        articles: selection.docs.iter().filter(|&&d| d).count(),
+        groups: selection.groups.iter().filter(|&&g| g).count(),
         elapsed: started.elapsed(),
         sources,
     })
@@ -385,6 +439,7 @@ fn summarize(
     docs: &[Doc],
     groups: &[Group],
     findings: &[Finding],
+    selection: &scope::Selection,
 ) -> Vec<LocaleSummary> {
     // Files with at least one error or warning, looked up once per article.
     let flagged: std::collections::HashSet<&str> = findings
@@ -398,7 +453,9 @@ fn summarize(
         .map(|locale| {
             let mine: Vec<&Doc> = docs
                 .iter()
-                .filter(|d| d.article.locale == locale.code)
+                .zip(&selection.docs)
+                .filter(|(d, &in_scope)| in_scope && d.article.locale == locale.code)
+                .map(|(d, _)| d)
                 .collect();
             let out_of_sync = mine
                 .iter()
@@ -406,6 +463,9 @@ fn summarize(
                 .count();
             let missing = groups
                 .iter()
+                .zip(&selection.groups)
+                .filter(|(_, &selected)| selected)
+                .map(|(g, _)| g)
                 .filter(|g| {
                     !g.members
                         .iter()

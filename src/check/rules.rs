@@ -40,6 +40,8 @@ pub enum Rule {
     MissingTranslation,
     PathMismatch,
     SourceCommitMismatch,
+    StaleTranslation,
+    UnknownSourceCommit,
     WordcountMismatch,
     MetadataMismatch,
     HeadingMismatch,
@@ -55,12 +57,14 @@ pub enum Rule {
 
 impl Rule {
     /// Every rule, in the order they are documented.
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 18] = [
         Rule::FrontMatterInvalid,
         Rule::DuplicateExlId,
         Rule::MissingTranslation,
         Rule::PathMismatch,
         Rule::SourceCommitMismatch,
+        Rule::StaleTranslation,
+        Rule::UnknownSourceCommit,
         Rule::WordcountMismatch,
         Rule::MetadataMismatch,
         Rule::HeadingMismatch,
@@ -81,6 +85,8 @@ impl Rule {
             Rule::MissingTranslation => "missing-translation",
             Rule::PathMismatch => "path-mismatch",
             Rule::SourceCommitMismatch => "source-commit-mismatch",
+            Rule::StaleTranslation => "stale-translation",
+            Rule::UnknownSourceCommit => "unknown-source-commit",
             Rule::WordcountMismatch => "wordcount-mismatch",
             Rule::MetadataMismatch => "metadata-mismatch",
             Rule::HeadingMismatch => "heading-mismatch",
@@ -112,6 +118,8 @@ impl Rule {
             | Rule::UiStringMissing => Severity::Error,
             Rule::PathMismatch
             | Rule::SourceCommitMismatch
+            | Rule::StaleTranslation
+            | Rule::UnknownSourceCommit
             | Rule::WordcountMismatch
             | Rule::MetadataMismatch
             | Rule::LinkTargetMismatch
@@ -129,6 +137,8 @@ impl Rule {
             Rule::MissingTranslation => "translate the article into this locale, or remove it from the others",
             Rule::PathMismatch => "translations of one article sit at the same path in every locale; move the file or fix its exl-id",
             Rule::SourceCommitMismatch => "retranslate from the newest source so every translation carries the same source-git-commit",
+            Rule::StaleTranslation => "translate what changed in the source since that commit, then set source-git-commit to the source's newest commit",
+            Rule::UnknownSourceCommit => "set source-git-commit to the source commit the translation was made from; in CI, check out the whole history (actions/checkout with fetch-depth: 0)",
             Rule::WordcountMismatch => "retranslate from the newest source so every translation carries the same source-wordcount",
             Rule::MetadataMismatch => "these fields are not translated: copy the value from the source",
             Rule::HeadingMismatch => "headings and their {#id}s must follow the source; add, remove or re-level the heading",
@@ -206,6 +216,8 @@ mod tests {
             (Rule::LinkNotLocalized, None),
             (Rule::HeadingMismatch, Some(Severity::Error)),
             (Rule::DnlMismatch, Some(Severity::Warning)),
+            (Rule::StaleTranslation, Some(Severity::Warning)),
+            (Rule::UnknownSourceCommit, Some(Severity::Warning)),
         ];
         for (rule, expected) in cases {
             assert_eq!(severities.of(rule), expected, "{rule}");

@@ -1,11 +1,11 @@
 //! `tolk check`: run every rule, apply or show the safe fixes, print the report, and say whether
-//! the site passes.
+//! the site passes. With `--changed-since REF`, only the articles changed since REF count.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::check::report::{self, Format, Style};
-use crate::check::{self, fix, Severity};
+use crate::check::{self, fix, Scope, Severity};
 use crate::config::Config;
 use crate::error::Result;
 
@@ -19,6 +19,8 @@ pub struct CheckOptions {
     pub fix: bool,
     /// With `fix`: show the fixes as a diff and write nothing.
     pub dry_run: bool,
+    /// Report only on the translation groups with an article changed since this git ref.
+    pub changed_since: Option<String>,
 }
 
 /// Whether the site passed.
@@ -30,7 +32,11 @@ pub enum Verdict {
 
 pub fn execute(options: &CheckOptions) -> Result<Verdict> {
     let config = Config::load(&options.root)?;
-    let mut report = check::run(&config)?;
+    let scope = match &options.changed_since {
+        Some(spec) => Scope::changed_since(&config, spec)?,
+        None => Scope::All,
+    };
+    let mut report = check::run_scoped(&config, &scope)?;
     if options.fix {
         let fixes = fix::plan(&config, &report);
         let count: usize = fixes.iter().map(|f| f.changes.len()).sum();
@@ -63,7 +69,7 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
         ));
         if !options.dry_run && !fixes.is_empty() {
             fix::apply(&fixes)?;
-            report = check::run(&config)?;
+            report = check::run_scoped(&config, &scope)?;
         }
         // Machine formats own standard output; the notes go beside them.
         if options.format == Format::Human {

@@ -2,12 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
+pub mod new;
 pub mod serve;
-
-use std::process::ExitCode;
-
-/// Commands that later work will fill in: say so, and exit with 2.
-pub fn not_yet(command: &str) -> ExitCode {
-    eprintln!("tolk {command}: not yet implemented");
-    ExitCode::from(2)
-}
+pub mod status;

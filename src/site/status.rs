@@ -16,6 +16,7 @@ pub fn means_outdated(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::SourceCommitMismatch
+            | Rule::StaleTranslation
             | Rule::WordcountMismatch
             | Rule::MetadataMismatch
             | Rule::HeadingMismatch

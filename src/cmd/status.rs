@@ -1,0 +1,278 @@
+//! `tolk status`: how far along each locale is, from the report of `tolk check`: articles, in
+//! sync, out of sync, stale (behind the source's git history), missing, and the average
+//! `ht-degree`, as a terminal table or as JSON.
+
+use std::collections::HashSet;
+use std::fmt::Write;
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use crate::check::{self, Report, Rule};
+use crate::config::Config;
+use crate::error::Result;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusOptions {
+    pub root: PathBuf,
+    pub format: StatusFormat,
+}
+
+/// One locale's numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub locale: String,
+    pub articles: usize,
+    pub in_sync: usize,
+    pub out_of_sync: usize,
+    /// Articles with a `stale-translation` finding.
+    pub stale: usize,
+    pub missing: usize,
+    /// The average `ht-degree` of the articles that have one, to one decimal.
+    pub ht_degree: Option<f64>,
+}
+
+pub fn execute(options: &StatusOptions) -> Result<()> {
+    let config = Config::load(&options.root)?;
+    let report = check::run(&config)?;
+    let rows = rows(&report);
+    match options.format {
+        StatusFormat::Human => {
+            print!("{}", table(&rows));
+            println!("{}; run `tolk check` for details", report.summary_line());
+        }
+        StatusFormat::Json => print!("{}", to_json(&report, &rows)),
+    }
+    Ok(())
+}
+
+/// The numbers of every locale of the report, in its order.
+pub fn rows(report: &Report) -> Vec<Row> {
+    let stale: HashSet<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::StaleTranslation)
+        .map(|f| f.path.as_str())
+        .collect();
+    report
+        .locales
+        .iter()
+        .map(|summary| {
+            let mine: Vec<&check::Entry> = report
+                .entries
+                .iter()
+                .filter(|e| e.locale == summary.locale)
+                .collect();
+            let degrees: Vec<f64> = mine
+                .iter()
+                .filter_map(|e| e.ht_degree.map(f64::from))
+                .collect();
+            let ht_degree = (!degrees.is_empty()).then(|| {
+                let average = degrees.iter().sum::<f64>() / degrees.len() as f64;
+                (average * 10.0).round() / 10.0
+            });
+            Row {
+                locale: summary.locale.clone(),
+                articles: summary.articles,
+                in_sync: summary.in_sync,
+                out_of_sync: summary.out_of_sync,
+                stale: mine
+                    .iter()
+                    .filter(|e| stale.contains(e.path.as_str()))
+                    .count(),
+                missing: summary.missing,
+                ht_degree,
+            }
+        })
+        .collect()
+}
+
+/// The rows as an aligned table: the locale left, the numbers right.
+pub fn table(rows: &[Row]) -> String {
+    const HEADER: [&str; 7] = [
+        "locale",
+        "articles",
+        "in sync",
+        "out of sync",
+        "stale",
+        "missing",
+        "ht-degree",
+    ];
+    let cells: Vec<[String; 7]> = rows
+        .iter()
+        .map(|r| {
+            [
+                r.locale.clone(),
+                r.articles.to_string(),
+                r.in_sync.to_string(),
+                r.out_of_sync.to_string(),
+                r.stale.to_string(),
+                r.missing.to_string(),
+                r.ht_degree
+                    .map_or_else(|| "-".to_owned(), |d| format!("{:.0}%", d.round())),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..HEADER.len())
+        .map(|n| {
+            cells
+                .iter()
+                .map(|r| r[n].chars().count())
+                .chain([HEADER[n].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let mut line = |row: [&str; 7]| {
+        let _ = write!(out, "{:<w$}", row[0], w = widths[0]);
+        for (cell, w) in row.iter().zip(&widths).skip(1) {
+            let _ = write!(out, "  {cell:>w$}");
+        }
+        out.push('\n');
+    };
+    line(HEADER);
+    for r in &cells {
+        line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]]);
+    }
+    out
+}
+
+/// `{"version":1,"articles":..,"groups":..,"locales":[{"locale":"nl",...,"ht_degree":12.5}]}`.
+pub fn to_json(report: &Report, rows: &[Row]) -> String {
+    let locales: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            json!({
+                "locale": r.locale,
+                "articles": r.articles,
+                "in_sync": r.in_sync,
+                "out_of_sync": r.out_of_sync,
+                "stale": r.stale,
+                "missing": r.missing,
+                "ht_degree": r.ht_degree,
+            })
+        })
+        .collect();
+    let value = json!({
+        "version": 1,
+        "articles": report.articles,
+        "groups": report.groups,
+        "locales": locales,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::check::{Entry, Finding, LocaleSummary, Severity};
+
+    fn entry(locale: &str, article: &str, ht_degree: Option<u8>) -> Entry {
+        Entry {
+            locale: locale.to_owned(),
+            article: article.to_owned(),
+            path: format!("content/{locale}/{article}"),
+            ht_degree,
+        }
+    }
+
+    fn summary(locale: &str, articles: usize, in_sync: usize, missing: usize) -> LocaleSummary {
+        LocaleSummary {
+            locale: locale.to_owned(),
+            articles,
+            in_sync,
+            out_of_sync: articles - in_sync,
+            missing,
+        }
+    }
+
+    fn finding(rule: Rule, path: &str) -> Finding {
+        Finding {
+            rule,
+            severity: Severity::Warning,
+            locale: "nl".to_owned(),
+            path: path.to_owned(),
+            at: None,
+            exl_id: None,
+            article: String::new(),
+            message: String::new(),
+            related: Vec::new(),
+            edits: Vec::new(),
+        }
+    }
+
+    fn report() -> Report {
+        Report {
+            entries: vec![
+                entry("en", "a.md", None),
+                entry("en", "b.md", None),
+                entry("nl", "a.md", Some(0)),
+                entry("nl", "b.md", Some(25)),
+                entry("fr", "a.md", Some(100)),
+            ],
+            findings: vec![
+                finding(Rule::StaleTranslation, "content/nl/a.md"),
+                finding(Rule::HeadingMismatch, "content/nl/a.md"),
+                finding(Rule::StaleTranslation, "content/nl/b.md"),
+                finding(Rule::StaleTranslation, "content/fr/zzz.md"),
+            ],
+            locales: vec![
+                summary("en", 2, 2, 0),
+                summary("nl", 2, 0, 0),
+                summary("fr", 1, 1, 1),
+            ],
+            articles: 5,
+            groups: 2,
+            elapsed: Duration::ZERO,
+            sources: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn rows_count_stale_articles_and_average_ht_degree() {
+        let rows = rows(&report());
+        let row = |locale: &str, counts: [usize; 5], ht_degree: Option<f64>| Row {
+            locale: locale.to_owned(),
+            articles: counts[0],
+            in_sync: counts[1],
+            out_of_sync: counts[2],
+            stale: counts[3],
+            missing: counts[4],
+            ht_degree,
+        };
+        assert_eq!(
+            rows,
+            [
+                row("en", [2, 2, 0, 0, 0], None),
+                row("nl", [2, 0, 2, 2, 0], Some(12.5)),
+                row("fr", [1, 1, 0, 0, 1], Some(100.0)),
+            ]
+        );
+        assert_eq!(
+            table(&rows),
+            "locale  articles  in sync  out of sync  stale  missing  ht-degree\n\
+             en             2        2            0      0        0          -\n\
+             nl             2        0            2      2        0        13%\n\
+             fr             1        1            0      0        1       100%\n"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&to_json(&report(), &rows)).unwrap_or_default();
+        assert_eq!(json["locales"][1]["ht_degree"], 12.5);
+        assert_eq!(json["locales"][1]["stale"], 2);
+        assert_eq!(json["locales"][0]["ht_degree"], serde_json::Value::Null);
+        assert_eq!(json["groups"], 2);
+    }
+}

@@ -1,0 +1,153 @@
+//! Reads a [`Log`] from a repository in one pass: every commit reachable from HEAD is read once,
+//! and only a commit whose copy of the folder differs from its parents' has its trees diffed,
+//! once per parent, inside the folder alone.
+
+use std::collections::{HashMap, HashSet};
+
+use gix::ObjectId;
+
+use super::{failed, folder_tree, Commit, Located, Log};
+use crate::error::Result;
+
+/// A commit as the walk finds it, before parents are numbered.
+struct Walked {
+    id: ObjectId,
+    seconds: i64,
+    date: String,
+    parents: Vec<ObjectId>,
+    /// The folder's tree in this commit, if the commit has the folder.
+    folder: Option<ObjectId>,
+    /// A shallow clone's boundary: its parents are not in the repository.
+    boundary: bool,
+}
+
+/// The history of `located.prefix` as HEAD sees it; an empty log when HEAD has no commit yet.
+pub fn read(located: &Located) -> Result<Log> {
+    let repo = &located.repo;
+    let workdir = located.workdir.as_path();
+    let Ok(head) = repo.head_id() else {
+        return Ok(Log::default());
+    };
+    let boundary: HashSet<ObjectId> = repo
+        .shallow_commits()
+        .map_err(failed("the shallow clone's boundary".to_owned(), workdir))?
+        .map(|commits| commits.iter().copied().collect())
+        .unwrap_or_default();
+
+    let mut walked: Vec<Walked> = Vec::new();
+    let mut index: HashMap<ObjectId, usize> = HashMap::new();
+    let mut stack = vec![head.detach()];
+    while let Some(id) = stack.pop() {
+        if index.contains_key(&id) {
+            continue;
+        }
+        let commit = repo
+            .find_commit(id)
+            .map_err(failed(format!("commit {id}"), workdir))?;
+        let decoded = commit
+            .decode()
+            .map_err(failed(format!("commit {id}"), workdir))?;
+        let time = decoded
+            .time()
+            .map_err(failed(format!("the date of commit {id}"), workdir))?;
+        let is_boundary = boundary.contains(&id);
+        let parents: Vec<ObjectId> = if is_boundary {
+            Vec::new()
+        } else {
+            decoded.parents().collect()
+        };
+        let folder = folder_tree(located, decoded.tree())?;
+        stack.extend(parents.iter().filter(|p| !index.contains_key(*p)));
+        index.insert(id, walked.len());
+        walked.push(Walked {
+            id,
+            seconds: time.seconds,
+            date: time.format_or_unix(gix::date::time::format::SHORT),
+            parents,
+            folder,
+            boundary: is_boundary,
+        });
+    }
+
+    let mut changes: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut state = gix::diff::tree::State::default();
+    for (i, commit) in walked.iter().enumerate() {
+        let Some(folder) = commit.folder else {
+            continue;
+        };
+        // A boundary commit's parents are unknown, so what it changed is too.
+        if commit.boundary {
+            continue;
+        }
+        let parents: Vec<Option<ObjectId>> = commit
+            .parents
+            .iter()
+            .filter_map(|p| index.get(p).map(|&j| walked[j].folder))
+            .collect();
+        // Same folder as a parent: nothing in it changed (a merge that took one side).
+        if parents.contains(&Some(folder)) {
+            continue;
+        }
+        let sides = if parents.is_empty() {
+            vec![None]
+        } else {
+            parents
+        };
+        let mut changed: Option<HashSet<String>> = None;
+        for old in sides {
+            let paths = changed_files(located, old, Some(folder), &mut state)?;
+            let kept: HashSet<String> = match changed {
+                None => paths,
+                // A merge changed a file only where it differs from every parent.
+                Some(before) => before.intersection(&paths).cloned().collect(),
+            };
+            let done = kept.is_empty();
+            changed = Some(kept);
+            if done {
+                break;
+            }
+        }
+        for path in changed.unwrap_or_default() {
+            changes.entry(path).or_default().push(i);
+        }
+    }
+
+    let commits = walked
+        .iter()
+        .map(|w| Commit {
+            id: w.id.to_hex().to_string(),
+            seconds: w.seconds,
+            date: w.date.clone(),
+            parents: w
+                .parents
+                .iter()
+                .filter_map(|p| index.get(p).copied())
+                .collect(),
+        })
+        .collect();
+    Ok(Log::new(commits, changes, !boundary.is_empty()))
+}
+
+/// The files (not folders) added or modified from tree `old` to tree `new` (`None`: empty),
+/// with their paths inside those trees.
+fn changed_files(
+    located: &Located,
+    old: Option<ObjectId>,
+    new: Option<ObjectId>,
+    state: &mut gix::diff::tree::State,
+) -> Result<HashSet<String>> {
+    use gix::diff::tree::recorder::Change;
+    let records = super::diff_trees(located, old, new, state)?;
+    Ok(records
+        .into_iter()
+        .filter_map(|change| match change {
+            Change::Addition {
+                entry_mode, path, ..
+            }
+            | Change::Modification {
+                entry_mode, path, ..
+            } if !entry_mode.is_tree() && !entry_mode.is_commit() => Some(path.to_string()),
+            _ => None,
+        })
+        .collect())
+}

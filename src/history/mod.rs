@@ -1,0 +1,114 @@
+//! Git history, read with gix (tolk never runs `git`): the log of the source articles for the
+//! `stale-translation` rule ([`log`], [`lag`]) and the files changed since a ref for
+//! `tolk check --changed-since` ([`changed`]).
+//!
+//! A folder that is in no git repository has no history; that is not an error.
+
+pub mod changed;
+pub mod lag;
+pub mod log;
+
+use std::fmt::Display;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+pub use lag::{Commit, Lag, Log};
+
+/// A folder inside the working tree of a git repository.
+#[derive(Debug)]
+pub struct Located {
+    pub repo: gix::Repository,
+    /// The repository's working tree (canonical).
+    pub workdir: PathBuf,
+    /// The folder's path in the repository, `/`-separated; empty for the working tree's root.
+    pub prefix: String,
+}
+
+/// The repository whose working tree holds `folder`, or `None` when there is none (the folder
+/// does not exist, is in no repository, or only in a bare one).
+pub fn locate(folder: &Path) -> Option<Located> {
+    let folder = folder.canonicalize().ok()?;
+    let mut repo = gix::discover(&folder).ok()?;
+    let workdir = repo.workdir()?.canonicalize().ok()?;
+    let rel = folder.strip_prefix(&workdir).ok()?;
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    let prefix = parts?.join("/");
+    if prefix == ".git" || prefix.starts_with(".git/") {
+        return None;
+    }
+    // Trees are read again and again while the history is walked.
+    repo.object_cache_size_if_unset(32 * 1024 * 1024);
+    Some(Located {
+        repo,
+        workdir,
+        prefix,
+    })
+}
+
+/// The commit HEAD points at in the repository that holds `folder`, if any.
+pub fn head_commit(folder: &Path) -> Option<String> {
+    let located = locate(folder)?;
+    let id = located.repo.head_id().ok()?;
+    Some(id.detach().to_hex().to_string())
+}
+
+/// Turns a gix error into one that says what could not be read, and where.
+pub(crate) fn failed<E: Display>(what: String, workdir: &Path) -> impl FnOnce(E) -> Error + '_ {
+    move |e| {
+        Error::setup(
+            format!(
+                "cannot read the git history of {}: {what}: {e}",
+                workdir.display()
+            ),
+            "check that the repository is complete (`git fsck`), or turn the history rules off \
+             in tolk.toml: [check] stale-translation = \"off\", unknown-source-commit = \"off\"",
+        )
+    }
+}
+
+/// Every change from tree `old` to tree `new` (`None`: the empty tree), with paths inside them.
+pub(crate) fn diff_trees(
+    located: &Located,
+    old: Option<gix::ObjectId>,
+    new: Option<gix::ObjectId>,
+    state: &mut gix::diff::tree::State,
+) -> crate::error::Result<Vec<gix::diff::tree::recorder::Change>> {
+    let repo = &located.repo;
+    let read = |id: Option<gix::ObjectId>| -> crate::error::Result<Vec<u8>> {
+        match id {
+            None => Ok(Vec::new()),
+            Some(id) => repo
+                .find_tree(id)
+                .map(|tree| tree.detach().data)
+                .map_err(failed(format!("tree {id}"), &located.workdir)),
+        }
+    };
+    let (old_data, new_data) = (read(old)?, read(new)?);
+    let kind = repo.object_hash();
+    let mut recorder = gix::diff::tree::Recorder::default();
+    gix::diff::tree(
+        gix::objs::TreeRefIter::from_bytes(&old_data, kind),
+        gix::objs::TreeRefIter::from_bytes(&new_data, kind),
+        state,
+        &repo.objects,
+        &mut recorder,
+    )
+    .map_err(failed("a tree diff".to_owned(), &located.workdir))?;
+    Ok(recorder.records)
+}
+
+/// The tree of the folder in the commit whose root tree is `tree`.
+pub(crate) fn folder_tree(
+    located: &Located,
+    tree: gix::ObjectId,
+) -> crate::error::Result<Option<gix::ObjectId>> {
+    if located.prefix.is_empty() {
+        return Ok(Some(tree));
+    }
+    let fail = || failed(format!("tree {tree}"), &located.workdir);
+    let root = located.repo.find_tree(tree).map_err(fail())?;
+    let entry = root
+        .lookup_entry(located.prefix.split('/'))
+        .map_err(fail())?;
+    Ok(entry.filter(|e| e.mode().is_tree()).map(|e| e.object_id()))
+}
