@@ -110,7 +110,13 @@ fn files_in(located: &Located, tree: ObjectId) -> Result<HashMap<String, ObjectI
         return Ok(HashMap::new());
     };
     let mut state = gix::diff::tree::State::default();
-    let records = super::diff_trees(located, None, Some(folder), &mut state)?;
+    let records = super::diff_trees(
+        &located.repo,
+        &located.workdir,
+        None,
+        Some(folder),
+        &mut state,
+    )?;
     Ok(records
         .into_iter()
         .filter_map(|change| match change {

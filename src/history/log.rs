@@ -1,10 +1,11 @@
 //! Reads a [`Log`] from a repository in one pass: every commit reachable from HEAD is read once,
 //! and only a commit whose copy of the folder differs from its parents' has its trees diffed,
-//! once per parent, inside the folder alone.
+//! once per parent, inside the folder alone (on every core: the diffs are independent).
 
 use std::collections::{HashMap, HashSet};
 
 use gix::ObjectId;
+use rayon::prelude::*;
 
 use super::{failed, folder_tree, Commit, Located, Log};
 use crate::error::Result;
@@ -69,46 +70,34 @@ pub fn read(located: &Located) -> Result<Log> {
         });
     }
 
+    // The diffs are independent: share them among the cores, each with its own handle on the
+    // repository (a handle is not shared between threads).
+    let jobs: Vec<Job> = walked
+        .iter()
+        .enumerate()
+        .filter_map(|(i, commit)| job(i, commit, &walked, &index))
+        .collect();
+    let git_dir = repo.git_dir().to_owned();
+    let results: Vec<Result<(usize, HashSet<String>)>> = jobs
+        .par_iter()
+        .with_min_len(64)
+        .map_init(
+            || super::reopen(&git_dir).map(|repo| (repo, gix::diff::tree::State::default())),
+            |worker, job| {
+                let Some((repo, state)) = worker.as_mut() else {
+                    return Err(failed("the repository".to_owned(), workdir)(
+                        "it could not be opened a second time",
+                    ));
+                };
+                Ok((job.commit, changed_by(repo, workdir, job, state)?))
+            },
+        )
+        .collect();
     let mut changes: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut state = gix::diff::tree::State::default();
-    for (i, commit) in walked.iter().enumerate() {
-        let Some(folder) = commit.folder else {
-            continue;
-        };
-        // A boundary commit's parents are unknown, so what it changed is too.
-        if commit.boundary {
-            continue;
-        }
-        let parents: Vec<Option<ObjectId>> = commit
-            .parents
-            .iter()
-            .filter_map(|p| index.get(p).map(|&j| walked[j].folder))
-            .collect();
-        // Same folder as a parent: nothing in it changed (a merge that took one side).
-        if parents.contains(&Some(folder)) {
-            continue;
-        }
-        let sides = if parents.is_empty() {
-            vec![None]
-        } else {
-            parents
-        };
-        let mut changed: Option<HashSet<String>> = None;
-        for old in sides {
-            let paths = changed_files(located, old, Some(folder), &mut state)?;
-            let kept: HashSet<String> = match changed {
-                None => paths,
-                // A merge changed a file only where it differs from every parent.
-                Some(before) => before.intersection(&paths).cloned().collect(),
-            };
-            let done = kept.is_empty();
-            changed = Some(kept);
-            if done {
-                break;
-            }
-        }
-        for path in changed.unwrap_or_default() {
-            changes.entry(path).or_default().push(i);
+    for result in results {
+        let (commit, paths) = result?;
+        for path in paths {
+            changes.entry(path).or_default().push(commit);
         }
     }
 
@@ -128,16 +117,82 @@ pub fn read(located: &Located) -> Result<Log> {
     Ok(Log::new(commits, changes, !boundary.is_empty()))
 }
 
+/// A commit whose copy of the folder must be compared with its parents'.
+struct Job {
+    commit: usize,
+    folder: ObjectId,
+    /// The parents' copies of the folder; none for a root commit.
+    parents: Vec<Option<ObjectId>>,
+}
+
+/// The diff a commit needs: none when it lacks the folder, is a shallow boundary (its parents,
+/// so what it changed, are unknown) or has the same folder as a parent (a merge that took
+/// one side changed nothing in it).
+fn job(
+    i: usize,
+    commit: &Walked,
+    walked: &[Walked],
+    index: &HashMap<ObjectId, usize>,
+) -> Option<Job> {
+    let folder = commit.folder?;
+    if commit.boundary {
+        return None;
+    }
+    let parents: Vec<Option<ObjectId>> = commit
+        .parents
+        .iter()
+        .filter_map(|p| index.get(p).map(|&j| walked[j].folder))
+        .collect();
+    if parents.contains(&Some(folder)) {
+        return None;
+    }
+    Some(Job {
+        commit: i,
+        folder,
+        parents,
+    })
+}
+
+/// The files a commit changed in the folder: against its only parent, or the empty tree for a
+/// root commit; a merge changed a file only where it differs from every parent.
+fn changed_by(
+    repo: &gix::Repository,
+    workdir: &std::path::Path,
+    job: &Job,
+    state: &mut gix::diff::tree::State,
+) -> Result<HashSet<String>> {
+    let sides = if job.parents.is_empty() {
+        vec![None]
+    } else {
+        job.parents.clone()
+    };
+    let mut changed: Option<HashSet<String>> = None;
+    for old in sides {
+        let paths = changed_files(repo, workdir, old, Some(job.folder), state)?;
+        let kept: HashSet<String> = match changed {
+            None => paths,
+            Some(before) => before.intersection(&paths).cloned().collect(),
+        };
+        let done = kept.is_empty();
+        changed = Some(kept);
+        if done {
+            break;
+        }
+    }
+    Ok(changed.unwrap_or_default())
+}
+
 /// The files (not folders) added or modified from tree `old` to tree `new` (`None`: empty),
 /// with their paths inside those trees.
 fn changed_files(
-    located: &Located,
+    repo: &gix::Repository,
+    workdir: &std::path::Path,
     old: Option<ObjectId>,
     new: Option<ObjectId>,
     state: &mut gix::diff::tree::State,
 ) -> Result<HashSet<String>> {
     use gix::diff::tree::recorder::Change;
-    let records = super::diff_trees(located, old, new, state)?;
+    let records = super::diff_trees(repo, workdir, old, new, state)?;
     Ok(records
         .into_iter()
         .filter_map(|change| match change {

@@ -36,13 +36,27 @@ pub fn locate(folder: &Path) -> Option<Located> {
     if prefix == ".git" || prefix.starts_with(".git/") {
         return None;
     }
-    // Trees are read again and again while the history is walked.
-    repo.object_cache_size_if_unset(32 * 1024 * 1024);
+    tune(&mut repo);
     Some(Located {
         repo,
         workdir,
         prefix,
     })
+}
+
+/// Opens the repository at `git_dir` again, for another thread.
+pub(crate) fn reopen(git_dir: &Path) -> Option<gix::Repository> {
+    let mut repo = gix::open(git_dir).ok()?;
+    tune(&mut repo);
+    Some(repo)
+}
+
+/// Trees are read again and again while a history is walked, and each is stored as a delta of
+/// another: keep the decoded trees and the pack's delta bases.
+fn tune(repo: &mut gix::Repository) {
+    repo.object_cache_size_if_unset(32 * 1024 * 1024);
+    repo.objects
+        .set_pack_cache(|| Box::<gix::odb::pack::cache::lru::StaticLinkedList<64>>::default());
 }
 
 /// The commit HEAD points at in the repository that holds `folder`, if any.
@@ -68,19 +82,19 @@ pub(crate) fn failed<E: Display>(what: String, workdir: &Path) -> impl FnOnce(E)
 
 /// Every change from tree `old` to tree `new` (`None`: the empty tree), with paths inside them.
 pub(crate) fn diff_trees(
-    located: &Located,
+    repo: &gix::Repository,
+    workdir: &Path,
     old: Option<gix::ObjectId>,
     new: Option<gix::ObjectId>,
     state: &mut gix::diff::tree::State,
 ) -> crate::error::Result<Vec<gix::diff::tree::recorder::Change>> {
-    let repo = &located.repo;
     let read = |id: Option<gix::ObjectId>| -> crate::error::Result<Vec<u8>> {
         match id {
             None => Ok(Vec::new()),
             Some(id) => repo
                 .find_tree(id)
                 .map(|tree| tree.detach().data)
-                .map_err(failed(format!("tree {id}"), &located.workdir)),
+                .map_err(failed(format!("tree {id}"), workdir)),
         }
     };
     let (old_data, new_data) = (read(old)?, read(new)?);
@@ -93,7 +107,7 @@ pub(crate) fn diff_trees(
         &repo.objects,
         &mut recorder,
     )
-    .map_err(failed("a tree diff".to_owned(), &located.workdir))?;
+    .map_err(failed("a tree diff".to_owned(), workdir))?;
     Ok(recorder.records)
 }
 
