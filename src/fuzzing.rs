@@ -63,20 +63,6 @@ fn has_script_url(html: &str) -> bool {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn script_urls_are_found_in_tags_only() {
-        assert!(super::has_script_url(
-            "<p><a href=\"javascript:x\">a</a></p>"
-        ));
-        assert!(!super::has_script_url(
-            "<pre>&lt;a href=\"javascript:x\"&gt;</pre>"
-        ));
-        assert!(!super::has_script_url("<a href=\"\">javascript:x</a>"));
-    }
-}
-
 /// The translation checks on a pair of articles: the input is split at the first NUL byte into
 /// the nl and the fr version of one article.
 pub fn check_pair(data: &[u8]) {
@@ -114,5 +100,19 @@ pub fn check_pair(data: &[u8]) {
         ] {
             let _ = crate::check::report::render(&report, format, &Default::default());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn script_urls_are_found_in_tags_only() {
+        assert!(super::has_script_url(
+            "<p><a href=\"javascript:x\">a</a></p>"
+        ));
+        assert!(!super::has_script_url(
+            "<pre>&lt;a href=\"javascript:x\"&gt;</pre>"
+        ));
+        assert!(!super::has_script_url("<a href=\"\">javascript:x</a>"));
     }
 }
