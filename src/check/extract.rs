@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd};
 
 use super::artifacts::{self, Artifact};
 use crate::markdown::{self, callout, code, headings};
@@ -104,7 +104,7 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
-                    level_number(level),
+                    crate::markdown::headings::level_number(level),
                     id.map(|i| i.to_string()),
                     range,
                     String::new(),
@@ -444,17 +444,6 @@ fn unique_anchors(list: &mut [Heading]) {
         }
         used.insert(candidate.clone());
         heading.anchor = candidate;
-    }
-}
-
-fn level_number(level: HeadingLevel) -> u8 {
-    match level {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
     }
 }
 

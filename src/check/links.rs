@@ -299,7 +299,7 @@ fn broken(doc: &Doc, outline: &Outline, known: &Known<'_>) -> Vec<Finding> {
 
 fn link_problem(doc: &Doc, outline: &Outline, link: &Link, known: &Known<'_>) -> Option<String> {
     let dest = link.dest.trim();
-    if dest.is_empty() || dest.starts_with("//") || has_scheme(dest) {
+    if dest.is_empty() || dest.starts_with("//") || crate::site::urls::has_scheme(dest) {
         return None;
     }
     let (path, fragment) = dest.split_once('#').unwrap_or((dest, ""));
@@ -438,18 +438,6 @@ fn percent_decode(text: &str) -> String {
         }
     }
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
-}
-
-fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else {
-        return false;
-    };
-    let scheme = &dest[..colon];
-    !scheme.is_empty()
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 #[cfg(test)]

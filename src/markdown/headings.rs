@@ -126,7 +126,8 @@ fn unique(base: String, used: &mut HashSet<String>) -> String {
     candidate
 }
 
-fn level_number(level: HeadingLevel) -> u8 {
+/// `HeadingLevel::H2` -> 2.
+pub fn level_number(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
         HeadingLevel::H2 => 2,

@@ -74,7 +74,8 @@ pub fn target_path(page_rel: &str, path: &str) -> Option<String> {
     }
 }
 
-fn has_scheme(dest: &str) -> bool {
+/// Does `dest` start with a URL scheme (`https:`, `mailto:`)?
+pub fn has_scheme(dest: &str) -> bool {
     let Some(colon) = dest.find(':') else {
         return false;
     };
