@@ -69,6 +69,7 @@ pub fn build_contents(
     let translations = Translations::new(contents);
     let outdated = report.map(status::outdated_paths).unwrap_or_default();
 
+    let cache = crate::markdown::Cache::default();
     let renderer = Renderer {
         config,
         theme: &theme,
@@ -77,7 +78,7 @@ pub fn build_contents(
         translations: &translations,
         contents,
         outdated: &outdated,
-        cache: crate::markdown::Cache::default(),
+        cache: &cache,
         progress,
     };
     let mut counts = Vec::with_capacity(contents.len());

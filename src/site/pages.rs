@@ -5,7 +5,7 @@
 //! templates. Article bodies are rendered in parallel, one locale at a time, and written as soon
 //! as they are ready, so memory holds one locale's pages at most.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use fluent::FluentArgs;
 use rayon::prelude::*;
@@ -149,7 +149,7 @@ pub struct Renderer<'a> {
     /// Shown paths of the translations the check found out of sync.
     pub outdated: &'a HashSet<String>,
     /// Work shared between pages (highlighted code: translations share their code blocks).
-    pub cache: markdown::Cache,
+    pub cache: &'a markdown::Cache,
     /// Told about every article page written.
     pub progress: super::Progress<'a>,
 }
@@ -159,6 +159,44 @@ impl std::fmt::Debug for Renderer<'_> {
         f.debug_struct("Renderer")
             .field("title", &self.config.title)
             .finish_non_exhaustive()
+    }
+}
+
+/// One article page of a locale: the article, and the locale whose text it is when the
+/// locale borrows it.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    pub article: &'a Article,
+    pub borrowed_from: Option<&'a Locale>,
+}
+
+/// What every page of one locale shares: its UI strings, snippets, and the navigation, which
+/// is built from titles read from the front matter, so no article is rendered to build it.
+/// Owned, so the dev server can keep it between builds and update it article by article.
+#[derive(Debug)]
+pub struct Frame {
+    pub code: String,
+    pub table: BTreeMap<String, String>,
+    /// The locale's `TOC.md` files: `(path, text)`.
+    pub tocs: Vec<(String, String)>,
+    /// What the navigation knows of each article, by path (`a/b.md`).
+    pub infos: BTreeMap<String, ArticleInfo>,
+    pub nav: Nav,
+    /// The snippets of this locale and of the locales it borrows from, by locale code.
+    snippets: HashMap<String, Snippets>,
+}
+
+impl Frame {
+    /// Builds the navigation again from `infos` (after articles were added, removed or
+    /// renamed).
+    pub fn renavigate(&mut self) {
+        let infos: Vec<ArticleInfo> = self.infos.values().cloned().collect();
+        let other = table_get(&self.table, "nav-other");
+        self.nav = Nav::build(&self.tocs, &infos, &other);
+    }
+
+    fn title_html(&self, rel: &str) -> Option<&str> {
+        self.infos.get(rel).map(|i| i.title_html.as_str())
     }
 }
 
@@ -174,11 +212,14 @@ struct RenderedArticle<'a> {
     borrowed_from: Option<&'a Locale>,
 }
 
-/// What the site-wide indexes need of one written article page.
-struct BuiltArticle {
-    search: Option<SearchRecord>,
+/// An article page written, and what the site-wide indexes need of it.
+#[derive(Debug)]
+pub struct BuiltArticle {
+    pub page: Page,
+    pub search: Option<SearchRecord>,
     /// `(group key, root-relative URL)` for the sitemap.
-    sitemap: (String, String),
+    pub sitemap: (String, String),
+    pub warnings: Vec<Warning>,
 }
 
 /// What a locale's pages produced besides the pages themselves.
@@ -191,23 +232,206 @@ pub struct LocaleOutput {
     pub urls: Vec<(String, String)>,
 }
 
-impl Renderer<'_> {
+/// The markdown of an article's title: its front matter `title`, else its first `# ` heading,
+/// else its file name. Read without rendering the body, so the navigation of a large site is
+/// built before (and without) any page.
+pub fn title_source(article: &Article) -> String {
+    if let Some(title) = &article.front.title {
+        return title.clone();
+    }
+    if let Some(h1) = first_h1(article.body()) {
+        return h1.to_owned();
+    }
+    let rel = article.rel_path.as_str();
+    rel.rsplit('/')
+        .next()
+        .unwrap_or(rel)
+        .trim_end_matches(".md")
+        .to_owned()
+}
+
+/// What the navigation needs of an article.
+pub fn article_info(article: &Article) -> ArticleInfo {
+    let title = title_source(article);
+    ArticleInfo {
+        rel: article.rel_path.clone(),
+        title_html: inline::render_line(&title),
+        sort_key: deunicode::deunicode(&inline::plain_line(&title)).to_lowercase(),
+        topic: article.front.navigation_topic.clone(),
+        hide: article.front.hide,
+    }
+}
+
+/// The text of the first ATX level-1 heading outside fenced code, without its closing `#`s
+/// and `{#id}`. (Setext headings and headings inside quotes are not titles in ExL content.)
+fn first_h1(body: &str) -> Option<&str> {
+    let mut fence: Option<(u8, usize)> = None;
+    for line in body.lines() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if indent > 3 {
+            continue;
+        }
+        let line = line.trim_start_matches(' ');
+        let marker = line.bytes().next();
+        if let Some(m @ (b'`' | b'~')) = marker {
+            let run = line.bytes().take_while(|&b| b == m).count();
+            if run >= 3 {
+                match fence {
+                    None => fence = Some((m, run)),
+                    Some((open, len))
+                        if open == m && run >= len && line[run..].trim().is_empty() =>
+                    {
+                        fence = None
+                    }
+                    Some(_) => {}
+                }
+                continue;
+            }
+        }
+        if fence.is_some() {
+            continue;
+        }
+        let Some(rest) = line.strip_prefix('#') else {
+            continue;
+        };
+        if !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+            continue;
+        }
+        let mut text = rest.trim();
+        if text.ends_with('}') {
+            if let Some(open) = text.rfind('{') {
+                if text[open + 1..].starts_with('#') {
+                    text = text[..open].trim_end();
+                }
+            }
+        }
+        let closed = text.trim_end_matches('#');
+        if closed.is_empty() || closed.ends_with([' ', '\t']) {
+            text = closed.trim_end();
+        }
+        if !text.is_empty() {
+            return Some(text);
+        }
+    }
+    None
+}
+
+impl<'a> Renderer<'a> {
     /// Renders and writes all pages of one locale: its articles, borrowed ones, its home and
-    /// 404 pages. Pages are written as they are rendered, in parallel.
+    /// 404 pages. Each article page is rendered and written on its own, in parallel, and
+    /// dropped: memory holds the pages being rendered, not the locale's.
     pub fn locale_pages(
         &self,
-        content: &LocaleContent,
+        content: &'a LocaleContent,
         output: &Output,
         warnings: &mut Vec<Warning>,
     ) -> Result<LocaleOutput> {
         let locale = &content.locale;
-        let table = self.strings.table(self.theme, &locale.code);
-        let mut rendered = self.render_articles(locale, &content.articles, None)?;
-        rendered.extend(self.borrowed_articles(locale)?);
-        for r in &rendered {
-            warnings.extend(r.body.warnings.iter().cloned());
+        let entries = self.entries(content);
+        let frame = self.frame(content, &entries);
+        let results: Vec<Result<Option<BuiltArticle>>> = entries
+            .par_iter()
+            .filter(|entry| entry.article.rel_path != "index.md")
+            .map(|entry| {
+                let built = self.article_page(locale, &frame, *entry)?;
+                output.write(&built.page.path, built.page.html.as_bytes())?;
+                (self.progress)(1);
+                // The page is on its way to disk: only the indexes' parts are kept.
+                Ok(Some(BuiltArticle {
+                    page: Page {
+                        path: built.page.path,
+                        html: String::new(),
+                    },
+                    ..built
+                }))
+            })
+            .collect();
+        let mut produced = LocaleOutput {
+            articles: content.articles.len(),
+            ..LocaleOutput::default()
+        };
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(Some(built)) => {
+                    produced.search.extend(built.search);
+                    produced.urls.push(built.sitemap);
+                    warnings.extend(built.warnings);
+                }
+                Ok(None) => {}
+                Err(error) => errors.push(error),
+            }
         }
+        if let Some(error) = Error::from_many(errors) {
+            return Err(error);
+        }
+        for page in self.locale_index_pages(content, &frame, warnings)? {
+            output.write(&page.path, page.html.as_bytes())?;
+        }
+        Ok(produced)
+    }
 
+    /// The pages of a locale that list its articles or stand for it: the sidebar tree
+    /// (`nav.html`), the home page (with `index.md` as its introduction) and the 404 page.
+    pub fn locale_index_pages(
+        &self,
+        content: &LocaleContent,
+        frame: &Frame,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Vec<Page>> {
+        let locale = &content.locale;
+        let intro = match content.articles.iter().find(|a| a.rel_path == "index.md") {
+            Some(index) => {
+                let r = self.render_article(
+                    frame,
+                    Entry {
+                        article: index,
+                        borrowed_from: None,
+                    },
+                );
+                warnings.extend(r.body.warnings.iter().cloned());
+                if let Some(error) =
+                    Error::from_many(r.body.errors.into_iter().map(Error::from).collect())
+                {
+                    return Err(error);
+                }
+                r.body.html
+            }
+            None => String::new(),
+        };
+        Ok(vec![
+            Page {
+                path: format!("{}/nav.html", locale.code),
+                html: tree_html(&frame.nav.roots, false),
+            },
+            self.home_page(
+                locale,
+                intro,
+                tree_html(&frame.nav.roots, true),
+                &frame.table,
+            )?,
+            self.not_found_page(locale, &frame.table)?,
+        ])
+    }
+
+    /// The article pages of a locale: its own articles, then (with `missing-translations =
+    /// "fallback"`) those it borrows.
+    pub fn entries(&self, content: &'a LocaleContent) -> Vec<Entry<'a>> {
+        let mut entries: Vec<Entry<'a>> = content
+            .articles
+            .iter()
+            .map(|article| Entry {
+                article,
+                borrowed_from: None,
+            })
+            .collect();
+        entries.extend(self.borrowed_articles(&content.locale));
+        entries
+    }
+
+    /// What the pages of a locale share; its navigation lists `entries`.
+    pub fn frame(&self, content: &LocaleContent, entries: &[Entry<'_>]) -> Frame {
+        let locale = &content.locale;
         let tocs: Vec<(String, String)> = content
             .files
             .navigation
@@ -218,154 +442,79 @@ impl Renderer<'_> {
                     .map(|text| (rel.clone(), text))
             })
             .collect();
-        let infos: Vec<ArticleInfo> = rendered
-            .iter()
-            .filter(|r| r.article.rel_path != "index.md")
-            .map(|r| ArticleInfo {
-                rel: r.article.rel_path.clone(),
-                title_html: r.title_html.clone(),
-                sort_key: deunicode::deunicode(&r.title).to_lowercase(),
-                topic: r.article.front.navigation_topic.clone(),
-                hide: r.article.front.hide,
-            })
-            .collect();
-        let nav = Nav::build(&tocs, &infos, &table_get(&table, "nav-other"));
-        let titles: BTreeMap<&str, &str> = rendered
-            .iter()
-            .map(|r| (r.article.rel_path.as_str(), r.title_html.as_str()))
-            .collect();
-
-        let results: Vec<Result<Option<BuiltArticle>>> = rendered
+        let infos: BTreeMap<String, ArticleInfo> = entries
             .par_iter()
-            .map(|r| {
-                if r.article.rel_path == "index.md" {
-                    return Ok(None);
-                }
-                let page = self.article_page(locale, r, &nav, &titles, &table)?;
-                output.write(&page.path, page.html.as_bytes())?;
-                (self.progress)(1);
-                let url = format!("/{}/{}", locale.code, r.url);
-                let search =
-                    (self.config.site.search && r.borrowed_from.is_none()).then(|| SearchRecord {
-                        url: url.clone(),
-                        title: r.title.clone(),
-                        text: r.body.text.clone(),
-                        lang: locale.tag.clone(),
-                    });
-                let key = group_key(r.article.front.exl_id.as_deref(), &r.article.rel_path);
-                Ok(Some(BuiltArticle {
-                    search,
-                    sitemap: (key, url),
-                }))
-            })
+            .filter(|e| e.article.rel_path != "index.md")
+            .map(|e| (e.article.rel_path.clone(), article_info(e.article)))
             .collect();
-        let mut produced = LocaleOutput {
-            articles: content.articles.len(),
-            ..LocaleOutput::default()
+        let mut snippets = HashMap::new();
+        for lender in std::iter::once(locale).chain(entries.iter().filter_map(|e| e.borrowed_from))
+        {
+            snippets.entry(lender.code.clone()).or_insert_with(|| {
+                let shown_dir = self.config.display_path(&lender.content_dir);
+                Snippets::load(&lender.content_dir, &shown_dir)
+            });
+        }
+        let mut frame = Frame {
+            code: locale.code.clone(),
+            table: self.strings.table(self.theme, &locale.code),
+            tocs,
+            infos,
+            nav: Nav::default(),
+            snippets,
         };
-        for result in results {
-            if let Some(built) = result? {
-                produced.search.extend(built.search);
-                produced.urls.push(built.sitemap);
-            }
-        }
-        let tree = tree_html(&nav.roots, true);
-        output.write(
-            &format!("{}/nav.html", locale.code),
-            tree_html(&nav.roots, false).as_bytes(),
-        )?;
-        for page in [
-            self.home_page(locale, &rendered, tree, &table)?,
-            self.not_found_page(locale, &table)?,
-        ] {
-            output.write(&page.path, page.html.as_bytes())?;
-        }
-        Ok(produced)
-    }
-
-    fn render_articles<'a>(
-        &'a self,
-        locale: &'a Locale,
-        articles: &'a [Article],
-        borrowed_from: Option<&'a Locale>,
-    ) -> Result<Vec<RenderedArticle<'a>>> {
-        let text_locale = borrowed_from.unwrap_or(locale);
-        let ui = |id: &str| self.strings.get(&text_locale.code, id, None);
-        let shown_dir = self.config.display_path(&text_locale.content_dir);
-        let snippets = Snippets::load(&text_locale.content_dir, &shown_dir);
-        let mut rendered: Vec<RenderedArticle<'_>> = articles
-            .par_iter()
-            .map(|article| self.render_article(article, &ui, &snippets, borrowed_from))
-            .collect();
-        let errors: Vec<Error> = rendered
-            .iter_mut()
-            .flat_map(|r| r.body.errors.drain(..))
-            .map(Error::from)
-            .collect();
-        match Error::from_many(errors) {
-            Some(error) => Err(error),
-            None => Ok(rendered),
-        }
+        frame.renavigate();
+        frame
     }
 
     /// With `missing-translations = "fallback"`: the articles other locales have and this one
     /// lacks, in the text of the source locale (or the first that has them).
-    fn borrowed_articles<'a>(&'a self, locale: &'a Locale) -> Result<Vec<RenderedArticle<'a>>> {
+    fn borrowed_articles(&self, locale: &Locale) -> Vec<Entry<'a>> {
         if self.config.site.missing_translations != MissingTranslations::Fallback {
-            return Ok(Vec::new());
+            return Vec::new();
         }
-        let mut borrowed = Vec::new();
         let own: HashSet<&str> = self
             .contents
             .iter()
             .filter(|c| c.locale.code == locale.code)
             .flat_map(|c| c.articles.iter().map(|a| a.rel_path.as_str()))
             .collect();
+        let mut taken: HashSet<&str> = HashSet::new();
+        let mut borrowed = Vec::new();
         for content in self.preferred_lenders() {
             if content.locale.code == locale.code {
                 continue;
             }
-            let lacking: Vec<Article> = content
-                .articles
-                .iter()
-                .filter(|a| {
-                    let key = group_key(a.front.exl_id.as_deref(), &a.rel_path);
-                    let members = self.translations.members(&key);
-                    !members.iter().any(|(code, _)| code == &locale.code)
-                        && !own.contains(a.rel_path.as_str())
-                })
-                .filter(|a| {
-                    !borrowed
-                        .iter()
-                        .any(|b: &RenderedArticle<'_>| b.article.rel_path == a.rel_path)
-                })
-                .cloned()
-                .collect();
-            if lacking.is_empty() {
-                continue;
+            for article in &content.articles {
+                let key = group_key(article.front.exl_id.as_deref(), &article.rel_path);
+                let members = self.translations.members(&key);
+                let lacking = !members.iter().any(|(code, _)| code == &locale.code)
+                    && !own.contains(article.rel_path.as_str());
+                if lacking && taken.insert(article.rel_path.as_str()) {
+                    borrowed.push(Entry {
+                        article,
+                        borrowed_from: Some(&content.locale),
+                    });
+                }
             }
-            // Leaked for the lifetime of the renderer: borrowed articles are few.
-            let lacking: &'a [Article] = Box::leak(lacking.into_boxed_slice());
-            borrowed.extend(self.render_articles(locale, lacking, Some(&content.locale))?);
         }
-        Ok(borrowed)
+        borrowed
     }
 
     /// Locales to borrow from, best first: the source, then config order.
-    fn preferred_lenders(&self) -> Vec<&LocaleContent> {
-        let mut lenders: Vec<&LocaleContent> = self.contents.iter().collect();
+    fn preferred_lenders(&self) -> Vec<&'a LocaleContent> {
+        let mut lenders: Vec<&'a LocaleContent> = self.contents.iter().collect();
         lenders
             .sort_by_key(|c| Some(c.locale.code.as_str()) != self.config.source_locale.as_deref());
         lenders
     }
 
-    fn render_article<'a>(
-        &self,
-        article: &'a Article,
-        ui: &(dyn Fn(&str) -> String + Sync),
-        snippets: &Snippets,
-        borrowed_from: Option<&'a Locale>,
-    ) -> RenderedArticle<'a> {
+    fn render_article<'e>(&self, frame: &Frame, entry: Entry<'e>) -> RenderedArticle<'e> {
+        let article = entry.article;
+        let text_locale = entry.borrowed_from.map_or(&frame.code, |l| &l.code);
+        let ui = |id: &str| self.strings.get(text_locale, id, None);
+        let fallback = Snippets::default();
+        let snippets = frame.snippets.get(text_locale).unwrap_or(&fallback);
         let rel = article.rel_path.as_str();
         let resolve = |dest: &str| urls::resolve_link(rel, dest);
         let ctx = RenderContext {
@@ -373,24 +522,14 @@ impl Renderer<'_> {
             file_text: &article.text,
             body_offset: article.body_offset,
             locale: &article.locale,
-            ui,
+            ui: &ui,
             resolve_link: &resolve,
             snippets,
             include_stack: &[],
-            cache: &self.cache,
+            cache: self.cache,
         };
         let body = markdown::render(article.body(), &ctx);
-        let stem = rel
-            .rsplit('/')
-            .next()
-            .unwrap_or(rel)
-            .trim_end_matches(".md");
-        let title_source = article
-            .front
-            .title
-            .clone()
-            .or_else(|| body.h1().map(str::to_owned))
-            .unwrap_or_else(|| stem.to_owned());
+        let title_source = title_source(article);
         RenderedArticle {
             article,
             url: urls::article_url(rel),
@@ -403,18 +542,48 @@ impl Renderer<'_> {
                 .map(inline::plain_line)
                 .unwrap_or_default(),
             body,
-            borrowed_from,
+            borrowed_from: entry.borrowed_from,
         }
     }
 
-    fn article_page(
+    /// Renders the page of one article of `frame`'s locale. Errors in its body (a missing
+    /// snippet, an include cycle) fail it, all of them together.
+    pub fn article_page(
+        &self,
+        locale: &Locale,
+        frame: &Frame,
+        entry: Entry<'_>,
+    ) -> Result<BuiltArticle> {
+        let mut r = self.render_article(frame, entry);
+        let errors: Vec<Error> = r.body.errors.drain(..).map(Error::from).collect();
+        if let Some(error) = Error::from_many(errors) {
+            return Err(error);
+        }
+        let page = self.article_html(locale, &r, frame)?;
+        let url = format!("/{}/{}", locale.code, r.url);
+        let search = (self.config.site.search && r.borrowed_from.is_none()).then(|| SearchRecord {
+            url: url.clone(),
+            title: r.title.clone(),
+            text: std::mem::take(&mut r.body.text),
+            lang: locale.tag.clone(),
+        });
+        let key = group_key(r.article.front.exl_id.as_deref(), &r.article.rel_path);
+        Ok(BuiltArticle {
+            page,
+            search,
+            sitemap: (key, url),
+            warnings: std::mem::take(&mut r.body.warnings),
+        })
+    }
+
+    fn article_html(
         &self,
         locale: &Locale,
         r: &RenderedArticle<'_>,
-        nav: &Nav,
-        titles: &BTreeMap<&str, &str>,
-        table: &BTreeMap<String, String>,
+        frame: &Frame,
     ) -> Result<Page> {
+        let nav = &frame.nav;
+        let table = &frame.table;
         let rel = r.article.rel_path.as_str();
         let url_dir = format!("{}/{}", locale.code, r.url);
         let common = self.common(locale, &url_dir, table);
@@ -425,7 +594,7 @@ impl Renderer<'_> {
                     &url_dir,
                     &format!("{}/{}", locale.code, urls::article_url(target)),
                 ),
-                title_html: (*titles.get(target)?).to_owned(),
+                title_html: frame.title_html(target)?.to_owned(),
             })
         };
         let (prev, next) = nav.neighbours(rel);
@@ -601,16 +770,11 @@ impl Renderer<'_> {
     fn home_page(
         &self,
         locale: &Locale,
-        rendered: &[RenderedArticle<'_>],
+        intro: String,
         tree: String,
         table: &BTreeMap<String, String>,
     ) -> Result<Page> {
         let url_dir = format!("{}/", locale.code);
-        let intro = rendered
-            .iter()
-            .find(|r| r.article.rel_path == "index.md")
-            .map(|r| r.body.html.clone())
-            .unwrap_or_default();
         let languages = self
             .config
             .locales
@@ -776,6 +940,34 @@ fn push_nodes(html: &mut String, nodes: &[NavNode], home: bool, depth: usize) {
             html.push_str("</ul></details></li>");
         } else {
             html.push_str(&format!("<li{id}>{label}</li>"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_first_level_one_heading_without_rendering() {
+        for (body, h1) in [
+            ("# Title\n\nText", Some("Title")),
+            ("Intro\n\n  # Indented title #\n", Some("Indented title")),
+            ("# Title {#title-id}\n", Some("Title")),
+            ("# C# tips\n", Some("C# tips")),
+            (
+                "```\n# not a title\n```\n# After the code\n",
+                Some("After the code"),
+            ),
+            ("~~~~\n```\n# inside\n~~~~\n# Out\n", Some("Out")),
+            ("## Second level\n#hashtag\n    # code\n", None),
+            ("#\n# Real\n", Some("Real")),
+            (
+                "# [!DNL Workfront] fouten\n",
+                Some("[!DNL Workfront] fouten"),
+            ),
+        ] {
+            assert_eq!(first_h1(body), h1, "{body:?}");
         }
     }
 }
