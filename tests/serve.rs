@@ -333,7 +333,8 @@ fn edits_in_place_and_by_rename_are_served() {
         .find(|l| l.contains(" changed: rebuilt "))
         .unwrap_or_else(|| panic!("a rebuild line in:\n{out}"));
     assert!(line.starts_with(&seed("nl")), "{line}");
-    assert!(line.contains("the whole site (3 articles) in "), "{line}");
+    // The article in its three languages, not the whole site.
+    assert!(line.contains(" rebuilt 3 pages in "), "{line}");
     // The temporary file of the save never shows up as a change.
     assert!(!out.contains(".md.tmp"), "{out}");
 }

@@ -258,6 +258,16 @@ impl Report {
 
     /// The one-line summary: `Checked 917 articles in 4 locales: 2 errors, 5 warnings, 1 info (0.05 s)`.
     pub fn summary_line(&self) -> String {
+        format!(
+            "{} ({:.2} s)",
+            self.counts_line(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+
+    /// The summary without the time it took: what the built site shows, so that building the
+    /// same files again gives the same bytes.
+    pub fn counts_line(&self) -> String {
         let plural = |n: usize, word: &str| {
             if n == 1 {
                 format!("1 {word}")
@@ -266,13 +276,12 @@ impl Report {
             }
         };
         format!(
-            "Checked {} in {}: {}, {}, {} ({:.2} s)",
+            "Checked {} in {}: {}, {}, {}",
             plural(self.articles, "article"),
             plural(self.locales.len(), "locale"),
             plural(self.count(Severity::Error), "error"),
             plural(self.count(Severity::Warning), "warning"),
             plural(self.count(Severity::Info), "info"),
-            self.elapsed.as_secs_f64()
         )
     }
 }

@@ -74,7 +74,8 @@ pub fn load(config: &Config) -> Result<Vec<LocaleContent>> {
     }
 }
 
-fn read_article(config: &Config, locale: &Locale, rel: &str) -> Result<Article> {
+/// Reads and parses the article at `rel` under the locale's content folder.
+pub fn read_article(config: &Config, locale: &Locale, rel: &str) -> Result<Article> {
     let path = locale.content_dir.join(rel);
     let shown_path = config.display_path(&path);
     let text = read_text(&path, &shown_path)?;

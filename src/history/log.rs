@@ -3,6 +3,8 @@
 //! once per parent, inside the folder alone (on every core: the diffs are independent).
 
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use gix::ObjectId;
 use rayon::prelude::*;
@@ -22,13 +24,37 @@ struct Walked {
     boundary: bool,
 }
 
+/// The last log read, by repository, folder and HEAD: `tolk serve` checks after every save,
+/// and reading a long history again costs seconds while HEAD rarely moves.
+type Cached = (PathBuf, String, ObjectId, Arc<Log>);
+static LAST: Mutex<Option<Cached>> = Mutex::new(None);
+
 /// The history of `located.prefix` as HEAD sees it; an empty log when HEAD has no commit yet.
-pub fn read(located: &Located) -> Result<Log> {
+/// Read again only when HEAD moved since the last call for the same folder.
+pub fn read(located: &Located) -> Result<Arc<Log>> {
+    let Ok(head) = located.repo.head_id() else {
+        return Ok(Arc::new(Log::default()));
+    };
+    let head = head.detach();
+    let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((workdir, prefix, id, log)) = last.as_ref() {
+        if *workdir == located.workdir && *prefix == located.prefix && *id == head {
+            return Ok(Arc::clone(log));
+        }
+    }
+    let log = Arc::new(read_from(located, head)?);
+    *last = Some((
+        located.workdir.clone(),
+        located.prefix.clone(),
+        head,
+        Arc::clone(&log),
+    ));
+    Ok(log)
+}
+
+fn read_from(located: &Located, head: ObjectId) -> Result<Log> {
     let repo = &located.repo;
     let workdir = located.workdir.as_path();
-    let Ok(head) = repo.head_id() else {
-        return Ok(Log::default());
-    };
     let boundary: HashSet<ObjectId> = repo
         .shallow_commits()
         .map_err(failed("the shallow clone's boundary".to_owned(), workdir))?
@@ -37,7 +63,7 @@ pub fn read(located: &Located) -> Result<Log> {
 
     let mut walked: Vec<Walked> = Vec::new();
     let mut index: HashMap<ObjectId, usize> = HashMap::new();
-    let mut stack = vec![head.detach()];
+    let mut stack = vec![head];
     while let Some(id) = stack.pop() {
         if index.contains_key(&id) {
             continue;

@@ -1,8 +1,9 @@
 //! Building the site for the dev server: the one place where a [`Change`] becomes new files.
 //!
-//! Today every rebuild is a full build into memory (the checks, then `site::build`); the
-//! [`Change`] it gets says what an incremental build would need to redo, so an incremental
-//! site API can replace the body of [`Builder::rebuild`] without the rest of `serve` noticing.
+//! The first build, and any change of templates, UI strings, tolk.toml, navigation or folders,
+//! is a whole build into memory ([`LiveSite::build`]); a saved, added or deleted article or
+//! image updates that site in place ([`LiveSite::update`]), rendering only the pages it
+//! changes, and the files that did not change keep their buffers.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,11 +13,10 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, ReportHandler};
 
-use super::changes::Change;
+use super::changes::{Change, ContentPath};
 use crate::config::Config;
 use crate::error::Result;
-use crate::site::{self, Output};
-use crate::{check, content};
+use crate::site::live::{Changes, LiveSite};
 
 /// Every file of the built site, by its path in the output (`nl/a/b/index.html`).
 pub type SiteFiles = BTreeMap<String, Bytes>;
@@ -31,12 +31,19 @@ pub struct Built {
     pub elapsed: Duration,
 }
 
-/// Builds the site of one root, keeping the configuration between builds.
+/// Builds the site of one root, keeping the configuration and the last good site between
+/// builds.
 #[derive(Debug)]
 pub struct Builder {
     root: PathBuf,
     base_url: String,
     config: Config,
+    /// The site the last build left, to update; `None` until a whole build succeeds.
+    live: Option<LiveSite>,
+    /// The files of the last good build.
+    files: SiteFiles,
+    /// Saves since the status dashboard was last brought up to date.
+    status_stale: bool,
 }
 
 impl Builder {
@@ -47,6 +54,9 @@ impl Builder {
             root: root.to_owned(),
             base_url: base_url.to_owned(),
             config,
+            live: None,
+            files: SiteFiles::new(),
+            status_stale: false,
         })
     }
 
@@ -57,10 +67,116 @@ impl Builder {
     /// Builds what `change` requires. A change of everything reads tolk.toml again; when that
     /// fails, the previous configuration stays.
     pub fn rebuild(&mut self, change: &Change) -> Result<Built> {
-        if matches!(change, Change::Everything { .. }) {
-            self.config = load_config(&self.root, &self.base_url)?;
+        let started = Instant::now();
+        let (articles, assets) = match change {
+            Change::Nothing => (&[][..], &[][..]),
+            Change::Assets { files } => (&[][..], files.as_slice()),
+            Change::Articles {
+                articles,
+                folders,
+                assets,
+            } if folders.is_empty() => (articles.as_slice(), assets.as_slice()),
+            Change::Articles { .. } => return self.full_build(started),
+            Change::Everything { .. } => {
+                self.config = load_config(&self.root, &self.base_url)?;
+                return self.full_build(started);
+            }
+        };
+        let Some(live) = self.live.as_mut().filter(|live| live.updates_articles()) else {
+            return self.full_build(started);
+        };
+        let pairs = |paths: &[ContentPath]| -> Vec<(String, String)> {
+            paths
+                .iter()
+                .map(|p| (p.locale.clone(), p.rel.clone()))
+                .collect()
+        };
+        let update = live.update(&pairs(articles), &pairs(assets))?;
+        self.status_stale = true;
+        let files = self.apply(update.files);
+        Ok(Built {
+            files,
+            scope: format!(
+                "{} page{}",
+                update.pages,
+                if update.pages == 1 { "" } else { "s" }
+            ),
+            warnings: update.warnings.iter().map(ToString::to_string).collect(),
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// After article updates: the checks on the whole site, for the status dashboard and the
+    /// notices that depend on more than one article. `None` when there is nothing to do.
+    pub fn refresh_status(&mut self) -> Option<Result<Built>> {
+        if !std::mem::take(&mut self.status_stale) {
+            return None;
         }
-        full_build(&self.config)
+        let started = Instant::now();
+        let live = self.live.as_mut()?;
+        let update = match live.refresh_status() {
+            Ok(update) => update,
+            Err(error) => return Some(Err(error)),
+        };
+        let before = self.files.clone();
+        let files = self.apply(update.files);
+        let same = files.len() == before.len()
+            && files
+                .iter()
+                .zip(&before)
+                .all(|((k, a), (l, b))| k == l && a.as_ptr() == b.as_ptr());
+        (!same).then(|| {
+            Ok(Built {
+                scope: "the status page".to_owned(),
+                warnings: Vec::new(),
+                files,
+                elapsed: started.elapsed(),
+            })
+        })
+    }
+
+    /// The last good files with `changes` made; they become the last good files.
+    fn apply(&mut self, changes: Changes) -> SiteFiles {
+        for (path, bytes) in changes {
+            match bytes {
+                Some(bytes) => {
+                    let bytes = Bytes::from(bytes);
+                    // An unchanged file keeps its buffer: the reload compares pointers first.
+                    if self.files.get(&path) != Some(&bytes) {
+                        self.files.insert(path, bytes);
+                    }
+                }
+                None => {
+                    self.files.remove(&path);
+                }
+            }
+        }
+        self.files.clone()
+    }
+
+    /// The content read once, the checks (for the notices and the status page), then the whole
+    /// site, into memory.
+    fn full_build(&mut self, started: Instant) -> Result<Built> {
+        // Until a whole build succeeds, later saves build everything too: updating the old
+        // site would hide the error (a broken template) behind pages made with the old one.
+        self.live = None;
+        let (live, files, built) = LiveSite::build(self.config.clone())?;
+        self.live = Some(live);
+        self.status_stale = false;
+        self.files = files
+            .into_iter()
+            .map(|(key, bytes)| (key, Bytes::from(bytes)))
+            .collect();
+        let articles: usize = built.pages.iter().map(|(_, n)| n).sum();
+        Ok(Built {
+            files: self.files.clone(),
+            scope: format!(
+                "the whole site ({articles} article{})",
+                if articles == 1 { "" } else { "s" }
+            ),
+            warnings: built.warnings.iter().map(ToString::to_string).collect(),
+            elapsed: started.elapsed(),
+        })
     }
 }
 
@@ -68,31 +184,6 @@ fn load_config(root: &Path, base_url: &str) -> Result<Config> {
     let mut config = Config::load(root)?;
     config.set_base_url(base_url)?;
     Ok(config)
-}
-
-/// The content read once, the checks (for the notices and the status page), then the whole
-/// site, into memory.
-fn full_build(config: &Config) -> Result<Built> {
-    let started = Instant::now();
-    let contents = content::load(config)?;
-    let report = check::run_on(config, &contents)?;
-    let output = Output::memory();
-    let built = site::build_contents(config, &contents, &output, Some(&report), started, &|_| {})?;
-    let files = output
-        .commit()?
-        .into_iter()
-        .map(|(key, bytes)| (key, Bytes::from(bytes)))
-        .collect();
-    let articles: usize = built.pages.iter().map(|(_, n)| n).sum();
-    Ok(Built {
-        files,
-        scope: format!(
-            "the whole site ({articles} article{})",
-            if articles == 1 { "" } else { "s" }
-        ),
-        warnings: built.warnings.iter().map(ToString::to_string).collect(),
-        elapsed: started.elapsed(),
-    })
 }
 
 /// A failed build's error, rendered for the terminal (as `tolk build` shows it) and as plain

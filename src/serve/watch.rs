@@ -178,7 +178,11 @@ impl RebuildLoop {
         while !stop.load(Ordering::Relaxed) {
             let first = match events.recv_timeout(Duration::from_millis(250)) {
                 Ok(first) => first,
-                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    // Saves paused: bring the site-wide pages up to date.
+                    self.refresh_status();
+                    continue;
+                }
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
             };
             // Batches that arrived during the last rebuild are handled together.
@@ -200,6 +204,25 @@ impl RebuildLoop {
                 // tolk.toml may have moved the content folders.
                 self.layout = Layout::new(self.builder.config());
                 sync(&mut watcher, &self.layout);
+            }
+        }
+    }
+
+    /// Runs the site-wide checks after article updates, for the status dashboard; its pages
+    /// are published without a line in the terminal unless it fails.
+    fn refresh_status(&mut self) {
+        // After a failed save the overlay stays until the next good one.
+        if self.state.current().failure.is_some() {
+            return;
+        }
+        match self.builder.refresh_status() {
+            None => {}
+            Some(Ok(built)) => {
+                self.state.publish(built.files, None);
+            }
+            Some(Err(error)) => {
+                let (terminal, _) = rebuild::render_error(&error, self.color);
+                eprintln!("{terminal}");
             }
         }
     }

@@ -1,6 +1,7 @@
 //! The whole build, as one short sequence of stages: load the theme and UI strings, read the
 //! content, render every page, write the output atomically.
 
+pub mod live;
 pub mod nav;
 pub mod output;
 pub mod pages;

@@ -161,7 +161,7 @@ pub fn pages(
                 missing: s.missing,
             })
             .collect(),
-        summary_line: report.summary_line(),
+        summary_line: report.counts_line(),
     };
     Ok(vec![
         (

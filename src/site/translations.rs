@@ -41,6 +41,28 @@ impl Translations {
         self.groups.get(key).map_or(&[], Vec::as_slice)
     }
 
+    /// Takes the article at `rel` of `locale` out of group `key`.
+    pub fn remove(&mut self, key: &str, locale: &str, rel: &str) {
+        if let Some(members) = self.groups.get_mut(key) {
+            members.retain(|(l, r)| !(l == locale && r == rel));
+            if members.is_empty() {
+                self.groups.remove(key);
+            }
+        }
+    }
+
+    /// Puts the article at `rel` of `locale` in group `key`, unless the locale already has one
+    /// there; `order` is the locales' codes in config order.
+    pub fn add(&mut self, key: &str, locale: &str, rel: &str, order: &[&str]) {
+        let members = self.groups.entry(key.to_owned()).or_default();
+        if members.iter().any(|(l, _)| l == locale) {
+            return;
+        }
+        let rank = |code: &str| order.iter().position(|o| *o == code);
+        let at = members.partition_point(|(l, _)| rank(l) < rank(locale));
+        members.insert(at, (locale.to_owned(), rel.to_owned()));
+    }
+
     /// Every group, for pages that list all of them.
     pub fn groups(&self) -> impl Iterator<Item = (&String, &Vec<(String, String)>)> {
         self.groups.iter()
