@@ -13,7 +13,9 @@
 //! message, which is the rebuild plus the debounce window; and from the write itself, which
 //! also counts the watcher's delivery.
 
-use std::fmt::Write as _;
+#[path = "corpus/mod.rs"]
+mod corpus;
+
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -54,164 +56,8 @@ fn parse_args() -> Result<Args> {
 }
 
 const LOCALES: [&str; 3] = ["nl", "fr", "it"];
-const SECTIONS: [&str; 8] = [
-    "approvals",
-    "documents",
-    "projects",
-    "reports",
-    "tasks",
-    "planning",
-    "proofs",
-    "integrations",
-];
 
-fn words(locale: &str) -> &'static [&'static str] {
-    match locale {
-        "nl" => &[
-            "de",
-            "gebruiker",
-            "project",
-            "taak",
-            "rapport",
-            "fout",
-            "wordt",
-            "niet",
-            "weergegeven",
-            "wanneer",
-            "u",
-            "klikt",
-            "instellingen",
-            "goedkeuring",
-            "document",
-        ],
-        "fr" => &[
-            "le",
-            "utilisateur",
-            "projet",
-            "tâche",
-            "rapport",
-            "erreur",
-            "est",
-            "pas",
-            "affiché",
-            "lorsque",
-            "vous",
-            "cliquez",
-            "paramètres",
-            "validation",
-            "document",
-        ],
-        _ => &[
-            "il",
-            "utente",
-            "progetto",
-            "attività",
-            "rapporto",
-            "errore",
-            "viene",
-            "non",
-            "visualizzato",
-            "quando",
-            "si",
-            "fa",
-            "clic",
-            "impostazioni",
-            "documento",
-        ],
-    }
-}
-
-/// A sentence of `n` words chosen by `seed`.
-fn sentence(locale: &str, seed: usize, n: usize) -> String {
-    let dictionary = words(locale);
-    let mut text = String::new();
-    for i in 0..n {
-        if i > 0 {
-            text.push(' ');
-        }
-        let word = dictionary[(seed.wrapping_mul(31).wrapping_add(i * 7)) % dictionary.len()];
-        text.push_str(word);
-    }
-    text.push('.');
-    text
-}
-
-/// One article as Experience League writes them: full front matter, a callout with a blank
-/// `>` line, UI labels, a `[!DNL]` name, numbered steps, a code block, headings with ids and a
-/// relative link to a neighbour.
-fn article(locale: &str, i: usize, total: usize) -> String {
-    let next = (i + 1) % total;
-    let mut text = String::new();
-    let _ = write!(
-        text,
-        "---\n\
-         product-area: projects\n\
-         navigation-topic: troubleshooting\n\
-         title: '{title}'\n\
-         description: {description}\n\
-         author: Becky\n\
-         feature: Work Management\n\
-         exl-id: {id:08x}-0000-4000-8000-{id:012x}\n\
-         source-git-commit: b4b45bbc8bb68dbac35488c1777fca85fa0cc7e3\n\
-         workflow-type: tm+mt\n\
-         source-wordcount: '{words}'\n\
-         ht-degree: 0%\n\
-         ---\n\n\
-         # {title}\n\n\
-         {intro} [!DNL Workfront] {intro2}\n\n\
-         >[!NOTE]\n\
-         >\n\
-         >{note}\n\n\
-         ## {cause} {{#cause}}\n\n\
-         {cause_text}\n\n\
-         1. {step} **[!UICONTROL Setup]**.\n\
-         1. {step2} **[!UICONTROL Save]**.\n\n\
-         ```json\n{{\n  \"objCode\": \"TASK\",\n  \"status\": \"CUR\"\n}}\n```\n\n\
-         ## {solution} {{#solution}}\n\n\
-         {solution_text} [{link}](../{next_section}/article-{next}.md).\n",
-        title = format!("{} {i}", sentence(locale, i, 6).trim_end_matches('.')),
-        description = sentence(locale, i + 1, 14),
-        id = i,
-        words = 150 + i % 300,
-        intro = sentence(locale, i + 2, 18),
-        intro2 = sentence(locale, i + 3, 12),
-        note = sentence(locale, i + 4, 16),
-        cause = sentence(locale, i + 5, 2).trim_end_matches('.'),
-        cause_text = sentence(locale, i + 6, 40),
-        step = sentence(locale, i + 7, 8).trim_end_matches('.'),
-        step2 = sentence(locale, i + 8, 8).trim_end_matches('.'),
-        solution = sentence(locale, i + 9, 2).trim_end_matches('.'),
-        solution_text = sentence(locale, i + 10, 50),
-        link = sentence(locale, i + 11, 3).trim_end_matches('.'),
-        next_section = SECTIONS[next % SECTIONS.len()],
-    );
-    text
-}
-
-fn article_path(root: &Path, locale: &str, i: usize) -> PathBuf {
-    root.join(format!(
-        "content/{locale}/{}/article-{i}.md",
-        SECTIONS[i % SECTIONS.len()]
-    ))
-}
-
-fn generate(root: &Path, articles: usize) -> Result<()> {
-    std::fs::write(
-        root.join("tolk.toml"),
-        "title = \"Latency benchmark\"\n\n[[locales]]\ncode = \"nl\"\n\n[[locales]]\ncode = \"fr\"\n\n[[locales]]\ncode = \"it\"\n",
-    )?;
-    for locale in LOCALES {
-        for section in SECTIONS {
-            std::fs::create_dir_all(root.join(format!("content/{locale}/{section}")))?;
-        }
-        for i in 0..articles {
-            std::fs::write(article_path(root, locale, i), article(locale, i, articles))?;
-        }
-    }
-    Ok(())
-}
-
-/// The first article of the site's first locale, for `--site`.
+/// The first article of the site's first locale: the one saved again and again.
 fn any_article(root: &Path) -> Result<PathBuf> {
     let config = tolk::config::Config::load(root)?;
     let dir = config
@@ -294,17 +140,17 @@ fn main() -> Result<()> {
         Some(site) => (site.clone(), any_article(site)?),
         None => {
             let started = Instant::now();
-            generate(generated.path(), args.articles)?;
+            let locales: Vec<String> = LOCALES.iter().map(|l| (*l).to_owned()).collect();
+            corpus::generate(generated.path(), args.articles, &locales, 7)?;
             println!(
                 "Generated {} articles x {} locales in {:.1} s",
                 args.articles,
                 LOCALES.len(),
                 started.elapsed().as_secs_f64()
             );
-            (
-                generated.path().to_owned(),
-                article_path(generated.path(), "nl", args.articles / 2),
-            )
+            let root = generated.path().to_owned();
+            let edited = any_article(&root)?;
+            (root, edited)
         }
     };
     let running = serve::start(&ServeOptions {

@@ -144,7 +144,7 @@ fn first_build(builder: &mut Builder, state: &State, color: bool) -> Vec<String>
                 built.scope,
                 built.elapsed.as_secs_f64()
             );
-            state.publish(built.files, None);
+            state.publish(built.files, built.changed.as_deref(), None);
             built.warnings
         }
         Err(error) => {

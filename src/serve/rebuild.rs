@@ -14,6 +14,9 @@ use axum::body::Bytes;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, ReportHandler};
 
 use super::changes::{Change, ContentPath};
+use std::sync::mpsc::Receiver;
+
+use crate::check::Report;
 use crate::config::Config;
 use crate::error::Result;
 use crate::site::live::{Changes, LiveSite};
@@ -25,6 +28,8 @@ pub type SiteFiles = BTreeMap<String, Bytes>;
 #[derive(Debug)]
 pub struct Built {
     pub files: SiteFiles,
+    /// Every file that may differ from the previous build; `None` after a whole build.
+    pub changed: Option<Vec<String>>,
     /// What was rebuilt, for the terminal: `the whole site (909 articles)`.
     pub scope: String,
     pub warnings: Vec<String>,
@@ -42,9 +47,17 @@ pub struct Builder {
     live: Option<LiveSite>,
     /// The files of the last good build.
     files: SiteFiles,
-    /// Saves since the status dashboard was last brought up to date.
-    status_stale: bool,
+    /// Counts updates; `checked` is the count the last check of the whole site started at.
+    generation: u64,
+    checked: u64,
+    /// The check of the whole site running on its thread, and the update count it started at.
+    checking: Option<(Receiver<Result<Report>>, u64)>,
+    /// When the last article update was made.
+    last_update: Option<Instant>,
 }
+
+/// How long saves must pause before the checks of the whole site run.
+const STATUS_QUIET: Duration = Duration::from_secs(1);
 
 impl Builder {
     /// Reads the configuration of the site at `root`; it is served from `base_url`.
@@ -56,7 +69,10 @@ impl Builder {
             config,
             live: None,
             files: SiteFiles::new(),
-            status_stale: false,
+            generation: 0,
+            checked: 0,
+            checking: None,
+            last_update: None,
         })
     }
 
@@ -92,10 +108,13 @@ impl Builder {
                 .collect()
         };
         let update = live.update(&pairs(articles), &pairs(assets))?;
-        self.status_stale = true;
+        self.generation += 1;
+        self.last_update = Some(Instant::now());
+        let changed = update.files.keys().cloned().collect();
         let files = self.apply(update.files);
         Ok(Built {
             files,
+            changed: Some(changed),
             scope: format!(
                 "{} page{}",
                 update.pages,
@@ -106,33 +125,78 @@ impl Builder {
         })
     }
 
-    /// After article updates: the checks on the whole site, for the status dashboard and the
-    /// notices that depend on more than one article. `None` when there is nothing to do.
+    /// After article updates, while saves pause: the checks of the whole site, for the status
+    /// dashboard and the notices that depend on more than one article. They run on a thread of
+    /// their own, on a copy of the content, so a save is never kept waiting for them; the first
+    /// call starts them, a later one takes their result (`None` until there is one to publish).
+    /// A result that saves have overtaken is dropped and the checks run again.
     pub fn refresh_status(&mut self) -> Option<Result<Built>> {
-        if !std::mem::take(&mut self.status_stale) {
+        let live = self.live.as_mut()?;
+        if let Some((receiver, generation)) = &self.checking {
+            let report = match receiver.try_recv() {
+                Ok(report) => report,
+                Err(std::sync::mpsc::TryRecvError::Empty) => return None,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.checking = None;
+                    return None;
+                }
+            };
+            let current = *generation == self.generation;
+            self.checking = None;
+            if !current {
+                return None;
+            }
+            let started = Instant::now();
+            let update = match report.and_then(|report| live.apply_report(&report)) {
+                Ok(update) => update,
+                Err(error) => return Some(Err(error)),
+            };
+            let candidates: Vec<String> = update.files.keys().cloned().collect();
+            let changed: Vec<String> = candidates
+                .into_iter()
+                .filter(|key| {
+                    let new = update.files.get(key).and_then(|b| b.as_deref());
+                    self.files.get(key).map(|b| &b[..]) != new
+                })
+                .collect();
+            if changed.is_empty() {
+                return None;
+            }
+            let files = self.apply(update.files);
+            return Some({
+                Ok(Built {
+                    changed: Some(changed),
+                    scope: "the status page".to_owned(),
+                    warnings: Vec::new(),
+                    files,
+                    elapsed: started.elapsed(),
+                })
+            });
+        }
+        if self.checked == self.generation
+            || self
+                .last_update
+                .is_some_and(|at| at.elapsed() < STATUS_QUIET)
+        {
             return None;
         }
-        let started = Instant::now();
-        let live = self.live.as_mut()?;
-        let update = match live.refresh_status() {
-            Ok(update) => update,
-            Err(error) => return Some(Err(error)),
-        };
-        let before = self.files.clone();
-        let files = self.apply(update.files);
-        let same = files.len() == before.len()
-            && files
-                .iter()
-                .zip(&before)
-                .all(|((k, a), (l, b))| k == l && a.as_ptr() == b.as_ptr());
-        (!same).then(|| {
-            Ok(Built {
-                scope: "the status page".to_owned(),
-                warnings: Vec::new(),
-                files,
-                elapsed: started.elapsed(),
-            })
-        })
+        let (config, contents) = live.snapshot();
+        let (sender, receiver) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("tolk-status".to_owned())
+            .spawn(move || {
+                // On one core: the other stays free for the next save.
+                let report = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+                    Ok(pool) => pool.install(|| crate::check::run_on(&config, &contents)),
+                    Err(_) => crate::check::run_on(&config, &contents),
+                };
+                let _ = sender.send(report);
+            });
+        if spawned.is_ok() {
+            self.checking = Some((receiver, self.generation));
+            self.checked = self.generation;
+        }
+        None
     }
 
     /// The last good files with `changes` made; they become the last good files.
@@ -162,7 +226,8 @@ impl Builder {
         self.live = None;
         let (live, files, built) = LiveSite::build(self.config.clone())?;
         self.live = Some(live);
-        self.status_stale = false;
+        self.generation += 1;
+        self.checked = self.generation;
         self.files = files
             .into_iter()
             .map(|(key, bytes)| (key, Bytes::from(bytes)))
@@ -170,6 +235,7 @@ impl Builder {
         let articles: usize = built.pages.iter().map(|(_, n)| n).sum();
         Ok(Built {
             files: self.files.clone(),
+            changed: None,
             scope: format!(
                 "the whole site ({articles} article{})",
                 if articles == 1 { "" } else { "s" }

@@ -89,12 +89,34 @@ pub fn affected(
     old: &BTreeMap<String, Bytes>,
     new: &BTreeMap<String, Bytes>,
 ) -> Affected {
-    let mut result = Affected::default();
     let changed = new
         .iter()
         .filter(|(key, bytes)| !old.get(*key).is_some_and(|was| same(was, bytes)))
         .map(|(key, _)| key)
         .chain(old.keys().filter(|key| !new.contains_key(*key)));
+    sorted(base_path, changed)
+}
+
+/// [`affected`] for a build that knows which files it may have changed (`candidates`): only
+/// those are compared, which on a large site is most of the time of a small rebuild.
+pub fn affected_among(
+    base_path: &str,
+    old: &BTreeMap<String, Bytes>,
+    new: &BTreeMap<String, Bytes>,
+    candidates: &[String],
+) -> Affected {
+    let changed = candidates
+        .iter()
+        .filter(|key| match (old.get(*key), new.get(*key)) {
+            (Some(a), Some(b)) => !same(a, b),
+            (None, None) => false,
+            _ => true,
+        });
+    sorted(base_path, changed)
+}
+
+fn sorted<'k>(base_path: &str, changed: impl Iterator<Item = &'k String>) -> Affected {
+    let mut result = Affected::default();
     for key in changed {
         result.files += 1;
         if let Some(url) = paths::page_url(base_path, key) {

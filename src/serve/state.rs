@@ -79,9 +79,18 @@ impl State {
     /// Serves `files` from now on, clears any failure, and tells open pages which of them
     /// changed. Only the rebuild loop calls this, so the snapshot it replaces is the one it
     /// compared with.
-    pub fn publish(&self, files: SiteFiles, since_event: Option<Duration>) -> Affected {
+    /// `changed`, when given, lists every file that may differ from the snapshot served now.
+    pub fn publish(
+        &self,
+        files: SiteFiles,
+        changed: Option<&[String]>,
+        since_event: Option<Duration>,
+    ) -> Affected {
         let old = self.current();
-        let affected = reload::affected(&self.base_path, &old.files, &files);
+        let affected = match changed {
+            Some(keys) => reload::affected_among(&self.base_path, &old.files, &files, keys),
+            None => reload::affected(&self.base_path, &old.files, &files),
+        };
         let generation = self.generation.fetch_add(1, Ordering::Relaxed) + 1;
         let build = format!("{}-{generation}", self.instance);
         self.replace(Snapshot {
@@ -135,7 +144,7 @@ mod tests {
     fn a_failure_keeps_the_last_good_build_until_the_next_one() {
         let state = State::new("/".to_owned(), true);
         let mut events = state.subscribe();
-        state.publish(files(&[("nl/a/index.html", "v1")]), None);
+        state.publish(files(&[("nl/a/index.html", "v1")]), None, None);
         let first = state.current();
         assert!(matches!(events.try_recv(), Ok(Message::Reload { .. })));
 
@@ -149,7 +158,7 @@ mod tests {
             .is_some_and(|f| f.overlay.contains("content/nl/a.md:2:1: bad")));
         assert!(matches!(events.try_recv(), Ok(Message::Failed { .. })));
 
-        let affected = state.publish(files(&[("nl/a/index.html", "v2")]), None);
+        let affected = state.publish(files(&[("nl/a/index.html", "v2")]), None, None);
         assert_eq!(affected.pages, ["/nl/a/"]);
         let fixed = state.current();
         assert!(fixed.failure.is_none());

@@ -218,7 +218,8 @@ impl RebuildLoop {
         match self.builder.refresh_status() {
             None => {}
             Some(Ok(built)) => {
-                self.state.publish(built.files, None);
+                self.state
+                    .publish(built.files, built.changed.as_deref(), None);
             }
             Some(Err(error)) => {
                 let (terminal, _) = rebuild::render_error(&error, self.color);
@@ -239,9 +240,11 @@ impl RebuildLoop {
                     }
                 }
                 self.warnings = built.warnings;
-                let affected = self
-                    .state
-                    .publish(built.files, earliest.map(|t| t.elapsed()));
+                let affected = self.state.publish(
+                    built.files,
+                    built.changed.as_deref(),
+                    earliest.map(|t| t.elapsed()),
+                );
                 println!(
                     "{}",
                     rebuilt_line(&what, &built.scope, &affected, started.elapsed())

@@ -468,7 +468,19 @@ impl LiveSite {
     /// whose out-of-date notice changed (a rule that sees more than one translation group).
     pub fn refresh_status(&mut self) -> Result<Update> {
         let report = check::run_on(&self.config, &self.contents)?;
-        let outdated = status::outdated_paths(&report);
+        self.apply_report(&report)
+    }
+
+    /// What the checks of the whole site need, to run them on another thread while the site
+    /// goes on being updated: a copy of the configuration and the content.
+    pub fn snapshot(&self) -> (Config, Vec<LocaleContent>) {
+        (self.config.clone(), self.contents.clone())
+    }
+
+    /// Takes the notices and the status dashboard from `report`, a check of the whole site as
+    /// it is now.
+    pub fn apply_report(&mut self, report: &check::Report) -> Result<Update> {
+        let outdated = status::outdated_paths(report);
         let changed: BTreeSet<String> = outdated
             .symmetric_difference(&self.outdated)
             .cloned()
@@ -487,7 +499,7 @@ impl LiveSite {
             .strings
             .table(&self.theme, self.config.fallback_locale());
         for (path, text) in
-            status::pages(&self.config, &report, &self.contents, &self.templates, &t)?
+            status::pages(&self.config, report, &self.contents, &self.templates, &t)?
         {
             update.files.insert(path, Some(text.into_bytes()));
         }
