@@ -23,6 +23,10 @@ pub fn transform(events: &mut Vec<Spanned<'_>>) {
     let mut scanner = Scanner::default();
     for (event, range) in std::mem::take(events) {
         match event {
+            // Markers start and end at brackets: text without any passes as it is.
+            Event::Text(text) if !scanner.in_code_block && !text.contains(['[', ']']) => {
+                out.push((Event::Text(text), range))
+            }
             Event::Text(text) if !scanner.in_code_block => scanner.text(&text, range, &mut out),
             Event::Start(Tag::CodeBlock(_)) => {
                 scanner.in_code_block = true;
@@ -57,16 +61,23 @@ pub fn transform(events: &mut Vec<Spanned<'_>>) {
 /// Joins consecutive text events into one, so markers split by the parser are whole again.
 pub(crate) fn merge_text(events: &mut Vec<Spanned<'_>>) {
     let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());
+    // Runs of texts are joined into one growing string, not copied again for each part.
+    let mut joined: Option<String> = None;
     for (event, range) in std::mem::take(events) {
         if let (Event::Text(text), Some((Event::Text(prev), prev_range))) = (&event, out.last_mut())
         {
-            let mut joined = prev.to_string();
-            joined.push_str(text);
-            *prev = CowStr::from(joined);
+            let buffer = joined.get_or_insert_with(|| prev.to_string());
+            buffer.push_str(text);
             prev_range.end = range.end;
             continue;
         }
+        if let (Some(buffer), Some((Event::Text(prev), _))) = (joined.take(), out.last_mut()) {
+            *prev = CowStr::from(buffer);
+        }
         out.push((event, range));
+    }
+    if let (Some(buffer), Some((Event::Text(prev), _))) = (joined.take(), out.last_mut()) {
+        *prev = CowStr::from(buffer);
     }
     *events = out;
 }
@@ -89,6 +100,13 @@ impl Scanner {
         let mut plain = String::new();
         let mut rest = text;
         while !rest.is_empty() {
+            // Up to the next bracket, everything is plain text.
+            let bracket = rest.find(['[', ']']).unwrap_or(rest.len());
+            if bracket > 0 {
+                plain.push_str(&rest[..bracket]);
+                rest = &rest[bracket..];
+                continue;
+            }
             if let Some((badge_html, len)) = badge(rest) {
                 flush(&mut plain, &range, out);
                 out.push((Event::InlineHtml(CowStr::from(badge_html)), range.clone()));

@@ -40,6 +40,16 @@ pub fn after_inline(events: &mut [Spanned<'_>], locale: &str) {
                 last_char = ' '
             }
             Event::Text(text) if !in_code => {
+                // Most text has nothing to change: no copy of it.
+                let triggers: &[char] = if primary == "fr" {
+                    &['\'', '"', '«', '»', ';', ':', '!', '?']
+                } else {
+                    &['\'', '"']
+                };
+                if !text.contains(triggers) {
+                    last_char = text.chars().last().unwrap_or(last_char);
+                    continue;
+                }
                 let fixed = typography(text, primary, last_char);
                 last_char = fixed.chars().last().unwrap_or(last_char);
                 if fixed != text.as_ref() {
@@ -57,9 +67,9 @@ pub fn after_inline(events: &mut [Spanned<'_>], locale: &str) {
 pub fn typography(text: &str, lang: &str, before: char) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     let mut prev = before;
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
         let opening =
             prev.is_whitespace() || matches!(prev, '(' | '[' | '{' | '\u{a0}' | NARROW_NBSP);
         match c {
