@@ -94,6 +94,8 @@ fn site_without_config_uses_content_folders() {
     assert_eq!(
         files,
         [
+            // What the next build compares with, to write only what changed.
+            ".tolk-manifest",
             "404.html",
             "en/404.html",
             "en/a/index.html",
@@ -308,4 +310,46 @@ fn help_lists_commands_and_pending_ones_exit_2() {
     }
     // `new` is implemented now: without its arguments it is a usage error.
     site.run(&["new"]).failure(2).stderr_has("--title");
+}
+
+#[test]
+fn a_rebuild_writes_only_the_pages_that_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let site = Site::new();
+    site.file("content/nl/a.md", "---\ntitle: A\n---\n\nEen.\n")
+        .file("content/nl/b.md", "---\ntitle: B\n---\n\nTwee.\n")
+        .file("content/nl/c.md", "---\ntitle: C\n---\n\nDrie.\n")
+        .file("content/nl/d.md", "---\ntitle: D\n---\n\nVier.\n");
+    site.run(&["build"]).success();
+    let inode = |rel: &str| {
+        std::fs::metadata(site.path(rel))
+            .map(|m| m.ino())
+            .unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    let untouched = inode("public/nl/b/index.html");
+
+    site.file("content/nl/a.md", "---\ntitle: A\n---\n\nEen, bewerkt.\n");
+    std::fs::remove_file(site.path("content/nl/d.md")).expect("delete d.md");
+    site.run(&["build"]).success();
+    assert!(site
+        .read("public/nl/a/index.html")
+        .contains("Een, bewerkt."));
+    // b's text and neighbours (a, c) are the same: its page is not written again.
+    assert_eq!(
+        inode("public/nl/b/index.html"),
+        untouched,
+        "b did not change"
+    );
+    assert!(
+        !site.path("public/nl/d").exists(),
+        "the deleted article's page is gone"
+    );
+    assert!(!site.read("public/nl/nav.html").contains("d/"));
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .expect("the site")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".tolk-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
