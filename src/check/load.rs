@@ -14,14 +14,14 @@ use crate::error::{offset_of, Error, Result};
 
 /// The articles of a site and what reading them found.
 #[derive(Debug, Default)]
-pub struct Loaded {
-    pub docs: Vec<Doc>,
+pub struct Loaded<'a> {
+    pub docs: Vec<Doc<'a>>,
     pub findings: Vec<Finding>,
     /// Every file of each locale (articles, navigation, assets), relative to its content folder.
     pub files: HashMap<String, HashSet<String>>,
 }
 
-pub fn load(config: &Config) -> Result<Loaded> {
+pub fn load(config: &Config) -> Result<Loaded<'static>> {
     let mut loaded = Loaded::default();
     for locale in &config.locales {
         let shown_dir = config.display_path(&locale.content_dir);
@@ -49,7 +49,7 @@ pub fn load(config: &Config) -> Result<Loaded> {
 
 /// The docs of content a build has already read: the articles' outlines are extracted here,
 /// their front matter is already parsed (a build stops on invalid front matter, so it is valid).
-pub fn from_contents(contents: &[content::LocaleContent]) -> Loaded {
+pub fn from_contents(contents: &[content::LocaleContent]) -> Loaded<'_> {
     let mut loaded = Loaded::default();
     for content in contents {
         let docs: Vec<(Doc, Vec<Finding>)> = content
@@ -58,7 +58,7 @@ pub fn from_contents(contents: &[content::LocaleContent]) -> Loaded {
             .map(|article| {
                 let outline = extract::outline(&article.text, article.body_offset);
                 let doc = Doc {
-                    article: article.clone(),
+                    article: std::borrow::Cow::Borrowed(article),
                     front_ok: true,
                     outline: Some(outline),
                 };
@@ -83,7 +83,7 @@ pub fn from_contents(contents: &[content::LocaleContent]) -> Loaded {
     loaded
 }
 
-fn read_doc(config: &Config, locale: &Locale, rel: &str) -> Result<(Doc, Vec<Finding>)> {
+fn read_doc(config: &Config, locale: &Locale, rel: &str) -> Result<(Doc<'static>, Vec<Finding>)> {
     let path = locale.content_dir.join(rel);
     let shown_path = config.display_path(&path);
     let text = content::read_text(&path, &shown_path)?;
@@ -91,7 +91,12 @@ fn read_doc(config: &Config, locale: &Locale, rel: &str) -> Result<(Doc, Vec<Fin
 }
 
 /// Parses one article; invalid front matter becomes a finding.
-pub fn parse_doc(locale: &str, rel: &str, shown_path: String, text: String) -> (Doc, Vec<Finding>) {
+pub fn parse_doc(
+    locale: &str,
+    rel: &str,
+    shown_path: String,
+    text: String,
+) -> (Doc<'static>, Vec<Finding>) {
     let text = content::normalize_newlines(text);
     // Parsed before the text moves into the article, so the text is never copied.
     let parsed = front_matter::split(&shown_path, &text).and_then(|split| {
@@ -123,7 +128,7 @@ pub fn parse_doc(locale: &str, rel: &str, shown_path: String, text: String) -> (
     let body_known = error.as_ref().is_none_or(|(_, known)| *known);
     let outline = body_known.then(|| extract::outline(&article.text, article.body_offset));
     let doc = Doc {
-        article,
+        article: std::borrow::Cow::Owned(article),
         front_ok,
         outline,
     };
@@ -183,7 +188,7 @@ fn invalid(doc: &Doc, error: &Error) -> Finding {
 mod tests {
     use super::*;
 
-    fn findings(text: &str) -> (Doc, Vec<String>) {
+    fn findings(text: &str) -> (Doc<'static>, Vec<String>) {
         let (doc, findings) = parse_doc("nl", "a.md", "content/nl/a.md".into(), text.into());
         let messages = findings
             .iter()

@@ -125,15 +125,16 @@ impl Finding {
 
 /// One article as the check sees it.
 #[derive(Debug, Clone)]
-pub struct Doc {
-    pub article: Article,
+pub struct Doc<'a> {
+    /// Borrowed from the content a build read, owned when the check read the file itself.
+    pub article: std::borrow::Cow<'a, Article>,
     /// The front matter parsed; when not, `article.front` is empty.
     pub front_ok: bool,
     /// The body's structure; `None` when the body could not be found (unclosed front matter).
     pub outline: Option<Outline>,
 }
 
-impl Doc {
+impl Doc<'_> {
     pub fn related(&self, offset: usize) -> Related {
         Related {
             locale: self.article.locale.clone(),
@@ -157,7 +158,7 @@ impl Doc {
 #[derive(Debug)]
 pub struct Site<'a> {
     pub config: &'a Config,
-    pub docs: &'a [Doc],
+    pub docs: &'a [Doc<'a>],
     pub groups: &'a [Group],
 }
 

@@ -235,7 +235,7 @@ mod tests {
     const A: &str = "4a911760-e3fe-4e77-b7aa-b08f9ea59d6a";
     const B: &str = "8c00751a-c706-4248-8266-87c457ce367f";
 
-    fn doc(locale: &str, rel: &str, id: Option<&str>) -> Doc {
+    fn doc(locale: &str, rel: &str, id: Option<&str>) -> Doc<'static> {
         let front = match id {
             Some(id) => format!("---\ntitle: t\nexl-id: {id}\n---\n"),
             None => "---\ntitle: t\n---\n".to_owned(),

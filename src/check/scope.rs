@@ -113,7 +113,7 @@ mod tests {
     use super::*;
     use crate::check::load::parse_doc;
 
-    fn doc(locale: &str, rel: &str) -> Doc {
+    fn doc(locale: &str, rel: &str) -> Doc<'static> {
         parse_doc(
             locale,
             rel,

@@ -18,8 +18,8 @@ use crate::history::{self, Lag, Log};
 
 /// A translation that names the source commit it was made from.
 struct Claim<'a> {
-    translation: &'a Doc,
-    source: &'a Doc,
+    translation: &'a Doc<'a>,
+    source: &'a Doc<'a>,
     commit: &'a str,
 }
 
