@@ -395,7 +395,7 @@ fn snippet_ids(locale: &Locale) -> Option<HashSet<String>> {
 /// relative to the page, or from the content root for Adobe's `/help/...` links. `None` when it
 /// leaves the content folder or is site-absolute.
 fn resolve(page_rel: &str, path: &str) -> Option<String> {
-    let path = percent_decode(path);
+    let path = crate::site::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
     let joined = if let Some(rest) = path.strip_prefix("/help/") {
         rest.to_owned()
     } else if path.starts_with('/') {
@@ -415,29 +415,6 @@ fn resolve(page_rel: &str, path: &str) -> Option<String> {
         }
     }
     Some(parts.join("/"))
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
 }
 
 #[cfg(test)]

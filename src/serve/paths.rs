@@ -67,7 +67,7 @@ fn segments(rest: &str) -> Option<Vec<String>> {
     }
     let mut out = Vec::new();
     for raw in trimmed.split('/') {
-        let segment = percent_decode(raw)?;
+        let segment = crate::site::urls::percent_decode(raw)?;
         let bad = segment.is_empty()
             || segment == "."
             || segment == ".."
@@ -84,24 +84,6 @@ fn segments(rest: &str) -> Option<Vec<String>> {
 fn is_drive(segment: &str) -> bool {
     let bytes = segment.as_bytes();
     bytes.len() == 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':'
-}
-
-/// Decodes `%xx` escapes; `None` for a malformed escape or bytes that are not UTF-8.
-pub fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 /// The 404 page for a path whose first segment is `first`: that locale's, else the root's.
@@ -288,11 +270,18 @@ mod tests {
 
     #[test]
     fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("a%20b").as_deref(), Some("a b"));
-        assert_eq!(percent_decode("%C3%A9").as_deref(), Some("é"));
-        assert_eq!(percent_decode("100%"), None);
-        assert_eq!(percent_decode("%g0"), None);
-        assert_eq!(percent_decode("%ff"), None);
+        assert_eq!(
+            crate::site::urls::percent_decode("a%20b").as_deref(),
+            Some("a b")
+        );
+        assert_eq!(
+            crate::site::urls::percent_decode("%C3%A9").as_deref(),
+            Some("é")
+        );
+        assert_eq!(crate::site::urls::percent_decode("100%"), None);
+        assert_eq!(crate::site::urls::percent_decode("%g0"), None);
+        assert_eq!(crate::site::urls::percent_decode("%+1"), None);
+        assert_eq!(crate::site::urls::percent_decode("%ff"), None);
     }
 
     #[test]
