@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::nav::{ArticleInfo, Nav, NavNode};
+use super::search;
 use super::templates::Templates;
 use super::translations::{group_key, Translations};
 use super::urls;
@@ -28,16 +29,6 @@ use crate::theme::Theme;
 pub struct Page {
     pub path: String,
     pub html: String,
-}
-
-/// What the search index gets of a page.
-#[derive(Debug, Clone)]
-pub struct SearchRecord {
-    /// Root-relative URL: `/nl/a/b/`.
-    pub url: String,
-    pub title: String,
-    pub text: String,
-    pub lang: String,
 }
 
 /// What every page template can use.
@@ -174,17 +165,9 @@ struct RenderedArticle<'a> {
     borrowed_from: Option<&'a Locale>,
 }
 
-/// What the site-wide indexes need of one written article page.
-struct BuiltArticle {
-    search: Option<SearchRecord>,
-    /// `(group key, root-relative URL)` for the sitemap.
-    sitemap: (String, String),
-}
-
 /// What a locale's pages produced besides the pages themselves.
 #[derive(Debug, Default)]
 pub struct LocaleOutput {
-    pub search: Vec<SearchRecord>,
     /// Articles of this locale's own (borrowed ones not counted).
     pub articles: usize,
     /// Root-relative URL of every page of this locale, for the sitemap: `(group key, url)`.
@@ -193,11 +176,13 @@ pub struct LocaleOutput {
 
 impl Renderer<'_> {
     /// Renders and writes all pages of one locale: its articles, borrowed ones, its home and
-    /// 404 pages. Pages are written as they are rendered, in parallel.
+    /// 404 pages. Pages are written as they are rendered, in parallel, and the locale's own
+    /// articles go into the `search` index as they are.
     pub fn locale_pages(
         &self,
         content: &LocaleContent,
         output: &Output,
+        search: Option<&search::Index>,
         warnings: &mut Vec<Warning>,
     ) -> Result<LocaleOutput> {
         let locale = &content.locale;
@@ -235,7 +220,7 @@ impl Renderer<'_> {
             .map(|r| (r.article.rel_path.as_str(), r.title_html.as_str()))
             .collect();
 
-        let results: Vec<Result<Option<BuiltArticle>>> = rendered
+        let results: Vec<Result<Option<(String, String)>>> = rendered
             .par_iter()
             .map(|r| {
                 if r.article.rel_path == "index.md" {
@@ -244,19 +229,17 @@ impl Renderer<'_> {
                 let page = self.article_page(locale, r, &nav, &titles, &table)?;
                 output.write(&page.path, page.html.as_bytes())?;
                 (self.progress)(1);
-                let url = format!("/{}/{}", locale.code, r.url);
-                let search =
-                    (self.config.site.search && r.borrowed_from.is_none()).then(|| SearchRecord {
-                        url: url.clone(),
-                        title: r.title.clone(),
-                        text: r.body.text.clone(),
-                        lang: locale.tag.clone(),
+                let url = format!("{}/{}", locale.code, r.url);
+                if let (Some(index), None) = (search, r.borrowed_from) {
+                    index.add(search::Document {
+                        url: &url,
+                        title: &r.title,
+                        description: &r.description,
+                        text: &r.body.text,
                     });
+                }
                 let key = group_key(r.article.front.exl_id.as_deref(), &r.article.rel_path);
-                Ok(Some(BuiltArticle {
-                    search,
-                    sitemap: (key, url),
-                }))
+                Ok(Some((key, format!("/{url}"))))
             })
             .collect();
         let mut produced = LocaleOutput {
@@ -264,9 +247,8 @@ impl Renderer<'_> {
             ..LocaleOutput::default()
         };
         for result in results {
-            if let Some(built) = result? {
-                produced.search.extend(built.search);
-                produced.urls.push(built.sitemap);
+            if let Some(sitemap) = result? {
+                produced.urls.push(sitemap);
             }
         }
         let tree = tree_html(&nav.roots, true);
