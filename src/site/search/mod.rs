@@ -10,8 +10,9 @@ mod bundle;
 pub mod text;
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Mutex;
+
+use foldhash::HashMap;
 
 use super::Output;
 use crate::error::Result;
@@ -82,7 +83,8 @@ impl Index {
     /// Adds a page. Its words are counted on the calling thread; only the postings are added
     /// under the lock.
     pub fn add(&self, doc: Document<'_>) {
-        let mut counts: HashMap<Cow<'_, str>, (u16, u16)> = HashMap::new();
+        let mut counts: HashMap<Cow<'_, str>, (u16, u16)> =
+            HashMap::with_capacity_and_hasher(512, Default::default());
         let mut length = 0u32;
         for word in self.analyzer.words(doc.title) {
             counts.entry(word).or_default().0 += 1;

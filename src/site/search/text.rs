@@ -87,14 +87,11 @@ impl Analyzer {
     /// `article`.
     pub fn words<'t>(&self, text: &'t str) -> impl Iterator<Item = Cow<'t, str>> + 't {
         let elisions = self.elisions;
-        let mut rest = text;
+        let mut at = 0;
         std::iter::from_fn(move || loop {
-            let start = rest.find(is_word_char)?;
-            let run = &rest[start..];
-            let end = run.find(|c| !is_word_char(c)).unwrap_or(run.len());
-            let word = &run[..end];
-            let after = &run[end..];
-            rest = after;
+            let (start, end) = next_word(text, at)?;
+            at = end;
+            let (word, after) = (&text[start..end], &text[end..]);
             if !elisions.is_empty() && is_elided(word, after, elisions) {
                 continue;
             }
@@ -127,6 +124,48 @@ impl Analyzer {
             Some(plain.into_owned())
         }
     }
+}
+
+/// Where the next word of `text` from byte `at` starts and ends. ASCII, most of any text, is
+/// read byte by byte.
+fn next_word(text: &str, mut at: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let char_at = |i: usize| text[i..].chars().next().unwrap_or_default();
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii() {
+            if b.is_ascii_alphanumeric() {
+                break;
+            }
+            at += 1;
+        } else {
+            let c = char_at(at);
+            if is_word_char(c) {
+                break;
+            }
+            at += c.len_utf8();
+        }
+    }
+    if at >= bytes.len() {
+        return None;
+    }
+    let start = at;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii() {
+            if !b.is_ascii_alphanumeric() {
+                break;
+            }
+            at += 1;
+        } else {
+            let c = char_at(at);
+            if !is_word_char(c) {
+                break;
+            }
+            at += c.len_utf8();
+        }
+    }
+    Some((start, at))
 }
 
 /// Letters, digits and combining marks; the modifier letter apostrophe `ʼ` is an apostrophe.
