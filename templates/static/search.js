@@ -96,8 +96,9 @@
 
   // Each page's score for one word: the best of its matching terms.
   function scoreWord(word, manifest) {
+    // Shorter words match themselves only; longer ones also shorter terms and longer words.
     var low = word.slice(0, Math.max(manifest.min_stem, word.length - manifest.longest));
-    var high = word + "\uffff";
+    var high = word.length < manifest.min_stem ? word : word + "\uffff";
     return Promise.all(termFiles(manifest, low, high).map(load)).then(function (files) {
       var scores = new Map();
       files.forEach(function (terms) {

@@ -55,7 +55,7 @@ struct Manifest<'a> {
 /// The files, as (name in the locale's folder, bytes).
 pub fn files(
     analyzer: &Analyzer,
-    mut docs: Vec<DocInfo>,
+    docs: Vec<DocInfo>,
     mut terms: Vec<(String, Vec<Posting>)>,
     mut suffixes: Vec<String>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
@@ -120,10 +120,10 @@ pub fn files(
     }
     drop(terms);
 
-    let mut ordered: Vec<Option<DocInfo>> = docs.drain(..).map(Some).collect();
+    let mut slots: Vec<Option<DocInfo>> = docs.into_iter().map(Some).collect();
     let pages: Vec<DocInfo> = order
         .iter()
-        .filter_map(|&old| ordered[old as usize].take())
+        .filter_map(|&old| slots[old as usize].take())
         .collect();
     for (i, chunk) in pages.chunks(PAGES_PER_FILE).enumerate() {
         let rows: Vec<[&str; 3]> = chunk

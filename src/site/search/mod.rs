@@ -269,6 +269,10 @@ mod tests {
         );
         assert_eq!(find("integr").map(|list| list.len()), Some(1));
         assert!(find("l").is_none());
+        // What the words had after their terms, for queries in other forms.
+        for ending in ["er", "es", "ation"] {
+            assert!(postings.suffixes.contains_key(ending), "{ending}");
+        }
         assert_eq!(postings.docs[0].length, 2 + 8);
     }
 
