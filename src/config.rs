@@ -61,7 +61,7 @@ pub struct SiteOptions {
     /// A locale that lacks an article: leave it out, or publish another locale's text there
     /// with a "not available in your language yet" notice.
     pub missing_translations: MissingTranslations,
-    /// Build the full-text search index (pagefind) and show a search box on every page.
+    /// Build the full-text search index (`search/<locale>/`) and show a search box on every page.
     pub search: bool,
 }
 

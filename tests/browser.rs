@@ -111,6 +111,36 @@ async fn wait_for(client: &Client, script: &str, what: &str) -> TestResult {
     }
 }
 
+/// Types `query` into the search box, replacing what it held.
+async fn search_for(client: &Client, query: &str) -> TestResult {
+    wait_for(
+        client,
+        "document.querySelector('#search-input')",
+        "the search box",
+    )
+    .await?;
+    let input = client.find(Locator::Css("#search-input")).await?;
+    input.clear().await?;
+    input.send_keys(query).await?;
+    Ok(())
+}
+
+/// The URLs of the search results shown.
+async fn result_links(client: &Client) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let links = client
+        .execute(
+            "return [...document.querySelectorAll('.search-result')].map(a => a.href);",
+            vec![],
+        )
+        .await?;
+    Ok(links
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect())
+}
+
 fn screenshots_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
 }
@@ -181,31 +211,92 @@ async fn the_seed_site_in_a_real_browser() -> TestResult {
     )
     .await?;
 
-    // Search the French site for a form of a word the seed only has in other forms.
+    // Search the French site for a form of a word the seed only has in other forms
+    // ("désactivé", "désactiver"): the index's stem "desactiv" starts the query word.
+    search_for(client, "désactivation").await?;
     wait_for(
         client,
-        "document.querySelector('.pagefind-ui__search-input')",
-        "the search box",
+        &format!("[...document.querySelectorAll('.search-result')].some(a => a.href.endsWith('/fr/{SEED_PATH}/'))"),
+        "the French seed among the results",
     )
     .await?;
-    let input = client
-        .find(Locator::Css(".pagefind-ui__search-input"))
-        .await?;
-    input.send_keys("désactivation").await?;
-    wait_for(client, &format!("[...document.querySelectorAll('.pagefind-ui__result-link')].some(a => a.href.includes('/fr/{SEED_PATH}'))"), "a search result").await?;
-    let results = client
-        .execute(
-            "return [...document.querySelectorAll('.pagefind-ui__result-link')].map(a => a.href);",
-            vec![],
-        )
-        .await?;
-    let results = results.as_array().cloned().unwrap_or_default();
+    let results = result_links(client).await?;
     assert!(
-        results
-            .iter()
-            .all(|r| r.as_str().is_some_and(|u| u.contains("/fr/"))),
+        results.iter().all(|u| u.contains("/fr/")),
         "results in French only: {results:?}"
     );
+    let first = client
+        .find(Locator::Css(".search-result"))
+        .await?
+        .text()
+        .await?;
+    assert!(first.starts_with("Dépannage"), "title first: {first}");
+    assert!(
+        first.contains("jetons hérités"),
+        "then the summary: {first}"
+    );
+    std::fs::create_dir_all(screenshots_dir())?;
+    std::fs::write(
+        screenshots_dir().join("search-fr-desktop.png"),
+        client.screenshot().await?,
+    )?;
+    // The keyboard: arrow down to the first result, Escape closes the list.
+    client
+        .find(Locator::Css("#search-input"))
+        .await?
+        .send_keys("\u{E015}")
+        .await?;
+    wait_for(
+        client,
+        "document.activeElement.classList.contains('search-result')",
+        "the first result focused",
+    )
+    .await?;
+    client.active_element().await?.send_keys("\u{E00C}").await?;
+    wait_for(
+        client,
+        "document.querySelector('.search-panel').hidden && document.activeElement.id === 'search-input'",
+        "the results closed",
+    )
+    .await?;
+
+    // The Dutch pages search the Dutch index only: the French word finds nothing there, and a
+    // word of both seeds finds the Dutch article only.
+    client
+        .goto(&server.url(&format!("/nl/{SEED_PATH}/")))
+        .await?;
+    wait_for(client, "document.readyState === 'complete'", "the nl page").await?;
+    search_for(client, "désactivation").await?;
+    wait_for(
+        client,
+        "!document.querySelector('.search-panel').hidden && !document.querySelector('.search-empty').hidden",
+        "the no-results message",
+    )
+    .await?;
+    let empty = client
+        .find(Locator::Css(".search-empty"))
+        .await?
+        .text()
+        .await?;
+    assert_eq!(empty, "Geen pagina’s bevatten al deze woorden.");
+    assert!(result_links(client).await?.is_empty());
+    search_for(client, "Microsoft tokens").await?;
+    wait_for(
+        client,
+        "document.querySelectorAll('.search-result').length > 0",
+        "a Dutch result",
+    )
+    .await?;
+    let results = result_links(client).await?;
+    assert_eq!(
+        results,
+        [server.url(&format!("/nl/{SEED_PATH}/"))],
+        "the Dutch seed only"
+    );
+    client
+        .goto(&server.url(&format!("/fr/{SEED_PATH}/")))
+        .await?;
+    wait_for(client, "document.readyState === 'complete'", "the fr page").await?;
 
     // The copy button puts the code on the clipboard.
     client

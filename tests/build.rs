@@ -89,7 +89,7 @@ fn site_without_config_uses_content_folders() {
     let files: Vec<String> = site
         .files("public")
         .into_iter()
-        .filter(|f| !f.starts_with("pagefind/"))
+        .filter(|f| !f.starts_with("search/"))
         .collect();
     assert_eq!(
         files,
@@ -110,6 +110,7 @@ fn site_without_config_uses_content_folders() {
             "nl/sub/shot.png",
             "robots.txt",
             "sitemap.xml",
+            "static/search.js",
             "static/syntax.css",
             "static/tolk.css",
             "static/tolk.js",
@@ -117,7 +118,11 @@ fn site_without_config_uses_content_folders() {
             "status/index.html",
         ]
     );
-    assert!(site.path("public/pagefind/pagefind-entry.json").exists());
+    for locale in ["en", "nl"] {
+        assert!(site
+            .path(&format!("public/search/{locale}/index.json"))
+            .exists());
+    }
     let a = site.read("public/nl/a/index.html");
     assert!(a.contains("<a href=\"../sub/b/#stap\">B</a>"), "{a}");
     let b = site.read("public/nl/sub/b/index.html");

@@ -40,7 +40,7 @@ fn assert_same_site(step: &str, updated: &Files, built: &Files) {
     let shown = |files: &Files| -> Files {
         files
             .iter()
-            .filter(|(path, _)| !path.starts_with(&format!("{}/", search::BUNDLE)))
+            .filter(|(path, _)| !path.starts_with(&format!("{}/", search::FOLDER)))
             .map(|(p, b)| (p.clone(), b.clone()))
             .collect()
     };

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{main_of, Site};
+use common::{main_of, Site, SEED_PATH};
 
 const ID_A: &str = "11111111-1111-4111-8111-111111111111";
 const ID_B: &str = "22222222-2222-4222-8222-222222222222";
@@ -187,4 +187,95 @@ fn status_page_and_json() {
         .collect();
     assert!(rules.contains(&"missing-translation"), "{rules:?}");
     assert!(rules.contains(&"source-commit-mismatch"), "{rules:?}");
+}
+
+#[test]
+fn a_small_search_index_per_locale() {
+    let site = Site::seeds();
+    site.run(&["build"]).success();
+    let files = site.files("public/search");
+    let mut expected = Vec::new();
+    for locale in ["fr", "it", "nl"] {
+        for name in ["index.json", "pages-0.json", "terms-0.json"] {
+            expected.push(format!("{locale}/{name}"));
+        }
+    }
+    assert_eq!(files, expected);
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|f| {
+            std::fs::metadata(site.path(&format!("public/search/{f}")))
+                .expect("a search file")
+                .len()
+        })
+        .collect();
+    assert!(
+        sizes.iter().all(|&s| s < 4096) && sizes.iter().sum::<u64>() < 12 * 1024,
+        "{files:?} {sizes:?}"
+    );
+
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("public/search/fr/index.json")).expect("JSON");
+    assert_eq!(manifest["language"], "fr");
+    assert_eq!(manifest["pages"], 1);
+    assert!(manifest["suffixes"]
+        .as_array()
+        .is_some_and(|s| s.contains(&serde_json::json!("ation"))));
+    let pages = site.read("public/search/fr/pages-0.json");
+    assert!(
+        pages.starts_with(&format!(
+            "[[\"fr/{}/\",\"Dépannage : erreur outlookIdentityToken",
+            SEED_PATH
+        )),
+        "{pages}"
+    );
+    let terms = site.read("public/search/fr/terms-0.json");
+    assert!(terms.contains("\"desactiv\":[0,"), "{terms}");
+    assert!(!site
+        .read("public/search/nl/terms-0.json")
+        .contains("\"desactiv\""));
+
+    // The same site gives the same bytes.
+    let before: Vec<String> = files
+        .iter()
+        .map(|f| site.read(&format!("public/search/{f}")))
+        .collect();
+    site.run(&["build"]).success();
+    let after: Vec<String> = files
+        .iter()
+        .map(|f| site.read(&format!("public/search/{f}")))
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn search_box_links_to_its_locale_index_under_the_base_path() {
+    let site = two_locale_site("\n[site]\nmissing-translations = \"fallback\"\n");
+    site.run(&["build"]).success();
+    let a = site.read("public/nl/kb/a/index.html");
+    assert!(
+        a.contains("<script src=\"../../../static/search.js\" defer></script>"),
+        "{a}"
+    );
+    assert!(
+        a.contains("data-index=\"../../../search/nl/\" data-root=\"../../../\""),
+        "{a}"
+    );
+    let not_found = site.read("public/fr/404.html");
+    assert!(
+        not_found.contains("data-index=\"/docs/search/fr/\" data-root=\"/docs/\""),
+        "served at any depth: {not_found}"
+    );
+    // Borrowed articles are searched in the language they are written in only.
+    let fr = site.read("public/search/fr/pages-0.json");
+    assert!(fr.contains("\"fr/kb/a/\""), "{fr}");
+    assert!(!fr.contains("kb/b/"), "{fr}");
+    assert!(site
+        .read("public/search/nl/pages-0.json")
+        .contains("\"nl/kb/b/\""));
+
+    let site = two_locale_site("\n[site]\nsearch = false\n");
+    site.run(&["build"]).success();
+    assert!(!site.path("public/search").exists());
+    assert!(!site.read("public/nl/kb/a/index.html").contains("search.js"));
 }

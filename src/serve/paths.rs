@@ -154,7 +154,6 @@ pub fn content_type(key: &str) -> &'static str {
         "pdf" => "application/pdf",
         "mp4" => "video/mp4",
         "webm" => "video/webm",
-        // pagefind's index: .pf_fragment, .pf_index, .pf_meta, .pf_filter
         _ => "application/octet-stream",
     }
 }
@@ -173,7 +172,7 @@ mod tests {
         "nl/café/index.html",
         "fr/index.html",
         "static/tolk.css",
-        "pagefind/pagefind.js",
+        "search/nl/index.json",
     ];
 
     fn exists(key: &str) -> bool {
@@ -316,29 +315,16 @@ mod tests {
             ("index.html", "text/html; charset=utf-8"),
             ("static/tolk.css", "text/css; charset=utf-8"),
             ("static/tolk.js", "text/javascript; charset=utf-8"),
-            ("pagefind/pagefind-entry.json", "application/json"),
+            ("search/nl/terms-0.json", "application/json"),
             ("sitemap.xml", "application/xml"),
             ("robots.txt", "text/plain; charset=utf-8"),
-            ("pagefind/wasm.nl.pagefind", "application/octet-stream"),
-            ("pagefind/pagefind.wasm", "application/wasm"),
+            ("static/x.wasm", "application/wasm"),
             ("nl/a/IMG.PNG", "image/png"),
             ("nl/a/photo.jpg", "image/jpeg"),
             ("nl/a/photo.jpeg", "image/jpeg"),
             ("nl/a/anim.gif", "image/gif"),
             ("nl/a/icon.svg", "image/svg+xml"),
             ("nl/a/pic.webp", "image/webp"),
-            (
-                "pagefind/fragment/nl_1a2b.pf_fragment",
-                "application/octet-stream",
-            ),
-            (
-                "pagefind/index/nl_1a2b.pf_index",
-                "application/octet-stream",
-            ),
-            (
-                "pagefind/pagefind.nl_1a2b.pf_meta",
-                "application/octet-stream",
-            ),
             ("README", "application/octet-stream"),
         ] {
             assert_eq!(content_type(key), expected, "{key}");

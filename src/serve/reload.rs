@@ -138,7 +138,7 @@ fn same(a: &Bytes, b: &Bytes) -> bool {
 /// Files no open page needs to reload for: data fetched when used (the search index, the
 /// status page's JSON), files for crawlers, and 404 pages (open ones reload on any rebuild).
 fn passive(key: &str) -> bool {
-    key.starts_with("pagefind/")
+    key.starts_with("search/")
         || key.ends_with(".json")
         || key == "sitemap.xml"
         || key == "robots.txt"
@@ -226,7 +226,7 @@ mod tests {
             ("nl/b/index.html", "b"),
             ("nl/nav.html", "nav"),
             ("static/tolk.css", "css"),
-            ("pagefind/x.pf_fragment", "1"),
+            ("search/nl/terms-0.json", "1"),
             ("sitemap.xml", "1"),
         ]);
         let cases: Vec<(&str, BTreeMap<String, Bytes>, Affected)> = vec![
@@ -240,7 +240,7 @@ mod tests {
                     ("nl/b/index.html", "b"),
                     ("nl/nav.html", "nav"),
                     ("static/tolk.css", "css"),
-                    ("pagefind/x.pf_fragment", "2"),
+                    ("search/nl/terms-0.json", "2"),
                     ("sitemap.xml", "2"),
                     ("status.json", "{}"),
                 ]),
@@ -258,7 +258,7 @@ mod tests {
                     ("nl/a/index.html", "a"),
                     ("nl/nav.html", "nav"),
                     ("static/tolk.css", "css"),
-                    ("pagefind/x.pf_fragment", "1"),
+                    ("search/nl/terms-0.json", "1"),
                     ("sitemap.xml", "1"),
                 ]),
                 Affected {
@@ -276,7 +276,7 @@ mod tests {
                     ("nl/b/index.html", "b"),
                     ("nl/nav.html", "nav2"),
                     ("static/tolk.css", "css"),
-                    ("pagefind/x.pf_fragment", "1"),
+                    ("search/nl/terms-0.json", "1"),
                     ("sitemap.xml", "1"),
                 ]),
                 Affected {
@@ -294,7 +294,7 @@ mod tests {
                     ("nl/b/index.html", "b"),
                     ("nl/nav.html", "nav"),
                     ("static/tolk.css", "css2"),
-                    ("pagefind/x.pf_fragment", "1"),
+                    ("search/nl/terms-0.json", "1"),
                     ("sitemap.xml", "1"),
                 ]),
                 Affected {

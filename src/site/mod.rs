@@ -83,10 +83,17 @@ pub fn build_contents(
         progress,
     };
     let mut counts = Vec::with_capacity(contents.len());
-    let mut search_records = Vec::new();
+    let mut searchable = 0;
     let mut sitemap_pages = Vec::new();
     for content in contents {
-        let produced = renderer.locale_pages(content, output, &mut warnings)?;
+        let index = config
+            .site
+            .search
+            .then(|| search::Index::new(&content.locale.tag));
+        let produced = renderer.locale_pages(content, output, index.as_ref(), &mut warnings)?;
+        if let Some(index) = index {
+            searchable += index.write(&content.locale.code, output)?;
+        }
         for asset in &content.files.assets {
             output.copy(
                 &format!("{}/{asset}", content.locale.code),
@@ -94,7 +101,6 @@ pub fn build_contents(
             )?;
         }
         counts.push((content.locale.code.clone(), produced.articles));
-        search_records.extend(produced.search);
         sitemap_pages.push((content.locale.code.clone(), produced.urls));
     }
     for page in renderer.root_pages(&counts)? {
@@ -111,11 +117,6 @@ pub fn build_contents(
             output.write(&path, text.as_bytes())?;
         }
     }
-    let searchable = if config.site.search {
-        search::write_index(search_records, output)?
-    } else {
-        0
-    };
     output.write(
         "static/syntax.css",
         crate::markdown::highlight::stylesheet().as_bytes(),

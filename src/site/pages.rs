@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::nav::{ArticleInfo, Nav, NavNode};
+use super::search;
 use super::templates::Templates;
 use super::translations::{group_key, Translations};
 use super::urls;
@@ -32,12 +33,23 @@ pub struct Page {
 
 /// What the search index gets of a page.
 #[derive(Debug, Clone)]
-pub struct SearchRecord {
-    /// Root-relative URL: `/nl/a/b/`.
+pub struct SearchText {
+    /// Relative to the site root: `nl/a/b/`.
     pub url: String,
     pub title: String,
+    pub description: String,
     pub text: String,
-    pub lang: String,
+}
+
+impl SearchText {
+    pub fn document(&self) -> search::Document<'_> {
+        search::Document {
+            url: &self.url,
+            title: &self.title,
+            description: &self.description,
+            text: &self.text,
+        }
+    }
 }
 
 /// What every page template can use.
@@ -216,7 +228,7 @@ struct RenderedArticle<'a> {
 #[derive(Debug)]
 pub struct BuiltArticle {
     pub page: Page,
-    pub search: Option<SearchRecord>,
+    pub search: Option<SearchText>,
     /// `(group key, root-relative URL)` for the sitemap.
     pub sitemap: (String, String),
     pub warnings: Vec<Warning>,
@@ -225,7 +237,6 @@ pub struct BuiltArticle {
 /// What a locale's pages produced besides the pages themselves.
 #[derive(Debug, Default)]
 pub struct LocaleOutput {
-    pub search: Vec<SearchRecord>,
     /// Articles of this locale's own (borrowed ones not counted).
     pub articles: usize,
     /// Root-relative URL of every page of this locale, for the sitemap: `(group key, url)`.
@@ -318,12 +329,13 @@ fn first_h1(body: &str) -> Option<&str> {
 
 impl<'a> Renderer<'a> {
     /// Renders and writes all pages of one locale: its articles, borrowed ones, its home and
-    /// 404 pages. Each article page is rendered and written on its own, in parallel, and
-    /// dropped: memory holds the pages being rendered, not the locale's.
+    /// 404 pages. Each article page is rendered, written and added to the `search` index on its
+    /// own, in parallel, and dropped: memory holds the pages being rendered, not the locale's.
     pub fn locale_pages(
         &self,
         content: &'a LocaleContent,
         output: &Output,
+        search: Option<&search::Index>,
         warnings: &mut Vec<Warning>,
     ) -> Result<LocaleOutput> {
         let locale = &content.locale;
@@ -336,12 +348,16 @@ impl<'a> Renderer<'a> {
                 let built = self.article_page(locale, &frame, *entry)?;
                 output.write(&built.page.path, built.page.html.as_bytes())?;
                 (self.progress)(1);
-                // The page is on its way to disk: only the indexes' parts are kept.
+                if let (Some(index), Some(text)) = (search, &built.search) {
+                    index.add(text.document());
+                }
+                // The page is on disk and in the index: only the sitemap's part is kept.
                 Ok(Some(BuiltArticle {
                     page: Page {
                         path: built.page.path,
                         html: String::new(),
                     },
+                    search: None,
                     ..built
                 }))
             })
@@ -354,7 +370,6 @@ impl<'a> Renderer<'a> {
         for result in results {
             match result {
                 Ok(Some(built)) => {
-                    produced.search.extend(built.search);
                     produced.urls.push(built.sitemap);
                     warnings.extend(built.warnings);
                 }
@@ -561,11 +576,11 @@ impl<'a> Renderer<'a> {
         }
         let page = self.article_html(locale, &r, frame)?;
         let url = format!("/{}/{}", locale.code, r.url);
-        let search = (self.config.site.search && r.borrowed_from.is_none()).then(|| SearchRecord {
-            url: url.clone(),
+        let search = (self.config.site.search && r.borrowed_from.is_none()).then(|| SearchText {
+            url: url[1..].to_owned(),
             title: r.title.clone(),
+            description: r.description.clone(),
             text: std::mem::take(&mut r.body.text),
-            lang: locale.tag.clone(),
         });
         let key = group_key(r.article.front.exl_id.as_deref(), &r.article.rel_path);
         Ok(BuiltArticle {

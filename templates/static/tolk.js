@@ -120,25 +120,6 @@ window.addEventListener("beforeprint", function () {
   }).catch(function () { /* the link to all articles stays */ });
 })();
 
-// Search: pagefind's UI, searching the index of this page's language only.
-(function () {
-  "use strict";
-  var box = document.getElementById("search");
-  if (!box) return;
-  function start() {
-    if (!window.PagefindUI) return;
-    new window.PagefindUI({
-      element: "#search",
-      bundlePath: new URL(box.getAttribute("data-bundle"), location.href).pathname,
-      baseUrl: box.getAttribute("data-base") || "/",
-      showSubResults: true,
-      showImages: false,
-      resetStyles: false
-    });
-  }
-  if (window.PagefindUI) start(); else window.addEventListener("load", start);
-})();
-
 // The status table: filter by text and state, sort by clicking a column header.
 (function () {
   "use strict";

@@ -1,0 +1,357 @@
+//! The files of one locale's index, as `static/search.js` reads them:
+//!
+//! - `index.json`, the manifest: the format version, the language, the number of pages, the
+//!   rules a query follows to match the index (shortest word and stem, elisions), the endings
+//!   the indexed words had after their terms, and the first term of each term file. A query
+//!   word matches a shorter term only when the rest of the word is such an ending (or at most
+//!   two letters): `desactivation` matches `desactiv` because some word ended in `ation`
+//!   after its term, while `danger` does not match `dan` (the term of `dans`).
+//! - `terms-N.json`: `{"term":[page,impact,page,impact,…],…}` for a run of terms in sorted order
+//!   (by UTF-16 code units, as JavaScript compares strings). Page numbers are delta coded: each
+//!   is the difference from the one before. The impact, 1 to 100, is how much the term says
+//!   about the page: BM25's term-frequency part, with words of the title counting
+//!   [`TITLE_WEIGHT`] times. A file holds about [`TERM_FILE_BYTES`]; a query loads the one or
+//!   two files whose range holds its words.
+//! - `pages-N.json`: `[[url,title,summary],…]`, [`PAGES_PER_FILE`] pages a file in URL order;
+//!   a page's number is its place in that order. URLs are relative to the site root.
+//!
+//! The same pages give the same bytes, whatever order they were added in.
+
+use serde::Serialize;
+
+use super::text::{Analyzer, MAX_WORD, MIN_STEM, MIN_WORD};
+use super::{DocInfo, Posting};
+use crate::error::{Error, Result};
+
+/// Bumped when the files change shape; `search.js` refuses other versions.
+pub const VERSION: u32 = 1;
+/// About how large a term file gets (one term's postings can make it larger).
+pub const TERM_FILE_BYTES: usize = 16 * 1024;
+/// Pages in each `pages-N.json`.
+pub const PAGES_PER_FILE: usize = 50;
+/// How many times a word of the title counts.
+const TITLE_WEIGHT: f64 = 4.0;
+/// BM25's parameters: how fast repeating a term stops adding, and how much a long page is
+/// discounted.
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    version: u32,
+    language: &'a str,
+    pages: usize,
+    pages_per_file: usize,
+    min_word: usize,
+    max_word: usize,
+    min_stem: usize,
+    elisions: &'a [&'a str],
+    /// What indexed words had after their terms, sorted.
+    suffixes: Vec<String>,
+    /// The first term of each term file: `terms-0.json` starts at `term_files[0]`.
+    term_files: Vec<String>,
+}
+
+/// The files, as (name in the locale's folder, bytes).
+pub fn files(
+    analyzer: &Analyzer,
+    docs: Vec<DocInfo>,
+    mut terms: Vec<(String, Vec<Posting>)>,
+    mut suffixes: Vec<String>,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    // Number the pages in URL order.
+    let mut order: Vec<u32> = (0..u32::try_from(docs.len()).unwrap_or(u32::MAX)).collect();
+    order.sort_unstable_by(|&a, &b| docs[a as usize].url.cmp(&docs[b as usize].url));
+    let mut number = vec![0u32; docs.len()];
+    for (new, &old) in order.iter().enumerate() {
+        number[old as usize] = u32::try_from(new).unwrap_or(u32::MAX);
+    }
+    let lengths: Vec<u32> = docs.iter().map(|d| d.length).collect();
+    let average =
+        (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs.len().max(1) as f64).max(1.0);
+
+    let mut files = Vec::new();
+    let mut term_files = Vec::new();
+    let mut current: Vec<u8> = Vec::new();
+    let mut entry: Vec<u8> = Vec::new();
+    let mut flat: Vec<(u32, u32)> = Vec::new();
+    terms.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    for (term, postings) in &terms {
+        flat.clear();
+        flat.extend(postings.iter().map(|p| {
+            (
+                number[p.doc as usize],
+                impact(p, lengths[p.doc as usize], average),
+            )
+        }));
+        flat.sort_unstable();
+        entry.clear();
+        push_string(&mut entry, term);
+        entry.extend_from_slice(b":[");
+        let mut previous = 0;
+        for (i, &(page, impact)) in flat.iter().enumerate() {
+            if i > 0 {
+                entry.push(b',');
+            }
+            push_number(&mut entry, page - previous);
+            entry.push(b',');
+            push_number(&mut entry, impact);
+            previous = page;
+        }
+        entry.push(b']');
+        if !current.is_empty() && current.len() + entry.len() > TERM_FILE_BYTES {
+            current.push(b'}');
+            files.push((
+                format!("terms-{}.json", term_files.len() - 1),
+                std::mem::take(&mut current),
+            ));
+        }
+        if current.is_empty() {
+            current.push(b'{');
+            term_files.push(term.clone());
+        } else {
+            current.push(b',');
+        }
+        current.extend_from_slice(&entry);
+    }
+    if !current.is_empty() {
+        current.push(b'}');
+        files.push((format!("terms-{}.json", term_files.len() - 1), current));
+    }
+    drop(terms);
+
+    let mut slots: Vec<Option<DocInfo>> = docs.into_iter().map(Some).collect();
+    let pages: Vec<DocInfo> = order
+        .iter()
+        .filter_map(|&old| slots[old as usize].take())
+        .collect();
+    for (i, chunk) in pages.chunks(PAGES_PER_FILE).enumerate() {
+        let rows: Vec<[&str; 3]> = chunk
+            .iter()
+            .map(|d| [d.url.as_str(), d.title.as_str(), d.summary.as_str()])
+            .collect();
+        files.push((format!("pages-{i}.json"), to_json(&rows)?));
+    }
+    let manifest = Manifest {
+        version: VERSION,
+        language: analyzer.language(),
+        pages: pages.len(),
+        pages_per_file: PAGES_PER_FILE,
+        min_word: MIN_WORD,
+        max_word: MAX_WORD,
+        min_stem: MIN_STEM,
+        elisions: analyzer.elisions(),
+        suffixes: {
+            suffixes.sort_unstable();
+            suffixes
+        },
+        term_files,
+    };
+    files.push(("index.json".to_owned(), to_json(&manifest)?));
+    Ok(files)
+}
+
+/// BM25's term-frequency part, scaled to 1..=100.
+fn impact(posting: &Posting, length: u32, average: f64) -> u32 {
+    let frequency = TITLE_WEIGHT * f64::from(posting.title) + f64::from(posting.text);
+    let norm = K1 * (1.0 - B + B * f64::from(length) / average);
+    let score = frequency * (K1 + 1.0) / (frequency + norm);
+    (score / (K1 + 1.0) * 100.0).round().clamp(1.0, 100.0) as u32
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| {
+        Error::setup(
+            format!("cannot write the search index: {e}"),
+            "this is a bug in tolk; please report it",
+        )
+    })
+}
+
+fn push_number(out: &mut Vec<u8>, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
+}
+
+/// A JSON string. Terms are letters and digits, but nothing here relies on that.
+fn push_string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            c if u32::from(c) < 0x20 => {
+                out.extend_from_slice(format!("\\u{:04x}", u32::from(c)).as_bytes());
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(url: &str, length: u32) -> DocInfo {
+        DocInfo {
+            url: url.to_owned(),
+            title: format!("Title of {url}"),
+            summary: "Summary \"quoted\"".to_owned(),
+            length,
+        }
+    }
+
+    fn posting(doc: u32, title: u16, text: u16) -> Posting {
+        Posting { doc, title, text }
+    }
+
+    fn file<'a>(files: &'a [(String, Vec<u8>)], name: &str) -> &'a str {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, bytes)| std::str::from_utf8(bytes).expect("UTF-8"))
+            .unwrap_or_else(|| panic!("no {name} in {:?}", names(files)))
+    }
+
+    fn names(files: &[(String, Vec<u8>)]) -> Vec<&str> {
+        files.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    #[test]
+    fn pages_are_numbered_by_url_and_postings_delta_coded() -> Result<()> {
+        let docs = vec![doc("fr/b/", 10), doc("fr/a/", 10), doc("fr/c/", 10)];
+        let terms = vec![
+            (
+                "jeton".to_owned(),
+                vec![posting(0, 1, 1), posting(1, 0, 1), posting(2, 0, 1)],
+            ),
+            ("desactiv".to_owned(), vec![posting(2, 0, 3)]),
+        ];
+        let suffixes = vec!["s".to_owned(), "ation".to_owned(), "er".to_owned()];
+        let files = files(&Analyzer::new("fr"), docs, terms, suffixes)?;
+        assert_eq!(
+            names(&files),
+            ["terms-0.json", "pages-0.json", "index.json"]
+        );
+        // b is page 1, a page 0, c page 2; the title counts more.
+        assert_eq!(
+            file(&files, "terms-0.json"),
+            r#"{"desactiv":[2,71],"jeton":[0,45,1,81,1,45]}"#
+        );
+        assert_eq!(
+            file(&files, "pages-0.json"),
+            r#"[["fr/a/","Title of fr/a/","Summary \"quoted\""],["fr/b/","Title of fr/b/","Summary \"quoted\""],["fr/c/","Title of fr/c/","Summary \"quoted\""]]"#
+        );
+        let manifest: serde_json::Value =
+            serde_json::from_str(file(&files, "index.json")).expect("JSON");
+        assert_eq!(manifest["version"], VERSION);
+        assert_eq!(manifest["language"], "fr");
+        assert_eq!(manifest["pages"], 3);
+        assert_eq!(manifest["term_files"], serde_json::json!(["desactiv"]));
+        assert_eq!(
+            manifest["suffixes"],
+            serde_json::json!(["ation", "er", "s"])
+        );
+        assert!(manifest["elisions"]
+            .as_array()
+            .is_some_and(|e| e.contains(&serde_json::json!("qu"))));
+        Ok(())
+    }
+
+    #[test]
+    fn the_same_pages_in_any_order_give_the_same_bytes() -> Result<()> {
+        let build = |reverse: bool| {
+            let mut urls: Vec<String> = (0..120).map(|i| format!("nl/{i:03}/")).collect();
+            if reverse {
+                urls.reverse();
+            }
+            let docs: Vec<DocInfo> = urls.iter().map(|u| doc(u, 5)).collect();
+            let postings: Vec<Posting> = (0..120).map(|d| posting(d, 0, 1)).collect();
+            files(
+                &Analyzer::new("nl"),
+                docs,
+                vec![
+                    ("token".to_owned(), postings.clone()),
+                    ("tekst".to_owned(), postings),
+                ],
+                vec![],
+            )
+        };
+        let forward = build(false)?;
+        assert_eq!(forward, build(true)?);
+        assert_eq!(
+            names(&forward),
+            [
+                "terms-0.json",
+                "pages-0.json",
+                "pages-1.json",
+                "pages-2.json",
+                "index.json"
+            ]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn term_files_split_in_sorted_order() -> Result<()> {
+        let docs: Vec<DocInfo> = (0..1000).map(|i| doc(&format!("it/{i:04}/"), 5)).collect();
+        let postings: Vec<Posting> = (0..1000).map(|d| posting(d, 0, 1)).collect();
+        // 1000 postings are about 4 KB: a few terms fill a file.
+        let words = ["zeta", "alfa", "ölio", "beta", "gamma", "delta", "épsilon"];
+        let terms = words
+            .iter()
+            .map(|w| (w.to_string(), postings.clone()))
+            .collect();
+        let files = files(&Analyzer::new("it"), docs, terms, vec![])?;
+        let manifest: serde_json::Value =
+            serde_json::from_str(file(&files, "index.json")).expect("JSON");
+        let firsts: Vec<&str> = manifest["term_files"]
+            .as_array()
+            .expect("term files")
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect();
+        assert!(firsts.len() > 1, "{firsts:?}");
+        assert_eq!(firsts[0], "alfa");
+        let mut all = Vec::new();
+        for (i, first) in firsts.iter().enumerate() {
+            let text = file(&files, &format!("terms-{i}.json"));
+            assert!(text.len() < TERM_FILE_BYTES + 8 * 1024, "{}", text.len());
+            let terms: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(text).expect("JSON");
+            let keys: Vec<String> = terms.keys().cloned().collect();
+            assert_eq!(&keys[0], first);
+            all.extend(keys);
+        }
+        // serde_json's map sorts its keys, so compare with the list sorted the same way.
+        assert_eq!(
+            all,
+            ["alfa", "beta", "delta", "gamma", "zeta", "épsilon", "ölio"]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn impacts_grow_with_frequency_and_the_title() {
+        let one = impact(&posting(0, 0, 1), 100, 100.0);
+        let three = impact(&posting(0, 0, 3), 100, 100.0);
+        let title = impact(&posting(0, 1, 0), 100, 100.0);
+        let long_page = impact(&posting(0, 0, 1), 1000, 100.0);
+        assert!(one < three && three < title, "{one} {three} {title}");
+        assert!(long_page < one, "{long_page} {one}");
+        assert_eq!(impact(&posting(0, u16::MAX, u16::MAX), 1, 100.0), 100);
+    }
+}
