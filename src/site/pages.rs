@@ -220,6 +220,7 @@ impl Renderer<'_> {
             .map(|r| (r.article.rel_path.as_str(), r.title_html.as_str()))
             .collect();
 
+        // For the sitemap: (group key, root-relative URL) of each article page.
         let results: Vec<Result<Option<(String, String)>>> = rendered
             .par_iter()
             .map(|r| {
