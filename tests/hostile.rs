@@ -582,7 +582,20 @@ fn killed_build_leaves_the_previous_site_and_is_cleaned_up() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start a build");
-    std::thread::sleep(std::time::Duration::from_millis(150));
+    // Kill it while it writes pages: once its staging folder is there. (A fixed delay no
+    // longer works: without pagefind, 400 articles take well under 150 ms.)
+    let started = std::time::Instant::now();
+    while !std::fs::read_dir(site.root())
+        .expect("read the site")
+        .filter_map(Result::ok)
+        .any(|e| e.file_name().to_string_lossy().starts_with(".tolk-build-"))
+    {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the build never started writing"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
     child.kill().expect("kill -9 the build");
     child.wait().expect("reap it");
     assert_eq!(site.files("public"), before, "the previous site is intact");
