@@ -5,7 +5,7 @@
 //! Text-level markers (`[!DNL ...]`, `+++`, `{{snippet}}`) are found in a copy of the body in
 //! which code and HTML comments are blanked out, so offsets stay those of the file.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd};

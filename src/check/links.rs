@@ -3,7 +3,7 @@
 //! version of a page) and `broken-link` (a relative `.md` link, `#anchor`, snippet or include
 //! that does not exist).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::extract::{Link, Outline};
@@ -37,7 +37,7 @@ pub fn check(site: &Site<'_>, files: &HashMap<String, HashSet<String>>) -> Vec<F
             Some(((d.article.locale.as_str(), d.article.rel_path.as_str()), o))
         })
         .collect();
-    let mut snippets: HashMap<&str, Option<HashSet<String>>> = HashMap::new();
+    let mut snippets: HashMap<&str, Option<HashSet<String>>> = HashMap::default();
     for doc in site.docs {
         let Some(outline) = &doc.outline else {
             continue;

@@ -2,7 +2,7 @@
 //! `front-matter-invalid` finding and stays in the check (paired by its path), instead of
 //! stopping it as it stops a build. Only unreadable files stop the check.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use rayon::prelude::*;
 

@@ -22,7 +22,9 @@ pub mod staleness;
 pub mod structure;
 pub mod ui_strings;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -353,7 +355,7 @@ fn run_loaded(
         None => false,
     });
     // Group each finding under the article its translation group is named after.
-    let mut article_of: HashMap<&str, &str> = HashMap::new();
+    let mut article_of: HashMap<&str, &str> = HashMap::default();
     for group in &groups {
         for &i in &group.members {
             article_of.insert(docs[i].article.shown_path.as_str(), group.name.as_str());
@@ -452,7 +454,7 @@ fn summarize(
     selection: &scope::Selection,
 ) -> Vec<LocaleSummary> {
     // Files with at least one error or warning, looked up once per article.
-    let flagged: std::collections::HashSet<&str> = findings
+    let flagged: HashSet<&str> = findings
         .iter()
         .filter(|f| f.severity != Severity::Info)
         .map(|f| f.path.as_str())

@@ -3,7 +3,9 @@
 //! path in every locale). Rules of this family: `duplicate-exl-id`, `path-mismatch`,
 //! `missing-translation`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
 
 use super::{odd_ones, Doc, Finding, Related, Rule};
 use crate::config::Config;
@@ -76,7 +78,7 @@ pub fn pair(config: &Config, docs: &[Doc]) -> (Vec<Group>, Vec<Finding>) {
     }
 
     // Articles without an exl-id join the group that has their path and lacks their locale.
-    let mut by_path: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_path: HashMap<String, Vec<usize>> = HashMap::default();
     for (g, group) in groups.iter().enumerate() {
         for &i in &group.members {
             by_path
