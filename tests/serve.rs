@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -577,102 +577,15 @@ mod browser {
     //! and shows a broken save's error without reloading. Set TOLK_SKIP_BROWSER_TESTS=1 to skip.
 
     use super::*;
-    use fantoccini::{Client, ClientBuilder, Locator};
-
-    type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-    struct Browser {
-        driver: Child,
-        client: Client,
-        _profile: tempfile::TempDir,
-    }
-
-    impl Drop for Browser {
-        fn drop(&mut self) {
-            let _ = self.driver.kill();
-            let _ = self.driver.wait();
-        }
-    }
-
-    fn find(program: &str) -> Option<PathBuf> {
-        std::env::var_os("PATH")
-            .into_iter()
-            .flat_map(|paths| std::env::split_paths(&paths).collect::<Vec<_>>())
-            .map(|dir| dir.join(program))
-            .find(|path| path.is_file())
-    }
+    use common::browser::{Browser, TestResult};
+    use fantoccini::{Client, Locator};
 
     async fn start_browser() -> Result<Option<Browser>, Box<dyn std::error::Error>> {
-        if std::env::var_os("TOLK_SKIP_BROWSER_TESTS").is_some() {
-            eprintln!("TOLK_SKIP_BROWSER_TESTS is set: skipping the browser test");
-            return Ok(None);
-        }
-        let driver_path = find("chromedriver").ok_or(
-            "chromedriver is not installed: apt-get install chromium chromium-driver (see .ci/run)",
-        )?;
-        let browser_path = find("chromium").ok_or(
-            "chromium is not installed: apt-get install chromium chromium-driver (see .ci/run)",
-        )?;
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
-        let driver = Command::new(driver_path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?;
-        let profile = tempfile::tempdir()?;
-        let capabilities = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": browser_path,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1000,600",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ]
-            }
-        });
-        let capabilities = match capabilities {
-            serde_json::Value::Object(map) => map,
-            _ => serde_json::Map::new(),
-        };
-        let started = Instant::now();
-        let client = loop {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector)
-                .capabilities(capabilities.clone())
-                .connect(&format!("http://127.0.0.1:{port}"))
-                .await
-            {
-                Ok(client) => break client,
-                Err(_) if started.elapsed() < Duration::from_secs(15) => {
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                Err(e) => return Err(format!("cannot start a browser session: {e}").into()),
-            }
-        };
-        Ok(Some(Browser {
-            driver,
-            client,
-            _profile: profile,
-        }))
+        common::browser::start(1000, 600).await
     }
 
     async fn wait_for(client: &Client, script: &str, what: &str) -> TestResult {
-        let started = Instant::now();
-        loop {
-            let value = client
-                .execute(&format!("return !!({script});"), vec![])
-                .await?;
-            if value.as_bool() == Some(true) {
-                return Ok(());
-            }
-            if started.elapsed() > TIMEOUT {
-                return Err(format!("timed out waiting for {what}").into());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        common::browser::wait_for(client, script, what, TIMEOUT).await
     }
 
     #[tokio::test(flavor = "current_thread")]
