@@ -357,6 +357,15 @@ fn remove_tree(dir: &Path) {
 mod tests {
     use super::*;
 
+    /// The names in `dir`.
+    fn entries(dir: &Path) -> Result<Vec<std::ffi::OsString>> {
+        Ok(std::fs::read_dir(dir)
+            .map_err(Error::io("read", dir))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name())
+            .collect())
+    }
+
     #[test]
     fn disk_output_replaces_target_only_on_commit() -> Result<()> {
         let dir = tempfile::tempdir().map_err(Error::io("create", Path::new("tmp")))?;
@@ -375,12 +384,7 @@ mod tests {
         output.commit()?;
         assert!(!target.join("old.html").exists());
         assert!(target.join("a/b/index.html").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .map_err(Error::io("read", dir.path()))?
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(leftovers, ["public"]);
+        assert_eq!(entries(dir.path())?, ["public"], "no staging folder is left");
         Ok(())
     }
 
@@ -432,12 +436,7 @@ mod tests {
         third.commit()?;
         assert_eq!(read("a/index.html").as_deref(), Some("same"));
         assert_eq!(read("b/index.html"), None);
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .map_err(Error::io("read", dir.path()))?
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name())
-            .collect();
-        assert_eq!(leftovers, ["public"]);
+        assert_eq!(entries(dir.path())?, ["public"], "no staging folder is left");
         Ok(())
     }
 
