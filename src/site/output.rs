@@ -384,7 +384,11 @@ mod tests {
         output.commit()?;
         assert!(!target.join("old.html").exists());
         assert!(target.join("a/b/index.html").exists());
-        assert_eq!(entries(dir.path())?, ["public"], "no staging folder is left");
+        assert_eq!(
+            entries(dir.path())?,
+            ["public"],
+            "no staging folder is left"
+        );
         Ok(())
     }
 
@@ -436,7 +440,11 @@ mod tests {
         third.commit()?;
         assert_eq!(read("a/index.html").as_deref(), Some("same"));
         assert_eq!(read("b/index.html"), None);
-        assert_eq!(entries(dir.path())?, ["public"], "no staging folder is left");
+        assert_eq!(
+            entries(dir.path())?,
+            ["public"],
+            "no staging folder is left"
+        );
         Ok(())
     }
 
