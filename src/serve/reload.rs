@@ -152,7 +152,7 @@ pub fn inject(html: &[u8], build: &str, not_found: bool, overlay: Option<&str>) 
     let at = rfind_ascii_case_insensitive(html, b"</body>")?;
     let script = format!(
         "<script src=\"{SCRIPT_PATH}\" data-build=\"{}\" data-not-found=\"{not_found}\"></script>",
-        escape(build)
+        crate::markdown::inline::escape(build)
     );
     let mut out = Vec::with_capacity(html.len() + script.len() + overlay.map_or(0, str::len));
     out.extend_from_slice(&html[..at]);
@@ -186,24 +186,8 @@ pub fn overlay(error_text: &str) -> String {
             "the next good save reloads it.</p>",
             "<pre style=\"margin:0;white-space:pre-wrap\">{}</pre></div>"
         ),
-        escape(error_text)
+        crate::markdown::inline::escape(error_text)
     )
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
