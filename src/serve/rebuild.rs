@@ -110,10 +110,9 @@ impl Builder {
         let update = live.update(&pairs(articles), &pairs(assets))?;
         self.generation += 1;
         self.last_update = Some(Instant::now());
-        let changed = update.files.keys().cloned().collect();
-        let files = self.apply(update.files);
+        let changed = self.apply(update.files);
         Ok(Built {
-            files,
+            files: self.files.clone(),
             changed: Some(changed),
             scope: format!(
                 "{} page{}",
@@ -151,27 +150,17 @@ impl Builder {
                 Ok(update) => update,
                 Err(error) => return Some(Err(error)),
             };
-            let candidates: Vec<String> = update.files.keys().cloned().collect();
-            let changed: Vec<String> = candidates
-                .into_iter()
-                .filter(|key| {
-                    let new = update.files.get(key).and_then(|b| b.as_deref());
-                    self.files.get(key).map(|b| &b[..]) != new
-                })
-                .collect();
+            let changed = self.apply(update.files);
             if changed.is_empty() {
                 return None;
             }
-            let files = self.apply(update.files);
-            return Some({
-                Ok(Built {
-                    changed: Some(changed),
-                    scope: "the status page".to_owned(),
-                    warnings: Vec::new(),
-                    files,
-                    elapsed: started.elapsed(),
-                })
-            });
+            return Some(Ok(Built {
+                files: self.files.clone(),
+                changed: Some(changed),
+                scope: "the status page".to_owned(),
+                warnings: Vec::new(),
+                elapsed: started.elapsed(),
+            }));
         }
         if self.checked == self.generation
             || self
@@ -199,23 +188,24 @@ impl Builder {
         None
     }
 
-    /// The last good files with `changes` made; they become the last good files.
-    fn apply(&mut self, changes: Changes) -> SiteFiles {
+    /// Makes `changes` to the last good files; returns the paths whose contents differ now.
+    /// An unchanged file keeps its buffer: the reload compares pointers first.
+    fn apply(&mut self, changes: Changes) -> Vec<String> {
+        let mut changed = Vec::new();
         for (path, bytes) in changes {
-            match bytes {
-                Some(bytes) => {
-                    let bytes = Bytes::from(bytes);
-                    // An unchanged file keeps its buffer: the reload compares pointers first.
-                    if self.files.get(&path) != Some(&bytes) {
-                        self.files.insert(path, bytes);
-                    }
+            let differs = match bytes {
+                Some(bytes) if self.files.get(&path).map(|b| &b[..]) != Some(&bytes[..]) => {
+                    self.files.insert(path.clone(), Bytes::from(bytes));
+                    true
                 }
-                None => {
-                    self.files.remove(&path);
-                }
+                Some(_) => false,
+                None => self.files.remove(&path).is_some(),
+            };
+            if differs {
+                changed.push(path);
             }
         }
-        self.files.clone()
+        changed
     }
 
     /// The content read once, the checks (for the notices and the status page), then the whole

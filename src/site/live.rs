@@ -198,21 +198,10 @@ impl LiveSite {
                 .map(pages::article_info);
             let frame = &mut self.frames[li];
             let old = match info {
-                Some(info) => frame.infos.insert(rel.clone(), info.clone()),
+                Some(info) => frame.infos.insert(rel.clone(), info),
                 None => frame.infos.remove(&rel),
             };
-            let new = frame.infos.get(&rel);
-            let same = match (&old, new) {
-                (Some(a), Some(b)) => {
-                    a.title_html == b.title_html
-                        && a.sort_key == b.sort_key
-                        && a.topic == b.topic
-                        && a.hide == b.hide
-                }
-                (None, None) => true,
-                _ => false,
-            };
-            if !same {
+            if old.as_ref() != frame.infos.get(&rel) {
                 renavigate.insert(li);
                 retitled.push((li, rel));
             }

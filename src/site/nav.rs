@@ -23,7 +23,7 @@ pub struct NavNode {
 }
 
 /// What the tree needs to know about each article.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleInfo {
     pub rel: String,
     pub title_html: String,
