@@ -5,8 +5,8 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use tolk::content;
 use tolk::markdown::{self, RenderContext, Snippets};
+use tolk::model as content;
 
 const ARTICLE: &str = include_str!("../content/fr/workfront-integrations-and-apps/using-workfront-with-outlook/troubleshooting-outlookidentitytoken-error.md");
 const CONSTRUCTS: &str = include_str!("../tests/fixtures/exl/content/fr/constructs.md");
@@ -51,20 +51,22 @@ fn render(c: &mut Criterion) {
 fn check_and_build(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-issues");
     let config = tolk::config::Config::load(&root).expect("the corpus config");
-    let contents = content::load(&config).expect("the corpus");
+    let site = content::Site::load(&config).expect("the corpus");
+    let look = tolk::site::Look::load(&config).expect("the theme");
     let mut group = c.benchmark_group("known-issues corpus (909 articles)");
     group.sample_size(10);
     group.bench_function("check: every rule", |b| {
-        b.iter(|| tolk::check::run_on(&config, &contents))
+        b.iter(|| tolk::check::run(&config, &site))
     });
     group.bench_function("build: render every page into memory, no search", |b| {
         let mut config = config.clone();
         config.site.search = false;
         b.iter(|| {
             let output = tolk::site::Output::memory();
-            tolk::site::build_contents(
+            tolk::site::build_site(
                 &config,
-                &contents,
+                &site,
+                &look,
                 &output,
                 None,
                 std::time::Instant::now(),

@@ -97,14 +97,23 @@ fn ms(d: Duration) -> String {
 fn breakdown(root: &Path) -> Result<()> {
     let config = tolk::config::Config::load(root)?;
     let started = Instant::now();
-    let contents = tolk::content::load(&config)?;
+    let site = tolk::model::Site::load(&config)?;
+    let look = tolk::site::Look::load(&config)?;
     let read = started.elapsed();
     let started = Instant::now();
-    let report = tolk::check::run_on(&config, &contents)?;
+    let report = tolk::check::run(&config, &site)?;
     let checks = started.elapsed();
     let started = Instant::now();
     let output = tolk::site::Output::memory();
-    tolk::site::build_contents(&config, &contents, &output, Some(&report), started, &|_| {})?;
+    tolk::site::build_site(
+        &config,
+        &site,
+        &look,
+        &output,
+        Some(&report),
+        started,
+        &|_| {},
+    )?;
     let files: serve::rebuild::SiteFiles = output
         .commit()?
         .into_iter()

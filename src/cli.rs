@@ -53,6 +53,9 @@ struct BuildArgs {
     /// Skip the translation checks
     #[arg(long)]
     no_check: bool,
+    /// Print each stage of the build with its time and counts
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -196,6 +199,7 @@ pub fn main() -> ExitCode {
             base_url: args.base_url,
             strict: args.strict,
             check: !args.no_check,
+            verbose: args.verbose,
         }),
         Command::Serve(args) => cmd::serve::execute(&ServeOptions {
             root: args.root,

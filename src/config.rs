@@ -17,6 +17,7 @@
 //! mt-artifact = "error"         # "error", "warning", "info" or "off"
 //! ```
 
+pub use crate::rules::RuleLevel;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -80,27 +81,6 @@ impl Default for SiteOptions {
 pub enum MissingTranslations {
     Omit,
     Fallback,
-}
-
-/// What `[check]` sets for one rule of `tolk check`: a severity, or `off`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RuleLevel {
-    Error,
-    Warning,
-    Info,
-    Off,
-}
-
-impl RuleLevel {
-    fn parse(text: &str) -> Option<RuleLevel> {
-        match text {
-            "error" => Some(RuleLevel::Error),
-            "warning" => Some(RuleLevel::Warning),
-            "info" => Some(RuleLevel::Info),
-            "off" => Some(RuleLevel::Off),
-            _ => None,
-        }
-    }
 }
 
 /// Where the source articles' git history is, as `tolk.toml` names it.
@@ -245,8 +225,8 @@ impl Config {
         };
         let mut check = BTreeMap::new();
         for (rule, level) in raw.check {
-            if crate::check::Rule::from_id(rule.get_ref()).is_none() {
-                let ids: Vec<&str> = crate::check::Rule::ALL.iter().map(|r| r.id()).collect();
+            if crate::rules::Rule::from_id(rule.get_ref()).is_none() {
+                let ids: Vec<&str> = crate::rules::Rule::ALL.iter().map(|r| r.id()).collect();
                 let err = error(
                     rule.span(),
                     format!("unknown check rule `{}`", rule.get_ref()),

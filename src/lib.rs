@@ -11,13 +11,14 @@ pub mod check;
 pub mod cli;
 pub mod cmd;
 pub mod config;
-pub mod content;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod history;
 pub mod i18n;
 pub mod markdown;
+pub mod model;
+pub mod rules;
 pub mod serve;
 pub mod site;
 pub mod theme;

@@ -6,10 +6,11 @@
 use foldhash::{HashMap, HashSet};
 use std::ops::Range;
 
-use super::extract::{Link, Outline};
 use super::structure::{compare, Item};
-use super::{Doc, Finding, Rule, Site};
+use super::{Doc, Finding, Rule, View};
 use crate::config::Locale;
+use crate::model::links::target_path;
+use crate::model::outline::{Link, Outline};
 
 /// Language codes that appear as URL segments (`/en/docs/`, `/fr-fr/`, `?lang=it`).
 const LANGUAGES: &[&str] = &[
@@ -17,7 +18,7 @@ const LANGUAGES: &[&str] = &[
     "cs", "tr", "ru",
 ];
 
-pub fn check(site: &Site<'_>, files: &HashMap<String, HashSet<String>>) -> Vec<Finding> {
+pub fn check(site: &View<'_>, files: &HashMap<String, HashSet<String>>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for group in site.groups {
         findings.extend(compare(
@@ -33,7 +34,7 @@ pub fn check(site: &Site<'_>, files: &HashMap<String, HashSet<String>>) -> Vec<F
         .docs
         .iter()
         .filter_map(|d| {
-            let o = d.outline.as_ref()?;
+            let o = d.outline?;
             Some(((d.article.locale.as_str(), d.article.rel_path.as_str()), o))
         })
         .collect();
@@ -245,7 +246,7 @@ fn host(url: &str) -> &str {
 
 /// What broken-link checks need to know about the site.
 struct Known<'a> {
-    site: &'a Site<'a>,
+    site: &'a View<'a>,
     files: &'a HashMap<String, HashSet<String>>,
     outlines: &'a HashMap<(&'a str, &'a str), &'a Outline>,
     locale: &'a Locale,
@@ -299,7 +300,7 @@ fn broken(doc: &Doc, outline: &Outline, known: &Known<'_>) -> Vec<Finding> {
 
 fn link_problem(doc: &Doc, outline: &Outline, link: &Link, known: &Known<'_>) -> Option<String> {
     let dest = link.dest.trim();
-    if dest.is_empty() || dest.starts_with("//") || crate::site::urls::has_scheme(dest) {
+    if dest.is_empty() || dest.starts_with("//") || crate::model::links::has_scheme(dest) {
         return None;
     }
     let (path, fragment) = dest.split_once('#').unwrap_or((dest, ""));
@@ -312,7 +313,7 @@ fn link_problem(doc: &Doc, outline: &Outline, link: &Link, known: &Known<'_>) ->
     if !path.to_ascii_lowercase().ends_with(".md") {
         return None;
     }
-    let Some(target) = resolve(&doc.article.rel_path, path) else {
+    let Some(target) = target_path(&doc.article.rel_path, path) else {
         return Some("leads out of the content folder".to_owned());
     };
     if !known.exists(&target) {
@@ -342,7 +343,7 @@ fn broken_snippets(
         let problem = match snippet.text.strip_prefix("$include") {
             Some(path) => {
                 let path = path.trim();
-                match resolve(&doc.article.rel_path, path) {
+                match crate::markdown::snippets::include_path(path) {
                     Some(target) if known.exists(&target) => None,
                     Some(target) => Some(format!("includes {target}, which does not exist")),
                     None => Some(format!(
@@ -387,34 +388,12 @@ fn broken_snippets(
 /// The `{#id}`s of the sections of `_includes/snippets.md`, or `None` when it does not exist.
 fn snippet_ids(locale: &Locale) -> Option<HashSet<String>> {
     let text = std::fs::read_to_string(locale.content_dir.join("_includes/snippets.md")).ok()?;
-    let outline = super::extract::outline(&text, 0);
-    Some(outline.headings.into_iter().filter_map(|h| h.id).collect())
-}
-
-/// Resolves a link path written in `page_rel` to a path under the locale's content folder:
-/// relative to the page, or from the content root for Adobe's `/help/...` links. `None` when it
-/// leaves the content folder or is site-absolute.
-fn resolve(page_rel: &str, path: &str) -> Option<String> {
-    let path = crate::site::urls::percent_decode(path).unwrap_or_else(|| path.to_owned());
-    let joined = if let Some(rest) = path.strip_prefix("/help/") {
-        rest.to_owned()
-    } else if path.starts_with('/') {
-        return None;
-    } else {
-        let dir = page_rel.rfind('/').map_or("", |i| &page_rel[..=i]);
-        format!("{dir}{path}")
-    };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+    Some(
+        crate::markdown::snippets::sections(&text)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -477,21 +456,6 @@ mod tests {
         for (url, expected) in cases {
             let found: Vec<String> = marks(url).into_iter().map(|m| m.language).collect();
             assert_eq!(found, expected, "{url}");
-        }
-    }
-
-    #[test]
-    fn resolves_relative_and_help_paths() {
-        let cases = [
-            ("k/a.md", "b.md", Some("k/b.md")),
-            ("k/a.md", "../m/c.md", Some("m/c.md")),
-            ("k/a.md", "/help/m/c.md", Some("m/c.md")),
-            ("k/a.md", "sub/my%20doc.md", Some("k/sub/my doc.md")),
-            ("k/a.md", "../../x.md", None),
-            ("k/a.md", "/docs/x.md", None),
-        ];
-        for (page, path, expected) in cases {
-            assert_eq!(resolve(page, path).as_deref(), expected, "{page} {path}");
         }
     }
 }

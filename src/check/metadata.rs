@@ -1,10 +1,11 @@
 //! Front matter that must agree across the translations of an article:
 //! `source-commit-mismatch` (`source-git-commit`), `wordcount-mismatch` (`source-wordcount`) and
 //! `metadata-mismatch` (the untranslated fields `feature`, `product-area`, `navigation-topic`,
-//! `solution`, `role`, `level`).
+//! `solution`, `role`, `level`). Also `front-matter-invalid`: front matter the model could not
+//! parse, and articles without a title or an exl-id.
 
-use super::{odd_ones, Doc, Finding, Rule, Site};
-use crate::content::FrontMatter;
+use super::{odd_ones, Doc, Finding, Rule, View};
+use crate::model::{FrontMatter, Group};
 
 /// The untranslated fields compared by `metadata-mismatch`, with how to read each.
 /// Reads one field of the front matter as text.
@@ -21,8 +22,8 @@ const FIELDS: &[(&str, Read)] = &[
     ("level", |f| f.level.clone()),
 ];
 
-pub fn check(site: &Site<'_>) -> Vec<Finding> {
-    let mut findings = Vec::new();
+pub fn check(site: &View<'_>) -> Vec<Finding> {
+    let mut findings = front_matter(site.docs, site.groups);
     for group in site.groups {
         let members: Vec<usize> = group
             .members
@@ -82,7 +83,7 @@ pub fn check(site: &Site<'_>) -> Vec<Finding> {
 /// A field every translation carries about its source: the odd ones out are reported (all of
 /// them when there is no majority). The source itself carries none, so it is not compared.
 fn translation_field(
-    site: &Site<'_>,
+    site: &View<'_>,
     members: &[usize],
     rule: Rule,
     key: &str,
@@ -124,4 +125,134 @@ fn translation_field(
 /// The first 7 characters of a commit id, as git shows it.
 fn short(commit: &str) -> &str {
     commit.get(..7).unwrap_or(commit)
+}
+
+/// `front-matter-invalid`: the mistakes the model kept with each article, and the title and
+/// exl-id every article but a locale's home page introduction needs.
+pub fn front_matter(docs: &[Doc], groups: &[Group]) -> Vec<Finding> {
+    let mut group_id: Vec<Option<&str>> = vec![None; docs.len()];
+    for group in groups {
+        for &i in &group.members {
+            group_id[i] = group.exl_id.as_deref();
+        }
+    }
+    let mut findings = Vec::new();
+    for (doc, group_id) in docs.iter().zip(group_id) {
+        if let Some(problem) = &doc.article.front_problem {
+            findings.push(Finding::at(
+                Rule::FrontMatterInvalid,
+                doc,
+                problem.offset,
+                0,
+                problem.message.clone(),
+            ));
+            continue;
+        }
+        let is_home = doc.article.rel_path == "index.md";
+        let front = &doc.article.front;
+        if !is_home && front.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+            findings.push(Finding::at(
+                Rule::FrontMatterInvalid,
+                doc,
+                0,
+                0,
+                "the article has no title: add `title:` to its front matter".to_owned(),
+            ));
+        }
+        if !is_home && front.exl_id.is_none() {
+            let message = match group_id {
+                Some(id) => format!(
+                    "the article has no exl-id; it was paired by its path with the translations \
+                     of exl-id {id}: add `exl-id: {id}` to its front matter"
+                ),
+                None => "the article has no exl-id, so it is paired with its translations by its \
+                         path; copy the exl-id from another locale"
+                    .to_owned(),
+            };
+            findings.push(Finding::at(Rule::FrontMatterInvalid, doc, 0, 0, message));
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod front_matter_tests {
+    use super::*;
+    use crate::model::{parse_article, Article};
+
+    fn findings(text: &str) -> (Article, Vec<String>) {
+        let article = parse_article("nl", "a.md", "content/nl/a.md".into(), text.into());
+        let doc = Doc::new(&article);
+        let messages = front_matter(&[doc], &[])
+            .iter()
+            .map(|f| format!("{}: {}", f.location(), f.message))
+            .collect();
+        (article, messages)
+    }
+
+    #[test]
+    fn invalid_front_matter_is_a_finding_and_keeps_the_body() {
+        let (article, messages) = findings("---\ntitle: x\nexl-id: nope\n---\n# Kop\n");
+        assert!(article.front_problem.is_some());
+        assert!(
+            messages[0].starts_with("content/nl/a.md:3:9: exl-id `nope` is not a UUID"),
+            "{messages:?}"
+        );
+        assert_eq!(article.outline().map(|o| o.headings.len()), Some(1));
+
+        let (article, messages) = findings("---\ntitle: x\n# never closed\n");
+        assert!(article.outline().is_none());
+        assert!(
+            messages[0].starts_with("content/nl/a.md:1:1: the front matter"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn missing_title_and_exl_id_are_findings() {
+        let cases = [
+            ("---\nfeature: x\n---\n", 2),
+            ("---\ntitle: x\n---\n", 1),
+            (
+                "---\ntitle: x\nexl-id: 4a911760-e3fe-4e77-b7aa-b08f9ea59d6a\n---\n",
+                0,
+            ),
+            ("# no front matter\n", 2),
+        ];
+        for (text, expected) in cases {
+            let (article, messages) = findings(text);
+            assert!(article.front_problem.is_none(), "{text:?}");
+            assert_eq!(messages.len(), expected, "{text:?}: {messages:?}");
+        }
+        let home = parse_article(
+            "nl",
+            "index.md",
+            "content/nl/index.md".into(),
+            "Welkom\n".into(),
+        );
+        assert!(front_matter(&[Doc::new(&home)], &[]).is_empty());
+    }
+
+    #[test]
+    fn an_article_paired_by_path_is_told_its_groups_exl_id() {
+        let id = "4a911760-e3fe-4e77-b7aa-b08f9ea59d6a";
+        let article = parse_article(
+            "nl",
+            "a.md",
+            "content/nl/a.md".into(),
+            "---\ntitle: x\n---\n".into(),
+        );
+        let group = Group {
+            exl_id: Some(id.to_owned()),
+            name: "a.md".to_owned(),
+            members: vec![0],
+        };
+        let found = front_matter(&[Doc::new(&article)], &[group]);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains(&format!("add `exl-id: {id}`")),
+            "{}",
+            found[0].message
+        );
+    }
 }

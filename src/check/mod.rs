@@ -1,22 +1,19 @@
 //! `tolk check`: the translation gate for CI.
 //!
-//! Reads every article of every locale (leniently: invalid front matter is a finding, not a stop),
-//! pairs the translations of each article by `exl-id` ([`pairing`]), runs every family of rules
-//! ([`metadata`], [`staleness`], [`structure`], [`links`], [`artifacts`], [`ui_strings`]) and
-//! collects all findings in one [`Report`], which [`report`] prints for people or machines.
+//! Rules over the site model ([`crate::model::Site`], read and parsed once, translation groups
+//! included): pairing ([`pairing`]), front matter and metadata ([`metadata`]), [`staleness`],
+//! [`structure`], [`links`], [`artifacts`] and [`ui_strings`]. All findings go into one
+//! [`Report`], which [`report`] prints for people or machines.
 //! [`scope`] limits the report to the articles changed since a git ref. Rules never stop the
 //! check; only a check that cannot run at all (bad config, unreadable content or history) is an
 //! error.
 
 pub mod artifacts;
-pub mod extract;
 pub mod fix;
 pub mod links;
-pub mod load;
 pub mod metadata;
 pub mod pairing;
 pub mod report;
-pub mod rules;
 pub mod scope;
 pub mod staleness;
 pub mod structure;
@@ -25,16 +22,14 @@ pub mod ui_strings;
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashSet};
-use std::ops::Range;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::content::Article;
 use crate::error::{Location, Result};
-pub use extract::Outline;
-pub use pairing::Group;
-pub use rules::{Rule, Severities, Severity};
+use crate::model::{self, Article, Outline};
+pub use crate::model::{Edit, Group};
+pub use crate::rules::{Rule, Severities, Severity};
 pub use scope::Scope;
 
 /// A position in a file that exists: 1-based line and column, and the byte span it covers.
@@ -64,13 +59,6 @@ pub struct Related {
     pub locale: String,
     pub path: String,
     pub at: Option<At>,
-}
-
-/// A replacement of the bytes `range` of a file, for `--fix`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
-    pub range: Range<usize>,
-    pub replacement: String,
 }
 
 /// One thing a rule found.
@@ -125,15 +113,24 @@ impl Finding {
     }
 }
 
-/// One article as the check sees it.
-#[derive(Debug, Clone)]
+/// One article as the rules see it: the model's article, with the parts they read most.
+#[derive(Debug, Clone, Copy)]
 pub struct Doc<'a> {
-    /// Borrowed from the content a build read, owned when the check read the file itself.
-    pub article: std::borrow::Cow<'a, Article>,
+    pub article: &'a Article,
     /// The front matter parsed; when not, `article.front` is empty.
     pub front_ok: bool,
     /// The body's structure; `None` when the body could not be found (unclosed front matter).
-    pub outline: Option<Outline>,
+    pub outline: Option<&'a Outline>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(article: &'a Article) -> Doc<'a> {
+        Doc {
+            article,
+            front_ok: article.front_problem.is_none(),
+            outline: article.outline(),
+        }
+    }
 }
 
 impl Doc<'_> {
@@ -158,13 +155,13 @@ impl Doc<'_> {
 
 /// Everything the rules look at.
 #[derive(Debug)]
-pub struct Site<'a> {
+pub struct View<'a> {
     pub config: &'a Config,
     pub docs: &'a [Doc<'a>],
     pub groups: &'a [Group],
 }
 
-impl Site<'_> {
+impl View<'_> {
     /// The member of `group` in the source locale, if the site has one and the group has it.
     pub fn source_member(&self, group: &Group) -> Option<usize> {
         let source = self.config.source_locale.as_deref()?;
@@ -289,52 +286,50 @@ impl Report {
     }
 }
 
-/// Checks the site of `config`.
-pub fn run(config: &Config) -> Result<Report> {
-    run_scoped(config, &Scope::All)
+/// Checks the whole site.
+pub fn run(config: &Config, site: &model::Site) -> Result<Report> {
+    run_scoped(config, site, &Scope::All)
 }
 
-/// Checks the site of `config`, reporting on the articles `scope` selects.
-pub fn run_scoped(config: &Config, scope: &Scope) -> Result<Report> {
+/// Checks the site, reporting on the articles `scope` selects.
+pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<Report> {
     let started = Instant::now();
-    let loaded = load::load(config)?;
-    run_loaded(config, loaded, started, scope)
-}
-
-/// Checks content a build has already read and parsed (so nothing is read twice).
-pub fn run_on(config: &Config, contents: &[crate::content::LocaleContent]) -> Result<Report> {
-    let started = Instant::now();
-    let loaded = load::from_contents(contents);
-    run_loaded(config, loaded, started, &Scope::All)
-}
-
-fn run_loaded(
-    config: &Config,
-    loaded: load::Loaded,
-    started: Instant,
-    scope: &Scope,
-) -> Result<Report> {
-    let docs = &loaded.docs;
-    let (groups, mut findings) = pairing::pair(config, docs);
-    findings.extend(loaded.findings);
-    let site = Site {
+    // Each article's outline is parsed here, on every core, the first time it is needed.
+    let docs: Vec<Doc> = {
+        use rayon::prelude::*;
+        site.articles().into_par_iter().map(Doc::new).collect()
+    };
+    let docs = &docs;
+    let groups = &site.grouping.groups;
+    let mut findings = pairing::check(config, docs, &site.grouping);
+    let view = View {
         config,
         docs,
-        groups: &groups,
+        groups,
     };
+    let files: HashMap<String, HashSet<String>> = site
+        .contents
+        .iter()
+        .map(|c| {
+            let all = c
+                .files
+                .articles
+                .iter()
+                .chain(&c.files.navigation)
+                .chain(&c.files.assets)
+                .cloned()
+                .collect();
+            (c.locale.code.clone(), all)
+        })
+        .collect();
     // The rule families are independent: run them side by side (reading the git history for
     // staleness takes the longest).
     let (staleness, ((metadata, structure), (links, artifacts))) = rayon::join(
-        || staleness::check(&site),
+        || staleness::check(&view),
         || {
             rayon::join(
-                || rayon::join(|| metadata::check(&site), || structure::check(&site)),
-                || {
-                    rayon::join(
-                        || links::check(&site, &loaded.files),
-                        || artifacts::check(docs),
-                    )
-                },
+                || rayon::join(|| metadata::check(&view), || structure::check(&view)),
+                || rayon::join(|| links::check(&view, &files), || artifacts::check(docs)),
             )
         },
     );
@@ -354,16 +349,20 @@ fn run_loaded(
         }
         None => false,
     });
-    // Group each finding under the article its translation group is named after.
-    let mut article_of: HashMap<&str, &str> = HashMap::default();
-    for group in &groups {
+    // Each finding goes under the article its translation group is named after, with the
+    // group's exl-id (an article paired by path has none of its own).
+    let mut group_of: HashMap<&str, &Group> = HashMap::default();
+    for group in groups {
         for &i in &group.members {
-            article_of.insert(docs[i].article.shown_path.as_str(), group.name.as_str());
+            group_of.insert(docs[i].article.shown_path.as_str(), group);
         }
     }
     for finding in &mut findings {
-        if let Some(name) = article_of.get(finding.path.as_str()) {
-            finding.article = (*name).to_owned();
+        if let Some(group) = group_of.get(finding.path.as_str()) {
+            finding.article.clone_from(&group.name);
+            if finding.exl_id.is_none() {
+                finding.exl_id.clone_from(&group.exl_id);
+            }
         }
     }
     let locale_index = |code: &str| config.locales.iter().position(|l| l.code == code);
@@ -390,7 +389,7 @@ fn run_loaded(
             docs: vec![true; docs.len()],
         },
         Scope::Changed(changed) => {
-            let selection = scope::select(docs, &groups, changed);
+            let selection = scope::select(docs, groups, changed);
             let paths: HashSet<&str> = docs
                 .iter()
                 .zip(&selection.docs)
@@ -411,10 +410,12 @@ fn run_loaded(
             selection
         }
     };
-    let locales = summarize(config, docs, &groups, &findings, &selection);
+    let locales = summarize(config, docs, groups, &findings, &selection);
+    // The text of each file with a finding, looked up once per file (not once per article).
+    let flagged: HashSet<&str> = findings.iter().map(|f| f.path.as_str()).collect();
     let mut sources = BTreeMap::new();
     for doc in docs {
-        if findings.iter().any(|f| f.path == doc.article.shown_path) {
+        if flagged.contains(doc.article.shown_path.as_str()) {
             sources.insert(
                 doc.article.shown_path.clone(),
                 Arc::from(doc.article.text.as_str()),

@@ -1,151 +1,38 @@
-//! Pairing: the translations of one article share an `exl-id`, so articles are grouped by it
-//! across locales. An article without one is paired by its path (the real corpus keeps the same
-//! path in every locale). Rules of this family: `duplicate-exl-id`, `path-mismatch`,
+//! Pairing: what grouping the translations of each article found (the model groups them by
+//! `exl-id`, else by path). Rules of this family: `duplicate-exl-id`, `path-mismatch`,
 //! `missing-translation`.
-
-use std::collections::BTreeMap;
-
-use foldhash::HashMap;
 
 use super::{odd_ones, Doc, Finding, Related, Rule};
 use crate::config::Config;
+use crate::model::{Group, Grouping};
 
-/// The translations of one article: at most one article per locale.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Group {
-    pub exl_id: Option<String>,
-    /// The article's path under the locale folders: the source's, else the most common one.
-    pub name: String,
-    /// Indices into the docs, in the config's locale order.
-    pub members: Vec<usize>,
-}
-
-/// Groups `docs` into translation groups and reports what pairing found.
-pub fn pair(config: &Config, docs: &[Doc]) -> (Vec<Group>, Vec<Finding>) {
-    let locale_index = |code: &str| config.locales.iter().position(|l| l.code == code);
+/// The findings of the model's grouping ([`crate::model::groups`]).
+pub fn check(config: &Config, docs: &[Doc], grouping: &Grouping) -> Vec<Finding> {
     let source = config.source_locale.as_deref();
     let mut findings = Vec::new();
-    let mut groups: Vec<Group> = Vec::new();
-
-    let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut without_id = Vec::new();
-    for (i, doc) in docs.iter().enumerate() {
-        match &doc.article.front.exl_id {
-            Some(id) => by_id.entry(id.as_str()).or_default().push(i),
-            None => without_id.push(i),
-        }
+    for &(other, primary) in &grouping.duplicates {
+        let doc = &docs[other];
+        let first = &docs[primary];
+        let id = doc.article.front.exl_id.as_deref().unwrap_or_default();
+        findings.push(
+            Finding::at(
+                Rule::DuplicateExlId,
+                doc,
+                doc.key_offset("exl-id"),
+                0,
+                format!(
+                    "exl-id {id} is also the exl-id of {} in the same locale; it was paired with that one",
+                    first.article.shown_path
+                ),
+            )
+            .with_related(first, first.key_offset("exl-id")),
+        );
     }
-    for (id, list) in by_id {
-        let common = common_path(docs, &list, source);
-        let mut members: Vec<usize> = Vec::new();
-        for locale in &config.locales {
-            let mine: Vec<usize> = list
-                .iter()
-                .copied()
-                .filter(|&i| docs[i].article.locale == locale.code)
-                .collect();
-            let Some(&primary) = mine
-                .iter()
-                .find(|&&i| docs[i].article.rel_path == common)
-                .or(mine.first())
-            else {
-                continue;
-            };
-            members.push(primary);
-            for &other in mine.iter().filter(|&&i| i != primary) {
-                let doc = &docs[other];
-                let first = &docs[primary];
-                findings.push(
-                    Finding::at(
-                        Rule::DuplicateExlId,
-                        doc,
-                        doc.key_offset("exl-id"),
-                        0,
-                        format!(
-                            "exl-id {id} is also the exl-id of {} in the same locale; it was paired with that one",
-                            first.article.shown_path
-                        ),
-                    )
-                    .with_related(first, first.key_offset("exl-id")),
-                );
-            }
-        }
-        groups.push(Group {
-            exl_id: Some(id.to_owned()),
-            name: common,
-            members,
-        });
-    }
-
-    // Articles without an exl-id join the group that has their path and lacks their locale.
-    let mut by_path: HashMap<String, Vec<usize>> = HashMap::default();
-    for (g, group) in groups.iter().enumerate() {
-        for &i in &group.members {
-            by_path
-                .entry(docs[i].article.rel_path.clone())
-                .or_default()
-                .push(g);
-        }
-    }
-    for i in without_id {
-        let article = &docs[i].article;
-        let lacks_locale = |g: &usize| {
-            !groups[*g]
-                .members
-                .iter()
-                .any(|&m| docs[m].article.locale == article.locale)
-        };
-        let found = by_path
-            .get(&article.rel_path)
-            .and_then(|gs| gs.iter().copied().find(lacks_locale));
-        match found {
-            Some(g) => groups[g].members.push(i),
-            None => {
-                by_path
-                    .entry(article.rel_path.clone())
-                    .or_default()
-                    .push(groups.len());
-                groups.push(Group {
-                    exl_id: None,
-                    name: article.rel_path.clone(),
-                    members: vec![i],
-                });
-            }
-        }
-    }
-    for group in &mut groups {
-        group
-            .members
-            .sort_by_key(|&i| locale_index(&docs[i].article.locale));
-        if group.exl_id.is_none() {
-            group.name = common_path(docs, &group.members, source);
-        }
-    }
-    groups.sort_by(|a, b| (&a.name, &a.exl_id).cmp(&(&b.name, &b.exl_id)));
-
-    for group in &groups {
+    for group in &grouping.groups {
         findings.extend(path_mismatch(docs, group, source));
         findings.extend(missing(config, docs, group));
     }
-    (groups, findings)
-}
-
-/// The path most members have; the source's path wins a tie.
-fn common_path(docs: &[Doc], members: &[usize], source: Option<&str>) -> String {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for &i in members {
-        *counts.entry(docs[i].article.rel_path.as_str()).or_default() += 1;
-    }
-    let source_path = members
-        .iter()
-        .find(|&&i| Some(docs[i].article.locale.as_str()) == source)
-        .map(|&i| docs[i].article.rel_path.as_str());
-    let best = counts.values().copied().max().unwrap_or(0);
-    source_path
-        .filter(|p| counts.get(p) == Some(&best))
-        .or_else(|| counts.iter().find(|(_, n)| **n == best).map(|(p, _)| *p))
-        .unwrap_or_default()
-        .to_owned()
+    findings
 }
 
 fn path_mismatch(docs: &[Doc], group: &Group, source: Option<&str>) -> Vec<Finding> {
@@ -232,17 +119,17 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::check::load::parse_doc;
+    use crate::model::{parse_article, Article};
 
     const A: &str = "4a911760-e3fe-4e77-b7aa-b08f9ea59d6a";
     const B: &str = "8c00751a-c706-4248-8266-87c457ce367f";
 
-    fn doc(locale: &str, rel: &str, id: Option<&str>) -> Doc<'static> {
+    fn article(locale: &str, rel: &str, id: Option<&str>) -> Article {
         let front = match id {
             Some(id) => format!("---\ntitle: t\nexl-id: {id}\n---\n"),
             None => "---\ntitle: t\n---\n".to_owned(),
         };
-        parse_doc(locale, rel, format!("content/{locale}/{rel}"), front).0
+        parse_article(locale, rel, format!("content/{locale}/{rel}"), front)
     }
 
     fn config() -> Config {
@@ -252,17 +139,21 @@ mod tests {
 
     #[test]
     fn pairs_by_exl_id_then_by_path() {
-        let docs = [
-            doc("en", "a.md", Some(A)),
-            doc("nl", "a.md", None),
-            doc("fr", "moved/a.md", Some(A)),
-            doc("en", "b.md", Some(B)),
-            doc("nl", "b.md", Some(B)),
-            doc("nl", "b-copy.md", Some(B)),
-            doc("fr", "only-fr.md", None),
+        let articles = [
+            article("en", "a.md", Some(A)),
+            article("nl", "a.md", None),
+            article("fr", "moved/a.md", Some(A)),
+            article("en", "b.md", Some(B)),
+            article("nl", "b.md", Some(B)),
+            article("nl", "b-copy.md", Some(B)),
+            article("fr", "only-fr.md", None),
         ];
-        let (groups, findings) = pair(&config(), &docs);
-        let members: Vec<(&str, Vec<usize>)> = groups
+        let refs: Vec<&Article> = articles.iter().collect();
+        let grouping = crate::model::groups::group(&config(), &refs);
+        let docs: Vec<Doc> = refs.iter().map(|a| Doc::new(a)).collect();
+        let findings = check(&config(), &docs, &grouping);
+        let members: Vec<(&str, Vec<usize>)> = grouping
+            .groups
             .iter()
             .map(|g| (g.name.as_str(), g.members.clone()))
             .collect();

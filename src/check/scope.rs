@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use super::{Doc, Group};
 use crate::config::Config;
-use crate::content::discover::{classify, FileKind};
 use crate::error::Result;
 use crate::history;
+use crate::model::discover::{classify, FileKind};
 
 /// What a check reports on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -111,28 +111,28 @@ pub fn select(docs: &[Doc], groups: &[Group], changed: &Changed) -> Selection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::load::parse_doc;
+    use crate::model::{parse_article, Article};
 
-    fn doc(locale: &str, rel: &str) -> Doc<'static> {
-        parse_doc(
+    fn article(locale: &str, rel: &str) -> Article {
+        parse_article(
             locale,
             rel,
             format!("content/{locale}/{rel}"),
             "---\ntitle: t\n---\n".to_owned(),
         )
-        .0
     }
 
     #[test]
     fn selects_the_groups_of_changed_and_deleted_articles() {
-        let docs = [
-            doc("en", "a.md"),
-            doc("nl", "a.md"),
-            doc("en", "b.md"),
-            doc("nl", "b.md"),
-            doc("nl", "c.md"),
-            doc("nl", "dup.md"),
+        let articles = [
+            article("en", "a.md"),
+            article("nl", "a.md"),
+            article("en", "b.md"),
+            article("nl", "b.md"),
+            article("nl", "c.md"),
+            article("nl", "dup.md"),
         ];
+        let docs: Vec<Doc> = articles.iter().map(Doc::new).collect();
         let group = |name: &str, members: Vec<usize>| Group {
             exl_id: None,
             name: name.to_owned(),

@@ -11,7 +11,7 @@
 //! The whole history is read once for every article ([`crate::history::log`]), and each
 //! distinct commit is looked up once, however many translations name it.
 
-use super::{Doc, Finding, Rule, Severities, Site};
+use super::{Doc, Finding, Rule, Severities, View};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::history::{self, Lag, Log};
@@ -23,7 +23,7 @@ struct Claim<'a> {
     commit: &'a str,
 }
 
-pub fn check(site: &Site<'_>) -> Result<Vec<Finding>> {
+pub fn check(site: &View<'_>) -> Result<Vec<Finding>> {
     let Some(source_locale) = site.config.source_locale.as_deref() else {
         return Ok(Vec::new());
     };
@@ -79,7 +79,7 @@ pub fn check(site: &Site<'_>) -> Result<Vec<Finding>> {
 }
 
 /// Every translation with a `source-git-commit` whose group has a source article.
-fn claims<'a>(site: &Site<'a>) -> Vec<Claim<'a>> {
+fn claims<'a>(site: &View<'a>) -> Vec<Claim<'a>> {
     let mut claims = Vec::new();
     for group in site.groups {
         let Some(source) = site.source_member(group) else {

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeMap;
 
-use super::extract::Outline;
-use super::{odd_ones, Doc, Finding, Group, Rule, Site};
+use super::{odd_ones, Doc, Finding, Group, Rule, View};
+use crate::model::outline::Outline;
 
 /// One element of a sequence: what is compared, how it is shown, and where it is.
 #[derive(Debug, Clone)]
@@ -25,7 +25,7 @@ impl<K: PartialEq> PartialEq for Item<K> {
     }
 }
 
-pub fn check(site: &Site<'_>) -> Vec<Finding> {
+pub fn check(site: &View<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for group in site.groups {
         findings.extend(compare(
@@ -138,7 +138,7 @@ pub(super) type Detail<K> = fn(&Item<K>, &Item<K>, &str) -> String;
 
 /// Compares one sequence across the members of a group.
 pub(super) fn compare<K: PartialEq + Clone>(
-    site: &Site<'_>,
+    site: &View<'_>,
     group: &Group,
     rule: Rule,
     (one, many): (&str, &str),
@@ -207,7 +207,7 @@ fn position<K>(doc: &Doc, items: &[Item<K>], d: usize) -> (usize, usize) {
 }
 
 /// `[!DNL ...]` texts are compared as a multiset: translation may move them, not change them.
-fn dnl(site: &Site<'_>, group: &Group) -> Vec<Finding> {
+fn dnl(site: &View<'_>, group: &Group) -> Vec<Finding> {
     let counts = |o: &Outline| {
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for d in &o.dnl {

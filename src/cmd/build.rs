@@ -17,6 +17,46 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Run the checks of `tolk check` and print their summary.
     pub check: bool,
+    /// Print each stage with its time and counts (`-v`).
+    pub verbose: bool,
+}
+
+/// The stages of a build as `-v` prints them: `load 0.41 s (9,554 files, 3,820 articles parsed)`.
+#[derive(Debug, Default)]
+struct Stages {
+    lines: Vec<String>,
+    last: Option<std::time::Instant>,
+}
+
+impl Stages {
+    fn start() -> Stages {
+        Stages {
+            lines: Vec::new(),
+            last: Some(std::time::Instant::now()),
+        }
+    }
+
+    /// Ends the stage `name`, which did `what`.
+    fn done(&mut self, name: &str, what: String) {
+        let now = std::time::Instant::now();
+        let took = self.last.map_or(0.0, |t| (now - t).as_secs_f64());
+        self.lines
+            .push(format!("{name:<7} {took:>6.2} s  ({what})"));
+        self.last = Some(now);
+    }
+}
+
+/// `12345` as `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn execute(options: &BuildOptions) -> Result<()> {
@@ -32,9 +72,28 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     // The checks run first: their findings mark out-of-date pages and fill the status page,
     // and a strict build that fails them never touches the previous site.
     let started = std::time::Instant::now();
-    let contents = crate::content::load(&config)?;
+    let mut stages = Stages::start();
+    let site = crate::model::Site::load(&config)?;
+    stages.done(
+        "load",
+        format!(
+            "{} files found, {} articles read and parsed once",
+            thousands(site.stats.files),
+            thousands(site.stats.parsed)
+        ),
+    );
     let checked = if options.check {
-        Some(check::run_on(&config, &contents)?)
+        let report = check::run(&config, &site)?;
+        stages.done(
+            "check",
+            format!(
+                "{} outlines parsed once, {} findings in {} translation groups",
+                thousands(site.outlines_parsed()),
+                thousands(report.findings.len()),
+                thousands(report.groups)
+            ),
+        );
+        Some(report)
     } else {
         None
     };
@@ -55,21 +114,37 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         }
     }
     let output = Output::disk(&out)?;
-    let bar = progress_bar(
-        contents.iter().map(|c| c.articles.len() as u64).sum(),
-        started,
-    );
+    let bar = progress_bar(site.article_count() as u64, started);
     let tick = |n: u64| bar.tick(n);
-    let report = site::build_contents(
+    let look = site::Look::load(&config)?;
+    let report = site::build_site(
         &config,
-        &contents,
+        &site,
+        &look,
         &output,
         checked.as_ref(),
         started,
         &tick,
     )?;
     bar.finish();
+    stages.done(
+        "render",
+        format!(
+            "{} article pages, {} in the search index",
+            thousands(report.pages.iter().map(|(_, n)| n).sum()),
+            thousands(report.searchable)
+        ),
+    );
     output.commit()?;
+    stages.done(
+        "write",
+        format!("the new site moved into {}", out.display()),
+    );
+    if options.verbose {
+        for line in &stages.lines {
+            eprintln!("{line}");
+        }
+    }
 
     for warning in &report.warnings {
         eprintln!("warning: {warning}");

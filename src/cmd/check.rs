@@ -36,7 +36,7 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
         Some(spec) => Scope::changed_since(&config, spec)?,
         None => Scope::All,
     };
-    let mut report = check::run_scoped(&config, &scope)?;
+    let mut report = check::run_scoped(&config, &crate::model::Site::load(&config)?, &scope)?;
     if options.fix {
         let fixes = fix::plan(&config, &report);
         let count: usize = fixes.iter().map(|f| f.changes.len()).sum();
@@ -69,7 +69,7 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
         ));
         if !options.dry_run && !fixes.is_empty() {
             fix::apply(&fixes)?;
-            report = check::run_scoped(&config, &scope)?;
+            report = check::run_scoped(&config, &crate::model::Site::load(&config)?, &scope)?;
         }
         // Machine formats own standard output; the notes go beside them.
         if options.format == Format::Human {

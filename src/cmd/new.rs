@@ -18,10 +18,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::content::discover::{classify, FileKind};
-use crate::content::front_matter;
 use crate::error::{Error, Result};
 use crate::history;
+use crate::model::discover::{classify, FileKind};
+use crate::model::front_matter;
 
 #[derive(Debug, Clone)]
 pub struct NewOptions {
@@ -346,7 +346,8 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::load::parse_doc;
+    use crate::check::{metadata, Doc};
+    use crate::model::parse_article;
 
     #[test]
     fn paths_are_relative_articles_with_md() {
@@ -440,7 +441,9 @@ mod tests {
         ];
         for copy in copies {
             let text = article_text(&fields, &copy);
-            let (doc, findings) = parse_doc("nl", "a.md", "a.md".to_owned(), text.clone());
+            let article = parse_article("nl", "a.md", "a.md".to_owned(), text.clone());
+            let doc = Doc::new(&article);
+            let findings = metadata::front_matter(&[doc], &[]);
             assert!(findings.is_empty() && doc.front_ok, "{text}\n{findings:?}");
             let front = &doc.article.front;
             assert_eq!(front.title.as_deref(), Some("Log in: it's broken"));

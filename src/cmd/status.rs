@@ -41,7 +41,7 @@ pub struct Row {
 
 pub fn execute(options: &StatusOptions) -> Result<()> {
     let config = Config::load(&options.root)?;
-    let report = check::run(&config)?;
+    let report = check::run(&config, &crate::model::Site::load(&config)?)?;
     let rows = rows(&report);
     match options.format {
         StatusFormat::Human => {

@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::callout::html_escape;
+use super::escape::html_escape;
 use super::headings::plain_text;
 use super::Spanned;
 

@@ -7,6 +7,7 @@
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
+use super::escape::html_escape;
 use super::{RenderContext, Spanned};
 use crate::error::Warning;
 
@@ -313,12 +314,6 @@ fn video_html(url: &str, watch: &str) -> String {
          allow=\"fullscreen; picture-in-picture\" allowfullscreen></iframe></div>\
          <figcaption><a href=\"{url}\">{watch}</a></figcaption></figure>\n"
     )
-}
-
-pub(crate) fn html_escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut escaped, text).ok();
-    escaped
 }
 
 #[cfg(test)]

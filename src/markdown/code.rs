@@ -10,7 +10,7 @@
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
-use super::callout::html_escape;
+use super::escape::html_escape;
 use super::{attributes, highlight, RenderContext, Spanned};
 
 /// The language of a fence info string, if it names one.

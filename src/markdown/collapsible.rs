@@ -76,7 +76,7 @@ pub fn transform<'a>(body: &str, events: &mut Vec<Spanned<'a>>, ctx: &RenderCont
                     )
                     .all(|(e, _)| matches!(e, Event::Text(t) if t.trim().is_empty()));
                 if summary_is_empty {
-                    let label = super::callout::html_escape(&(ctx.ui)("collapsible-summary"));
+                    let label = super::escape::html_escape(&(ctx.ui)("collapsible-summary"));
                     out.insert(summary_start + 1, (Event::Html(CowStr::from(label)), range));
                 }
             }

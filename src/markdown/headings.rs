@@ -67,7 +67,7 @@ pub fn assign_ids(events: &mut Vec<Spanned<'_>>) -> Vec<Heading> {
         if number > 1 {
             let anchor = format!(
                 "<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
-                super::callout::html_escape(&id)
+                super::escape::html_escape(&id)
             );
             out.push((Event::InlineHtml(CowStr::from(anchor)), range));
         }
@@ -115,7 +115,8 @@ pub fn slug(text: &str) -> String {
     slug
 }
 
-fn unique(base: String, used: &mut HashSet<String>) -> String {
+/// `base`, or `base-1`, `base-2`... the first that `used` does not have yet (then added to it).
+pub fn unique(base: String, used: &mut HashSet<String>) -> String {
     let mut candidate = base.clone();
     let mut n = 1;
     while used.contains(&candidate) {

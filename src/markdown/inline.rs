@@ -8,7 +8,7 @@
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
-use super::callout::html_escape;
+use super::escape::html_escape;
 use super::Spanned;
 
 /// An inline marker and the HTML it opens.

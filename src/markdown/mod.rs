@@ -8,6 +8,7 @@ pub mod attributes;
 pub mod callout;
 pub mod code;
 pub mod collapsible;
+pub mod escape;
 pub mod headings;
 pub mod highlight;
 pub mod inline;

@@ -45,30 +45,11 @@ impl Snippets {
         snippets
     }
 
-    /// Adds the sections of a snippets file: each `## Title {#id}` up to the next `##`.
+    /// Adds the sections of a snippets file (see [`sections`]).
     pub fn add_file(&mut self, shown_path: &str, text: &str) {
         let text: Arc<str> = Arc::from(text);
-        let mut current: Option<(String, usize)> = None;
-        let mut offset = 0;
-        let mut in_fence = false;
-        for line in text.split_inclusive('\n') {
-            let trimmed = line.trim();
-            if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-                in_fence = !in_fence;
-            }
-            let is_section = !in_fence && trimmed.starts_with("## ");
-            if is_section {
-                if let Some((id, start)) = current.take() {
-                    self.insert(id, shown_path, &text, start..offset);
-                }
-                if let Some(id) = heading_id(trimmed) {
-                    current = Some((id, offset + line.len()));
-                }
-            }
-            offset += line.len();
-        }
-        if let Some((id, start)) = current {
-            self.insert(id, shown_path, &text, start..text.len());
+        for (id, range) in sections(&text) {
+            self.insert(id, shown_path, &text, range);
         }
     }
 
@@ -80,17 +61,11 @@ impl Snippets {
         });
     }
 
-    /// The file an include path names: `/help/_includes/x.md` is `content_dir/_includes/x.md`.
+    /// The file an include path names (see [`include_path`]).
     fn include(&self, path: &str) -> Option<Source> {
         let (dir, shown_dir) = self.content_dir.as_ref()?;
-        let rel = path
-            .trim()
-            .strip_prefix("/help/")
-            .unwrap_or(path.trim().trim_start_matches('/'));
-        if rel.split('/').any(|p| p == "..") {
-            return None;
-        }
-        let text: Arc<str> = Arc::from(std::fs::read_to_string(dir.join(rel)).ok()?);
+        let rel = include_path(path)?;
+        let text: Arc<str> = Arc::from(std::fs::read_to_string(dir.join(&rel)).ok()?);
         let range = 0..text.len();
         Some(Source {
             shown_path: format!("{shown_dir}/{rel}"),
@@ -98,6 +73,46 @@ impl Snippets {
             range,
         })
     }
+}
+
+/// The snippets of a snippets file, by Experience League's rule: each `## Title {#id}` section,
+/// up to the next `## ` heading (outside code fences), is the snippet `id`. Other headings,
+/// and `##` sections without an id, define nothing. Returns each id with its text's byte range.
+pub fn sections(text: &str) -> Vec<(String, Range<usize>)> {
+    let mut found = Vec::new();
+    let mut current: Option<(String, usize)> = None;
+    let mut offset = 0;
+    let mut in_fence = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            in_fence = !in_fence;
+        }
+        if !in_fence && trimmed.starts_with("## ") {
+            if let Some((id, start)) = current.take() {
+                found.push((id, start..offset));
+            }
+            if let Some(id) = heading_id(trimmed) {
+                current = Some((id, offset + line.len()));
+            }
+        }
+        offset += line.len();
+    }
+    if let Some((id, start)) = current {
+        found.push((id, start..text.len()));
+    }
+    found
+}
+
+/// The file an include path names, under the locale's content folder (Adobe's `help/`): the
+/// path is read from the content root, whether written `/help/_includes/x.md` (as Experience
+/// League writes it), `/_includes/x.md` or `_includes/x.md`. `None` when it climbs out.
+pub fn include_path(path: &str) -> Option<String> {
+    let path = path.trim();
+    let rel = path
+        .strip_prefix("/help/")
+        .unwrap_or(path.trim_start_matches('/'));
+    (!rel.is_empty() && !rel.split('/').any(|p| p == ".." || p == ".")).then(|| rel.to_owned())
 }
 
 fn heading_id(heading: &str) -> Option<String> {

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::content::discover::{self, FileKind};
+use crate::model::discover::{self, FileKind};
 
 /// Where the parts of a site live, as absolute paths (the watcher reports absolute paths).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -67,7 +67,7 @@ fn segments(rest: &str) -> Option<Vec<String>> {
     }
     let mut out = Vec::new();
     for raw in trimmed.split('/') {
-        let segment = crate::site::urls::percent_decode(raw)?;
+        let segment = crate::model::links::percent_decode(raw)?;
         let bad = segment.is_empty()
             || segment == "."
             || segment == ".."
@@ -270,17 +270,17 @@ mod tests {
     #[test]
     fn decodes_percent_escapes() {
         assert_eq!(
-            crate::site::urls::percent_decode("a%20b").as_deref(),
+            crate::model::links::percent_decode("a%20b").as_deref(),
             Some("a b")
         );
         assert_eq!(
-            crate::site::urls::percent_decode("%C3%A9").as_deref(),
+            crate::model::links::percent_decode("%C3%A9").as_deref(),
             Some("é")
         );
-        assert_eq!(crate::site::urls::percent_decode("100%"), None);
-        assert_eq!(crate::site::urls::percent_decode("%g0"), None);
-        assert_eq!(crate::site::urls::percent_decode("%+1"), None);
-        assert_eq!(crate::site::urls::percent_decode("%ff"), None);
+        assert_eq!(crate::model::links::percent_decode("100%"), None);
+        assert_eq!(crate::model::links::percent_decode("%g0"), None);
+        assert_eq!(crate::model::links::percent_decode("%+1"), None);
+        assert_eq!(crate::model::links::percent_decode("%ff"), None);
     }
 
     #[test]

@@ -169,15 +169,15 @@ impl Builder {
         {
             return None;
         }
-        let (config, contents) = live.snapshot();
+        let (config, site) = live.snapshot();
         let (sender, receiver) = std::sync::mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name("tolk-status".to_owned())
             .spawn(move || {
                 // On one core: the other stays free for the next save.
                 let report = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
-                    Ok(pool) => pool.install(|| crate::check::run_on(&config, &contents)),
-                    Err(_) => crate::check::run_on(&config, &contents),
+                    Ok(pool) => pool.install(|| crate::check::run(&config, &site)),
+                    Err(_) => crate::check::run(&config, &site),
                 };
                 let _ = sender.send(report);
             });

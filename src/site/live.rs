@@ -16,16 +16,13 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use super::pages::{self, Entry, Frame, Renderer};
-use super::templates::Templates;
-use super::translations::{group_key, Translations};
-use super::{sitemap, status, urls, BuildReport, Output};
+use super::translations::Translations;
+use super::{sitemap, status, urls, BuildReport, Look, Output};
 use crate::check;
 use crate::config::{Config, MissingTranslations};
-use crate::content::{self, Article, LocaleContent};
 use crate::error::{Error, Result, Warning};
-use crate::i18n::Strings;
 use crate::markdown;
-use crate::theme::Theme;
+use crate::model::{self, Article, LocaleContent};
 
 /// The site's files as an update changes them: new contents, or `None` for a removed file.
 pub type Changes = BTreeMap<String, Option<Vec<u8>>>;
@@ -55,10 +52,8 @@ struct Work {
 /// A site in memory that can be updated one article at a time.
 pub struct LiveSite {
     config: Config,
-    theme: Theme,
-    strings: Strings,
-    templates: Templates,
-    contents: Vec<LocaleContent>,
+    look: Look,
+    site: model::Site,
     translations: Translations,
     /// One per locale, in the order of `contents`.
     frames: Vec<Frame>,
@@ -82,33 +77,35 @@ impl LiveSite {
     /// Builds the whole site into memory: the checks, then every page.
     pub fn build(config: Config) -> Result<(LiveSite, BTreeMap<String, Vec<u8>>, BuildReport)> {
         let started = Instant::now();
-        let contents = content::load(&config)?;
-        let report = check::run_on(&config, &contents)?;
+        let site = model::Site::load(&config)?;
+        let report = check::run(&config, &site)?;
         let output = Output::memory();
-        let built =
-            super::build_contents(&config, &contents, &output, Some(&report), started, &|_| {})?;
+        let look = Look::load(&config)?;
+        let built = super::build_site(
+            &config,
+            &site,
+            &look,
+            &output,
+            Some(&report),
+            started,
+            &|_| {},
+        )?;
         let files = output.commit()?;
 
-        let theme = Theme::load(&config.root)?;
-        let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
-        // Their warnings were reported by the build.
-        let strings = Strings::load(&theme, &codes, config.fallback_locale(), &mut Vec::new())?;
-        let templates = Templates::new(&theme)?;
         let mut site = LiveSite {
-            translations: Translations::new(&contents),
+            translations: Translations::new(&site),
             outdated: status::outdated_paths(&report),
             config,
-            theme,
-            strings,
-            templates,
-            contents,
+            look,
+            site,
             frames: Vec::new(),
             cache: markdown::Cache::default(),
             pending: Work::default(),
         };
         let frames = {
             let renderer = site.renderer();
-            site.contents
+            site.site
+                .contents
                 .iter()
                 .map(|content| renderer.frame(content, &renderer.entries(content)))
                 .collect()
@@ -131,11 +128,11 @@ impl LiveSite {
     fn renderer(&self) -> Renderer<'_> {
         Renderer {
             config: &self.config,
-            theme: &self.theme,
-            strings: &self.strings,
-            templates: &self.templates,
+            theme: &self.look.theme,
+            strings: &self.look.strings,
+            templates: &self.look.templates,
             translations: &self.translations,
-            contents: &self.contents,
+            contents: &self.site.contents,
             outdated: &self.outdated,
             cache: &self.cache,
             progress: &|_| {},
@@ -143,7 +140,10 @@ impl LiveSite {
     }
 
     fn locale_index(&self, code: &str) -> Option<usize> {
-        self.contents.iter().position(|c| c.locale.code == code)
+        self.site
+            .contents
+            .iter()
+            .position(|c| c.locale.code == code)
     }
 
     /// Brings the site up to date after the articles `articles` and the copied files `assets`
@@ -161,10 +161,16 @@ impl LiveSite {
             let Some(li) = self.locale_index(code) else {
                 continue;
             };
-            let locale = &self.contents[li].locale;
+            let locale = &self.site.contents[li].locale;
             let article = if locale.content_dir.join(rel).is_file() {
-                match content::read_article(&self.config, locale, rel) {
-                    Ok(article) => Some(article),
+                match model::article::read_article(&self.config, locale, rel) {
+                    Ok(article) => match article.front_error() {
+                        Some(error) => {
+                            errors.push(error);
+                            continue;
+                        }
+                        None => Some(article),
+                    },
                     Err(error) => {
                         errors.push(error);
                         continue;
@@ -191,7 +197,7 @@ impl LiveSite {
                 work.indexes.insert(li);
                 continue;
             }
-            let info = self.contents[li]
+            let info = self.site.contents[li]
                 .articles
                 .iter()
                 .find(|a| a.rel_path == rel)
@@ -238,7 +244,8 @@ impl LiveSite {
     }
 
     /// Puts `article` (or nothing, when it was deleted) in place of the locale's article at
-    /// `rel`; returns the translation group it was in and the one it is in now.
+    /// `rel`; returns the translation group it was in and the one it is in now. The model groups
+    /// the translations again when an article came, went or changed its exl-id.
     fn replace(
         &mut self,
         li: usize,
@@ -246,12 +253,15 @@ impl LiveSite {
         article: Option<Article>,
         removed: &mut Vec<String>,
     ) -> (Option<String>, Option<String>) {
-        let content = &mut self.contents[li];
+        let content = &mut self.site.contents[li];
         let code = content.locale.code.clone();
-        let key_of = |a: &Article| group_key(a.front.exl_id.as_deref(), &a.rel_path);
+        let old_key = self.translations.key_of(&code, rel).map(str::to_owned);
         let at = content.articles.iter().position(|a| a.rel_path == rel);
-        let old_key = at.map(|i| key_of(&content.articles[i]));
-        let new_key = article.as_ref().map(key_of);
+        let regroup = match (at, &article) {
+            (Some(i), Some(new)) => content.articles[i].front.exl_id != new.front.exl_id,
+            (None, None) => false,
+            _ => true,
+        };
         match (at, article) {
             (Some(i), Some(article)) => content.articles[i] = article,
             (None, Some(article)) => {
@@ -273,34 +283,12 @@ impl LiveSite {
             }
             (None, None) => {}
         }
-        if old_key != new_key || old_key.is_none() {
-            if let Some(key) = &old_key {
-                self.translations.remove(key, &code, rel);
-                // A second article of the locale with the same exl-id takes its place.
-                if let Some(other) = self.contents[li]
-                    .articles
-                    .iter()
-                    .find(|a| a.rel_path != rel && &key_of(a) == key)
-                {
-                    let other_rel = other.rel_path.clone();
-                    self.add_member(key, li, &other_rel);
-                }
-            }
-            if let Some(key) = &new_key {
-                self.add_member(key, li, rel);
-            }
+        if regroup {
+            self.site.regroup(&self.config);
+            self.translations = Translations::new(&self.site);
         }
+        let new_key = self.translations.key_of(&code, rel).map(str::to_owned);
         (old_key, new_key)
-    }
-
-    fn add_member(&mut self, key: &str, li: usize, rel: &str) {
-        let order: Vec<&str> = self
-            .contents
-            .iter()
-            .map(|c| c.locale.code.as_str())
-            .collect();
-        self.translations
-            .add(key, &self.contents[li].locale.code, rel, &order);
     }
 
     /// Renders what `work` names and the copied files, into the changes of an update.
@@ -326,7 +314,7 @@ impl LiveSite {
         let results: Vec<Result<Option<pages::BuiltArticle>>> = targets
             .par_iter()
             .map(|(li, rel)| {
-                let content = &self.contents[*li];
+                let content = &self.site.contents[*li];
                 let Some(article) = content.articles.iter().find(|a| &a.rel_path == rel) else {
                     return Ok(None);
                 };
@@ -355,7 +343,7 @@ impl LiveSite {
             }
         }
         for &li in &work.indexes {
-            let content = &self.contents[li];
+            let content = &self.site.contents[li];
             match renderer.locale_index_pages(content, &self.frames[li], &mut warnings) {
                 Ok(pages) => {
                     for page in pages {
@@ -371,7 +359,7 @@ impl LiveSite {
         if work.sitemap {
             let mut counts = Vec::new();
             let mut sitemap_pages = Vec::new();
-            for content in &self.contents {
+            for content in &self.site.contents {
                 let code = &content.locale.code;
                 counts.push((code.clone(), content.articles.len()));
                 let urls: Vec<(String, String)> = content
@@ -380,7 +368,10 @@ impl LiveSite {
                     .filter(|a| a.rel_path != "index.md")
                     .map(|a| {
                         (
-                            group_key(a.front.exl_id.as_deref(), &a.rel_path),
+                            self.translations
+                                .key_of(&a.locale, &a.rel_path)
+                                .unwrap_or_default()
+                                .to_owned(),
                             format!("/{code}/{}", urls::article_url(&a.rel_path)),
                         )
                     })
@@ -390,14 +381,14 @@ impl LiveSite {
             for page in renderer.root_pages(&counts)? {
                 files.insert(page.path, Some(page.html.into_bytes()));
             }
-            let xml = sitemap::sitemap(&self.config, &sitemap_pages, &self.templates)?;
+            let xml = sitemap::sitemap(&self.config, &sitemap_pages, &self.look.templates)?;
             files.insert("sitemap.xml".to_owned(), Some(xml.into_bytes()));
         }
         for path in removed {
             files.entry(path.clone()).or_insert(None);
         }
         for (code, rel) in assets {
-            let Some(content) = self.contents.iter().find(|c| &c.locale.code == code) else {
+            let Some(content) = self.site.contents.iter().find(|c| &c.locale.code == code) else {
                 continue;
             };
             let from = content.locale.content_dir.join(rel);
@@ -422,7 +413,7 @@ impl LiveSite {
         if keys.is_empty() {
             return Ok(());
         }
-        let mut members: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); self.contents.len()];
+        let mut members: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); self.site.contents.len()];
         for key in keys {
             for (code, rel) in self.translations.members(key) {
                 if let Some(li) = self.locale_index(code) {
@@ -431,6 +422,7 @@ impl LiveSite {
             }
         }
         let group: Vec<LocaleContent> = self
+            .site
             .contents
             .iter()
             .zip(&members)
@@ -445,8 +437,9 @@ impl LiveSite {
                 files: Default::default(),
             })
             .collect();
-        let report = check::run_on(&self.config, &group)?;
-        for article in group.iter().flat_map(|c| &c.articles) {
+        let group = model::Site::from_contents(&self.config, group);
+        let report = check::run(&self.config, &group)?;
+        for article in group.contents.iter().flat_map(|c| &c.articles) {
             self.outdated.remove(&article.shown_path);
         }
         self.outdated.extend(status::outdated_paths(&report));
@@ -456,14 +449,14 @@ impl LiveSite {
     /// Runs the checks on the whole site: the status dashboard and its JSON file, and the pages
     /// whose out-of-date notice changed (a rule that sees more than one translation group).
     pub fn refresh_status(&mut self) -> Result<Update> {
-        let report = check::run_on(&self.config, &self.contents)?;
+        let report = check::run(&self.config, &self.site)?;
         self.apply_report(&report)
     }
 
     /// What the checks of the whole site need, to run them on another thread while the site
     /// goes on being updated: a copy of the configuration and the content.
-    pub fn snapshot(&self) -> (Config, Vec<LocaleContent>) {
-        (self.config.clone(), self.contents.clone())
+    pub fn snapshot(&self) -> (Config, model::Site) {
+        (self.config.clone(), self.site.clone())
     }
 
     /// Takes the notices and the status dashboard from `report`, a check of the whole site as
@@ -476,7 +469,7 @@ impl LiveSite {
             .collect();
         self.outdated = outdated;
         let mut work = Work::default();
-        for (li, content) in self.contents.iter().enumerate() {
+        for (li, content) in self.site.contents.iter().enumerate() {
             for article in &content.articles {
                 if changed.contains(&article.shown_path) {
                     work.pages.insert((li, article.rel_path.clone()));
@@ -485,11 +478,16 @@ impl LiveSite {
         }
         let mut update = self.render(work, &[], &[])?;
         let t = self
+            .look
             .strings
-            .table(&self.theme, self.config.fallback_locale());
-        for (path, text) in
-            status::pages(&self.config, report, &self.contents, &self.templates, &t)?
-        {
+            .table(&self.look.theme, self.config.fallback_locale());
+        for (path, text) in status::pages(
+            &self.config,
+            report,
+            &self.site.contents,
+            &self.look.templates,
+            &t,
+        )? {
             update.files.insert(path, Some(text.into_bytes()));
         }
         Ok(update)

@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 
 use crate::check::Report;
 use crate::config::Config;
-use crate::content;
 use crate::error::{Error, Result, Warning};
 use crate::i18n::Strings;
+use crate::model::{self, LocaleContent};
 use crate::theme::Theme;
 pub use output::Output;
 use pages::Renderer;
@@ -37,45 +37,77 @@ pub struct BuildReport {
     pub elapsed: Duration,
 }
 
-/// Builds the site of `config` into `output`. With the check's `report`, out-of-date
-/// translations carry a notice and the status dashboard is written.
+/// What the pages look like: the theme, its UI strings and templates, loaded once for a build
+/// (and kept by the dev server between updates).
+#[derive(Debug)]
+pub struct Look {
+    pub theme: Theme,
+    pub strings: Strings,
+    pub templates: Templates,
+    /// What loading the UI strings found (reported with the build's warnings).
+    pub warnings: Vec<Warning>,
+}
+
+impl Look {
+    pub fn load(config: &Config) -> Result<Look> {
+        let theme = Theme::load(&config.root)?;
+        let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
+        let mut warnings = Vec::new();
+        let strings = Strings::load(&theme, &codes, config.fallback_locale(), &mut warnings)?;
+        let templates = Templates::new(&theme)?;
+        Ok(Look {
+            theme,
+            strings,
+            templates,
+            warnings,
+        })
+    }
+}
+
+/// Loads the site of `config` and builds it into `output`. With the check's `report`,
+/// out-of-date translations carry a notice and the status dashboard is written.
 pub fn build(config: &Config, output: &Output, report: Option<&Report>) -> Result<BuildReport> {
     let started = Instant::now();
-    let contents = content::load(config)?;
-    build_contents(config, &contents, output, report, started, &|_| {})
+    let site = model::Site::load(config)?;
+    let look = Look::load(config)?;
+    build_site(config, &site, &look, output, report, started, &|_| {})
 }
 
 /// Called with the number of pages just written, from any thread.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 
-/// Builds the site from content already read (`tolk build` reads it once for the build and
-/// the checks). `started` is when the build began, for the report.
-pub fn build_contents(
+/// Renders the loaded site (the model the checks read too) into `output`. A site with front
+/// matter mistakes is not built: they are all reported together. `started` is when the build
+/// began, for the report.
+pub fn build_site(
     config: &Config,
-    contents: &[content::LocaleContent],
+    site: &model::Site,
+    look: &Look,
     output: &Output,
     report: Option<&Report>,
     started: Instant,
     progress: Progress<'_>,
 ) -> Result<BuildReport> {
+    if let Some(errors) = site.front_errors() {
+        return Err(errors);
+    }
+    let contents = &site.contents[..];
     let mut warnings: Vec<Warning> = contents
         .iter()
         .flat_map(|c| c.files.skipped.iter().cloned())
         .collect();
     unique_urls(contents)?;
-    let theme = Theme::load(&config.root)?;
-    let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
-    let strings = Strings::load(&theme, &codes, config.fallback_locale(), &mut warnings)?;
-    let templates = Templates::new(&theme)?;
-    let translations = Translations::new(contents);
+    warnings.extend(look.warnings.iter().cloned());
+    let (theme, strings, templates) = (&look.theme, &look.strings, &look.templates);
+    let translations = Translations::new(site);
     let outdated = report.map(status::outdated_paths).unwrap_or_default();
 
     let cache = crate::markdown::Cache::default();
     let renderer = Renderer {
         config,
-        theme: &theme,
-        strings: &strings,
-        templates: &templates,
+        theme,
+        strings,
+        templates,
         translations: &translations,
         contents,
         outdated: &outdated,
@@ -108,12 +140,12 @@ pub fn build_contents(
     }
     output.write(
         "sitemap.xml",
-        sitemap::sitemap(config, &sitemap_pages, &templates)?.as_bytes(),
+        sitemap::sitemap(config, &sitemap_pages, templates)?.as_bytes(),
     )?;
     output.write("robots.txt", sitemap::robots(config).as_bytes())?;
     if let Some(report) = report {
-        let t = strings.table(&theme, config.fallback_locale());
-        for (path, text) in status::pages(config, report, contents, &templates, &t)? {
+        let t = strings.table(theme, config.fallback_locale());
+        for (path, text) in status::pages(config, report, contents, templates, &t)? {
             output.write(&path, text.as_bytes())?;
         }
     }
@@ -133,10 +165,10 @@ pub fn build_contents(
 }
 
 /// Two articles must not be published at the same URL (`a.md` and `a/index.md`).
-fn unique_urls(contents: &[content::LocaleContent]) -> Result<()> {
+fn unique_urls(contents: &[LocaleContent]) -> Result<()> {
     let mut errors = Vec::new();
     for content in contents {
-        let mut seen: std::collections::HashMap<String, &content::Article> =
+        let mut seen: std::collections::HashMap<String, &model::Article> =
             std::collections::HashMap::new();
         for article in &content.articles {
             let url = urls::article_url(&article.rel_path);

@@ -194,7 +194,7 @@ fn prune_missing(nodes: &mut Vec<NavNode>, known: &HashSet<&str>) {
 
 /// Parses one TOC file: its `# Title {#id}` becomes the root, its lists the children.
 pub fn parse_toc(path: &str, text: &str) -> NavNode {
-    let body = match crate::content::front_matter::split(path, text) {
+    let body = match crate::model::front_matter::split(path, text) {
         Ok(split) => split.body,
         Err(_) => text,
     };

@@ -14,14 +14,14 @@ use serde::Serialize;
 use super::nav::{ArticleInfo, Nav, NavNode};
 use super::search;
 use super::templates::Templates;
-use super::translations::{group_key, Translations};
+use super::translations::Translations;
 use super::urls;
 use super::Output;
 use crate::config::{Config, Locale, MissingTranslations};
-use crate::content::{Article, LocaleContent};
 use crate::error::{Error, Result, Warning};
 use crate::i18n::Strings;
 use crate::markdown::{self, inline, RenderContext, Snippets};
+use crate::model::{Article, LocaleContent};
 use crate::theme::Theme;
 
 /// A page ready to be written: its path in the output and its HTML.
@@ -501,8 +501,11 @@ impl<'a> Renderer<'a> {
                 continue;
             }
             for article in &content.articles {
-                let key = group_key(article.front.exl_id.as_deref(), &article.rel_path);
-                let members = self.translations.members(&key);
+                let key = self
+                    .translations
+                    .key_of(&article.locale, &article.rel_path)
+                    .unwrap_or_default();
+                let members = self.translations.members(key);
                 let lacking = !members.iter().any(|(code, _)| code == &locale.code)
                     && !own.contains(article.rel_path.as_str());
                 if lacking && taken.insert(article.rel_path.as_str()) {
@@ -582,7 +585,11 @@ impl<'a> Renderer<'a> {
             description: r.description.clone(),
             text: std::mem::take(&mut r.body.text),
         });
-        let key = group_key(r.article.front.exl_id.as_deref(), &r.article.rel_path);
+        let key = self
+            .translations
+            .key_of(&r.article.locale, &r.article.rel_path)
+            .unwrap_or_default()
+            .to_owned();
         Ok(BuiltArticle {
             page,
             search,
@@ -627,7 +634,11 @@ impl<'a> Renderer<'a> {
                 title_html: title_html.clone(),
             });
         }
-        let key = group_key(r.article.front.exl_id.as_deref(), rel);
+        let key = self
+            .translations
+            .key_of(&r.article.locale, &r.article.rel_path)
+            .unwrap_or_default()
+            .to_owned();
         let languages = self.languages(&key, locale, &url_dir, rel);
         let canonical = format!("{}{}", self.config.base_url, url_dir);
         let x_default = self.x_default(&key);

@@ -8,8 +8,8 @@ use serde::Serialize;
 use super::templates::Templates;
 use crate::check::{self, Report, Rule, Severity};
 use crate::config::Config;
-use crate::content::LocaleContent;
 use crate::error::Result;
+use crate::model::LocaleContent;
 
 /// Does a finding of this rule mean the translation no longer says what the others say?
 pub fn means_outdated(rule: Rule) -> bool {
@@ -83,7 +83,7 @@ pub fn pages(
     templates: &Templates,
     t: &BTreeMap<String, String>,
 ) -> Result<Vec<(String, String)>> {
-    let articles: HashMap<&str, &crate::content::Article> = contents
+    let articles: HashMap<&str, &crate::model::Article> = contents
         .iter()
         .flat_map(|c| c.articles.iter())
         .map(|a| (a.shown_path.as_str(), a))

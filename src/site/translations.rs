@@ -1,66 +1,58 @@
-//! Which articles are translations of each other: the same `exl-id` (or, without one, the same
-//! path), across locales. The language switcher, `hreflang` links and the sitemap read it.
+//! The translations of each article, as the pages need them: the language switcher, `hreflang`
+//! links and the sitemap. Read from the model's one grouping ([`crate::model::groups`]), so an
+//! article paired by its path has its translations too.
 
 use std::collections::HashMap;
 
-use crate::content::LocaleContent;
-
-/// The key that pairs translations: the exl-id, else the path under the locale folder.
-pub fn group_key(exl_id: Option<&str>, rel: &str) -> String {
-    match exl_id {
-        Some(id) => format!("id:{id}"),
-        None => format!("path:{rel}"),
-    }
-}
+use crate::model::Site;
 
 /// Every translation group of the site: for each key, the article's path in each locale.
 #[derive(Debug, Default, Clone)]
 pub struct Translations {
     groups: HashMap<String, Vec<(String, String)>>,
+    /// The group key of each article, by `(locale, path)`; a second article of a locale with a
+    /// group's exl-id has that group's key, though it is not a member.
+    keys: HashMap<(String, String), String>,
 }
 
 impl Translations {
-    /// Indexes the articles of every locale (in config order).
-    pub fn new(contents: &[LocaleContent]) -> Translations {
-        let mut groups: HashMap<String, Vec<(String, String)>> = HashMap::new();
-        for content in contents {
-            for article in &content.articles {
-                let key = group_key(article.front.exl_id.as_deref(), &article.rel_path);
-                let members = groups.entry(key).or_default();
-                // A duplicate exl-id within a locale is a check error; the first one wins here.
-                if !members.iter().any(|(locale, _)| locale == &article.locale) {
-                    members.push((article.locale.clone(), article.rel_path.clone()));
-                }
+    pub fn new(site: &Site) -> Translations {
+        let articles = site.articles();
+        let mut translations = Translations::default();
+        for group in &site.grouping.groups {
+            let key = group.key();
+            let members: Vec<(String, String)> = group
+                .members
+                .iter()
+                .map(|&i| (articles[i].locale.clone(), articles[i].rel_path.clone()))
+                .collect();
+            for member in &members {
+                translations.keys.insert(member.clone(), key.clone());
+            }
+            translations.groups.insert(key, members);
+        }
+        for &(other, primary) in &site.grouping.duplicates {
+            let (a, p) = (articles[other], articles[primary]);
+            if let Some(key) = translations.key_of(&p.locale, &p.rel_path) {
+                let key = key.to_owned();
+                translations
+                    .keys
+                    .insert((a.locale.clone(), a.rel_path.clone()), key);
             }
         }
-        Translations { groups }
+        translations
+    }
+
+    /// The key of the group the article at `rel` of `locale` belongs to.
+    pub fn key_of(&self, locale: &str, rel: &str) -> Option<&str> {
+        self.keys
+            .get(&(locale.to_owned(), rel.to_owned()))
+            .map(String::as_str)
     }
 
     /// The article's path in each locale that has it, in config order: `(locale, rel)`.
     pub fn members(&self, key: &str) -> &[(String, String)] {
         self.groups.get(key).map_or(&[], Vec::as_slice)
-    }
-
-    /// Takes the article at `rel` of `locale` out of group `key`.
-    pub fn remove(&mut self, key: &str, locale: &str, rel: &str) {
-        if let Some(members) = self.groups.get_mut(key) {
-            members.retain(|(l, r)| !(l == locale && r == rel));
-            if members.is_empty() {
-                self.groups.remove(key);
-            }
-        }
-    }
-
-    /// Puts the article at `rel` of `locale` in group `key`, unless the locale already has one
-    /// there; `order` is the locales' codes in config order.
-    pub fn add(&mut self, key: &str, locale: &str, rel: &str, order: &[&str]) {
-        let members = self.groups.entry(key.to_owned()).or_default();
-        if members.iter().any(|(l, _)| l == locale) {
-            return;
-        }
-        let rank = |code: &str| order.iter().position(|o| *o == code);
-        let at = members.partition_point(|(l, _)| rank(l) < rank(locale));
-        members.insert(at, (locale.to_owned(), rel.to_owned()));
     }
 
     /// Every group, for pages that list all of them.

@@ -1,7 +1,10 @@
 //! Where each file ends up, and how pages link to each other.
 //!
 //! Pretty URLs: `a/b.md` is served at `a/b/` (`a/b/index.html`), `a/index.md` at `a/`.
-//! Every link tolk writes is relative, so the site works from any base path.
+//! Every link tolk writes is relative, so the site works from any base path. Which file a link
+//! points at is the model's one rule ([`crate::model::links`]).
+
+pub use crate::model::links::{has_scheme, percent_decode, target_path};
 
 /// The URL of an article relative to its locale's root: `a/b.md` -> `a/b/`.
 pub fn article_url(rel_md: &str) -> String {
@@ -55,77 +58,10 @@ pub fn resolve_link(page_rel: &str, dest: &str) -> Option<String> {
     } else {
         target
     };
+    let target_url = crate::model::links::percent_encode(&target_url);
     let mut url = relative(&article_url(page_rel), &target_url);
     url.push_str(suffix);
     Some(url)
-}
-
-/// The path (under the locale's content folder) that `path`, written in the file `page_rel`,
-/// points at: relative to the file's folder, or to the content folder for Adobe's `/help/…`.
-/// `None` for other absolute paths and paths that climb out.
-pub fn target_path(page_rel: &str, path: &str) -> Option<String> {
-    if let Some(rest) = path.strip_prefix("/help/") {
-        normalize(rest)
-    } else if path.starts_with('/') {
-        None
-    } else {
-        let dir = page_rel.rfind('/').map_or("", |i| &page_rel[..=i]);
-        normalize(&format!("{dir}{path}"))
-    }
-}
-
-/// Does `dest` start with a URL scheme (`https:`, `mailto:`)?
-pub fn has_scheme(dest: &str) -> bool {
-    let Some(colon) = dest.find(':') else {
-        return false;
-    };
-    let scheme = &dest[..colon];
-    !scheme.is_empty()
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
-/// Resolves `.` and `..` segments; `None` when the path climbs above its root.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut joined = parts.join("/");
-    if path.ends_with('/') && !joined.is_empty() {
-        joined.push('/');
-    }
-    Some(joined)
-}
-
-/// Decodes `%xx` escapes; `None` for a malformed escape or bytes that are not UTF-8.
-pub fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            if !hex.iter().all(u8::is_ascii_hexdigit) {
-                return None;
-            }
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

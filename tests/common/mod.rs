@@ -226,5 +226,5 @@ pub fn assert_links_resolve(out: &Path) {
 
 /// `caf%C3%A9` -> `café`; text with a malformed escape as it is.
 pub fn percent_decode(text: &str) -> String {
-    tolk::site::urls::percent_decode(text).unwrap_or_else(|| text.to_owned())
+    tolk::model::links::percent_decode(text).unwrap_or_else(|| text.to_owned())
 }

@@ -5,7 +5,7 @@
 //! Text-level markers (`[!DNL ...]`, `+++`, `{{snippet}}`) are found in a copy of the body in
 //! which code and HTML comments are blanked out, so offsets stay those of the file.
 
-use foldhash::HashSet;
+use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd};
@@ -431,19 +431,12 @@ fn plain_heading(text: &str) -> String {
     headings::slug(&plain)
 }
 
-/// Slugs that repeat get `-1`, `-2`; explicit ids are reserved first, as on the page.
+/// Slugs that repeat get `-1`, `-2`; explicit ids are reserved first: the page's own rule
+/// ([`headings::unique`]).
 fn unique_anchors(list: &mut [Heading]) {
     let mut used: HashSet<String> = list.iter().filter_map(|h| h.id.clone()).collect();
     for heading in list.iter_mut().filter(|h| h.id.is_none()) {
-        let base = heading.anchor.clone();
-        let mut candidate = base.clone();
-        let mut n = 1;
-        while used.contains(&candidate) {
-            candidate = format!("{base}-{n}");
-            n += 1;
-        }
-        used.insert(candidate.clone());
-        heading.anchor = candidate;
+        heading.anchor = headings::unique(std::mem::take(&mut heading.anchor), &mut used);
     }
 }
 

@@ -1,4 +1,5 @@
-//! The rules of `tolk check`: stable ids, default severities, and what each one catches.
+//! The rules of `tolk check`: stable ids, default severities, and what each one catches. A leaf
+//! module: the config (`[check]` levels) and the check both read it.
 //!
 //! The ids are part of tolk's interface (tolk.toml's `[check]` table, the JSON report, CI
 //! annotations): never rename one.
@@ -6,7 +7,26 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::config::RuleLevel;
+/// What `[check]` sets for one rule of `tolk check`: a severity, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleLevel {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl RuleLevel {
+    pub fn parse(text: &str) -> Option<RuleLevel> {
+        match text {
+            "error" => Some(RuleLevel::Error),
+            "warning" => Some(RuleLevel::Warning),
+            "info" => Some(RuleLevel::Info),
+            "off" => Some(RuleLevel::Off),
+            _ => None,
+        }
+    }
+}
 
 /// How much a finding matters. Errors fail `tolk check`; warnings fail it with `--strict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,0 +1,149 @@
+//! Which articles are translations of each other: one grouping for the whole tool (the check, the
+//! language switcher, `hreflang` and the sitemap). Articles are grouped by `exl-id` across
+//! locales; an article without one joins the group that has its path and lacks its locale (the
+//! real corpora keep an article at the same path in every locale), else a group of its own.
+
+use std::collections::BTreeMap;
+
+use foldhash::HashMap;
+
+use super::Article;
+use crate::config::Config;
+
+/// The translations of one article: at most one article per locale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub exl_id: Option<String>,
+    /// The article's path under the locale folders: the source's, else the most common one.
+    pub name: String,
+    /// Indices into the site's articles, in the config's locale order.
+    pub members: Vec<usize>,
+}
+
+impl Group {
+    /// The key pages and sitemaps name the group by: `id:<exl-id>`, else `path:<name>`.
+    pub fn key(&self) -> String {
+        match &self.exl_id {
+            Some(id) => format!("id:{id}"),
+            None => format!("path:{}", self.name),
+        }
+    }
+}
+
+/// The groups, and the articles left out of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Grouping {
+    /// Sorted by name, then exl-id.
+    pub groups: Vec<Group>,
+    /// A second article of a locale with a group's exl-id, and the member it yielded to.
+    pub duplicates: Vec<(usize, usize)>,
+}
+
+/// Groups `articles` (every locale's, in config order) into translation groups. Where a locale
+/// has an exl-id twice, the one at the group's common path is the member.
+pub fn group(config: &Config, articles: &[&Article]) -> Grouping {
+    let locale_index = |code: &str| config.locales.iter().position(|l| l.code == code);
+    let source = config.source_locale.as_deref();
+    let mut grouping = Grouping::default();
+    let groups = &mut grouping.groups;
+
+    let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut without_id = Vec::new();
+    for (i, article) in articles.iter().enumerate() {
+        match &article.front.exl_id {
+            Some(id) => by_id.entry(id.as_str()).or_default().push(i),
+            None => without_id.push(i),
+        }
+    }
+    for (id, list) in by_id {
+        let common = common_path(articles, &list, source);
+        let mut members: Vec<usize> = Vec::new();
+        for locale in &config.locales {
+            let mine: Vec<usize> = list
+                .iter()
+                .copied()
+                .filter(|&i| articles[i].locale == locale.code)
+                .collect();
+            let Some(&primary) = mine
+                .iter()
+                .find(|&&i| articles[i].rel_path == common)
+                .or(mine.first())
+            else {
+                continue;
+            };
+            members.push(primary);
+            for &other in mine.iter().filter(|&&i| i != primary) {
+                grouping.duplicates.push((other, primary));
+            }
+        }
+        groups.push(Group {
+            exl_id: Some(id.to_owned()),
+            name: common,
+            members,
+        });
+    }
+
+    let mut by_path: HashMap<&str, Vec<usize>> = HashMap::default();
+    for (g, group) in groups.iter().enumerate() {
+        for &i in &group.members {
+            by_path
+                .entry(articles[i].rel_path.as_str())
+                .or_default()
+                .push(g);
+        }
+    }
+    for i in without_id {
+        let article = articles[i];
+        let lacks_locale = |g: &usize| {
+            !groups[*g]
+                .members
+                .iter()
+                .any(|&m| articles[m].locale == article.locale)
+        };
+        let found = by_path
+            .get(article.rel_path.as_str())
+            .and_then(|gs| gs.iter().copied().find(lacks_locale));
+        match found {
+            Some(g) => groups[g].members.push(i),
+            None => {
+                by_path
+                    .entry(article.rel_path.as_str())
+                    .or_default()
+                    .push(groups.len());
+                groups.push(Group {
+                    exl_id: None,
+                    name: article.rel_path.clone(),
+                    members: vec![i],
+                });
+            }
+        }
+    }
+    for group in groups.iter_mut() {
+        group
+            .members
+            .sort_by_key(|&i| locale_index(&articles[i].locale));
+        if group.exl_id.is_none() {
+            group.name = common_path(articles, &group.members, source);
+        }
+    }
+    groups.sort_by(|a, b| (&a.name, &a.exl_id).cmp(&(&b.name, &b.exl_id)));
+    grouping
+}
+
+/// The path most members have; the source's path wins a tie.
+fn common_path(articles: &[&Article], members: &[usize], source: Option<&str>) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for &i in members {
+        *counts.entry(articles[i].rel_path.as_str()).or_default() += 1;
+    }
+    let source_path = members
+        .iter()
+        .find(|&&i| Some(articles[i].locale.as_str()) == source)
+        .map(|&i| articles[i].rel_path.as_str());
+    let best = counts.values().copied().max().unwrap_or(0);
+    source_path
+        .filter(|p| counts.get(p) == Some(&best))
+        .or_else(|| counts.iter().find(|(_, n)| **n == best).map(|(p, _)| *p))
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -1,0 +1,131 @@
+//! Where a link written in an article points: the one rule that the build (to rewrite links
+//! and copy files), the navigation and the link check all use.
+
+/// The path (under the locale's content folder) that `path`, written in the file `page_rel`,
+/// points at: percent-decoded, relative to the file's folder, or to the content folder for
+/// Adobe's `/help/…`. `None` for other absolute paths and paths that climb out.
+pub fn target_path(page_rel: &str, path: &str) -> Option<String> {
+    let decoded = percent_decode(path);
+    let path = decoded.as_deref().unwrap_or(path);
+    if let Some(rest) = path.strip_prefix("/help/") {
+        normalize(rest)
+    } else if path.starts_with('/') {
+        None
+    } else {
+        let dir = page_rel.rfind('/').map_or("", |i| &page_rel[..=i]);
+        normalize(&format!("{dir}{path}"))
+    }
+}
+
+/// Does `dest` start with a URL scheme (`https:`, `mailto:`)?
+pub fn has_scheme(dest: &str) -> bool {
+    let Some(colon) = dest.find(':') else {
+        return false;
+    };
+    let scheme = &dest[..colon];
+    !scheme.is_empty()
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Resolves `.` and `..` segments; `None` when the path climbs above its root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut joined = parts.join("/");
+    if path.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    Some(joined)
+}
+
+/// Decodes `%xx` escapes; `None` for a malformed escape or bytes that are not UTF-8.
+pub fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Escapes what cannot stand in a URL path as written in HTML: `%`, spaces, quotes, `<`, `>`,
+/// `?`, `#` and control characters (the inverse of [`percent_decode`] for a decoded path).
+pub fn percent_encode(path: &str) -> String {
+    let needs = |c: char| {
+        c.is_ascii_control() || matches!(c, '%' | ' ' | '"' | '<' | '>' | '?' | '#' | '\\')
+    };
+    if !path.contains(needs) {
+        return path.to_owned();
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for c in path.chars() {
+        if needs(c) {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_are_decoded_and_normalized() {
+        let cases = [
+            ("k/a.md", "b.md", Some("k/b.md")),
+            ("k/a.md", "../b.md", Some("b.md")),
+            ("k/a.md", "/help/m/c.md", Some("m/c.md")),
+            ("k/a.md", "a%20b.md", Some("k/a b.md")),
+            ("k/a.md", "%C3%A9t%C3%A9.md", Some("k/été.md")),
+            ("k/a.md", "sub/", Some("k/sub/")),
+            ("k/a.md", "../../x.md", None),
+            ("k/a.md", "/docs/x.md", None),
+        ];
+        for (page, path, expected) in cases {
+            assert_eq!(
+                target_path(page, path).as_deref(),
+                expected,
+                "{page} -> {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn encoding_undoes_decoding_of_what_urls_cannot_hold() {
+        for path in ["a b/", "été/", "100%/", "x?y#z"] {
+            let encoded = percent_encode(path);
+            assert!(!encoded.contains([' ', '?', '#']), "{encoded}");
+            assert_eq!(percent_decode(&encoded).as_deref(), Some(path));
+        }
+        assert_eq!(percent_encode("a/b.png"), "a/b.png");
+    }
+}

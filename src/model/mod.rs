@@ -1,0 +1,149 @@
+//! The site model: every file of the site read and parsed once, shared by `build`, `check` and
+//! `serve`.
+//!
+//! [`Site::load`] discovers each locale's files ([`discover`]), reads every article once and
+//! parses its front matter ([`front_matter`], leniently: a mistake is kept with the article),
+//! then groups the translations of each article ([`groups`]). The outline of a body that the
+//! checks need ([`outline`], with the machine-translation damage it finds, [`artifacts`]) is
+//! parsed the first time a rule asks, once. Where a link points is [`links`]. Nothing
+//! downstream reads an article again.
+
+pub mod article;
+pub mod artifacts;
+pub mod discover;
+pub mod front_matter;
+pub mod groups;
+pub mod links;
+pub mod outline;
+
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+pub use article::{
+    normalize_newlines, parse_article, read_text, Article, FrontProblem, LocaleContent,
+};
+pub use discover::LocaleFiles;
+pub use front_matter::FrontMatter;
+pub use groups::{Group, Grouping};
+pub use outline::Outline;
+
+/// A replacement of the bytes `range` of a file: the mechanical fix of a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub replacement: String,
+}
+
+/// What loading did, for `tolk build -v`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadStats {
+    /// Files found in the content folders (articles, navigation, assets).
+    pub files: usize,
+    /// Articles read and parsed (front matter and outline), each once.
+    pub parsed: usize,
+    pub elapsed: Duration,
+}
+
+/// Every locale's content, parsed, with its translation groups.
+#[derive(Debug, Clone, Default)]
+pub struct Site {
+    /// In config order; each locale's articles sorted by path.
+    pub contents: Vec<LocaleContent>,
+    /// Member indices count the articles of every locale in order ([`Site::articles`]).
+    pub grouping: Grouping,
+    pub stats: LoadStats,
+}
+
+impl Site {
+    /// Discovers, reads and parses every locale of the site. Only files that cannot be read stop
+    /// it (all of them reported together); front matter mistakes are kept with their articles.
+    pub fn load(config: &Config) -> Result<Site> {
+        let started = Instant::now();
+        let mut errors = Vec::new();
+        let mut contents = Vec::with_capacity(config.locales.len());
+        let mut files = 0;
+        for locale in &config.locales {
+            let shown_dir = config.display_path(&locale.content_dir);
+            let found = discover::discover(locale, &config.root, &shown_dir)?;
+            files += found.articles.len() + found.navigation.len() + found.assets.len();
+            let read: Vec<Result<Article>> = found
+                .articles
+                .par_iter()
+                .map(|rel| article::read_article(config, locale, rel))
+                .collect();
+            let mut articles = Vec::with_capacity(read.len());
+            for result in read {
+                match result {
+                    Ok(article) => articles.push(article),
+                    Err(e) => errors.push(e),
+                }
+            }
+            contents.push(LocaleContent {
+                locale: locale.clone(),
+                articles,
+                files: found,
+            });
+        }
+        if let Some(e) = Error::from_many(errors) {
+            return Err(e);
+        }
+        let mut site = Site::from_contents(config, contents);
+        site.stats.files = files;
+        site.stats.elapsed = started.elapsed();
+        Ok(site)
+    }
+
+    /// A site of content already read (serve's updates, tests): groups it.
+    pub fn from_contents(config: &Config, contents: Vec<LocaleContent>) -> Site {
+        let parsed = contents.iter().map(|c| c.articles.len()).sum();
+        let mut site = Site {
+            contents,
+            grouping: Grouping::default(),
+            stats: LoadStats {
+                parsed,
+                ..LoadStats::default()
+            },
+        };
+        site.regroup(config);
+        site
+    }
+
+    /// Groups the translations again, after articles changed.
+    pub fn regroup(&mut self, config: &Config) {
+        self.grouping = groups::group(config, &self.articles());
+    }
+
+    /// Every article of every locale, in config order: the indices of [`Group::members`].
+    pub fn articles(&self) -> Vec<&Article> {
+        self.contents.iter().flat_map(|c| &c.articles).collect()
+    }
+
+    /// How many articles' outlines were parsed (each at most once: the first rule to ask parses
+    /// it).
+    pub fn outlines_parsed(&self) -> usize {
+        self.contents
+            .iter()
+            .flat_map(|c| &c.articles)
+            .filter(|a| a.outline_parsed())
+            .count()
+    }
+
+    pub fn article_count(&self) -> usize {
+        self.contents.iter().map(|c| c.articles.len()).sum()
+    }
+
+    /// The front matter mistakes of every article, as one error: a build stops on them.
+    pub fn front_errors(&self) -> Option<Error> {
+        let errors: Vec<Error> = self
+            .contents
+            .iter()
+            .flat_map(|c| &c.articles)
+            .filter_map(Article::front_error)
+            .collect();
+        Error::from_many(errors)
+    }
+}
