@@ -159,6 +159,7 @@ pub struct View<'a> {
     pub config: &'a Config,
     pub docs: &'a [Doc<'a>],
     pub groups: &'a [Group],
+    pub history: &'a crate::history::log::LogCache,
 }
 
 impl View<'_> {
@@ -306,6 +307,7 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
         config,
         docs,
         groups,
+        history: &site.history,
     };
     let files: HashMap<String, HashSet<String>> = site
         .contents

@@ -42,7 +42,7 @@ pub fn check(site: &View<'_>) -> Result<Vec<Finding>> {
     let Some((located, shown, explicit)) = history_folder(site.config, source_locale)? else {
         return Ok(Vec::new());
     };
-    let log = history::log::read(&located)?;
+    let log = site.history.read(&located)?;
     let known: Vec<Option<usize>> = claims.iter().map(|c| log.find(c.commit)).collect();
     if !explicit && known.iter().all(Option::is_none) {
         return Ok(Vec::new());

@@ -24,32 +24,43 @@ struct Walked {
     boundary: bool,
 }
 
-/// The last log read, by repository, folder and HEAD: `tolk serve` checks after every save,
-/// and reading a long history again costs seconds while HEAD rarely moves.
+/// The last log read, by repository, folder and HEAD.
 type Cached = (PathBuf, String, ObjectId, Arc<Log>);
-static LAST: Mutex<Option<Cached>> = Mutex::new(None);
 
-/// The history of `located.prefix` as HEAD sees it; an empty log when HEAD has no commit yet.
-/// Read again only when HEAD moved since the last call for the same folder.
-pub fn read(located: &Located) -> Result<Arc<Log>> {
-    let Ok(head) = located.repo.head_id() else {
-        return Ok(Arc::new(Log::default()));
-    };
-    let head = head.detach();
-    let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if let Some((workdir, prefix, id, log)) = last.as_ref() {
-        if *workdir == located.workdir && *prefix == located.prefix && *id == head {
-            return Ok(Arc::clone(log));
+/// Keeps the last log read: `tolk serve` checks after every save, and reading a long history
+/// again costs seconds while HEAD rarely moves. The site model owns one, so it lives as long as
+/// the site it belongs to.
+#[derive(Debug, Default)]
+pub struct LogCache {
+    last: Mutex<Option<Cached>>,
+}
+
+impl LogCache {
+    /// The history of `located.prefix` as HEAD sees it; an empty log when HEAD has no commit
+    /// yet. Read again only when HEAD moved since the last call for the same folder.
+    pub fn read(&self, located: &Located) -> Result<Arc<Log>> {
+        let Ok(head) = located.repo.head_id() else {
+            return Ok(Arc::new(Log::default()));
+        };
+        let head = head.detach();
+        let mut last = self
+            .last
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((workdir, prefix, id, log)) = last.as_ref() {
+            if *workdir == located.workdir && *prefix == located.prefix && *id == head {
+                return Ok(Arc::clone(log));
+            }
         }
+        let log = Arc::new(read_from(located, head)?);
+        *last = Some((
+            located.workdir.clone(),
+            located.prefix.clone(),
+            head,
+            Arc::clone(&log),
+        ));
+        Ok(log)
     }
-    let log = Arc::new(read_from(located, head)?);
-    *last = Some((
-        located.workdir.clone(),
-        located.prefix.clone(),
-        head,
-        Arc::clone(&log),
-    ));
-    Ok(log)
 }
 
 fn read_from(located: &Located, head: ObjectId) -> Result<Log> {

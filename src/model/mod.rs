@@ -56,6 +56,9 @@ pub struct Site {
     /// Member indices count the articles of every locale in order ([`Site::articles`]).
     pub grouping: Grouping,
     pub stats: LoadStats,
+    /// The source's git history, read when the staleness rule first needs it and kept while
+    /// HEAD stays (shared by the copies the dev server checks on).
+    pub history: std::sync::Arc<crate::history::log::LogCache>,
 }
 
 impl Site {
@@ -107,6 +110,7 @@ impl Site {
                 parsed,
                 ..LoadStats::default()
             },
+            history: Default::default(),
         };
         site.regroup(config);
         site

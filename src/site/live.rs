@@ -437,7 +437,8 @@ impl LiveSite {
                 files: Default::default(),
             })
             .collect();
-        let group = model::Site::from_contents(&self.config, group);
+        let mut group = model::Site::from_contents(&self.config, group);
+        group.history = std::sync::Arc::clone(&self.site.history);
         let report = check::run(&self.config, &group)?;
         for article in group.contents.iter().flat_map(|c| &c.articles) {
             self.outdated.remove(&article.shown_path);
