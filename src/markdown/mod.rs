@@ -12,6 +12,7 @@ pub mod headings;
 pub mod highlight;
 pub mod inline;
 pub mod links;
+pub mod raw_html;
 pub mod repair;
 pub mod sanitize;
 pub mod snippets;
@@ -123,12 +124,22 @@ pub fn options() -> Options {
 
 /// Renders a markdown body to HTML.
 pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
+    let (masked, unclosed) = sanitize::mask_comments(body);
+    let body: &str = &masked;
     let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Warning> = unclosed
+        .into_iter()
+        .map(|offset| Warning {
+            location: Some(ctx.location(offset)),
+            message: "an HTML comment `<!--` is never closed; it is read as ending with its line: add `-->` where it should end".to_owned(),
+        })
+        .collect();
     let mut errors = Vec::new();
     let raw_html = sanitize::drop_comments(&mut events);
+    // Before snippets: their rendered HTML is already resolved.
+    raw_html::transform(&mut events, ctx);
     snippets::transform(body, &mut events, ctx, &mut errors, &mut warnings);
     callout::transform(body, &mut events, ctx, &mut warnings);
     collapsible::transform(body, &mut events, ctx);

@@ -4,12 +4,161 @@
 //! Sanitizing needs the whole page (an HTML table often spans several markdown blocks), so it
 //! runs on the rendered body, and only for bodies that have raw HTML besides comments.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use pulldown_cmark::Event;
 
 use super::Spanned;
+
+/// The body with every HTML comment that spans lines made safe for the markdown parser, at
+/// the same length (so every offset still points at the file), and the offsets of comments
+/// that are never closed.
+///
+/// A comment inside an HTML block or a paragraph ends the block at its first blank line in
+/// CommonMark, so the rest of the comment became text and an unclosed `<!--` swallowed the rest
+/// of the page. Here each line inside a comment keeps its indentation and gets a dot, so no
+/// line of it is blank or starts a block; the comment is dropped later as a whole. A comment
+/// never closed is treated as ending with its line. Code (fences, backtick spans) is left alone.
+pub fn mask_comments(body: &str) -> (Cow<'_, str>, Vec<usize>) {
+    let mut unclosed = Vec::new();
+    if !body.contains("<!--") {
+        return (Cow::Borrowed(body), unclosed);
+    }
+    let mut bytes = body.as_bytes().to_vec();
+    let mut fence: Option<(u8, usize)> = None;
+    let mut line_start = 0;
+    while line_start < body.len() {
+        let line_end = body[line_start..]
+            .find('\n')
+            .map_or(body.len(), |i| line_start + i);
+        let line = &body[line_start..line_end];
+        let inner = line.trim_start_matches([' ', '\t', '>']);
+        let marker = inner.as_bytes().first().copied();
+        let run = inner
+            .bytes()
+            .take_while(|&b| Some(b) == marker && (b == b'`' || b == b'~'))
+            .count();
+        match fence {
+            Some((c, len)) if marker == Some(c) && run >= len => {
+                fence = None;
+                line_start = line_end + 1;
+                continue;
+            }
+            Some(_) => {
+                line_start = line_end + 1;
+                continue;
+            }
+            None if run >= 3 => {
+                fence = marker.map(|c| (c, run));
+                line_start = line_end + 1;
+                continue;
+            }
+            None => {}
+        }
+        let Some(open) = comment_start(line) else {
+            line_start = line_end + 1;
+            continue;
+        };
+        let start = line_start + open;
+        match body[start + 4..].find("-->") {
+            Some(len) => {
+                let end = start + 4 + len;
+                if body[start..end].contains('\n') {
+                    fill_comment(&mut bytes, start + 4..end, &indent_of(line));
+                }
+                // Go on after the comment, on the line it ends on.
+                line_start = end + 3;
+                if let Some(rest_end) = body[line_start..].find('\n') {
+                    let rest = &body[line_start..line_start + rest_end];
+                    if comment_start(rest).is_none() {
+                        line_start += rest_end + 1;
+                    }
+                }
+            }
+            None => {
+                unclosed.push(start);
+                // Ends with its line: `<!-- text` becomes `<!-- t-->`, or blank when too short.
+                if line_end - (start + 4) >= 3 {
+                    for b in &mut bytes[start + 4..line_end - 3] {
+                        *b = b'.';
+                    }
+                    bytes[line_end - 3..line_end].copy_from_slice(b"-->");
+                } else {
+                    for b in &mut bytes[start..line_end] {
+                        *b = b' ';
+                    }
+                }
+                line_start = line_end + 1;
+            }
+        }
+    }
+    // Only ASCII replaced whole characters: the text is still UTF-8.
+    let text = String::from_utf8(bytes).map_or(Cow::Borrowed(body), Cow::Owned);
+    (text, unclosed)
+}
+
+/// Where a comment opens in `line`, outside backtick code spans.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find("<!--") {
+        let at = from + i;
+        if line[..at].matches('`').count() % 2 == 0 {
+            return Some(at);
+        }
+        from = at + 4;
+    }
+    None
+}
+
+/// The indentation that keeps a line inside the same container as `line`: its leading spaces
+/// and `>` markers, with a list marker turned into spaces.
+fn indent_of(line: &str) -> Vec<u8> {
+    let lead = line.len() - line.trim_start_matches([' ', '\t', '>']).len();
+    let mut indent: Vec<u8> = line.as_bytes()[..lead].to_vec();
+    let rest = &line[lead..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = if rest.starts_with(['-', '*', '+']) {
+        1
+    } else if digits > 0 && rest[digits..].starts_with(['.', ')']) {
+        digits + 1
+    } else {
+        0
+    };
+    if marker > 0 && rest[marker..].starts_with(' ') {
+        indent.extend(std::iter::repeat_n(b' ', marker + 1));
+    }
+    indent
+}
+
+/// Rewrites the inside of a comment (`range`, between `<!--` and `-->`) at the same length:
+/// each inner line becomes `indent` and a dot, the spare bytes dots on the first line.
+fn fill_comment(bytes: &mut [u8], range: std::ops::Range<usize>, indent: &[u8]) {
+    let inner = &bytes[range.clone()];
+    let lines = inner.iter().filter(|&&b| b == b'\n').count();
+    let middle = lines.saturating_sub(1);
+    let total = inner.len() - lines;
+    let mut per_line = indent.to_vec();
+    per_line.push(b'.');
+    if total < middle * per_line.len() {
+        per_line = vec![b'.'];
+    }
+    let mut filled = Vec::with_capacity(inner.len());
+    let spare = total.saturating_sub(middle * per_line.len());
+    filled.extend(std::iter::repeat_n(b'.', spare));
+    for i in 0..lines {
+        filled.push(b'\n');
+        if i + 1 < lines {
+            // A middle line; when there are not enough bytes, the last lines stay blank.
+            let room = inner.len() - filled.len() - (lines - 1 - i);
+            filled.extend_from_slice(&per_line[..per_line.len().min(room)]);
+        }
+    }
+    // The last line (before `-->`) keeps what is left, as indentation: `-->` stays in place.
+    filled.resize(inner.len(), b' ');
+    bytes[range].copy_from_slice(&filled);
+}
 
 /// Drops raw HTML that is only comments. Returns whether other raw HTML remains.
 pub fn drop_comments(events: &mut Vec<Spanned<'_>>) -> bool {
@@ -135,6 +284,50 @@ mod tests {
         let html =
             render_str("A\n\n<!--\n>[!NOTE]\n>\n>old text\n-->\n\nB <!-- inline --> C\n").html;
         assert_eq!(html, "<p>A</p>\n<p>B  C</p>\n");
+    }
+
+    #[test]
+    fn comments_spanning_blank_lines_end_at_their_close() {
+        let md = "<table><tr><td>A <!-- old\n\n## Gone\n\n> [!NOTE]\n-->B</td></tr>\n</table>\n\n## Kept\n\nText\n";
+        let (masked, unclosed) = super::mask_comments(md);
+        assert_eq!(masked.len(), md.len());
+        assert!(unclosed.is_empty());
+        assert!(!masked.contains("\n\n## Gone"), "{masked}");
+        let r = render_str(md);
+        assert!(r.html.contains("<td>A B</td>"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"kept\">Kept"), "{}", r.html);
+        assert!(r.html.contains("<p>Text</p>"), "{}", r.html);
+        assert!(
+            !r.html.contains("Gone") && !r.html.contains("NOTE"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn unclosed_comment_ends_with_its_line_and_warns() {
+        let r = render_str("Intro\n\n<!-- never closed\n\n## Next\n\nText\n");
+        assert!(r.html.contains("<h2 id=\"next\">Next"), "{}", r.html);
+        assert!(!r.html.contains("never"), "{}", r.html);
+        let warnings: Vec<String> = r.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            ["t.md:3:1: an HTML comment `<!--` is never closed; it is read as ending with its line: add `-->` where it should end"]
+        );
+    }
+
+    #[test]
+    fn comments_in_code_and_list_items() {
+        let md = "```\n<!--\n\nx\n```\n\n1. Step <!-- a\n\n   b -->\n\n   More\n\n`<!--` code\n";
+        let r = render_str(md);
+        assert!(
+            r.html.contains("<!--\n\nx\n</code>") || r.html.contains("&lt;!--\n\nx"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("More"), "{}", r.html);
+        assert!(r.html.contains("<code>&lt;!--</code> code"), "{}", r.html);
+        assert!(r.warnings.is_empty());
     }
 
     #[test]
