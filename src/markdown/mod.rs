@@ -144,7 +144,8 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
     callout::transform(body, &mut events, ctx, &mut warnings);
     collapsible::transform(body, &mut events, ctx);
     links::transform(&mut events, ctx);
-    attributes::transform(&mut events);
+    attributes::filter_headings(&mut events, ctx, &mut warnings);
+    attributes::transform(&mut events, ctx, &mut warnings);
     repair::before_inline(&mut events);
     inline::transform(&mut events);
     repair::after_inline(&mut events, ctx.locale);

@@ -262,6 +262,15 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 "height",
             ],
         )
+        .add_generic_attributes(["style"])
+        .attribute_filter(|_, attribute, value| match attribute {
+            "style" => safe_style(value).map(Cow::Owned),
+            _ => Some(Cow::Borrowed(value)),
+        })
+        .add_tag_attributes("table", ["width"])
+        .add_tag_attributes("td", ["width", "height"])
+        .add_tag_attributes("th", ["width", "height"])
+        .add_tag_attributes("col", ["width"])
         .add_tag_attributes("button", ["type"])
         .add_tag_attributes("details", ["open"])
         .add_tag_attributes("ol", ["start"])
@@ -269,6 +278,75 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]));
     builder
 });
+
+/// The CSS properties an article may set in `style`: layout and emphasis, nothing that loads,
+/// positions over the page or runs.
+pub const SAFE_CSS: &[&str] = &[
+    "width",
+    "height",
+    "min-width",
+    "max-width",
+    "min-height",
+    "max-height",
+    "table-layout",
+    "text-align",
+    "vertical-align",
+    "color",
+    "background-color",
+    "font-weight",
+    "font-style",
+    "border",
+    "border-top",
+    "border-right",
+    "border-bottom",
+    "border-left",
+    "border-color",
+    "border-style",
+    "border-width",
+    "border-collapse",
+    "padding",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+    "margin",
+    "margin-top",
+    "margin-right",
+    "margin-bottom",
+    "margin-left",
+    "white-space",
+];
+
+/// `style` with only the declarations of [`SAFE_CSS`] whose values load and run nothing;
+/// `None` when none is left.
+pub fn safe_style(style: &str) -> Option<String> {
+    let mut kept = Vec::new();
+    for declaration in style.split(';') {
+        let Some((property, value)) = declaration.split_once(':') else {
+            continue;
+        };
+        let property = property.trim().to_ascii_lowercase();
+        let value = value.trim();
+        let lower = value.to_ascii_lowercase();
+        let harmful = [
+            "url(",
+            "expression(",
+            "javascript:",
+            "\\",
+            "<",
+            ">",
+            "\"",
+            "@",
+            "/*",
+        ]
+        .iter()
+        .any(|bad| lower.contains(bad));
+        if SAFE_CSS.contains(&property.as_str()) && !value.is_empty() && !harmful {
+            kept.push(format!("{property}: {value}"));
+        }
+    }
+    (!kept.is_empty()).then(|| kept.join("; "))
+}
 
 /// Removes scripts, event handlers and dangerous URLs from rendered HTML.
 pub fn clean(html: &str) -> String {
@@ -346,6 +424,32 @@ mod tests {
         );
         assert!(
             html.contains("<span class=\"preview\">Preview</span>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn styles_keep_the_safe_list_only() {
+        use super::safe_style;
+        assert_eq!(
+            safe_style("table-layout:auto; WIDTH: 40%;position:fixed;color:#c00"),
+            Some("table-layout: auto; width: 40%; color: #c00".to_owned())
+        );
+        for bad in [
+            "background-color: url(https://x.example/t.png)",
+            "width: expression(alert(1))",
+            "color: javascript:alert(1)",
+            "position: absolute; top: 0",
+            "color: \\75rl(x)",
+        ] {
+            assert_eq!(safe_style(bad), None, "{bad}");
+        }
+        let html = render_str(
+            "<table style=\"table-layout:auto;position:fixed\"><tr><td style=\"background-color: #E5E4E2;\" width=\"200\">x</td><td style=\"background:url(x)\">y</td></tr></table>\n",
+        )
+        .html;
+        assert!(
+            html.contains("<table style=\"table-layout: auto\"><tbody><tr><td style=\"background-color: #E5E4E2\" width=\"200\">x</td><td>y</td>"),
             "{html}"
         );
     }
