@@ -151,6 +151,7 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
     repair::after_inline(&mut events, ctx.locale);
     let headings = headings::assign_ids(&mut events);
     code::transform(&mut events, ctx);
+    line_breaks(&mut events);
     let text = plain_text(&events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
@@ -163,6 +164,17 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
         warnings,
         errors,
         text,
+    }
+}
+
+/// A single newline inside a paragraph, list item, callout or table cell is a line break, as
+/// on Experience League (markdown-it with `breaks` on): release notes put `Preview: May 12` and
+/// `Production: May 14` on lines of one paragraph. Code blocks hold no soft breaks.
+fn line_breaks(events: &mut [Spanned<'_>]) {
+    for (event, _) in events.iter_mut() {
+        if matches!(event, Event::SoftBreak) {
+            *event = Event::HardBreak;
+        }
     }
 }
 
@@ -181,6 +193,25 @@ fn plain_text(events: &[Spanned<'_>]) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::render_str;
+
+    #[test]
+    fn single_newlines_are_line_breaks_except_in_code() {
+        let html = render_str(
+            "Preview: May 12\nProduction: May 14\n\n- a\n  b\n\n| x |\n|---|\n| y |\n\n```\none\ntwo\n```\n",
+        )
+        .html;
+        assert!(
+            html.contains("<p>Preview: May 12<br />\nProduction: May 14</p>"),
+            "{html}"
+        );
+        assert!(html.contains("<li>a<br />\nb</li>"), "{html}");
+        assert!(html.contains("<code>one\ntwo\n</code>"), "{html}");
+    }
 }
 
 #[cfg(test)]

@@ -221,6 +221,29 @@ pub fn decode_url(value: &str) -> String {
         .replace("&#39;", "'")
 }
 
+/// Every `href` and `src` in the tags of `html` (comments skipped): whether it is a `src`, the
+/// URL, and the byte range of the value in `html`.
+pub fn link_attributes(html: &str) -> Vec<(bool, String, std::ops::Range<usize>)> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(i) = html[at..].find('<') {
+        let start = at + i;
+        let len = markup_len(&html[start..]);
+        let tag = &html[start..start + len];
+        if !tag.starts_with("<!") && !tag.starts_with("</") && len > 1 {
+            for attr in attributes(tag) {
+                let is_src = attr.name.eq_ignore_ascii_case("src");
+                if is_src || attr.name.eq_ignore_ascii_case("href") {
+                    let range = start + attr.value_range.start..start + attr.value_range.end;
+                    found.push((is_src, decode_url(attr.value), range));
+                }
+            }
+        }
+        at = start + len.max(1);
+    }
+    found
+}
+
 /// `tag` with its `href` and `src` values passed through `resolve`.
 fn resolve_tag<'t>(tag: &'t str, resolve: &dyn Fn(&str) -> Option<String>) -> Cow<'t, str> {
     if tag.starts_with("</") {

@@ -17,23 +17,44 @@ pub fn group_key(exl_id: Option<&str>, rel: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct Translations {
     groups: HashMap<String, Vec<(String, String)>>,
+    /// Articles of a locale that already has one in their group (a duplicate exl-id).
+    duplicates: HashMap<String, Vec<(String, String)>>,
 }
 
 impl Translations {
     /// Indexes the articles of every locale (in config order).
     pub fn new(contents: &[LocaleContent]) -> Translations {
         let mut groups: HashMap<String, Vec<(String, String)>> = HashMap::new();
+        let mut duplicates: HashMap<String, Vec<(String, String)>> = HashMap::new();
         for content in contents {
             for article in &content.articles {
                 let key = group_key(article.front.exl_id.as_deref(), &article.rel_path);
-                let members = groups.entry(key).or_default();
+                let members = groups.entry(key.clone()).or_default();
                 // A duplicate exl-id within a locale is a check error; the first one wins here.
-                if !members.iter().any(|(locale, _)| locale == &article.locale) {
-                    members.push((article.locale.clone(), article.rel_path.clone()));
+                let pair = (article.locale.clone(), article.rel_path.clone());
+                if members.iter().any(|(locale, _)| locale == &article.locale) {
+                    duplicates.entry(key).or_default().push(pair);
+                } else {
+                    members.push(pair);
                 }
             }
         }
-        Translations { groups }
+        Translations { groups, duplicates }
+    }
+
+    /// The article of `locale` in group `key` that the article at `rel` pairs with: where the
+    /// locale has the id more than once, the one at the same path, else its first.
+    pub fn member_for(&self, key: &str, locale: &str, rel: &str) -> Option<&str> {
+        let same_path = |(l, r): &&(String, String)| l == locale && r == rel;
+        let first = self.members(key).iter().find(|(l, _)| l == locale)?;
+        if first.1 == rel {
+            return Some(&first.1);
+        }
+        let duplicate = self
+            .duplicates
+            .get(key)
+            .and_then(|d| d.iter().find(same_path));
+        Some(duplicate.unwrap_or(first).1.as_str())
     }
 
     /// The article's path in each locale that has it, in config order: `(locale, rel)`.
