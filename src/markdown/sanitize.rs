@@ -104,7 +104,7 @@ fn comment_start(line: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(i) = line[from..].find("<!--") {
         let at = from + i;
-        if line[..at].matches('`').count() % 2 == 0 {
+        if line[..at].matches('`').count().is_multiple_of(2) {
             return Some(at);
         }
         from = at + 4;

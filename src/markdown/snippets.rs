@@ -180,10 +180,16 @@ pub fn transform<'a>(
                     break;
                 }
                 Event::SoftBreak | Event::HardBreak => {
-                    lines.last_mut().map(|l| l.push((event, r)));
+                    if let Some(line) = lines.last_mut() {
+                        line.push((event, r));
+                    }
                     lines.push(Vec::new());
                 }
-                other => lines.last_mut().map_or((), |l| l.push((other, r))),
+                other => {
+                    if let Some(line) = lines.last_mut() {
+                        line.push((other, r));
+                    }
+                }
             }
         }
         let end = end.unwrap_or((Event::End(TagEnd::Paragraph), range.end..range.end));
