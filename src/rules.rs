@@ -72,12 +72,13 @@ pub enum Rule {
     DnlMismatch,
     BrokenLink,
     MtArtifact,
+    UnclosedComment,
     UiStringMissing,
 }
 
 impl Rule {
     /// Every rule, in the order they are documented.
-    pub const ALL: [Rule; 18] = [
+    pub const ALL: [Rule; 19] = [
         Rule::FrontMatterInvalid,
         Rule::DuplicateExlId,
         Rule::MissingTranslation,
@@ -95,6 +96,7 @@ impl Rule {
         Rule::DnlMismatch,
         Rule::BrokenLink,
         Rule::MtArtifact,
+        Rule::UnclosedComment,
         Rule::UiStringMissing,
     ];
 
@@ -117,6 +119,7 @@ impl Rule {
             Rule::DnlMismatch => "dnl-mismatch",
             Rule::BrokenLink => "broken-link",
             Rule::MtArtifact => "mt-artifact",
+            Rule::UnclosedComment => "unclosed-comment",
             Rule::UiStringMissing => "ui-string-missing",
         }
     }
@@ -144,7 +147,8 @@ impl Rule {
             | Rule::MetadataMismatch
             | Rule::LinkTargetMismatch
             | Rule::DnlMismatch
-            | Rule::MtArtifact => Severity::Warning,
+            | Rule::MtArtifact
+            | Rule::UnclosedComment => Severity::Warning,
             Rule::LinkNotLocalized => Severity::Info,
         }
     }
@@ -169,6 +173,7 @@ impl Rule {
             Rule::DnlMismatch => "[!DNL ...] texts are never translated: copy them from the source",
             Rule::BrokenLink => "fix the path or anchor, or remove the link",
             Rule::MtArtifact => "machine translation damaged the markup; `tolk check --fix` trims the stray spaces",
+            Rule::UnclosedComment => "close the HTML comment with `-->` where it should end; the page reads it as ending with its line",
             Rule::UiStringMissing => "add the message to this locale's .ftl file",
         }
     }

@@ -166,3 +166,43 @@ fn check_and_build_agree_on_snippet_ids_and_include_paths() {
     let check = site.run(&["check", "--format", "json"]);
     assert!(check.stdout.contains("broken-link"), "{}", check.stdout);
 }
+
+#[test]
+fn an_unclosed_comment_is_a_positioned_warning_and_the_page_keeps_what_follows() {
+    let site = two_locales();
+    let body = "Intro.\n\n<table><tr><td>Cel <!-- nooit gesloten\n\nnog een regel</td></tr></table>\n\n## Daarna {#daarna}\n\nTekst na de tabel.\n";
+    site.file(
+        "content/nl/kb/a.md",
+        &format!("{}{body}", front("Artikel", Some(ID))),
+    )
+    .file(
+        "content/fr/kb/a.md",
+        &format!("{}{body}", front("Article", Some(ID))),
+    );
+    let run = site.run(&["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).expect("json");
+    let unclosed: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "unclosed-comment")
+        .collect();
+    assert_eq!(unclosed.len(), 2, "{}", run.stdout);
+    let nl = unclosed
+        .iter()
+        .find(|f| f["path"] == "content/nl/kb/a.md")
+        .expect("the nl finding");
+    // Front matter is 7 lines, then a blank line, `# Artikel`, a blank line, `Intro.` and a
+    // blank line: the table is line 13, the comment after its first 19 characters.
+    assert_eq!(
+        (nl["line"].as_u64(), nl["column"].as_u64()),
+        (Some(13), Some(20)),
+        "{nl}"
+    );
+    assert_eq!(nl["severity"], "warning");
+
+    site.run(&["build"]).success();
+    let page = site.read("public/nl/kb/a/index.html");
+    assert!(page.contains("id=\"daarna\""), "{page}");
+    assert!(page.contains("Tekst na de tabel."), "{page}");
+}

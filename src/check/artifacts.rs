@@ -1,5 +1,5 @@
 //! `mt-artifact`: markup that machine translation damaged, as the model's outline found it
-//! ([`crate::model::artifacts`]).
+//! ([`crate::model::artifacts`]); `unclosed-comment`: an HTML comment never closed.
 
 use super::{Doc, Finding, Rule};
 
@@ -17,6 +17,17 @@ pub fn check(docs: &[Doc]) -> Vec<Finding> {
             );
             finding.edits = artifact.edits.clone();
             findings.push(finding);
+        }
+        for &offset in doc.outline.iter().flat_map(|o| &o.unclosed_comments) {
+            findings.push(Finding::at(
+                Rule::UnclosedComment,
+                doc,
+                offset,
+                4,
+                "this HTML comment `<!--` is never closed; the page reads it as ending with its \
+                 line, and Experience League may hide everything after it"
+                    .to_owned(),
+            ));
         }
     }
     findings

@@ -6,7 +6,12 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::escape::html_escape;
 use super::headings::plain_text;
-use super::Spanned;
+use super::{RenderContext, Spanned};
+use crate::error::Warning;
+
+/// Quote characters around attribute values: ASCII, and the ones machine translation puts in
+/// (`{width= »500 »}`).
+const QUOTES: &[char] = &['"', '\'', '«', '»', '“', '”', '„'];
 
 /// Parses `key=value key="quoted value" flag` (without the braces). Keys are lowercased.
 pub fn parse(text: &str) -> Vec<(String, String)> {
@@ -17,13 +22,15 @@ pub fn parse(text: &str) -> Vec<(String, String)> {
             .find(|c: char| c == '=' || c.is_whitespace())
             .unwrap_or(rest.len());
         let key = rest[..key_len].to_ascii_lowercase();
-        rest = &rest[key_len..];
+        rest = rest[key_len..].trim_start();
         let value = if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start();
             let (value, len) = match after.chars().next() {
-                Some(q @ ('"' | '\'')) => {
-                    let inner = &after[1..];
-                    let end = inner.find(q).unwrap_or(inner.len());
-                    (&inner[..end], (end + 2).min(after.len()))
+                Some(q) if QUOTES.contains(&q) => {
+                    let inner = &after[q.len_utf8()..];
+                    let end = inner.find(QUOTES).unwrap_or(inner.len());
+                    let close = inner[end..].chars().next().map_or(0, char::len_utf8);
+                    (&inner[..end], q.len_utf8() + end + close)
                 }
                 _ => {
                     let end = after.find(char::is_whitespace).unwrap_or(after.len());
@@ -31,7 +38,10 @@ pub fn parse(text: &str) -> Vec<(String, String)> {
                 }
             };
             rest = &after[len..];
-            value.replace("&quot;", "").trim_matches('"').to_owned()
+            value
+                .replace("&quot;", "")
+                .trim_matches(|c: char| c.is_whitespace() || QUOTES.contains(&c))
+                .to_owned()
         } else {
             String::new()
         };
@@ -43,21 +53,76 @@ pub fn parse(text: &str) -> Vec<(String, String)> {
     attrs
 }
 
-/// Splits `{...}` off the start of `text`: the attribute text and what follows it.
+/// The attributes an attribute list may set on a heading, image, link or table; anything
+/// else (event handlers, `tabindex`, `autofocus`...) is dropped with a warning.
+pub const ALLOWED: &[&str] = &[
+    "id", "class", "width", "height", "target", "rel", "title", "alt", "style",
+];
+
+/// ExL's own image keys, turned into classes and data attributes.
+const IMAGE_KEYS: &[&str] = &["align", "modal", "zoomable"];
+
+fn dropped_warning(ctx: &RenderContext<'_>, offset: usize, key: &str, on: &str) -> Warning {
+    Warning {
+        location: Some(ctx.location(offset)),
+        message: format!(
+            "attribute `{key}` on {on} is not allowed and was dropped; allowed: {}",
+            ALLOWED.join(", ")
+        ),
+    }
+}
+
+/// Keeps the allowed attributes of every heading's `{...}`; `style` through the CSS safe list.
+pub fn filter_headings(
+    events: &mut [Spanned<'_>],
+    ctx: &RenderContext<'_>,
+    warnings: &mut Vec<Warning>,
+) {
+    for (event, range) in events.iter_mut() {
+        let Event::Start(Tag::Heading { attrs, .. }) = event else {
+            continue;
+        };
+        attrs.retain_mut(|(key, value)| {
+            let name = key.to_ascii_lowercase();
+            if !ALLOWED.contains(&name.as_str()) || name == "id" || name == "class" {
+                warnings.push(dropped_warning(ctx, range.start, key, "a heading"));
+                return false;
+            }
+            if name == "style" {
+                let unquoted = value.as_deref().map(|v| v.trim_matches(QUOTES));
+                match unquoted.and_then(super::sanitize::safe_style) {
+                    Some(style) => *value = Some(CowStr::from(style)),
+                    None => return false,
+                }
+            }
+            true
+        });
+    }
+}
+
+/// Splits `{...}` off the start of `text`: the attribute text and what follows it. Spaces
+/// before the `{` are allowed when the list has a `key=value`.
 fn leading_attributes(text: &str) -> Option<(&str, &str)> {
-    let inner = text.strip_prefix('{')?;
+    let trimmed = text.trim_start_matches([' ', '\u{a0}']);
+    let spaced = trimmed.len() < text.len();
+    let inner = trimmed.strip_prefix('{')?;
     let end = inner.find('}')?;
     let attrs = &inner[..end];
     let looks_right = attrs.contains('=')
-        || attrs
-            .trim()
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+        || !spaced
+            && attrs
+                .trim()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
     (looks_right && !attrs.trim().is_empty() && !attrs.starts_with('#'))
         .then(|| (attrs, &inner[end + 1..]))
 }
 
-pub fn transform(events: &mut Vec<Spanned<'_>>) {
+pub fn transform(
+    events: &mut Vec<Spanned<'_>>,
+    ctx: &RenderContext<'_>,
+    warnings: &mut Vec<Warning>,
+) {
     let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());
     let mut input = std::mem::take(events).into_iter().peekable();
     while let Some((event, range)) = input.next() {
@@ -90,6 +155,14 @@ pub fn transform(events: &mut Vec<Spanned<'_>>) {
                     }
                     continue;
                 };
+                for (key, _) in &attrs {
+                    let known = ALLOWED.contains(&key.as_str())
+                        || is_image && IMAGE_KEYS.contains(&key.as_str());
+                    if !known {
+                        let on = if is_image { "an image" } else { "a link" };
+                        warnings.push(dropped_warning(ctx, text_range.start, key, on));
+                    }
+                }
                 input_push_front(&mut out, is_image, &attrs, (event, range));
                 if !rest.is_empty() {
                     out.push((Event::Text(CowStr::from(rest)), text_range));
@@ -164,6 +237,13 @@ fn input_push_front<'a>(
                 "modal" | "zoomable" => {
                     html.push_str(&format!(" data-{key}=\"{}\"", html_escape(value)))
                 }
+                "class" => classes.extend(value.split_whitespace().map(html_escape)),
+                "id" => html.push_str(&format!(" id=\"{}\"", html_escape(value))),
+                "style" => {
+                    if let Some(style) = super::sanitize::safe_style(value) {
+                        html.push_str(&format!(" style=\"{}\"", html_escape(&style)));
+                    }
+                }
                 _ => {}
             }
         }
@@ -189,6 +269,19 @@ fn input_push_front<'a>(
         }
         if attrs.iter().any(|(k, v)| k == "target" && v == "_blank") {
             html.push_str(" target=\"_blank\" rel=\"noopener\"");
+        }
+        for (key, value) in attrs {
+            match key.as_str() {
+                "id" | "class" => {
+                    html.push_str(&format!(" {key}=\"{}\"", html_escape(value)));
+                }
+                "style" => {
+                    if let Some(style) = super::sanitize::safe_style(value) {
+                        html.push_str(&format!(" style=\"{}\"", html_escape(&style)));
+                    }
+                }
+                _ => {}
+            }
         }
         html.push('>');
         out[start] = (Event::InlineHtml(CowStr::from(html)), range);
@@ -251,6 +344,62 @@ mod tests {
         .html;
         assert!(!html.contains("style"), "{html}");
         assert!(html.contains("</table>\n<p>Next</p>"), "{html}");
+    }
+
+    #[test]
+    fn spaced_and_machine_translated_attribute_lists() {
+        for text in [
+            "![Shot](shot.png) {width=\"500\"}",
+            "![Shot](shot.png) {width= »500 »}",
+            "![Shot](shot.png){width=« 500 »}",
+        ] {
+            let r = render_str(text);
+            assert_eq!(
+                r.html,
+                "<p><img src=\"shot.png\" alt=\"Shot\" width=\"500\" loading=\"lazy\"></p>\n",
+                "{text}"
+            );
+            assert!(r.warnings.is_empty(), "{text}");
+        }
+        assert_eq!(parse("width= »500 » align=\"center\"").len(), 2);
+    }
+
+    #[test]
+    fn only_allowed_attributes_survive() {
+        let r = render_str(
+            "## Kop {#k tabindex=0 autofocus=autofocus onfocus=alert(document.domain) title=T style=\"color:red;position:fixed\"}\n\n![i](i.png){width=10 onerror=alert(1) style=\"width:10px\"}\n",
+        );
+        assert!(
+            !r.html.contains("onfocus") && !r.html.contains("onerror"),
+            "{}",
+            r.html
+        );
+        assert!(
+            !r.html.contains("tabindex=\"0\"") && !r.html.contains("autofocus"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .starts_with("<h2 id=\"k\" title=\"T\" style=\"color: red\">Kop"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("width=\"10\" style=\"width: 10px\""),
+            "{}",
+            r.html
+        );
+        let warnings: Vec<String> = r.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(warnings.len(), 4, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("t.md:1:1: attribute `tabindex` on a heading is not allowed and was dropped; allowed: id, class"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[3].starts_with("t.md:3:12: attribute `onerror` on an image"),
+            "{warnings:?}"
+        );
     }
 
     #[test]

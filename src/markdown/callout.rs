@@ -362,7 +362,7 @@ mod tests {
     fn renders_callout_without_blank_line_and_with_space() {
         let html = render_str("> [!NOTE]\n> First line\n> second.\n").html;
         assert!(html.contains("data-callout=\"note\""), "{html}");
-        assert!(html.contains("<p>First line\nsecond.</p>"), "{html}");
+        assert!(html.contains("<p>First line<br />\nsecond.</p>"), "{html}");
     }
 
     #[test]

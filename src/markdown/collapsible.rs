@@ -14,6 +14,8 @@ pub fn transform<'a>(body: &str, events: &mut Vec<Spanned<'a>>, ctx: &RenderCont
     let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
     // Container depth at which each open collapsible started.
     let mut open: Vec<i32> = Vec::new();
+    // Collapsibles whose closing `+++` was seen deeper: closed when `depth` is theirs again.
+    let mut closing: Vec<i32> = Vec::new();
     let mut depth = 0i32;
     let mut input = std::mem::take(events).into_iter().peekable();
     while let Some((event, range)) = input.next() {
@@ -41,8 +43,26 @@ pub fn transform<'a>(body: &str, events: &mut Vec<Spanned<'a>>, ctx: &RenderCont
                 ));
                 strip_plus_signs(&mut input);
                 let mut in_body_paragraph = false;
-                for (event, r) in input.by_ref() {
+                while let Some((event, r)) = input.next() {
                     match event {
+                        // `+++ Summary`, body lines and `+++` in one paragraph.
+                        Event::Text(ref t)
+                            if in_body_paragraph
+                                && t.trim() == "+++"
+                                && matches!(out.last(), Some((Event::SoftBreak, _)))
+                                && matches!(
+                                    input.peek(),
+                                    Some((Event::End(TagEnd::Paragraph), _))
+                                ) =>
+                        {
+                            out.pop();
+                            if let Some((end, end_range)) = input.next() {
+                                out.push((end, end_range));
+                            }
+                            open.pop();
+                            out.push((Event::Html(CowStr::Borrowed(CLOSE)), r));
+                            break;
+                        }
                         Event::End(TagEnd::Paragraph) => {
                             if in_body_paragraph {
                                 out.push((Event::End(TagEnd::Paragraph), r));
@@ -90,7 +110,27 @@ pub fn transform<'a>(body: &str, events: &mut Vec<Spanned<'a>>, ctx: &RenderCont
                     open.pop();
                     out.push((Event::Html(CowStr::Borrowed(CLOSE)), range.clone()));
                 }
-                out.push((Event::End(tag), range));
+                out.push((Event::End(tag), range.clone()));
+                while closing.last() == Some(&depth) {
+                    closing.pop();
+                    out.push((Event::Html(CowStr::Borrowed(CLOSE)), range.clone()));
+                }
+            }
+            // `+++` as a lazy continuation line of a list item: the collapsible closes once
+            // the containers around the line have ended.
+            Event::Text(ref text)
+                if text.trim() == "+++"
+                    && matches!(out.last(), Some((Event::SoftBreak, _)))
+                    && open.last().is_some_and(|&d| d < depth - 1)
+                    && matches!(
+                        input.peek(),
+                        Some((Event::End(TagEnd::Paragraph | TagEnd::Item), _))
+                    ) =>
+            {
+                out.pop();
+                if let Some(d) = open.pop() {
+                    closing.push(d);
+                }
             }
             Event::Text(ref text) if text.trim() == "+++" && open.last() == Some(&(depth - 1)) => {
                 // `+++` as the last line of a paragraph: close after the paragraph.
@@ -184,6 +224,35 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("+++"), "{html}");
+    }
+
+    #[test]
+    fn one_paragraph_collapsibles_and_closing_after_a_list_item() {
+        let html = render_str(
+            "+++Question one?\nAnswer one.\n+++\n\n+++Question two?\nAnswer two.\n+++\n",
+        )
+        .html;
+        assert_eq!(html.matches("<details").count(), 2, "{html}");
+        assert_eq!(html.matches("</details>").count(), 2, "{html}");
+        assert!(!html.contains("+++"), "{html}");
+        assert!(
+            html.contains("<p>Answer one.</p>\n</div></details>\n<details"),
+            "{html}"
+        );
+
+        let html = render_str(
+            "+++ Access\n\n1. Step one\n1. Step two\n+++\n\n+++ Next\n\n* a\n\n  b\n+++\n\nAfter\n",
+        )
+        .html;
+        assert!(!html.contains("+++"), "{html}");
+        assert!(
+            html.contains("<li>Step two</li>\n</ol>\n</div></details>\n<details class=\"collapsible\"><summary>Next</summary>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("</ul>\n</div></details>\n<p>After</p>"),
+            "{html}"
+        );
     }
 
     #[test]

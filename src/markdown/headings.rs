@@ -95,24 +95,34 @@ pub fn plain_text(events: &[Spanned<'_>]) -> String {
     text.trim().to_owned()
 }
 
-/// A URL-safe id: accents folded (`Dépannage` -> `depannage`), lowercase, `-` between words.
+/// The id Experience League gives a heading without `{#id}`, which is what authors link to:
+/// lowercase, each space a `-`, punctuation dropped without a trace (`the record's page` ->
+/// `the-records-page`, `Create / edit` -> `create--edit`, `A – B` -> `a--b`), `-` and `_`
+/// kept. Accented letters are folded (`Dépannage` -> `depannage`) so the id is plain ASCII.
 pub fn slug(text: &str) -> String {
-    let folded = deunicode::deunicode(text).to_lowercase();
-    let mut slug = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            slug.push(c.to_ascii_lowercase());
+        } else if c.is_whitespace() {
             slug.push('-');
+        } else if c.is_alphanumeric() {
+            let mut buf = [0u8; 4];
+            let folded = deunicode::deunicode(c.encode_utf8(&mut buf));
+            slug.extend(
+                folded
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(|c| c.to_ascii_lowercase()),
+            );
         }
     }
-    while slug.ends_with('-') {
-        slug.pop();
-    }
+    let slug = slug.trim_matches('-');
     if slug.is_empty() {
-        slug.push_str("section");
+        "section".to_owned()
+    } else {
+        slug.to_owned()
     }
-    slug
 }
 
 /// `base`, or `base-1`, `base-2`... the first that `used` does not have yet (then added to it).
@@ -146,12 +156,30 @@ mod tests {
 
     #[test]
     fn slugs_fold_accents_and_punctuation() {
-        assert_eq!(
-            slug("Dépannage : erreur outlookIdentityToken"),
-            "depannage-erreur-outlookidentitytoken"
-        );
-        assert_eq!(slug("  Perché?  "), "perche");
-        assert_eq!(slug("***"), "section");
+        for (text, id) in [
+            (
+                "Dépannage : erreur outlookIdentityToken",
+                "depannage--erreur-outlookidentitytoken",
+            ),
+            ("  Perché?  ", "perche"),
+            ("***", "section"),
+            (
+                "Edit a record from the record's page",
+                "edit-a-record-from-the-records-page",
+            ),
+            (
+                "Edit a record from the record’s page",
+                "edit-a-record-from-the-records-page",
+            ),
+            ("Create / edit a project", "create--edit-a-project"),
+            ("Plan – Execute", "plan--execute"),
+            ("Workfront + Jira", "workfront--jira"),
+            ("Step 1. Set up (optional)", "step-1-set-up-optional"),
+            ("snake_case and kebab-case", "snake_case-and-kebab-case"),
+            ("Ärger mit Größen", "arger-mit-grossen"),
+        ] {
+            assert_eq!(slug(text), id, "{text}");
+        }
     }
 
     #[test]

@@ -182,7 +182,7 @@ impl Scanner {
 }
 
 /// The HTML and length of a marker opening at the start of `text`.
-fn opener(text: &str) -> Option<(&'static str, usize)> {
+pub(crate) fn opener(text: &str) -> Option<(&'static str, usize)> {
     MARKERS.iter().find_map(|(marker, html)| {
         let after = text.strip_prefix(marker)?;
         after
@@ -202,7 +202,7 @@ fn flush<'a>(plain: &mut String, range: &std::ops::Range<usize>, out: &mut Vec<S
 
 /// A `[!BADGE label]{type=Positive url="…" tooltip="…"}` at the start of `text`: its HTML and
 /// length.
-fn badge(text: &str) -> Option<(String, usize)> {
+pub(crate) fn badge(text: &str) -> Option<(String, usize)> {
     let after = text.strip_prefix("[!BADGE")?;
     if !after.starts_with(char::is_whitespace) {
         return None;

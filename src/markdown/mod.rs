@@ -13,6 +13,7 @@ pub mod headings;
 pub mod highlight;
 pub mod inline;
 pub mod links;
+pub mod raw_html;
 pub mod repair;
 pub mod sanitize;
 pub mod snippets;
@@ -124,22 +125,34 @@ pub fn options() -> Options {
 
 /// Renders a markdown body to HTML.
 pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
+    let (masked, unclosed) = sanitize::mask_comments(body);
+    let body: &str = &masked;
     let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<Warning> = unclosed
+        .into_iter()
+        .map(|offset| Warning {
+            location: Some(ctx.location(offset)),
+            message: "an HTML comment `<!--` is never closed; it is read as ending with its line: add `-->` where it should end".to_owned(),
+        })
+        .collect();
     let mut errors = Vec::new();
     let raw_html = sanitize::drop_comments(&mut events);
+    // Before snippets: their rendered HTML is already resolved.
+    raw_html::transform(&mut events, ctx);
     snippets::transform(body, &mut events, ctx, &mut errors, &mut warnings);
     callout::transform(body, &mut events, ctx, &mut warnings);
     collapsible::transform(body, &mut events, ctx);
     links::transform(&mut events, ctx);
-    attributes::transform(&mut events);
+    attributes::filter_headings(&mut events, ctx, &mut warnings);
+    attributes::transform(&mut events, ctx, &mut warnings);
     repair::before_inline(&mut events);
     inline::transform(&mut events);
     repair::after_inline(&mut events, ctx.locale);
     let headings = headings::assign_ids(&mut events);
     code::transform(&mut events, ctx);
+    line_breaks(&mut events);
     let text = plain_text(&events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
@@ -152,6 +165,17 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
         warnings,
         errors,
         text,
+    }
+}
+
+/// A single newline inside a paragraph, list item, callout or table cell is a line break, as
+/// on Experience League (markdown-it with `breaks` on): release notes put `Preview: May 12` and
+/// `Production: May 14` on lines of one paragraph. Code blocks hold no soft breaks.
+fn line_breaks(events: &mut [Spanned<'_>]) {
+    for (event, _) in events.iter_mut() {
+        if matches!(event, Event::SoftBreak) {
+            *event = Event::HardBreak;
+        }
     }
 }
 
@@ -170,6 +194,25 @@ fn plain_text(events: &[Spanned<'_>]) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::render_str;
+
+    #[test]
+    fn single_newlines_are_line_breaks_except_in_code() {
+        let html = render_str(
+            "Preview: May 12\nProduction: May 14\n\n- a\n  b\n\n| x |\n|---|\n| y |\n\n```\none\ntwo\n```\n",
+        )
+        .html;
+        assert!(
+            html.contains("<p>Preview: May 12<br />\nProduction: May 14</p>"),
+            "{html}"
+        );
+        assert!(html.contains("<li>a<br />\nb</li>"), "{html}");
+        assert!(html.contains("<code>one\ntwo\n</code>"), "{html}");
+    }
 }
 
 #[cfg(test)]

@@ -4,12 +4,161 @@
 //! Sanitizing needs the whole page (an HTML table often spans several markdown blocks), so it
 //! runs on the rendered body, and only for bodies that have raw HTML besides comments.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use pulldown_cmark::Event;
 
 use super::Spanned;
+
+/// The body with every HTML comment that spans lines made safe for the markdown parser, at
+/// the same length (so every offset still points at the file), and the offsets of comments
+/// that are never closed.
+///
+/// A comment inside an HTML block or a paragraph ends the block at its first blank line in
+/// CommonMark, so the rest of the comment became text and an unclosed `<!--` swallowed the rest
+/// of the page. Here each line inside a comment keeps its indentation and gets a dot, so no
+/// line of it is blank or starts a block; the comment is dropped later as a whole. A comment
+/// never closed is treated as ending with its line. Code (fences, backtick spans) is left alone.
+pub fn mask_comments(body: &str) -> (Cow<'_, str>, Vec<usize>) {
+    let mut unclosed = Vec::new();
+    if !body.contains("<!--") {
+        return (Cow::Borrowed(body), unclosed);
+    }
+    let mut bytes = body.as_bytes().to_vec();
+    let mut fence: Option<(u8, usize)> = None;
+    let mut line_start = 0;
+    while line_start < body.len() {
+        let line_end = body[line_start..]
+            .find('\n')
+            .map_or(body.len(), |i| line_start + i);
+        let line = &body[line_start..line_end];
+        let inner = line.trim_start_matches([' ', '\t', '>']);
+        let marker = inner.as_bytes().first().copied();
+        let run = inner
+            .bytes()
+            .take_while(|&b| Some(b) == marker && (b == b'`' || b == b'~'))
+            .count();
+        match fence {
+            Some((c, len)) if marker == Some(c) && run >= len => {
+                fence = None;
+                line_start = line_end + 1;
+                continue;
+            }
+            Some(_) => {
+                line_start = line_end + 1;
+                continue;
+            }
+            None if run >= 3 => {
+                fence = marker.map(|c| (c, run));
+                line_start = line_end + 1;
+                continue;
+            }
+            None => {}
+        }
+        let Some(open) = comment_start(line) else {
+            line_start = line_end + 1;
+            continue;
+        };
+        let start = line_start + open;
+        match body[start + 4..].find("-->") {
+            Some(len) => {
+                let end = start + 4 + len;
+                if body[start..end].contains('\n') {
+                    fill_comment(&mut bytes, start + 4..end, &indent_of(line));
+                }
+                // Go on after the comment, on the line it ends on.
+                line_start = end + 3;
+                if let Some(rest_end) = body[line_start..].find('\n') {
+                    let rest = &body[line_start..line_start + rest_end];
+                    if comment_start(rest).is_none() {
+                        line_start += rest_end + 1;
+                    }
+                }
+            }
+            None => {
+                unclosed.push(start);
+                // Ends with its line: `<!-- text` becomes `<!-- t-->`, or blank when too short.
+                if line_end - (start + 4) >= 3 {
+                    for b in &mut bytes[start + 4..line_end - 3] {
+                        *b = b'.';
+                    }
+                    bytes[line_end - 3..line_end].copy_from_slice(b"-->");
+                } else {
+                    for b in &mut bytes[start..line_end] {
+                        *b = b' ';
+                    }
+                }
+                line_start = line_end + 1;
+            }
+        }
+    }
+    // Only ASCII replaced whole characters: the text is still UTF-8.
+    let text = String::from_utf8(bytes).map_or(Cow::Borrowed(body), Cow::Owned);
+    (text, unclosed)
+}
+
+/// Where a comment opens in `line`, outside backtick code spans.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = line[from..].find("<!--") {
+        let at = from + i;
+        if line[..at].matches('`').count().is_multiple_of(2) {
+            return Some(at);
+        }
+        from = at + 4;
+    }
+    None
+}
+
+/// The indentation that keeps a line inside the same container as `line`: its leading spaces
+/// and `>` markers, with a list marker turned into spaces.
+fn indent_of(line: &str) -> Vec<u8> {
+    let lead = line.len() - line.trim_start_matches([' ', '\t', '>']).len();
+    let mut indent: Vec<u8> = line.as_bytes()[..lead].to_vec();
+    let rest = &line[lead..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let marker = if rest.starts_with(['-', '*', '+']) {
+        1
+    } else if digits > 0 && rest[digits..].starts_with(['.', ')']) {
+        digits + 1
+    } else {
+        0
+    };
+    if marker > 0 && rest[marker..].starts_with(' ') {
+        indent.extend(std::iter::repeat_n(b' ', marker + 1));
+    }
+    indent
+}
+
+/// Rewrites the inside of a comment (`range`, between `<!--` and `-->`) at the same length:
+/// each inner line becomes `indent` and a dot, the spare bytes dots on the first line.
+fn fill_comment(bytes: &mut [u8], range: std::ops::Range<usize>, indent: &[u8]) {
+    let inner = &bytes[range.clone()];
+    let lines = inner.iter().filter(|&&b| b == b'\n').count();
+    let middle = lines.saturating_sub(1);
+    let total = inner.len() - lines;
+    let mut per_line = indent.to_vec();
+    per_line.push(b'.');
+    if total < middle * per_line.len() {
+        per_line = vec![b'.'];
+    }
+    let mut filled = Vec::with_capacity(inner.len());
+    let spare = total.saturating_sub(middle * per_line.len());
+    filled.extend(std::iter::repeat_n(b'.', spare));
+    for i in 0..lines {
+        filled.push(b'\n');
+        if i + 1 < lines {
+            // A middle line; when there are not enough bytes, the last lines stay blank.
+            let room = inner.len() - filled.len() - (lines - 1 - i);
+            filled.extend_from_slice(&per_line[..per_line.len().min(room)]);
+        }
+    }
+    // The last line (before `-->`) keeps what is left, as indentation: `-->` stays in place.
+    filled.resize(inner.len(), b' ');
+    bytes[range].copy_from_slice(&filled);
+}
 
 /// Drops raw HTML that is only comments. Returns whether other raw HTML remains.
 pub fn drop_comments(events: &mut Vec<Spanned<'_>>) -> bool {
@@ -113,6 +262,15 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 "height",
             ],
         )
+        .add_generic_attributes(["style"])
+        .attribute_filter(|_, attribute, value| match attribute {
+            "style" => safe_style(value).map(Cow::Owned),
+            _ => Some(Cow::Borrowed(value)),
+        })
+        .add_tag_attributes("table", ["width"])
+        .add_tag_attributes("td", ["width", "height"])
+        .add_tag_attributes("th", ["width", "height"])
+        .add_tag_attributes("col", ["width"])
         .add_tag_attributes("button", ["type"])
         .add_tag_attributes("details", ["open"])
         .add_tag_attributes("ol", ["start"])
@@ -120,6 +278,75 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .url_schemes(HashSet::from(["http", "https", "mailto", "tel"]));
     builder
 });
+
+/// The CSS properties an article may set in `style`: layout and emphasis, nothing that loads,
+/// positions over the page or runs.
+pub const SAFE_CSS: &[&str] = &[
+    "width",
+    "height",
+    "min-width",
+    "max-width",
+    "min-height",
+    "max-height",
+    "table-layout",
+    "text-align",
+    "vertical-align",
+    "color",
+    "background-color",
+    "font-weight",
+    "font-style",
+    "border",
+    "border-top",
+    "border-right",
+    "border-bottom",
+    "border-left",
+    "border-color",
+    "border-style",
+    "border-width",
+    "border-collapse",
+    "padding",
+    "padding-top",
+    "padding-right",
+    "padding-bottom",
+    "padding-left",
+    "margin",
+    "margin-top",
+    "margin-right",
+    "margin-bottom",
+    "margin-left",
+    "white-space",
+];
+
+/// `style` with only the declarations of [`SAFE_CSS`] whose values load and run nothing;
+/// `None` when none is left.
+pub fn safe_style(style: &str) -> Option<String> {
+    let mut kept = Vec::new();
+    for declaration in style.split(';') {
+        let Some((property, value)) = declaration.split_once(':') else {
+            continue;
+        };
+        let property = property.trim().to_ascii_lowercase();
+        let value = value.trim();
+        let lower = value.to_ascii_lowercase();
+        let harmful = [
+            "url(",
+            "expression(",
+            "javascript:",
+            "\\",
+            "<",
+            ">",
+            "\"",
+            "@",
+            "/*",
+        ]
+        .iter()
+        .any(|bad| lower.contains(bad));
+        if SAFE_CSS.contains(&property.as_str()) && !value.is_empty() && !harmful {
+            kept.push(format!("{property}: {value}"));
+        }
+    }
+    (!kept.is_empty()).then(|| kept.join("; "))
+}
 
 /// Removes scripts, event handlers and dangerous URLs from rendered HTML.
 pub fn clean(html: &str) -> String {
@@ -138,6 +365,50 @@ mod tests {
     }
 
     #[test]
+    fn comments_spanning_blank_lines_end_at_their_close() {
+        let md = "<table><tr><td>A <!-- old\n\n## Gone\n\n> [!NOTE]\n-->B</td></tr>\n</table>\n\n## Kept\n\nText\n";
+        let (masked, unclosed) = super::mask_comments(md);
+        assert_eq!(masked.len(), md.len());
+        assert!(unclosed.is_empty());
+        assert!(!masked.contains("\n\n## Gone"), "{masked}");
+        let r = render_str(md);
+        assert!(r.html.contains("<td>A B</td>"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"kept\">Kept"), "{}", r.html);
+        assert!(r.html.contains("<p>Text</p>"), "{}", r.html);
+        assert!(
+            !r.html.contains("Gone") && !r.html.contains("NOTE"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn unclosed_comment_ends_with_its_line_and_warns() {
+        let r = render_str("Intro\n\n<!-- never closed\n\n## Next\n\nText\n");
+        assert!(r.html.contains("<h2 id=\"next\">Next"), "{}", r.html);
+        assert!(!r.html.contains("never"), "{}", r.html);
+        let warnings: Vec<String> = r.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            warnings,
+            ["t.md:3:1: an HTML comment `<!--` is never closed; it is read as ending with its line: add `-->` where it should end"]
+        );
+    }
+
+    #[test]
+    fn comments_in_code_and_list_items() {
+        let md = "```\n<!--\n\nx\n```\n\n1. Step <!-- a\n\n   b -->\n\n   More\n\n`<!--` code\n";
+        let r = render_str(md);
+        assert!(
+            r.html.contains("<!--\n\nx\n</code>") || r.html.contains("&lt;!--\n\nx"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("More"), "{}", r.html);
+        assert!(r.html.contains("<code>&lt;!--</code> code"), "{}", r.html);
+        assert!(r.warnings.is_empty());
+    }
+
+    #[test]
     fn raw_html_is_kept_but_sanitized() {
         let html = render_str(
             "<table onclick=\"steal()\"><tr><td><a href=\"javascript:alert(1)\">x</a></td></tr></table>\n\n<script>alert(1)</script>\n\n<span class=\"preview\">Preview</span> text\n",
@@ -153,6 +424,32 @@ mod tests {
         );
         assert!(
             html.contains("<span class=\"preview\">Preview</span>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn styles_keep_the_safe_list_only() {
+        use super::safe_style;
+        assert_eq!(
+            safe_style("table-layout:auto; WIDTH: 40%;position:fixed;color:#c00"),
+            Some("table-layout: auto; width: 40%; color: #c00".to_owned())
+        );
+        for bad in [
+            "background-color: url(https://x.example/t.png)",
+            "width: expression(alert(1))",
+            "color: javascript:alert(1)",
+            "position: absolute; top: 0",
+            "color: \\75rl(x)",
+        ] {
+            assert_eq!(safe_style(bad), None, "{bad}");
+        }
+        let html = render_str(
+            "<table style=\"table-layout:auto;position:fixed\"><tr><td style=\"background-color: #E5E4E2;\" width=\"200\">x</td><td style=\"background:url(x)\">y</td></tr></table>\n",
+        )
+        .html;
+        assert!(
+            html.contains("<table style=\"table-layout: auto\"><tbody><tr><td style=\"background-color: #E5E4E2\" width=\"200\">x</td><td>y</td>"),
             "{html}"
         );
     }

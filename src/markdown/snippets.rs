@@ -152,76 +152,184 @@ pub fn transform<'a>(
     let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
     let mut input = std::mem::take(events).into_iter();
     while let Some((event, range)) = input.next() {
+        if matches!(event, Event::SoftBreak) {
+            // A line of a tight list item that is only a reference.
+            let ahead = input.as_slice();
+            let mut text = String::new();
+            let mut text_range: Option<Range<usize>> = None;
+            let mut taken = 0;
+            while let Some((Event::Text(t), r)) = ahead.get(taken) {
+                text.push_str(t);
+                text_range = Some(text_range.map_or(r.clone(), |tr| tr.start..r.end));
+                taken += 1;
+            }
+            let ends_line = matches!(
+                ahead.get(taken),
+                Some((Event::End(TagEnd::Item) | Event::SoftBreak, _))
+            );
+            if let (Some(found), Some(r), true) = (reference(text.trim()), text_range, ends_line) {
+                for _ in 0..taken {
+                    input.next();
+                }
+                expand(found, r, ctx, errors, warnings, &mut out);
+                continue;
+            }
+        }
         let Event::Start(Tag::Paragraph) = event else {
             out.push((event, range));
             continue;
         };
-        let Some(reference) = body.get(range.clone()).and_then(reference) else {
+        let source = body.get(range.clone()).unwrap_or_default();
+        if !source.contains("{{") {
             out.push((event, range));
             continue;
-        };
-        for (event, _) in input.by_ref() {
-            if matches!(event, Event::End(TagEnd::Paragraph)) {
-                break;
+        }
+        // The paragraph line by line: a line that is only a reference (also a lazy
+        // continuation line of a list item) is replaced, the other lines stay a paragraph.
+        let mut lines: Vec<Vec<Spanned<'a>>> = vec![Vec::new()];
+        let mut end = None;
+        for (event, r) in input.by_ref() {
+            match event {
+                Event::End(TagEnd::Paragraph) => {
+                    end = Some((event, r));
+                    break;
+                }
+                Event::SoftBreak | Event::HardBreak => {
+                    if let Some(line) = lines.last_mut() {
+                        line.push((event, r));
+                    }
+                    lines.push(Vec::new());
+                }
+                other => {
+                    if let Some(line) = lines.last_mut() {
+                        line.push((other, r));
+                    }
+                }
             }
         }
-        let (key, source, what) = match reference {
-            Reference::Snippet(id) => (
-                id.to_owned(),
-                ctx.snippets.by_id.get(id).cloned(),
-                "snippet",
-            ),
-            Reference::Include(path) => (path.to_owned(), ctx.snippets.include(path), "include"),
-        };
-        let error = |message: String, help: &str| {
-            SourceError::new(
-                SourceErrorKind::Include,
-                ctx.shown_path,
-                ctx.file_text,
-                ctx.body_offset + range.start..ctx.body_offset + range.end,
-                message,
-            )
-            .with_help(help.to_owned())
-        };
-        let Some(source) = source else {
-            errors.push(match what {
-                "snippet" => error(
-                    format!("there is no snippet `{key}`"),
-                    "define it in _includes/snippets.md of this locale as a section `## Title {#id}`",
-                ),
-                _ => error(format!("the included file `{key}` does not exist"), "include a file under /help/_includes/ of this locale"),
+        let end = end.unwrap_or((Event::End(TagEnd::Paragraph), range.end..range.end));
+        let mut open = false;
+        for line in lines {
+            let line_range = line.first().map_or(range.clone(), |(_, r)| {
+                r.start..line.last().map_or(r.end, |l| l.1.end)
             });
-            continue;
-        };
-        if ctx.include_stack.contains(&key) {
-            let mut chain = ctx.include_stack.to_vec();
-            chain.push(key.clone());
-            errors.push(error(
-                format!("circular {what}: {}", chain.join(" -> ")),
-                "a snippet or include must not include itself, directly or through others",
-            ));
-            continue;
+            let text = line_text(&line);
+            match reference(text.trim()) {
+                Some(found) => {
+                    if open {
+                        close_paragraph(&mut out, &end);
+                        open = false;
+                    }
+                    let r = body
+                        .get(line_range.clone())
+                        .and_then(|t| t.find("{{"))
+                        .map_or(line_range.clone(), |i| line_range.start + i..line_range.end);
+                    expand(found, r, ctx, errors, warnings, &mut out);
+                }
+                None => {
+                    if !open {
+                        out.push((Event::Start(Tag::Paragraph), line_range.clone()));
+                        open = true;
+                    }
+                    out.extend(line);
+                }
+            }
         }
-        let mut stack = ctx.include_stack.to_vec();
-        stack.push(key);
-        let markdown = &source.text[source.range.clone()];
-        let nested = RenderContext {
-            shown_path: &source.shown_path,
-            file_text: &source.text,
-            body_offset: source.range.start,
-            locale: ctx.locale,
-            ui: ctx.ui,
-            resolve_link: ctx.resolve_link,
-            snippets: ctx.snippets,
-            include_stack: &stack,
-            cache: ctx.cache,
-        };
-        let rendered = super::render(markdown, &nested);
-        errors.extend(rendered.errors);
-        warnings.extend(rendered.warnings);
-        out.push((Event::Html(CowStr::from(rendered.html)), range));
+        if open {
+            close_paragraph(&mut out, &end);
+        }
     }
     *events = out;
+}
+
+/// The text of one line of a paragraph (its text events joined).
+fn line_text(line: &[Spanned<'_>]) -> String {
+    let mut text = String::new();
+    for (event, _) in line {
+        match event {
+            Event::Text(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => {}
+            _ => text.push('\u{1}'),
+        }
+    }
+    text
+}
+
+/// Ends the paragraph being built, without a line break left at its end.
+fn close_paragraph<'a>(out: &mut Vec<Spanned<'a>>, end: &Spanned<'a>) {
+    if matches!(out.last(), Some((Event::SoftBreak | Event::HardBreak, _))) {
+        out.pop();
+    }
+    out.push(end.clone());
+}
+
+/// Renders what `reference` names in place of `range`, or records why it cannot.
+fn expand<'a>(
+    reference: Reference<'_>,
+    range: Range<usize>,
+    ctx: &RenderContext<'_>,
+    errors: &mut Vec<SourceError>,
+    warnings: &mut Vec<Warning>,
+    out: &mut Vec<Spanned<'a>>,
+) {
+    let (key, source, what) = match reference {
+        Reference::Snippet(id) => (
+            id.to_owned(),
+            ctx.snippets.by_id.get(id).cloned(),
+            "snippet",
+        ),
+        Reference::Include(path) => (path.to_owned(), ctx.snippets.include(path), "include"),
+    };
+    let error = |message: String, help: &str| {
+        SourceError::new(
+            SourceErrorKind::Include,
+            ctx.shown_path,
+            ctx.file_text,
+            ctx.body_offset + range.start..ctx.body_offset + range.end,
+            message,
+        )
+        .with_help(help.to_owned())
+    };
+    let Some(source) = source else {
+        errors.push(match what {
+            "snippet" => error(
+                format!("there is no snippet `{key}`"),
+                "define it in _includes/snippets.md of this locale as a section `## Title {#id}`",
+            ),
+            _ => error(
+                format!("the included file `{key}` does not exist"),
+                "include a file under /help/_includes/ of this locale",
+            ),
+        });
+        return;
+    };
+    if ctx.include_stack.contains(&key) {
+        let mut chain = ctx.include_stack.to_vec();
+        chain.push(key.clone());
+        errors.push(error(
+            format!("circular {what}: {}", chain.join(" -> ")),
+            "a snippet or include must not include itself, directly or through others",
+        ));
+        return;
+    }
+    let mut stack = ctx.include_stack.to_vec();
+    stack.push(key);
+    let markdown = &source.text[source.range.clone()];
+    let nested = RenderContext {
+        shown_path: &source.shown_path,
+        file_text: &source.text,
+        body_offset: source.range.start,
+        locale: ctx.locale,
+        ui: ctx.ui,
+        resolve_link: ctx.resolve_link,
+        snippets: ctx.snippets,
+        include_stack: &stack,
+        cache: ctx.cache,
+    };
+    let rendered = super::render(markdown, &nested);
+    errors.extend(rendered.errors);
+    warnings.extend(rendered.warnings);
+    out.push((Event::Html(CowStr::from(rendered.html)), range));
 }
 
 #[cfg(test)]
@@ -245,6 +353,25 @@ mod tests {
         assert_eq!(
             r.html,
             "<p>Voor</p>\n<p>Je hebt <strong><span translate=\"no\">Workfront</span></strong> nodig.</p>\n<p>Genest.</p>\n<p>Na</p>\n"
+        );
+    }
+
+    #[test]
+    fn references_on_lines_of_a_paragraph_and_in_list_items() {
+        let r = render_with(
+            "nl",
+            "{{nested}} \n{{nested}}\n\n- Stap\n{{nested}}\n- Twee\n",
+            &library(),
+        );
+        assert!(r.errors.is_empty(), "{:?}", r.errors);
+        assert_eq!(
+            r.html,
+            "<p>Genest.</p>\n<p>Genest.</p>\n<ul>\n<li>Stap<p>Genest.</p>\n</li>\n<li>Twee</li>\n</ul>\n"
+        );
+        let r = render_with("nl", "Tekst\n{{nope}}\n", &library());
+        assert_eq!(
+            r.errors[0].to_string(),
+            "t.md:2:1: there is no snippet `nope`"
         );
     }
 

@@ -26,6 +26,8 @@ pub struct Outline {
     /// `{{snippet-id}}` and `{{$include path}}` references: the text between the braces.
     pub snippets: Vec<Marker>,
     pub artifacts: Vec<Artifact>,
+    /// File offsets of HTML comments `<!--` that are never closed.
+    pub unclosed_comments: Vec<usize>,
 }
 
 impl Outline {
@@ -100,7 +102,12 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
     let mut blank: Vec<Range<usize>> = Vec::new();
     let mut code_block: Option<(Option<String>, String, Range<usize>)> = None;
     let mut heading: Option<(u8, Option<String>, Range<usize>, String)> = None;
-    for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+    let mut html: Vec<Range<usize>> = Vec::new();
+    // Read as the page is rendered: comments that span lines masked at the same length.
+    let (masked_comments, unclosed) = markdown::sanitize::mask_comments(body);
+    outline.unclosed_comments = unclosed.iter().map(|o| body_offset + o).collect();
+    for (event, range) in Parser::new_ext(&masked_comments, markdown::options()).into_offset_iter()
+    {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
@@ -184,6 +191,7 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
                     text: None,
                 });
             }
+            Event::Html(_) | Event::InlineHtml(_) => html.push(range),
             Event::Start(Tag::Strong) => spans.strong.push(range),
             Event::Start(Tag::Emphasis) => spans.emphasis.push(range),
             Event::Text(t) => {
@@ -215,6 +223,22 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
     }
     unique_anchors(&mut outline.headings);
     let masked = mask(body, &blank);
+    // Links in raw HTML (`<a href>`, `<img src>`), outside comments.
+    for range in html {
+        let Some(source) = masked.get(range.clone()) else {
+            continue;
+        };
+        for (image, dest, value) in markdown::raw_html::link_attributes(source) {
+            outline.links.push(Link {
+                dest,
+                image,
+                offset: body_offset + range.start + value.start,
+                len: value.len(),
+                text: None,
+            });
+        }
+    }
+    outline.links.sort_by_key(|l| l.offset);
     scan_text(&masked, body_offset, &mut outline);
     outline.blocks.sort_by_key(|b| b.offset);
     outline.artifacts = artifacts::scan(text, body_offset, &masked, &outline.links, &spans);
@@ -504,6 +528,27 @@ mod tests {
         assert_eq!(dnl, ["Workfront"]);
         let snippets: Vec<&str> = o.snippets.iter().map(|s| s.text.as_str()).collect();
         assert_eq!(snippets, ["snippet-id"]);
+    }
+
+    #[test]
+    fn links_and_markers_in_raw_html() {
+        let text = "<table>\n<tr><td>[!DNL Workfront] <a href=\"../x.md#a\">x</a> <!-- <a href=\"old.md\"> --></td>\n<td><img src=\"assets/i.png\"></td></tr>\n</table>\n\nText <a href='/help/y.md'>y</a>\n";
+        let o = outline(text, 0);
+        let links: Vec<(&str, bool, &str)> = o
+            .links
+            .iter()
+            .map(|l| (l.dest.as_str(), l.image, &text[l.offset..l.offset + l.len]))
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("../x.md#a", false, "../x.md#a"),
+                ("assets/i.png", true, "assets/i.png"),
+                ("/help/y.md", false, "/help/y.md")
+            ]
+        );
+        let dnl: Vec<&str> = o.dnl.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(dnl, ["Workfront"]);
     }
 
     #[test]

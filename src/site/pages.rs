@@ -698,7 +698,6 @@ impl<'a> Renderer<'a> {
 
     /// The article in every locale that has it, this one marked.
     fn languages(&self, key: &str, locale: &Locale, url_dir: &str, rel: &str) -> Vec<LanguageLink> {
-        let members = self.translations.members(key);
         self.config
             .locales
             .iter()
@@ -707,10 +706,7 @@ impl<'a> Renderer<'a> {
                 let target_rel = if current {
                     rel
                 } else {
-                    members
-                        .iter()
-                        .find(|(code, _)| code == &l.code)
-                        .map(|(_, rel)| rel.as_str())?
+                    self.translations.member_for(key, &l.code, rel)?
                 };
                 let target = format!("{}/{}", l.code, urls::article_url(target_rel));
                 Some(LanguageLink {

@@ -13,6 +13,8 @@ pub struct Translations {
     /// The group key of each article, by `(locale, path)`; a second article of a locale with a
     /// group's exl-id has that group's key, though it is not a member.
     keys: HashMap<(String, String), String>,
+    /// Those second articles, by group key: `(locale, rel)`.
+    duplicates: HashMap<String, Vec<(String, String)>>,
 }
 
 impl Translations {
@@ -37,7 +39,12 @@ impl Translations {
                 let key = key.to_owned();
                 translations
                     .keys
-                    .insert((a.locale.clone(), a.rel_path.clone()), key);
+                    .insert((a.locale.clone(), a.rel_path.clone()), key.clone());
+                translations
+                    .duplicates
+                    .entry(key)
+                    .or_default()
+                    .push((a.locale.clone(), a.rel_path.clone()));
             }
         }
         translations
@@ -48,6 +55,17 @@ impl Translations {
         self.keys
             .get(&(locale.to_owned(), rel.to_owned()))
             .map(String::as_str)
+    }
+
+    /// The article of `locale` in group `key` that the article at `rel` pairs with: where the
+    /// locale has the exl-id more than once, the one at the same path, else the member.
+    pub fn member_for(&self, key: &str, locale: &str, rel: &str) -> Option<&str> {
+        let member = self.members(key).iter().find(|(l, _)| l == locale)?;
+        let same_path = self
+            .duplicates
+            .get(key)
+            .and_then(|d| d.iter().find(|(l, r)| l == locale && r == rel));
+        Some(same_path.unwrap_or(member).1.as_str())
     }
 
     /// The article's path in each locale that has it, in config order: `(locale, rel)`.
