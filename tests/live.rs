@@ -60,7 +60,9 @@ fn assert_same_site(step: &str, updated: &Files, built: &Files) {
 }
 
 /// Makes `edit`, updates the live site with the saved `articles` and `assets`, brings the
-/// status page up to date, and compares with a whole build.
+/// status page up to date, and compares with a whole build. Returns the pages the update
+/// rendered, or `None` when the live site asked for a whole build (which then replaces it, as
+/// the dev server does).
 fn step(
     name: &str,
     site: &Site,
@@ -68,7 +70,7 @@ fn step(
     files: &mut Files,
     saved: &[&str],
     edit: impl FnOnce(),
-) -> usize {
+) -> Option<usize> {
     edit();
     let (articles, assets): (Vec<_>, Vec<_>) = saved
         .iter()
@@ -81,22 +83,48 @@ fn step(
     let update = live
         .update(&articles, &assets)
         .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    let Some(update) = update else {
+        (*live, *files) = whole_build(site.root());
+        return None;
+    };
     let pages = update.pages;
     apply(files, update.files);
     let refreshed = live.refresh_status().expect("the status page");
     apply(files, refreshed.files);
     let (_, built) = whole_build(site.root());
     assert_same_site(name, files, &built);
-    pages
+    Some(pages)
 }
 
 #[test]
 fn updates_make_the_site_a_whole_build_makes() {
+    every_kind_of_save(false);
+}
+
+/// With `missing-translations = "fallback"`, an article's text also stands in the locales that
+/// lack it: an ordinary save updates those borrowed copies too, without a whole build.
+#[test]
+fn updates_follow_borrowed_translations_in_fallback_mode() {
+    every_kind_of_save(true);
+}
+
+fn every_kind_of_save(fallback: bool) {
     let site = Site::new();
     copy_tree(
         &fixtures().join("known-issues/content"),
         &site.path("content"),
     );
+    if fallback {
+        site.file(
+            "tolk.toml",
+            "title = \"Hulp\"\n[site]\nmissing-translations = \"fallback\"\n\n[[locales]]\ncode = \"en\"\n[[locales]]\ncode = \"nl\"\n[[locales]]\ncode = \"fr\"\n[[locales]]\ncode = \"it\"\n",
+        );
+        // An English article no other locale has: its copies are borrowed everywhere.
+        site.file(
+            "content/en/known-issues/only-in-english.md",
+            "---\ntitle: Only in English\nexl-id: 5d5b9a5e-6f0c-4a57-9a89-3f7e0c3f1d11\n---\n# Only in English\n\nText.\n",
+        );
+    }
     let (mut live, mut files) = whole_build(site.root());
     let (_, again) = whole_build(site.root());
     assert_same_site("two whole builds", &files, &again);
@@ -107,8 +135,27 @@ fn updates_make_the_site_a_whole_build_makes() {
             .read(&nl)
             .replace("# Goedkeuringen:", "Een nieuwe alinea.\n\n# Goedkeuringen:");
         site.file(&nl, &text);
-    });
+    })
+    .expect("a text edit is an update, not a whole build");
     assert!(pages <= 4, "the article in its languages: {pages} pages");
+
+    if fallback {
+        let en = "content/en/known-issues/only-in-english.md";
+        let pages = step(
+            "a borrowed article's text",
+            &site,
+            &mut live,
+            &mut files,
+            &[en],
+            || {
+                site.file(en, &site.read(en).replace("Text.", "Other text."));
+            },
+        )
+        .expect("a text edit is an update, not a whole build");
+        assert_eq!(pages, 4, "the article and its three borrowed copies");
+        let fr = String::from_utf8_lossy(&files["fr/known-issues/only-in-english/index.html"]);
+        assert!(fr.contains("Other text."), "{fr}");
+    }
 
     let fr_files = site.files(FR);
     let fr = format!(

@@ -98,7 +98,7 @@ impl Builder {
                 return self.full_build(started);
             }
         };
-        let Some(live) = self.live.as_mut().filter(|live| live.updates_articles()) else {
+        let Some(live) = self.live.as_mut() else {
             return self.full_build(started);
         };
         let pairs = |paths: &[ContentPath]| -> Vec<(String, String)> {
@@ -107,7 +107,9 @@ impl Builder {
                 .map(|p| (p.locale.clone(), p.rel.clone()))
                 .collect()
         };
-        let update = live.update(&pairs(articles), &pairs(assets))?;
+        let Some(update) = live.update(&pairs(articles), &pairs(assets))? else {
+            return self.full_build(started);
+        };
         self.generation += 1;
         self.last_update = Some(Instant::now());
         let changed = self.apply(update.files);

@@ -10,7 +10,7 @@
 //! went. What depends on every article at once (the status dashboard) is brought up to date by
 //! [`LiveSite::refresh_status`], which the server runs when saves pause.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -118,11 +118,10 @@ impl LiveSite {
         &self.config
     }
 
-    /// Whether updates can be made article by article. With `missing-translations =
-    /// "fallback"` an article's text also stands in other locales, which this does not follow
-    /// yet: every change is then a whole build.
-    pub fn updates_articles(&self) -> bool {
-        self.config.site.missing_translations != MissingTranslations::Fallback
+    /// With `missing-translations = "fallback"`, an article's text also stands in the locales
+    /// that lack it: its borrowed copies are rendered with it.
+    fn fallback(&self) -> bool {
+        self.config.site.missing_translations == MissingTranslations::Fallback
     }
 
     fn renderer(&self) -> Renderer<'_> {
@@ -150,11 +149,15 @@ impl LiveSite {
     /// (each `(locale code, path under its content folder)`) were saved, created or deleted.
     /// A file that cannot be read or parsed fails the update before anything changes; a page
     /// that fails to render is tried again by the next update.
+    ///
+    /// `Ok(None)` asks for a whole build instead: with `missing-translations = "fallback"`, when
+    /// an article came, went, changed its title or its translation group (the borrowed copies
+    /// of other locales and their navigation follow the whole site).
     pub fn update(
         &mut self,
         articles: &[(String, String)],
         assets: &[(String, String)],
-    ) -> Result<Update> {
+    ) -> Result<Option<Update>> {
         let mut read = Vec::new();
         let mut errors = Vec::new();
         for (code, rel) in articles {
@@ -233,9 +236,12 @@ impl LiveSite {
                 work.pages.insert((li, neighbour.to_owned()));
             }
         }
+        if self.fallback() && (work.sitemap || !work.indexes.is_empty() || !removed.is_empty()) {
+            return Ok(None);
+        }
         let pending = work.clone();
         match self.render(work, &removed, assets) {
-            Ok(update) => Ok(update),
+            Ok(update) => Ok(Some(update)),
             Err(error) => {
                 self.pending = pending;
                 Err(error)
@@ -311,16 +317,50 @@ impl LiveSite {
         targets.retain(|(_, rel)| rel != "index.md");
 
         let renderer = self.renderer();
+        // The borrowed copies of the groups' articles in the locales that lack them.
+        let borrowed: Vec<HashMap<&str, Entry>> = if self.fallback() && !work.groups.is_empty() {
+            let rels: HashSet<&str> = work
+                .groups
+                .iter()
+                .flat_map(|key| self.translations.members(key))
+                .map(|(_, rel)| rel.as_str())
+                .collect();
+            self.site
+                .contents
+                .iter()
+                .enumerate()
+                .map(|(li, content)| {
+                    renderer
+                        .borrowed_articles(&content.locale)
+                        .into_iter()
+                        .filter(|e| rels.contains(e.article.rel_path.as_str()))
+                        .inspect(|e| {
+                            targets.insert((li, e.article.rel_path.clone()));
+                        })
+                        .map(|e| (e.article.rel_path.as_str(), e))
+                        .collect()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let results: Vec<Result<Option<pages::BuiltArticle>>> = targets
             .par_iter()
             .map(|(li, rel)| {
                 let content = &self.site.contents[*li];
-                let Some(article) = content.articles.iter().find(|a| &a.rel_path == rel) else {
-                    return Ok(None);
-                };
-                let entry = Entry {
-                    article,
-                    borrowed_from: None,
+                let own = content.articles.iter().find(|a| &a.rel_path == rel);
+                let entry = match own {
+                    Some(article) => Entry {
+                        article,
+                        borrowed_from: None,
+                    },
+                    None => match borrowed.get(*li).and_then(|b| b.get(rel.as_str())) {
+                        Some(entry) => Entry {
+                            article: entry.article,
+                            borrowed_from: entry.borrowed_from,
+                        },
+                        None => return Ok(None),
+                    },
                 };
                 renderer
                     .article_page(&content.locale, &self.frames[*li], entry)

@@ -484,7 +484,7 @@ impl<'a> Renderer<'a> {
 
     /// With `missing-translations = "fallback"`: the articles other locales have and this one
     /// lacks, in the text of the source locale (or the first that has them).
-    fn borrowed_articles(&self, locale: &Locale) -> Vec<Entry<'a>> {
+    pub fn borrowed_articles(&self, locale: &Locale) -> Vec<Entry<'a>> {
         if self.config.site.missing_translations != MissingTranslations::Fallback {
             return Vec::new();
         }
