@@ -7,7 +7,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan,
+    SpanContents,
+};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -100,9 +103,94 @@ pub struct SourceError {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
-    /// The whole file, so the report can show the offending line.
-    source: NamedSource<String>,
+    /// The file, or a window of its offending line, so the report can show it.
+    source: Excerpt,
     span: (usize, usize),
+}
+
+/// Lines longer than this many bytes are shown as a window around the error.
+const LONG_LINE: usize = 400;
+/// How much of a long line is shown before the error's start and after it.
+const WINDOW_BEFORE: usize = 80;
+const WINDOW_AFTER: usize = 160;
+
+/// What a report shows of the file: the whole file when the lines around the error are short
+/// (miette picks the context lines), else a window of the error's line only: a line of a
+/// megabyte is never echoed, and miette's renderer never sees a column past 65,535.
+#[derive(Debug)]
+pub enum Excerpt {
+    Whole(NamedSource<std::sync::Arc<str>>),
+    Window {
+        name: String,
+        text: String,
+        /// Where `text` starts in the file: byte, 0-based line and column.
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
+}
+
+impl Excerpt {
+    /// What to show of `text`, the file shown as `path`, for an error at `span` (byte offset
+    /// and length), which is clamped to the text and clipped to what is shown.
+    pub fn new(path: &str, text: std::sync::Arc<str>, span: &mut (usize, usize)) -> Excerpt {
+        let start = floor_char_boundary(&text, span.0.min(text.len()));
+        let len = span.1.min(text.len() - start);
+        *span = (start, len);
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        // The lines before and after count too: miette shows them as context.
+        let context_start = text[..line_start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let context_end = text[(line_end + 1).min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| line_end + 1 + i);
+        let long = text[context_start..context_end]
+            .split('\n')
+            .any(|l| l.len() > LONG_LINE);
+        if !long {
+            return Excerpt::Whole(NamedSource::new(path, text).with_language("yaml"));
+        }
+        let from = floor_char_boundary(&text, start.saturating_sub(WINDOW_BEFORE).max(line_start));
+        let to = floor_char_boundary(&text, (start + WINDOW_AFTER).min(line_end));
+        let end = (start + len).clamp(start, to);
+        *span = (start, end - start);
+        Excerpt::Window {
+            name: path.to_owned(),
+            text: text[from..to].to_owned(),
+            offset: from,
+            line: text[..from].matches('\n').count(),
+            column: text[line_start..from].chars().count(),
+        }
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        match self {
+            Excerpt::Whole(source) => source.read_span(span, before, after),
+            Excerpt::Window {
+                name,
+                text,
+                offset,
+                line,
+                column,
+            } => Ok(Box::new(MietteSpanContents::new_named(
+                name.clone(),
+                text.as_bytes(),
+                SourceSpan::new((*offset).into(), text.len()),
+                *line,
+                *column,
+                1,
+            ))),
+        }
+    }
 }
 
 impl SourceError {
@@ -116,13 +204,15 @@ impl SourceError {
     ) -> Self {
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+        let mut span = (start, end - start);
+        let source = Excerpt::new(path, std::sync::Arc::from(text), &mut span);
         SourceError {
             kind,
             location: Location::from_offset(path, text, start),
-            message: message.into(),
+            message: clip_message(message.into()),
             help: None,
-            source: NamedSource::new(path, text.to_owned()).with_language("yaml"),
-            span: (start, end - start),
+            source,
+            span,
         }
     }
 
@@ -130,6 +220,17 @@ impl SourceError {
         self.help = Some(help.into());
         self
     }
+}
+
+/// A message that quotes the input (a YAML parser's, a template engine's) is cut after a few
+/// hundred characters.
+fn clip_message(message: String) -> String {
+    const MAX: usize = 600;
+    if message.len() <= MAX {
+        return message;
+    }
+    let cut = floor_char_boundary(&message, MAX);
+    format!("{}…", &message[..cut])
 }
 
 impl fmt::Display for SourceError {
@@ -262,6 +363,40 @@ mod tests {
         let x = text.find('x').unwrap_or_default();
         assert_eq!(Location::from_offset("f", text, x).to_string(), "f:2:4");
         assert_eq!(Location::from_offset("f", text, 999).to_string(), "f:3:1");
+    }
+
+    #[test]
+    fn errors_on_long_lines_show_a_window() {
+        let text = format!(
+            "title: x\ndescription: {}: c\nend: y\n",
+            "z".repeat(100_000)
+        );
+        let at = text.find(": c").unwrap_or_default();
+        let error = SourceError::new(
+            SourceErrorKind::FrontMatter,
+            "a.md",
+            &text,
+            at..at + 1,
+            "bad",
+        );
+        assert_eq!(error.to_string(), "a.md:2:100014: bad");
+        let mut shown = String::new();
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+        let _ = handler.render_report(&mut shown, &error);
+        assert!(shown.contains("zzz: c"), "{shown}");
+        assert!(shown.len() < 2_000, "{} bytes: {shown}", shown.len());
+        // Short lines keep the whole file, with context.
+        let error = SourceError::new(
+            SourceErrorKind::FrontMatter,
+            "a.md",
+            "a: 1\nb: 2\nc: 3\n",
+            5..6,
+            "bad",
+        );
+        let mut shown = String::new();
+        let _ = handler.render_report(&mut shown, &error);
+        assert!(shown.contains("a: 1") && shown.contains("c: 3"), "{shown}");
     }
 
     #[test]

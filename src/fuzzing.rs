@@ -35,6 +35,7 @@ pub fn markdown(data: &[u8]) {
         snippets: &snippets,
         include_stack: &[],
         cache: &Cache::default(),
+        expansions: None,
     };
     let rendered = markdown::render(&text, &ctx);
     let _ = markdown::inline::render_line(&text);

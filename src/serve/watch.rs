@@ -215,7 +215,20 @@ impl RebuildLoop {
         if self.state.current().failure.is_some() {
             return;
         }
-        match self.builder.refresh_status() {
+        let refreshed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.builder.refresh_status()
+        }));
+        let refreshed = match refreshed {
+            Ok(refreshed) => refreshed,
+            Err(panic) => {
+                eprintln!(
+                    "error: tolk failed while checking the site: {}; it keeps watching",
+                    panic_message(panic.as_ref())
+                );
+                return;
+            }
+        };
+        match refreshed {
             None => {}
             Some(Ok(built)) => {
                 self.state
@@ -232,7 +245,26 @@ impl RebuildLoop {
     fn apply(&mut self, change: &Change, earliest: Option<Instant>) {
         let what = change.describe(&self.layout);
         let started = Instant::now();
-        match self.builder.rebuild(change) {
+        // A bug must not end the watching: a rebuild that panics is a failed rebuild, and the
+        // next one starts from scratch.
+        let rebuilt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.builder.rebuild(change)
+        }));
+        let rebuilt = match rebuilt {
+            Ok(rebuilt) => rebuilt,
+            Err(panic) => {
+                self.builder.forget();
+                let message = format!(
+                    "tolk failed while rebuilding: {}\nthis is a bug in tolk; the next save rebuilds the whole site",
+                    panic_message(panic.as_ref())
+                );
+                self.state.fail(message.clone());
+                println!("{}", failed_line(&what, started.elapsed()));
+                eprintln!("error: {message}");
+                return;
+            }
+        };
+        match rebuilt {
             Ok(built) => {
                 for warning in &built.warnings {
                     if !self.warnings.contains(warning) {
@@ -258,6 +290,15 @@ impl RebuildLoop {
             }
         }
     }
+}
+
+/// What a panic said, when it said it with a string.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an unexpected failure".to_owned())
 }
 
 /// The paths of every event in `batches`, and when the first of them happened.

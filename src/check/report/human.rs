@@ -4,9 +4,9 @@
 use std::fmt::{self, Write};
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use crate::error::Excerpt;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use crate::check::{Finding, Report};
 
@@ -31,13 +31,15 @@ pub fn render(report: &Report, color: bool) -> String {
                 .unwrap_or_default();
             let _ = writeln!(out, "── {}{id} ──", finding.article);
         }
+        let mut span = finding.at.as_ref().map_or((0, 0), |at| (at.offset, at.len));
         let shown = Shown {
             finding,
             source: report
                 .sources
                 .get(&finding.path)
                 .filter(|_| finding.at.is_some())
-                .map(|text| NamedSource::new(&finding.path, Arc::clone(text))),
+                .map(|text| Excerpt::new(&finding.path, Arc::clone(text), &mut span)),
+            span,
         };
         if handler.render_report(&mut out, &shown).is_err() {
             let _ = writeln!(
@@ -98,7 +100,9 @@ fn table(report: &Report) -> String {
 /// A finding as a miette diagnostic.
 struct Shown<'a> {
     finding: &'a Finding,
-    source: Option<NamedSource<Arc<str>>>,
+    /// A window of the file (never a whole long line), and the span clipped to it.
+    source: Option<Excerpt>,
+    span: (usize, usize),
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -155,9 +159,9 @@ impl Diagnostic for Shown<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let at = self.finding.at.as_ref()?;
+        self.finding.at.as_ref()?;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some("here".to_owned()), (at.offset, at.len)),
+            LabeledSpan::new_primary_with_span(Some("here".to_owned()), self.span),
         )))
     }
 }
