@@ -133,25 +133,58 @@ pub enum Excerpt {
 impl Excerpt {
     /// What to show of `text`, the file shown as `path`, for an error at `span` (byte offset
     /// and length), which is clamped to the text and clipped to what is shown.
-    pub fn new(path: &str, text: std::sync::Arc<str>, span: &mut (usize, usize)) -> Excerpt {
+    /// `line` and `column` (1-based, in characters) are where `span` starts, as the caller
+    /// already knows them: only a few hundred bytes around the span are looked at, so a file
+    /// with thousands of errors on one long line takes linear time.
+    pub fn new(
+        path: &str,
+        text: std::sync::Arc<str>,
+        span: &mut (usize, usize),
+        line: usize,
+        column: usize,
+    ) -> Excerpt {
         let start = floor_char_boundary(&text, span.0.min(text.len()));
         let len = span.1.min(text.len() - start);
         *span = (start, len);
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        // The lines before and after count too: miette shows them as context.
-        let context_start = text[..line_start.saturating_sub(1)]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let context_end = text[(line_end + 1).min(text.len())..]
-            .find('\n')
-            .map_or(text.len(), |i| line_end + 1 + i);
-        let long = text[context_start..context_end]
-            .split('\n')
-            .any(|l| l.len() > LONG_LINE);
-        if !long {
+        // The line of the span and one line each side (miette shows them as context), each at
+        // most LONG_LINE bytes: found within a bounded reach of the span.
+        let reach = 2 * LONG_LINE + 2;
+        let back_from = floor_char_boundary(&text, start.saturating_sub(reach));
+        let back = &text[back_from..start];
+        let mut breaks_before = back.rmatch_indices('\n').map(|(i, _)| back_from + i);
+        let line_start = breaks_before.next().map(|i| i + 1);
+        let previous_start = breaks_before.next().map(|i| i + 1);
+        let ahead_to = floor_char_boundary(&text, (start + reach).min(text.len()));
+        let ahead = &text[start..ahead_to];
+        let mut breaks_after = ahead.match_indices('\n').map(|(i, _)| start + i);
+        let line_end = breaks_after.next();
+        let next_end = breaks_after.next();
+        let short = |from: Option<usize>, to: Option<usize>| match (from, to) {
+            (Some(from), Some(to)) => to - from <= LONG_LINE,
+            _ => false,
+        };
+        let line_start_or_0 = line_start.or((back_from == 0).then_some(0));
+        let line_end_or_len = line_end.or((ahead_to == text.len()).then_some(text.len()));
+        let whole_line_short = short(line_start_or_0, line_end_or_len);
+        let previous_short = match line_start {
+            None => true,
+            Some(_) => short(
+                previous_start.or((back_from == 0).then_some(0)),
+                line_start.map(|s| s - 1),
+            ),
+        };
+        let next_short = match line_end {
+            None => true,
+            Some(end) => short(
+                Some(end + 1),
+                next_end.or((ahead_to == text.len()).then_some(text.len())),
+            ),
+        };
+        if whole_line_short && previous_short && next_short {
             return Excerpt::Whole(NamedSource::new(path, text).with_language("yaml"));
         }
+        let line_start = line_start_or_0.unwrap_or(back_from);
+        let line_end = line_end_or_len.unwrap_or(ahead_to);
         let from = floor_char_boundary(&text, start.saturating_sub(WINDOW_BEFORE).max(line_start));
         let to = floor_char_boundary(&text, (start + WINDOW_AFTER).min(line_end));
         let end = (start + len).clamp(start, to);
@@ -160,8 +193,10 @@ impl Excerpt {
             name: path.to_owned(),
             text: text[from..to].to_owned(),
             offset: from,
-            line: text[..from].matches('\n').count(),
-            column: text[line_start..from].chars().count(),
+            line: line.saturating_sub(1),
+            column: column
+                .saturating_sub(1)
+                .saturating_sub(text[from..start].chars().count()),
         }
     }
 }
@@ -181,14 +216,24 @@ impl SourceCode for Excerpt {
                 offset,
                 line,
                 column,
-            } => Ok(Box::new(MietteSpanContents::new_named(
-                name.clone(),
-                text.as_bytes(),
-                SourceSpan::new((*offset).into(), text.len()),
-                *line,
-                *column,
-                1,
-            ))),
+            } => {
+                // Without context (miette's header asks so), the contents start at the span,
+                // so the header names the error's own column; with context, the window.
+                let skip = if before == 0 && after == 0 {
+                    floor_char_boundary(text, span.offset().saturating_sub(*offset).min(text.len()))
+                } else {
+                    0
+                };
+                let data = &text[skip..];
+                Ok(Box::new(MietteSpanContents::new_named(
+                    name.clone(),
+                    data.as_bytes(),
+                    SourceSpan::new((offset + skip).into(), data.len()),
+                    *line,
+                    column + text[..skip].chars().count(),
+                    1,
+                )))
+            }
         }
     }
 }
@@ -205,10 +250,17 @@ impl SourceError {
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
         let mut span = (start, end - start);
-        let source = Excerpt::new(path, std::sync::Arc::from(text), &mut span);
+        let location = Location::from_offset(path, text, start);
+        let source = Excerpt::new(
+            path,
+            std::sync::Arc::from(text),
+            &mut span,
+            location.line,
+            location.column,
+        );
         SourceError {
             kind,
-            location: Location::from_offset(path, text, start),
+            location,
             message: clip_message(message.into()),
             help: None,
             source,
@@ -385,6 +437,7 @@ mod tests {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
         let _ = handler.render_report(&mut shown, &error);
         assert!(shown.contains("zzz: c"), "{shown}");
+        assert!(shown.contains("[a.md:2:100014]"), "{shown}");
         assert!(shown.len() < 2_000, "{} bytes: {shown}", shown.len());
         // Short lines keep the whole file, with context.
         let error = SourceError::new(

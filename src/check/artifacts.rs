@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::extract::{closing_bracket, Link, Spans};
+use super::extract::{Link, Spans};
 use super::{Doc, Edit, Finding, Rule};
 
 /// One piece of damage in a file (file offsets).
@@ -175,6 +175,7 @@ fn label_markers(
     inline: &[Range<usize>],
     found: &mut Vec<Artifact>,
 ) {
+    let pairs = super::extract::bracket_pairs(masked);
     let mut from = 0;
     while let Some(i) = masked[from..].find(opener) {
         let start = from + i;
@@ -183,8 +184,7 @@ fn label_markers(
         if masked[content_start..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
             continue;
         }
-        let Some(close) = closing_bracket(&masked[content_start..]).map(|c| content_start + c)
-        else {
+        let Some(close) = pairs.get(&start).copied() else {
             found.push(Artifact {
                 offset: body_offset + start,
                 len: opener.len(),

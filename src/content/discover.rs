@@ -125,7 +125,12 @@ pub fn discover(locale: &Locale, site_root: &Path, shown_dir: &str) -> Result<Lo
         };
         match classify(&rel) {
             FileKind::Article => files.articles.push(rel),
-            FileKind::Navigation => files.navigation.push(rel),
+            FileKind::Navigation => {
+                // Read later, where a failure could only be skipped: an unreadable TOC is an
+                // error now, with the system's reason.
+                std::fs::File::open(entry.path()).map_err(Error::io("read", entry.path()))?;
+                files.navigation.push(rel);
+            }
             FileKind::Asset => files.assets.push(rel),
             FileKind::Skipped => {}
         }

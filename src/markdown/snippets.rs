@@ -98,6 +98,9 @@ impl Snippets {
         match read_inside(&path, &[site_root, content_dir]) {
             Ok(text) => snippets.add_file(&shown, &text),
             Err(Refused::Missing) => {}
+            Err(Refused::Unreadable(e)) => {
+                snippets.refused = Some(format!("cannot read {shown}: {e}"));
+            }
             Err(why) => snippets.refused = Some(format!("{shown} {why}")),
         }
         snippets

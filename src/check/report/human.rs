@@ -38,7 +38,13 @@ pub fn render(report: &Report, color: bool) -> String {
                 .sources
                 .get(&finding.path)
                 .filter(|_| finding.at.is_some())
-                .map(|text| Excerpt::new(&finding.path, Arc::clone(text), &mut span)),
+                .map(|text| {
+                    let (line, column) = finding
+                        .at
+                        .as_ref()
+                        .map_or((1, 1), |at| (at.line, at.column));
+                    Excerpt::new(&finding.path, Arc::clone(text), &mut span, line, column)
+                }),
             span,
         };
         if handler.render_report(&mut out, &shown).is_err() {
