@@ -576,3 +576,20 @@ fn check_takes_linear_time_on_deep_markers_and_long_lines() {
     let took = timed(&site, &["check"]);
     assert!(took < std::time::Duration::from_secs(40), "{took:?}");
 }
+
+// 12. Minor.
+
+#[cfg(unix)]
+#[test]
+fn escape_sequences_in_file_names_never_reach_the_terminal() {
+    let (site, _) = built_site();
+    site.file("content/nl/a\u{1b}[2Jb.md", "---\ntitle: [\n---\n");
+    let run = site.run(&["check"]);
+    assert!(
+        !run.stdout.contains('\u{1b}') && !run.stderr.contains('\u{1b}'),
+        "{}{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(run.stdout.contains("a\\u{1b}[2Jb.md"), "{}", run.stdout);
+}

@@ -29,7 +29,12 @@ pub fn render(report: &Report, color: bool) -> String {
                 .as_ref()
                 .map(|id| format!(" (exl-id {id})"))
                 .unwrap_or_default();
-            let _ = writeln!(out, "── {}{id} ──", finding.article);
+            let _ = writeln!(
+                out,
+                "── {}{} ──",
+                printable(&finding.article),
+                printable(&id)
+            );
         }
         let mut span = finding.at.as_ref().map_or((0, 0), |at| (at.offset, at.len));
         let shown = Shown {
@@ -43,7 +48,13 @@ pub fn render(report: &Report, color: bool) -> String {
                         .at
                         .as_ref()
                         .map_or((1, 1), |at| (at.line, at.column));
-                    Excerpt::new(&finding.path, Arc::clone(text), &mut span, line, column)
+                    Excerpt::new(
+                        &printable(&finding.path),
+                        Arc::clone(text),
+                        &mut span,
+                        line,
+                        column,
+                    )
                 }),
             span,
         };
@@ -52,8 +63,8 @@ pub fn render(report: &Report, color: bool) -> String {
                 out,
                 "{}: {}: {}",
                 finding.severity,
-                finding.location(),
-                finding.message
+                printable(&finding.location()),
+                printable(&finding.message)
             );
         }
         out.push('\n');
@@ -103,6 +114,23 @@ fn table(report: &Report) -> String {
     out
 }
 
+/// `text` with control characters (an escape sequence in a file name) shown as escapes, so
+/// they never reach the terminal.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A finding as a miette diagnostic.
 struct Shown<'a> {
     finding: &'a Finding,
@@ -123,9 +151,14 @@ impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // With a snippet, its header names file:line:col; without one, the message does.
         if self.source.is_some() {
-            f.write_str(&self.finding.message)
+            f.write_str(&printable(&self.finding.message))
         } else {
-            write!(f, "{}: {}", self.finding.location(), self.finding.message)
+            write!(
+                f,
+                "{}: {}",
+                printable(&self.finding.location()),
+                printable(&self.finding.message)
+            )
         }
     }
 }
