@@ -261,7 +261,7 @@ impl Update {
             let _ = std::fs::remove_file(&journal_path);
             return Err(e);
         }
-        finish_update(&journal, &staging.path().to_owned(), &target);
+        finish_update(&journal, staging.path(), &target);
         let _ = std::fs::remove_file(&journal_path);
         drop(staging);
         drop(lock);
@@ -798,6 +798,38 @@ mod tests {
             entries(dir.path())?,
             ["public"],
             "no staging folder is left"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn an_io_error_mid_commit_puts_every_file_back() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::io("create", Path::new("tmp")))?;
+        let target = dir.path().join("public");
+        let read = |rel: &str| std::fs::read_to_string(target.join(rel)).ok();
+        let first = Output::disk(&target)?;
+        first.write("a.html", b"old a")?;
+        first.write("b.html", b"old b")?;
+        first.commit()?;
+        // A file where the update needs a folder: the last rename fails.
+        std::fs::write(target.join("zzz"), "in the way").map_err(Error::io("write", &target))?;
+        let second = Output::disk(&target)?;
+        second.write("a.html", b"new a")?;
+        second.write("b.html", b"new b")?;
+        second.write("zzz/c.html", b"new c")?;
+        assert!(second.commit().is_err());
+        assert_eq!(read("a.html").as_deref(), Some("old a"));
+        assert_eq!(read("b.html").as_deref(), Some("old b"));
+        let manifest = read(MANIFEST).unwrap_or_default();
+        assert_eq!(
+            manifest.lines().count(),
+            2,
+            "the old manifest stays: {manifest}"
+        );
+        assert_eq!(
+            entries(dir.path())?,
+            ["public"],
+            "no staging folder, journal or lock is left"
         );
         Ok(())
     }
