@@ -531,7 +531,11 @@ impl Lock {
     /// Takes the lock on `target`; a lock whose process is gone is taken over.
     pub fn acquire(target: &Path) -> Result<Lock> {
         let path = beside(target, ".tolk-lock-");
-        let parent = path.parent().map(Path::to_owned).unwrap_or_default();
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(Error::io("create", &parent))?;
         // The process id is written first, then linked into place: a lock is never empty.
         let temp = parent.join(format!(".tolk-build-{}-lock", std::process::id()));
         std::fs::write(&temp, format!("{}\n", std::process::id()))
