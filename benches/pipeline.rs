@@ -41,6 +41,7 @@ fn render(c: &mut Criterion) {
                     snippets: &snippets,
                     include_stack: &[],
                     cache: &cache,
+                    expansions: None,
                 };
                 markdown::render(&text[body_offset..], &ctx)
             })

@@ -110,6 +110,13 @@ impl Config {
     /// Reads `root/tolk.toml`, or infers the locales from `root/content/` when it does not exist.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
+        // A FIFO or device would block or never end: only a regular file is read.
+        if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+            return Err(Error::setup(
+                format!("{CONFIG_FILE} is not a regular file (a folder, FIFO, socket or device)"),
+                format!("make {CONFIG_FILE} a text file, or remove it to use the defaults"),
+            ));
+        }
         match std::fs::read_to_string(&path) {
             Ok(text) => Config::parse(root, CONFIG_FILE, &text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Config::infer(root),

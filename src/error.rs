@@ -7,7 +7,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use miette::{Diagnostic, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, LabeledSpan, MietteError, MietteSpanContents, NamedSource, SourceCode, SourceSpan,
+    SpanContents,
+};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -100,9 +103,139 @@ pub struct SourceError {
     pub message: String,
     /// How to fix it.
     pub help: Option<String>,
-    /// The whole file, so the report can show the offending line.
-    source: NamedSource<String>,
+    /// The file, or a window of its offending line, so the report can show it.
+    source: Excerpt,
     span: (usize, usize),
+}
+
+/// Lines longer than this many bytes are shown as a window around the error.
+const LONG_LINE: usize = 400;
+/// How much of a long line is shown before the error's start and after it.
+const WINDOW_BEFORE: usize = 80;
+const WINDOW_AFTER: usize = 160;
+
+/// What a report shows of the file: the whole file when the lines around the error are short
+/// (miette picks the context lines), else a window of the error's line only: a line of a
+/// megabyte is never echoed, and miette's renderer never sees a column past 65,535.
+#[derive(Debug)]
+pub enum Excerpt {
+    Whole(NamedSource<std::sync::Arc<str>>),
+    Window {
+        name: String,
+        text: String,
+        /// Where `text` starts in the file: byte, 0-based line and column.
+        offset: usize,
+        line: usize,
+        column: usize,
+    },
+}
+
+impl Excerpt {
+    /// What to show of `text`, the file shown as `path`, for an error at `span` (byte offset
+    /// and length), which is clamped to the text and clipped to what is shown.
+    /// `line` and `column` (1-based, in characters) are where `span` starts, as the caller
+    /// already knows them: only a few hundred bytes around the span are looked at, so a file
+    /// with thousands of errors on one long line takes linear time.
+    pub fn new(
+        path: &str,
+        text: std::sync::Arc<str>,
+        span: &mut (usize, usize),
+        line: usize,
+        column: usize,
+    ) -> Excerpt {
+        let start = floor_char_boundary(&text, span.0.min(text.len()));
+        let len = span.1.min(text.len() - start);
+        *span = (start, len);
+        // The line of the span and one line each side (miette shows them as context), each at
+        // most LONG_LINE bytes: found within a bounded reach of the span.
+        let reach = 2 * LONG_LINE + 2;
+        let back_from = floor_char_boundary(&text, start.saturating_sub(reach));
+        let back = &text[back_from..start];
+        let mut breaks_before = back.rmatch_indices('\n').map(|(i, _)| back_from + i);
+        let line_start = breaks_before.next().map(|i| i + 1);
+        let previous_start = breaks_before.next().map(|i| i + 1);
+        let ahead_to = floor_char_boundary(&text, (start + reach).min(text.len()));
+        let ahead = &text[start..ahead_to];
+        let mut breaks_after = ahead.match_indices('\n').map(|(i, _)| start + i);
+        let line_end = breaks_after.next();
+        let next_end = breaks_after.next();
+        let short = |from: Option<usize>, to: Option<usize>| match (from, to) {
+            (Some(from), Some(to)) => to - from <= LONG_LINE,
+            _ => false,
+        };
+        let line_start_or_0 = line_start.or((back_from == 0).then_some(0));
+        let line_end_or_len = line_end.or((ahead_to == text.len()).then_some(text.len()));
+        let whole_line_short = short(line_start_or_0, line_end_or_len);
+        let previous_short = match line_start {
+            None => true,
+            Some(_) => short(
+                previous_start.or((back_from == 0).then_some(0)),
+                line_start.map(|s| s - 1),
+            ),
+        };
+        let next_short = match line_end {
+            None => true,
+            Some(end) => short(
+                Some(end + 1),
+                next_end.or((ahead_to == text.len()).then_some(text.len())),
+            ),
+        };
+        if whole_line_short && previous_short && next_short {
+            return Excerpt::Whole(NamedSource::new(path, text).with_language("yaml"));
+        }
+        let line_start = line_start_or_0.unwrap_or(back_from);
+        let line_end = line_end_or_len.unwrap_or(ahead_to);
+        let from = floor_char_boundary(&text, start.saturating_sub(WINDOW_BEFORE).max(line_start));
+        let to = floor_char_boundary(&text, (start + WINDOW_AFTER).min(line_end));
+        let end = (start + len).clamp(start, to);
+        *span = (start, end - start);
+        Excerpt::Window {
+            name: path.to_owned(),
+            text: text[from..to].to_owned(),
+            offset: from,
+            line: line.saturating_sub(1),
+            column: column
+                .saturating_sub(1)
+                .saturating_sub(text[from..start].chars().count()),
+        }
+    }
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        match self {
+            Excerpt::Whole(source) => source.read_span(span, before, after),
+            Excerpt::Window {
+                name,
+                text,
+                offset,
+                line,
+                column,
+            } => {
+                // Without context (miette's header asks so), the contents start at the span,
+                // so the header names the error's own column; with context, the window.
+                let skip = if before == 0 && after == 0 {
+                    floor_char_boundary(text, span.offset().saturating_sub(*offset).min(text.len()))
+                } else {
+                    0
+                };
+                let data = &text[skip..];
+                Ok(Box::new(MietteSpanContents::new_named(
+                    name.clone(),
+                    data.as_bytes(),
+                    SourceSpan::new((offset + skip).into(), data.len()),
+                    *line,
+                    column + text[..skip].chars().count(),
+                    1,
+                )))
+            }
+        }
+    }
 }
 
 impl SourceError {
@@ -116,13 +249,22 @@ impl SourceError {
     ) -> Self {
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let end = floor_char_boundary(text, span.end.clamp(start, text.len()));
+        let mut span = (start, end - start);
+        let location = Location::from_offset(path, text, start);
+        let source = Excerpt::new(
+            path,
+            std::sync::Arc::from(text),
+            &mut span,
+            location.line,
+            location.column,
+        );
         SourceError {
             kind,
-            location: Location::from_offset(path, text, start),
-            message: message.into(),
+            location,
+            message: clip_message(message.into()),
             help: None,
-            source: NamedSource::new(path, text.to_owned()).with_language("yaml"),
-            span: (start, end - start),
+            source,
+            span,
         }
     }
 
@@ -130,6 +272,17 @@ impl SourceError {
         self.help = Some(help.into());
         self
     }
+}
+
+/// A message that quotes the input (a YAML parser's, a template engine's) is cut after a few
+/// hundred characters.
+fn clip_message(message: String) -> String {
+    const MAX: usize = 600;
+    if message.len() <= MAX {
+        return message;
+    }
+    let cut = floor_char_boundary(&message, MAX);
+    format!("{}…", &message[..cut])
 }
 
 impl fmt::Display for SourceError {
@@ -262,6 +415,41 @@ mod tests {
         let x = text.find('x').unwrap_or_default();
         assert_eq!(Location::from_offset("f", text, x).to_string(), "f:2:4");
         assert_eq!(Location::from_offset("f", text, 999).to_string(), "f:3:1");
+    }
+
+    #[test]
+    fn errors_on_long_lines_show_a_window() {
+        let text = format!(
+            "title: x\ndescription: {}: c\nend: y\n",
+            "z".repeat(100_000)
+        );
+        let at = text.find(": c").unwrap_or_default();
+        let error = SourceError::new(
+            SourceErrorKind::FrontMatter,
+            "a.md",
+            &text,
+            at..at + 1,
+            "bad",
+        );
+        assert_eq!(error.to_string(), "a.md:2:100014: bad");
+        let mut shown = String::new();
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor());
+        let _ = handler.render_report(&mut shown, &error);
+        assert!(shown.contains("zzz: c"), "{shown}");
+        assert!(shown.contains("[a.md:2:100014]"), "{shown}");
+        assert!(shown.len() < 2_000, "{} bytes: {shown}", shown.len());
+        // Short lines keep the whole file, with context.
+        let error = SourceError::new(
+            SourceErrorKind::FrontMatter,
+            "a.md",
+            "a: 1\nb: 2\nc: 3\n",
+            5..6,
+            "bad",
+        );
+        let mut shown = String::new();
+        let _ = handler.render_report(&mut shown, &error);
+        assert!(shown.contains("a: 1") && shown.contains("c: 3"), "{shown}");
     }
 
     #[test]

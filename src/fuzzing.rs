@@ -35,6 +35,7 @@ pub fn markdown(data: &[u8]) {
         snippets: &snippets,
         include_stack: &[],
         cache: &Cache::default(),
+        expansions: None,
     };
     let rendered = markdown::render(&text, &ctx);
     let _ = markdown::inline::render_line(&text);
@@ -99,6 +100,56 @@ pub fn check_pair(data: &[u8]) {
             let _ = crate::check::report::render(&report, format, &Default::default());
         }
     }
+}
+
+/// Snippet and include expansion: the bytes, split at NUL, are a page, its locale's
+/// `_includes/snippets.md`, and include files `_includes/0.md`, `_includes/1.md`, ... in a
+/// temporary content folder. Nothing may panic or overflow the stack, every error must lie in
+/// a file that exists, and expansion must stay within its bounds.
+pub fn expansion(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut parts = text.split('\0');
+    let page = parts.next().unwrap_or_default().to_owned();
+    let Ok(dir) = tempfile::tempdir() else {
+        return;
+    };
+    let includes = dir.path().join("_includes");
+    if std::fs::create_dir_all(&includes).is_err() {
+        return;
+    }
+    if let Some(snippets) = parts.next() {
+        let _ = std::fs::write(includes.join("snippets.md"), snippets);
+    }
+    for (i, part) in parts.take(16).enumerate() {
+        let _ = std::fs::write(includes.join(format!("{i}.md")), part);
+    }
+    let snippets = Snippets::load(dir.path(), "content/fz");
+    let ui = |id: &str| id.to_owned();
+    let resolve = |dest: &str| crate::site::urls::resolve_link("a/b.md", dest);
+    let ctx = RenderContext {
+        shown_path: "fuzz.md",
+        file_text: &page,
+        body_offset: 0,
+        locale: "fr",
+        ui: &ui,
+        resolve_link: &resolve,
+        snippets: &snippets,
+        include_stack: &[],
+        cache: &Cache::default(),
+        expansions: None,
+    };
+    let rendered = markdown::render(&page, &ctx);
+    for error in &rendered.errors {
+        let path = &error.location.path;
+        assert!(
+            path == "fuzz.md" || path.starts_with("content/fz/"),
+            "an error in a file that is not there: {error}"
+        );
+    }
+    assert!(
+        !has_script_url(&rendered.html),
+        "a javascript: link survived"
+    );
 }
 
 #[cfg(test)]

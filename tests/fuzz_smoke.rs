@@ -129,6 +129,17 @@ fn entry_points_survive_mutated_corpus_files() {
             tolk::fuzzing::check_pair(&pair);
             runs += 3;
         }
+        // Snippets and includes: the page, a snippets file and include files, NUL-separated.
+        let mut files = b"{{a}}\n\n".to_vec();
+        files.extend(mutate(&mut rng, seed));
+        files.extend_from_slice(
+            b"\0## A {#a}\n\n{{b}}\n\n## B {#b}\n\n{{$include /help/_includes/0.md}}\n\0",
+        );
+        files.extend_from_slice(
+            b"{{a}}\n\n{{$include /help/_includes/1.md}}\n\0{{$include /help/_includes/0.md}}\n",
+        );
+        tolk::fuzzing::expansion(&files);
+        runs += 1;
     }
     assert!(runs > 1000, "{runs}");
 }

@@ -73,26 +73,87 @@ pub fn plan(config: &Config, report: &Report) -> Vec<FileFix> {
     fixes
 }
 
-/// Writes every fixed file, atomically: a temporary file beside it, renamed over it.
+/// Writes every fixed file. A symbolic link is followed: the real file is fixed and the link
+/// stays. Each line keeps its ending (`\n`, `\r\n` or an old Mac's lone `\r`). A file with
+/// one name is replaced atomically (a temporary file beside it, renamed over it); a file with
+/// several (hard links) is written in place once the temporary copy succeeded, so every name
+/// sees the fix, and read back to compare.
 pub fn apply(fixes: &[FileFix]) -> Result<()> {
     for fix in fixes {
-        let dir = match fix.path.parent() {
+        let real = fix
+            .path
+            .canonicalize()
+            .map_err(Error::io("read", &fix.path))?;
+        let dir = match real.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let permissions = std::fs::metadata(&fix.path)
-            .map_err(Error::io("read", &fix.path))?
-            .permissions();
+        let original = std::fs::read(&real).map_err(Error::io("read", &real))?;
+        let bytes = with_line_endings_of(&original, &fix.after);
+        let metadata = std::fs::metadata(&real).map_err(Error::io("read", &real))?;
         let mut file = tempfile::NamedTempFile::new_in(dir)
             .map_err(Error::io("create a temporary file in", dir))?;
-        file.write_all(fix.after.as_bytes())
+        file.write_all(&bytes)
+            .and_then(|()| file.as_file().sync_all())
             .map_err(Error::io("write", file.path()))?;
-        std::fs::set_permissions(file.path(), permissions)
+        if links(&metadata) > 1 {
+            std::fs::write(&real, &bytes).map_err(Error::io("write", &real))?;
+            if std::fs::read(&real).map_err(Error::io("read", &real))? != bytes {
+                // Put the original back; the temporary copy goes with `file`.
+                let _ = std::fs::write(&real, &original);
+                return Err(Error::setup(
+                    format!("{}: the fixed file did not read back as written", fix.shown),
+                    "check the disk and run `tolk check --fix` again",
+                ));
+            }
+            continue;
+        }
+        std::fs::set_permissions(file.path(), metadata.permissions())
             .map_err(Error::io("set the permissions of", file.path()))?;
-        file.persist(&fix.path)
-            .map_err(|e| Error::io("replace", &fix.path)(e.error))?;
+        file.persist(&real)
+            .map_err(|e| Error::io("replace", &real)(e.error))?;
     }
     Ok(())
+}
+
+/// How many names (hard links) the file has.
+fn links(metadata: &std::fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        metadata.nlink()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        1
+    }
+}
+
+/// `fixed` (whose old-Mac line ends were read as `\n`) with each line ending as the same line
+/// of `original` ends: the fixes never add or remove lines.
+fn with_line_endings_of(original: &[u8], fixed: &str) -> Vec<u8> {
+    let lone_cr: Vec<bool> = original
+        .iter()
+        .enumerate()
+        .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && original.get(i + 1) != Some(&b'\n')))
+        .map(|(_, b)| *b == b'\r')
+        .collect();
+    let mut bytes = fixed.as_bytes().to_vec();
+    let ends: Vec<usize> = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+        .collect();
+    if ends.len() == lone_cr.len() {
+        for (at, cr) in ends.into_iter().zip(lone_cr) {
+            if cr {
+                bytes[at] = b'\r';
+            }
+        }
+    }
+    bytes
 }
 
 /// A unified diff of the changed lines of `fix` (the fixes never add or remove lines).
@@ -117,6 +178,39 @@ pub fn diff(fix: &FileFix) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn fixes_go_through_links_and_keep_line_endings() -> std::io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let real = dir.path().join("real.md");
+        std::fs::write(&real, "a\rb [ x ](y)\r\nc\n")?;
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&real, &link)?;
+        let hard = dir.path().join("hard.md");
+        std::fs::hard_link(&real, &hard)?;
+        let fix = FileFix {
+            path: link.clone(),
+            shown: "content/nl/link.md".into(),
+            before: "a\nb [ x ](y)\r\nc\n".into(),
+            after: "a\nb [x](y)\r\nc\n".into(),
+            changes: Vec::new(),
+        };
+        apply(std::slice::from_ref(&fix)).map_err(std::io::Error::other)?;
+        assert!(std::fs::symlink_metadata(&link)?.file_type().is_symlink());
+        assert_eq!(std::fs::read(&real)?, b"a\rb [x](y)\r\nc\n");
+        assert_eq!(
+            std::fs::read(&hard)?,
+            b"a\rb [x](y)\r\nc\n",
+            "the other name sees it"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path())?.count(),
+            3,
+            "no temporary file is left"
+        );
+        Ok(())
+    }
 
     #[test]
     fn diff_shows_changed_lines_only() {

@@ -387,7 +387,9 @@ fn broken_snippets(
 
 /// The `{#id}`s of the sections of `_includes/snippets.md`, or `None` when it does not exist.
 fn snippet_ids(locale: &Locale) -> Option<HashSet<String>> {
-    let text = std::fs::read_to_string(locale.content_dir.join("_includes/snippets.md")).ok()?;
+    // Only a regular file inside the content folder: never a FIFO, never a file elsewhere.
+    let path = locale.content_dir.join("_includes/snippets.md");
+    let text = crate::model::discover::read_inside(&path, &[&locale.content_dir]).ok()?;
     Some(
         crate::markdown::snippets::sections(&text)
             .into_iter()

@@ -69,6 +69,7 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     site::check_output_dir(&config, &out)?;
+    site::output::prepare(&out)?;
     // The checks run first: their findings mark out-of-date pages and fill the status page,
     // and a strict build that fails them never touches the previous site.
     let started = std::time::Instant::now();

@@ -24,7 +24,7 @@ use pulldown_cmark::{Event, Options, Parser};
 
 use crate::error::{Location, SourceError, Warning};
 pub use headings::Heading;
-pub use snippets::Snippets;
+pub use snippets::{Expansions, Snippets};
 
 /// An event with the byte range of the markdown it came from (relative to the body).
 pub type Spanned<'a> = (Event<'a>, Range<usize>);
@@ -49,6 +49,8 @@ pub struct RenderContext<'a> {
     pub include_stack: &'a [String],
     /// Work shared by the pages of a build.
     pub cache: &'a Cache,
+    /// The snippets and includes this page has expanded so far; `None` at the top of a page.
+    pub expansions: Option<&'a snippets::Expansions>,
 }
 
 /// Results shared by the pages of a build: translations carry the same code blocks, so each
@@ -246,6 +248,7 @@ pub(crate) mod test_support {
             snippets,
             include_stack: &[],
             cache: &Cache::default(),
+            expansions: None,
         };
         render(body, &ctx)
     }

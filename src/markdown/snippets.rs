@@ -7,12 +7,22 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::{RenderContext, Spanned};
 use crate::error::{SourceError, SourceErrorKind, Warning};
+use crate::model::discover::{read_inside, Refused};
+
+/// How deep snippets and includes may nest: far beyond any real page, far below what the
+/// stack holds.
+pub const MAX_DEPTH: usize = 64;
+
+/// How many snippets and includes one page may expand, counting repeats: a few hundred is a
+/// large page; files that each include the next several times would otherwise grow the page
+/// exponentially.
+pub const MAX_EXPANSIONS: usize = 10_000;
 
 /// A piece of markdown from another file.
 #[derive(Debug, Clone)]
@@ -23,24 +33,75 @@ struct Source {
 }
 
 /// The snippets and include folder of one locale.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Snippets {
     by_id: HashMap<String, Source>,
     /// The locale's content folder (Adobe's `help/`), and how it is shown.
     content_dir: Option<(PathBuf, String)>,
+    /// The site root: what a file reached through a symbolic link must lie in.
+    site_root: Option<PathBuf>,
+    /// Why `_includes/snippets.md` exists but was not read.
+    refused: Option<String>,
+    /// Each include file, read once: its text, or why it was not read.
+    includes: Mutex<HashMap<String, Result<Source, String>>>,
+}
+
+/// The snippets and includes one page has expanded: each is rendered once per page, however
+/// often the page (or what it includes) names it.
+#[derive(Debug, Default)]
+pub struct Expansions {
+    /// Each expansion's HTML, and how many expansions it holds, itself included.
+    html: Mutex<HashMap<String, (Arc<str>, usize)>>,
+    /// Expansions on the page so far, counting every copy.
+    count: std::sync::atomic::AtomicUsize,
+}
+
+impl Expansions {
+    /// Counts `n` more expansions; past [`MAX_EXPANSIONS`], says whether this is the first
+    /// time (to report it once) in `Err`.
+    fn add(&self, n: usize) -> Result<(), bool> {
+        use std::sync::atomic::Ordering;
+        let before = self.count.fetch_add(n, Ordering::Relaxed);
+        if before + n > MAX_EXPANSIONS {
+            return Err(before <= MAX_EXPANSIONS);
+        }
+        Ok(())
+    }
+
+    fn count(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 impl Snippets {
     /// Reads `content_dir/_includes/snippets.md` if it exists. `shown_dir` names the folder in
-    /// messages.
+    /// messages. Files are read only inside the content folder.
     pub fn load(content_dir: &std::path::Path, shown_dir: &str) -> Snippets {
+        Snippets::load_in(content_dir, content_dir, shown_dir)
+    }
+
+    /// Like [`Snippets::load`], for a site whose root is `site_root`: files reached through
+    /// symbolic links must lie inside it (or inside the content folder), must not be hidden
+    /// and must be regular files.
+    pub fn load_in(
+        site_root: &std::path::Path,
+        content_dir: &std::path::Path,
+        shown_dir: &str,
+    ) -> Snippets {
         let mut snippets = Snippets {
-            by_id: HashMap::new(),
             content_dir: Some((content_dir.to_owned(), shown_dir.to_owned())),
+            site_root: Some(site_root.to_owned()),
+            ..Snippets::default()
         };
         let path = content_dir.join("_includes/snippets.md");
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            snippets.add_file(&format!("{shown_dir}/_includes/snippets.md"), &text);
+        let shown = format!("{shown_dir}/_includes/snippets.md");
+        match read_inside(&path, &[site_root, content_dir]) {
+            Ok(text) => snippets.add_file(&shown, &text),
+            Err(Refused::Missing) => {}
+            Err(Refused::Unreadable(e)) => {
+                snippets.refused = Some(format!("cannot read {shown}: {e}"));
+            }
+            Err(why) => snippets.refused = Some(format!("{shown} {why}")),
         }
         snippets
     }
@@ -61,17 +122,51 @@ impl Snippets {
         });
     }
 
-    /// The file an include path names (see [`include_path`]).
-    fn include(&self, path: &str) -> Option<Source> {
-        let (dir, shown_dir) = self.content_dir.as_ref()?;
-        let rel = include_path(path)?;
-        let text: Arc<str> = Arc::from(std::fs::read_to_string(dir.join(&rel)).ok()?);
-        let range = 0..text.len();
-        Some(Source {
-            shown_path: format!("{shown_dir}/{rel}"),
-            text,
-            range,
-        })
+    /// The snippet `id`, or why there is none.
+    fn snippet(&self, id: &str) -> Result<Source, String> {
+        match (self.by_id.get(id), &self.refused) {
+            (Some(source), _) => Ok(source.clone()),
+            (None, Some(refused)) => Err(format!("there is no snippet `{id}`: {refused}")),
+            (None, None) => Err(format!("there is no snippet `{id}`")),
+        }
+    }
+
+    /// The file an include path names: `/help/_includes/x.md` is `content_dir/_includes/x.md`.
+    /// Read once; later calls get the same text.
+    fn include(&self, path: &str) -> Result<Source, String> {
+        let Some((dir, shown_dir)) = self.content_dir.as_ref() else {
+            return Err(format!("the included file `{path}` does not exist"));
+        };
+        let Some(rel) = include_path(path) else {
+            return Err(format!(
+                "the included file `{path}` climbs out of the content folder"
+            ));
+        };
+        let rel = rel.as_str();
+        let mut cache = self
+            .includes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(known) = cache.get(rel) {
+            return known.clone();
+        }
+        let root = self.site_root.as_deref().unwrap_or(dir);
+        let read = match read_inside(&dir.join(rel), &[root, dir]) {
+            Ok(text) => {
+                let text: Arc<str> = Arc::from(text);
+                Ok(Source {
+                    shown_path: format!("{shown_dir}/{rel}"),
+                    range: 0..text.len(),
+                    text,
+                })
+            }
+            Err(Refused::Unreadable(e)) => {
+                Err(format!("cannot read the included file `{path}`: {e}"))
+            }
+            Err(why) => Err(format!("the included file `{path}` {why}")),
+        };
+        cache.insert(rel.to_owned(), read.clone());
+        read
     }
 }
 
@@ -149,6 +244,9 @@ pub fn transform<'a>(
     errors: &mut Vec<SourceError>,
     warnings: &mut Vec<Warning>,
 ) {
+    // The top of a page starts the page's expansions; nested texts share them.
+    let own = Expansions::default();
+    let expansions = ctx.expansions.unwrap_or(&own);
     let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
     let mut input = std::mem::take(events).into_iter();
     while let Some((event, range)) = input.next() {
@@ -171,7 +269,7 @@ pub fn transform<'a>(
                 for _ in 0..taken {
                     input.next();
                 }
-                expand(found, r, ctx, errors, warnings, &mut out);
+                expand(found, r, ctx, expansions, errors, warnings, &mut out);
                 continue;
             }
         }
@@ -224,7 +322,7 @@ pub fn transform<'a>(
                         .get(line_range.clone())
                         .and_then(|t| t.find("{{"))
                         .map_or(line_range.clone(), |i| line_range.start + i..line_range.end);
-                    expand(found, r, ctx, errors, warnings, &mut out);
+                    expand(found, r, ctx, expansions, errors, warnings, &mut out);
                 }
                 None => {
                     if !open {
@@ -263,21 +361,20 @@ fn close_paragraph<'a>(out: &mut Vec<Spanned<'a>>, end: &Spanned<'a>) {
     out.push(end.clone());
 }
 
-/// Renders what `reference` names in place of `range`, or records why it cannot.
+/// Renders what `reference` names in place of `range`, or records why it cannot. Each snippet
+/// or include is rendered once per page (`expansions`), nested at most [`MAX_DEPTH`] deep and
+/// expanded at most [`MAX_EXPANSIONS`] times.
 fn expand<'a>(
     reference: Reference<'_>,
     range: Range<usize>,
     ctx: &RenderContext<'_>,
+    expansions: &Expansions,
     errors: &mut Vec<SourceError>,
     warnings: &mut Vec<Warning>,
     out: &mut Vec<Spanned<'a>>,
 ) {
     let (key, source, what) = match reference {
-        Reference::Snippet(id) => (
-            id.to_owned(),
-            ctx.snippets.by_id.get(id).cloned(),
-            "snippet",
-        ),
+        Reference::Snippet(id) => (id.to_owned(), ctx.snippets.snippet(id), "snippet"),
         Reference::Include(path) => (path.to_owned(), ctx.snippets.include(path), "include"),
     };
     let error = |message: String, help: &str| {
@@ -290,18 +387,21 @@ fn expand<'a>(
         )
         .with_help(help.to_owned())
     };
-    let Some(source) = source else {
-        errors.push(match what {
-            "snippet" => error(
-                format!("there is no snippet `{key}`"),
-                "define it in _includes/snippets.md of this locale as a section `## Title {#id}`",
-            ),
-            _ => error(
-                format!("the included file `{key}` does not exist"),
-                "include a file under /help/_includes/ of this locale",
-            ),
-        });
-        return;
+    let source = match source {
+        Ok(source) => source,
+        Err(message) => {
+            errors.push(match what {
+                "snippet" => error(
+                    message,
+                    "define it in _includes/snippets.md of this locale as a section `## Title {#id}`",
+                ),
+                _ => error(
+                    message,
+                    "include a readable file under /help/_includes/ of this locale, inside the site",
+                ),
+            });
+            return;
+        }
     };
     if ctx.include_stack.contains(&key) {
         let mut chain = ctx.include_stack.to_vec();
@@ -312,6 +412,45 @@ fn expand<'a>(
         ));
         return;
     }
+    if ctx.include_stack.len() >= MAX_DEPTH {
+        let first = ctx.include_stack.first().map_or("", String::as_str);
+        errors.push(error(
+            format!(
+                "snippets and includes are nested more than {MAX_DEPTH} levels deep ({first} -> … -> {key})"
+            ),
+            "include the text at a shallower level; a chain this deep is most likely a mistake",
+        ));
+        return;
+    }
+    let too_many = |first: bool, errors: &mut Vec<SourceError>| {
+        if first {
+            errors.push(error(
+                format!(
+                    "the page expands more than {MAX_EXPANSIONS} snippets and includes (counting repeats); this is where it stopped"
+                ),
+                "include less often: a file that includes another several times, which does the same, grows the page exponentially",
+            ));
+        }
+    };
+    let memo_key = format!("{what}:{key}");
+    let remembered = expansions
+        .html
+        .lock()
+        .ok()
+        .and_then(|html| html.get(&memo_key).cloned());
+    if let Some((html, inside)) = remembered {
+        if let Err(first) = expansions.add(inside) {
+            too_many(first, errors);
+            return;
+        }
+        out.push((Event::Html(CowStr::from(html.to_string())), range));
+        return;
+    }
+    if let Err(first) = expansions.add(1) {
+        too_many(first, errors);
+        return;
+    }
+    let counted_before = expansions.count();
     let mut stack = ctx.include_stack.to_vec();
     stack.push(key);
     let markdown = &source.text[source.range.clone()];
@@ -325,10 +464,15 @@ fn expand<'a>(
         snippets: ctx.snippets,
         include_stack: &stack,
         cache: ctx.cache,
+        expansions: Some(expansions),
     };
     let rendered = super::render(markdown, &nested);
     errors.extend(rendered.errors);
     warnings.extend(rendered.warnings);
+    let inside = expansions.count() + 1 - counted_before;
+    if let Ok(mut html) = expansions.html.lock() {
+        html.insert(memo_key, (Arc::from(rendered.html.as_str()), inside));
+    }
     out.push((Event::Html(CowStr::from(rendered.html)), range));
 }
 

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::outline::{closing_bracket, Link, Spans};
+use super::outline::{Link, Spans};
 use super::Edit;
 
 /// One piece of damage in a file (file offsets).
@@ -156,6 +156,7 @@ fn label_markers(
     inline: &[Range<usize>],
     found: &mut Vec<Artifact>,
 ) {
+    let pairs = super::outline::bracket_pairs(masked);
     let mut from = 0;
     while let Some(i) = masked[from..].find(opener) {
         let start = from + i;
@@ -164,8 +165,7 @@ fn label_markers(
         if masked[content_start..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
             continue;
         }
-        let Some(close) = closing_bracket(&masked[content_start..]).map(|c| content_start + c)
-        else {
+        let Some(close) = pairs.get(&start).copied() else {
             found.push(Artifact {
                 offset: body_offset + start,
                 len: opener.len(),

@@ -106,18 +106,10 @@ pub fn discover(locale: &Locale, site_root: &Path, shown_dir: &str) -> Result<Lo
             }
         };
         if entry.path_is_symlink() {
-            let target = entry.path().canonicalize().ok();
-            let inside = target
-                .as_ref()
-                .is_some_and(|t| allowed.iter().any(|a| t.starts_with(a)));
-            if !inside {
+            if let Some(why) = link_refusal(entry.path(), &allowed, dir) {
                 files.skipped.push(Warning {
                     location: None,
-                    message: format!(
-                        "{}: a symbolic link to {} outside the site; left out",
-                        shown(site_root, entry.path()),
-                        target.map_or_else(|| "nothing".to_owned(), |t| t.display().to_string())
-                    ),
+                    message: format!("{}: {why}; left out", shown(site_root, entry.path())),
                 });
                 if entry.file_type().is_dir() {
                     walker.skip_current_dir();
@@ -133,12 +125,115 @@ pub fn discover(locale: &Locale, site_root: &Path, shown_dir: &str) -> Result<Lo
         };
         match classify(&rel) {
             FileKind::Article => files.articles.push(rel),
-            FileKind::Navigation => files.navigation.push(rel),
+            FileKind::Navigation => {
+                // Read later, where a failure could only be skipped: an unreadable TOC is an
+                // error now, with the system's reason.
+                std::fs::File::open(entry.path()).map_err(Error::io("read", entry.path()))?;
+                files.navigation.push(rel);
+            }
             FileKind::Asset => files.assets.push(rel),
             FileKind::Skipped => {}
         }
     }
     Ok(files)
+}
+
+/// Why the symbolic link at `link` must not be followed, if it must not: it leads out of the
+/// `allowed` folders (canonical), to a hidden file or folder, to a folder that holds the content
+/// folder `content_dir` (which would publish the site again, inside itself), or into a built
+/// site (a folder with tolk's manifest, which would grow with every build).
+fn link_refusal(link: &Path, allowed: &[PathBuf], content_dir: &Path) -> Option<String> {
+    let Ok(target) = link.canonicalize() else {
+        return Some("a symbolic link to nothing".to_owned());
+    };
+    let Some(root) = allowed.iter().rev().find(|a| target.starts_with(a)) else {
+        return Some(format!(
+            "a symbolic link to {} outside the site",
+            target.display()
+        ));
+    };
+    if is_hidden_below(root, &target) {
+        return Some("a symbolic link to a hidden file".to_owned());
+    }
+    let content = content_dir
+        .canonicalize()
+        .unwrap_or_else(|_| content_dir.to_owned());
+    if content.starts_with(&target) {
+        return Some("a symbolic link to a folder that holds the content".to_owned());
+    }
+    let mut folder = Some(target.as_path());
+    while let Some(f) = folder.filter(|f| f.starts_with(root)) {
+        if f.join(crate::site::output::MANIFEST).is_file() {
+            return Some("a symbolic link into a built site".to_owned());
+        }
+        folder = f.parent();
+    }
+    None
+}
+
+/// Does `path` (inside `root`) have a part below `root` whose name starts with a dot?
+fn is_hidden_below(root: &Path, path: &Path) -> bool {
+    path.strip_prefix(root).is_ok_and(|rel| {
+        rel.components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    })
+}
+
+/// Why a file tolk was asked to read (an include, a snippets file) was not read.
+#[derive(Debug)]
+pub enum Refused {
+    /// Nothing is there.
+    Missing,
+    /// It is, or leads through a symbolic link, outside the site: the canonical path.
+    Outside(PathBuf),
+    /// It leads through a symbolic link to a hidden file or folder.
+    Hidden,
+    /// A folder, FIFO, socket or device: never opened (a FIFO would block forever).
+    NotAFile,
+    /// The system refused: the OS reason.
+    Unreadable(std::io::Error),
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refused::Missing => f.write_str("does not exist"),
+            Refused::Outside(target) => write!(
+                f,
+                "leads to {}, outside the site, through a symbolic link",
+                target.display()
+            ),
+            Refused::Hidden => {
+                f.write_str("is a hidden file, or leads to one through a symbolic link")
+            }
+            Refused::NotAFile => {
+                f.write_str("is not a regular file (a folder, FIFO, socket or device)")
+            }
+            Refused::Unreadable(e) => write!(f, "cannot be read: {e}"),
+        }
+    }
+}
+
+/// Reads the text file at `path` only if, after following every symbolic link, it is a
+/// regular file inside one of `roots` (the site root and the content folder) and not hidden
+/// below it.
+pub fn read_inside(path: &Path, roots: &[&Path]) -> std::result::Result<String, Refused> {
+    let target = path.canonicalize().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Refused::Missing,
+        _ => Refused::Unreadable(e),
+    })?;
+    let roots: Vec<PathBuf> = roots.iter().filter_map(|r| r.canonicalize().ok()).collect();
+    let Some(root) = roots.iter().find(|r| target.starts_with(r)) else {
+        return Err(Refused::Outside(target));
+    };
+    if is_hidden_below(root, &target) {
+        return Err(Refused::Hidden);
+    }
+    let meta = std::fs::metadata(&target).map_err(Refused::Unreadable)?;
+    if !meta.is_file() {
+        return Err(Refused::NotAFile);
+    }
+    std::fs::read_to_string(&target).map_err(Refused::Unreadable)
 }
 
 fn is_skipped_dir(path: &Path, is_dir: bool) -> bool {

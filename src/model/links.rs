@@ -5,8 +5,8 @@
 /// points at: percent-decoded, relative to the file's folder, or to the content folder for
 /// Adobe's `/help/…`. `None` for other absolute paths and paths that climb out.
 pub fn target_path(page_rel: &str, path: &str) -> Option<String> {
-    let decoded = percent_decode(path);
-    let path = decoded.as_deref().unwrap_or(path);
+    let decoded = decode_segments(path);
+    let path = decoded.as_str();
     if let Some(rest) = path.strip_prefix("/help/") {
         normalize(rest)
     } else if path.starts_with('/') {
@@ -71,18 +71,43 @@ pub fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Escapes what cannot stand in a URL path as written in HTML: `%`, spaces, quotes, `<`, `>`,
-/// `?`, `#` and control characters (the inverse of [`percent_decode`] for a decoded path).
+/// Decodes each `/`-separated segment on its own; a segment whose escapes stand for `/` or `\`
+/// (`a%2Fb`), or that is not valid percent-encoding, stays as written: an escaped slash names
+/// one file, never a folder.
+fn decode_segments(path: &str) -> String {
+    if !path.contains('%') {
+        return path.to_owned();
+    }
+    path.split('/')
+        .map(|segment| match percent_decode(segment) {
+            Some(decoded) if !decoded.contains(['/', '\\']) => decoded,
+            _ => segment.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Escapes what cannot stand in a URL path as written in HTML: spaces, quotes, `<`, `>`, `?`,
+/// `#`, `\`, control characters, and a `%` that does not start an escape (an escape kept as
+/// written by [`target_path`] stays as it is).
 pub fn percent_encode(path: &str) -> String {
-    let needs = |c: char| {
-        c.is_ascii_control() || matches!(c, '%' | ' ' | '"' | '<' | '>' | '?' | '#' | '\\')
+    let bytes = path.as_bytes();
+    let is_escape = |i: usize| {
+        bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
     };
-    if !path.contains(needs) {
+    let needs = |i: usize, c: char| {
+        c.is_ascii_control()
+            || matches!(c, ' ' | '"' | '<' | '>' | '?' | '#' | '\\')
+            || (c == '%' && !is_escape(i))
+    };
+    if !path.char_indices().any(|(i, c)| needs(i, c)) {
         return path.to_owned();
     }
     let mut out = String::with_capacity(path.len() + 8);
-    for c in path.chars() {
-        if needs(c) {
+    for (i, c) in path.char_indices() {
+        if needs(i, c) {
             let mut buf = [0; 4];
             for b in c.encode_utf8(&mut buf).bytes() {
                 out.push_str(&format!("%{b:02X}"));
@@ -107,6 +132,8 @@ mod tests {
             ("k/a.md", "a%20b.md", Some("k/a b.md")),
             ("k/a.md", "%C3%A9t%C3%A9.md", Some("k/été.md")),
             ("k/a.md", "sub/", Some("k/sub/")),
+            ("k/a.md", "x%2Fy.md", Some("k/x%2Fy.md")),
+            ("k/a.md", "100%.md", Some("k/100%.md")),
             ("k/a.md", "../../x.md", None),
             ("k/a.md", "/docs/x.md", None),
         ];
@@ -121,11 +148,16 @@ mod tests {
 
     #[test]
     fn encoding_undoes_decoding_of_what_urls_cannot_hold() {
-        for path in ["a b/", "été/", "100%/", "x?y#z"] {
+        for path in ["a b/", "été/", "100%/", "x?y#z", "50%-off/"] {
             let encoded = percent_encode(path);
             assert!(!encoded.contains([' ', '?', '#']), "{encoded}");
             assert_eq!(percent_decode(&encoded).as_deref(), Some(path));
         }
         assert_eq!(percent_encode("a/b.png"), "a/b.png");
+        assert_eq!(
+            percent_encode("x%2Fy/"),
+            "x%2Fy/",
+            "an escape kept as written"
+        );
     }
 }

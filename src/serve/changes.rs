@@ -21,6 +21,9 @@ pub struct Layout {
     pub config_file: PathBuf,
     /// Folders whose changes never matter: the output of `tolk build`, `target/`, `.git/`.
     pub ignored: Vec<PathBuf>,
+    /// Without tolk.toml, the locales are the folders of `content/`: this folder, where a
+    /// locale folder that is removed and made again (or renamed away and back) reappears.
+    pub inferred_content: Option<PathBuf>,
 }
 
 impl Layout {
@@ -37,6 +40,7 @@ impl Layout {
             locales: root.join("locales"),
             config_file: root.join(CONFIG_FILE),
             ignored: vec![root.join("public"), root.join("target"), root.join(".git")],
+            inferred_content: (!root.join(CONFIG_FILE).exists()).then(|| root.join("content")),
             root,
         }
     }
@@ -57,6 +61,9 @@ impl Layout {
             if let Some(parent) = dir.parent() {
                 add(parent, false);
             }
+        }
+        if let Some(content) = &self.inferred_content {
+            add(content, false);
         }
         add(&self.templates, true);
         add(&self.locales, true);
@@ -235,6 +242,14 @@ fn place(layout: &Layout, path: &Path) -> Place {
     if path.starts_with(&layout.templates) || path.starts_with(&layout.locales) {
         return Place::Theme;
     }
+    // A locale folder that was not there when the layout was made, in a site without
+    // tolk.toml: the locales change.
+    let named = path
+        .file_name()
+        .is_some_and(|n| !n.to_string_lossy().starts_with('.'));
+    if named && layout.inferred_content.as_deref() == path.parent() {
+        return Place::ContentFolder;
+    }
     Place::Ignored
 }
 
@@ -401,7 +416,24 @@ mod tests {
                 PathBuf::from("/site/target"),
                 PathBuf::from("/site/.git"),
             ],
+            inferred_content: None,
         }
+    }
+
+    #[test]
+    fn a_locale_folder_that_comes_back_rebuilds_everything_without_tolk_toml() {
+        let mut layout = layout();
+        // nl was removed: the layout made after that has only fr.
+        layout.content.retain(|(code, _)| code != "nl");
+        let back = [PathEvent::changed("/site/content/nl")];
+        assert_eq!(classify(&layout, &back), Change::Nothing, "with tolk.toml");
+        layout.inferred_content = Some(PathBuf::from("/site/content"));
+        assert_eq!(classify(&layout, &back), everything("/site/content/nl"));
+        let hidden = [PathEvent::changed("/site/content/.nl.swp")];
+        assert_eq!(classify(&layout, &hidden), Change::Nothing);
+        assert!(layout
+            .watch_list()
+            .contains(&(PathBuf::from("/site/content"), false)));
     }
 
     fn nl(rel: &str) -> ContentPath {

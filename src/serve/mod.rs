@@ -4,9 +4,11 @@
 //! The parts: [`changes`] decides what a batch of file events needs (pure), [`watch`] runs the
 //! watcher and the rebuild loop, [`rebuild`] is the one place the site is built, [`state`] holds
 //! the last good build, [`server`] answers HTTP from it, [`paths`] maps URLs to files (pure),
-//! and [`reload`] is the live-reload protocol, script and error overlay.
+//! [`reload`] is the live-reload protocol, script and error overlay, and [`guard`] bounds the
+//! connections (a cap, an idle timeout).
 
 pub mod changes;
+pub mod guard;
 pub mod paths;
 pub mod rebuild;
 pub mod reload;
@@ -95,7 +97,7 @@ pub fn start(options: &ServeOptions) -> Result<Running> {
     let (stopping, stopped) = signal::channel(false);
     let router = server::router(Arc::clone(&state), stopped.clone());
     let server = runtime.spawn(async move {
-        axum::serve(listener, router)
+        axum::serve(guard::Guarded::new(listener), router)
             .with_graceful_shutdown(async move {
                 let mut stopped = stopped;
                 let _ = stopped.wait_for(|stop| *stop).await;

@@ -76,6 +76,12 @@ impl Builder {
         })
     }
 
+    /// Drops the site the last build left, after a rebuild that failed half-way: the next
+    /// rebuild is a whole one.
+    pub fn forget(&mut self) {
+        self.live = None;
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -260,15 +266,20 @@ pub fn render_error(error: &(dyn Diagnostic + 'static), color: bool) -> (String,
                 .debug(self.error, f)
         }
     }
-    let terminal = format!("{:?}", Shown { error, color });
-    let mut plain = String::new();
-    let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
-        .with_links(false)
-        .with_wrap_lines(false);
-    if handler.render_report(&mut plain, error).is_err() {
-        plain = error.to_string();
-    }
-    (terminal, plain)
+    // Rendering must not end the watching either: a renderer that fails gives the message.
+    let render = || {
+        let terminal = format!("{:?}", Shown { error, color });
+        let mut plain = String::new();
+        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_links(false)
+            .with_wrap_lines(false);
+        if handler.render_report(&mut plain, error).is_err() {
+            plain = error.to_string();
+        }
+        (terminal, plain)
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(render))
+        .unwrap_or_else(|_| (error.to_string(), error.to_string()))
 }
 
 #[cfg(test)]

@@ -215,7 +215,20 @@ impl RebuildLoop {
         if self.state.current().failure.is_some() {
             return;
         }
-        match self.builder.refresh_status() {
+        let refreshed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.builder.refresh_status()
+        }));
+        let refreshed = match refreshed {
+            Ok(refreshed) => refreshed,
+            Err(panic) => {
+                eprintln!(
+                    "error: tolk failed while checking the site: {}; it keeps watching",
+                    panic_message(panic.as_ref())
+                );
+                return;
+            }
+        };
+        match refreshed {
             None => {}
             Some(Ok(built)) => {
                 self.state
@@ -232,7 +245,34 @@ impl RebuildLoop {
     fn apply(&mut self, change: &Change, earliest: Option<Instant>) {
         let what = change.describe(&self.layout);
         let started = Instant::now();
-        match self.builder.rebuild(change) {
+        // A bug must not end the watching: a rebuild that panics is a failed rebuild, and the
+        // next one starts from scratch.
+        let mut rebuilt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.builder.rebuild(change)
+        }));
+        // A file that could not be read (an editor still writing it, no file descriptor left
+        // for a moment) is read once more before the save counts as failed.
+        if matches!(&rebuilt, Ok(Err(error)) if is_read_failure(error)) {
+            std::thread::sleep(READ_RETRY);
+            rebuilt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.builder.rebuild(change)
+            }));
+        }
+        let rebuilt = match rebuilt {
+            Ok(rebuilt) => rebuilt,
+            Err(panic) => {
+                self.builder.forget();
+                let message = format!(
+                    "tolk failed while rebuilding: {}\nthis is a bug in tolk; the next save rebuilds the whole site",
+                    panic_message(panic.as_ref())
+                );
+                self.state.fail(message.clone());
+                println!("{}", failed_line(&what, started.elapsed()));
+                eprintln!("error: {message}");
+                return;
+            }
+        };
+        match rebuilt {
             Ok(built) => {
                 for warning in &built.warnings {
                     if !self.warnings.contains(warning) {
@@ -258,6 +298,27 @@ impl RebuildLoop {
             }
         }
     }
+}
+
+/// How long to wait before reading a file again after a failed read.
+const READ_RETRY: Duration = Duration::from_millis(100);
+
+/// Whether `error` is (or holds) a failure to read a file, which may pass on its own.
+fn is_read_failure(error: &crate::error::Error) -> bool {
+    match error {
+        crate::error::Error::Io { action, .. } => action.starts_with("read"),
+        crate::error::Error::Many { errors } => errors.iter().any(is_read_failure),
+        _ => false,
+    }
+}
+
+/// What a panic said, when it said it with a string.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "an unexpected failure".to_owned())
 }
 
 /// The paths of every event in `batches`, and when the first of them happened.
@@ -338,6 +399,22 @@ pub fn watched_summary(layout: &Layout) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_failures_are_tried_again_other_errors_are_not() {
+        let read = crate::error::Error::io("read", std::path::Path::new("a.md"))(
+            std::io::Error::other("Too many open files"),
+        );
+        assert!(is_read_failure(&read));
+        let many = crate::error::Error::Many {
+            errors: vec![crate::error::Error::setup("x", "y"), read],
+        };
+        assert!(is_read_failure(&many));
+        assert!(!is_read_failure(&crate::error::Error::setup(
+            "bad front matter",
+            "fix it"
+        )));
+    }
 
     #[test]
     fn one_line_per_rebuild() {

@@ -97,6 +97,15 @@ pub fn build_site(
         .flat_map(|c| c.files.skipped.iter().cloned())
         .collect();
     unique_urls(contents)?;
+    let collisions = urls::reserved_collisions(config, contents);
+    if let Some(e) = Error::from_many(
+        collisions
+            .into_iter()
+            .map(|m| Error::setup(m, "generated files and folders are listed under \"Errors and exit codes\" in the README"))
+            .collect(),
+    ) {
+        return Err(e);
+    }
     warnings.extend(look.warnings.iter().cloned());
     let (theme, strings, templates) = (&look.theme, &look.strings, &look.templates);
     let translations = Translations::new(site);
@@ -236,7 +245,13 @@ pub fn check_output_dir(config: &Config, out: &Path) -> Result<()> {
             reason,
         });
     }
-    Ok(())
+    match output::refusal(&root, &out_abs) {
+        Some(reason) => Err(Error::OutputDir {
+            out: out.to_owned(),
+            reason,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// An absolute, lexically normalized path, with symlinks resolved for the part that exists.

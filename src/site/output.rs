@@ -9,6 +9,12 @@
 //! files the new site no longer has are removed. Rebuilding a large site after an edit then
 //! writes a handful of files instead of creating and deleting tens of thousands of folders. In
 //! memory (for the dev server and tests), files go into a map.
+//!
+//! Two builds never write one output at once: a lock file next to it (`.tolk-lock-<name>`,
+//! holding the process id) makes the second one stop with a clear message. Before its first
+//! rename, a commit writes a journal next to the output (`.tolk-journal-<name>`) that lists
+//! every rename and removal; a build that was killed mid-commit is finished by the next one
+//! (or by `tolk build` on start), and an I/O error mid-commit puts back every file it replaced.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::BuildHasher;
@@ -28,6 +34,7 @@ pub enum Output {
         staging: tempfile::TempDir,
         target: PathBuf,
         manifest: Mutex<Vec<(String, Fingerprint)>>,
+        lock: Lock,
     },
     /// Changes to the site tolk wrote at `target`.
     Update(Box<Update>),
@@ -64,6 +71,7 @@ pub struct Update {
     /// Files that changed: their path, and their name in the staging folder.
     staged: Mutex<Vec<(String, PathBuf)>>,
     count: AtomicUsize,
+    lock: Lock,
 }
 
 impl Output {
@@ -74,6 +82,8 @@ impl Output {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(Error::io("create", &parent))?;
+        let lock = Lock::acquire(target)?;
+        recover(target)?;
         remove_abandoned(&parent);
         let prefix = format!(".tolk-build-{}-", std::process::id());
         let staging = tempfile::Builder::new()
@@ -88,12 +98,14 @@ impl Output {
                 manifest: Mutex::new(Vec::new()),
                 staged: Mutex::new(Vec::new()),
                 count: AtomicUsize::new(0),
+                lock,
             })));
         }
         Ok(Output::Disk {
             staging,
             target: target.to_owned(),
             manifest: Mutex::new(Vec::new()),
+            lock,
         })
     }
 
@@ -152,42 +164,12 @@ impl Output {
                 staging,
                 target,
                 manifest,
+                lock,
             } => {
                 let manifest = manifest.into_inner().unwrap_or_else(|p| p.into_inner());
                 write_manifest(staging.path(), manifest)?;
-                let parent = staging
-                    .path()
-                    .parent()
-                    .map(Path::to_owned)
-                    .unwrap_or_default();
-                let staged = staging.keep();
-                let old = if target.exists() {
-                    let old = tempfile::Builder::new()
-                        .prefix(&format!(".tolk-old-{}-", std::process::id()))
-                        .tempdir_in(&parent)
-                        .map_err(Error::io("create a folder in", &parent))?
-                        .keep();
-                    let old_site = old.join("site");
-                    std::fs::rename(&target, &old_site).map_err(|e| {
-                        let _ = std::fs::remove_dir_all(&staged);
-                        Error::io("move the previous site away from", &target)(e)
-                    })?;
-                    Some((old, old_site))
-                } else {
-                    None
-                };
-                if let Err(e) = std::fs::rename(&staged, &target) {
-                    // Put the previous site back so nothing is lost.
-                    if let Some((_, old_site)) = &old {
-                        let _ = std::fs::rename(old_site, &target);
-                    }
-                    let _ = std::fs::remove_dir_all(&staged);
-                    return Err(Error::io("move the new site into", &target)(e));
-                }
-                if let Some((old, _)) = old {
-                    // The new site is in place; a leftover old copy is only wasted space.
-                    remove_tree(&old);
-                }
+                swap(staging, &target)?;
+                drop(lock);
                 Ok(BTreeMap::new())
             }
             Output::Memory(files) => Ok(files.into_inner().unwrap_or_else(|p| p.into_inner())),
@@ -215,60 +197,432 @@ impl Update {
     }
 
     /// Renames the changed files into place, removes the files the new site no longer has,
-    /// and writes the new manifest last: a manifest never names a file that is not there.
+    /// and puts the new manifest last: a manifest never names a file that is not there. The
+    /// journal of these steps is written first; an I/O error puts back what was replaced.
     fn commit(self) -> Result<()> {
-        use rayon::prelude::*;
         let Update {
             staging,
             target,
             previous,
             manifest,
             staged,
+            lock,
             ..
         } = self;
         let manifest = manifest.into_inner().unwrap_or_else(|p| p.into_inner());
-        let staged = staged.into_inner().unwrap_or_else(|p| p.into_inner());
-        // The old manifest goes first: if a rename fails, the next build starts afresh.
-        let manifest_path = target.join(MANIFEST);
-        if let Err(e) = std::fs::remove_file(&manifest_path) {
-            if e.kind() != std::io::ErrorKind::NotFound {
-                return Err(Error::io("remove", &manifest_path)(e));
+        let mut staged = staged.into_inner().unwrap_or_else(|p| p.into_inner());
+        staged.sort();
+        let kept: std::collections::HashSet<&str> =
+            manifest.iter().map(|(rel, _)| rel.as_str()).collect();
+        let mut gone: Vec<String> = previous
+            .keys()
+            .filter(|rel| !kept.contains(rel.as_str()))
+            .cloned()
+            .collect();
+        gone.sort();
+        write_manifest(staging.path(), manifest)?;
+        let journal = Journal {
+            pid: std::process::id(),
+            staging: file_name(staging.path()),
+            puts: staged
+                .iter()
+                .map(|(rel, from)| (file_name(from), rel.clone()))
+                .collect(),
+            dels: gone,
+            swap_old: None,
+        };
+        let journal_path = journal_path(&target);
+        journal.write(&journal_path)?;
+        // Each replaced file is kept (a hard link, no copy) until every rename succeeded.
+        let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::with_capacity(staged.len());
+        let mut failure = None;
+        for (i, (rel, from)) in staged.iter().enumerate() {
+            let to = target.join(rel);
+            match replace(from, &to, &staging.path().join(format!("old-{i}"))) {
+                Ok(backup) => done.push((to, backup)),
+                Err(e) => {
+                    failure = Some(e);
+                    break;
+                }
             }
         }
-        staged.par_iter().try_for_each(|(rel, from)| {
+        if let Some(e) = failure {
+            let mut restored = true;
+            for (to, backup) in done.into_iter().rev() {
+                restored &= match backup {
+                    Some(backup) => std::fs::rename(&backup, &to).is_ok(),
+                    None => std::fs::remove_file(&to).is_ok(),
+                };
+            }
+            if !restored {
+                // Some files are new, some old: the next build writes every file again.
+                let _ = std::fs::remove_file(target.join(MANIFEST));
+            }
+            let _ = std::fs::remove_file(&journal_path);
+            return Err(e);
+        }
+        finish_update(&journal, staging.path(), &target);
+        let _ = std::fs::remove_file(&journal_path);
+        drop(staging);
+        drop(lock);
+        Ok(())
+    }
+}
+
+/// Moves `from` to `to`, keeping a hard link to the file it replaces at `backup`.
+fn replace(from: &Path, to: &Path, backup: &Path) -> Result<Option<PathBuf>> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
+    }
+    let kept = match std::fs::symlink_metadata(to) {
+        Ok(m) if m.is_dir() => {
+            remove_tree(to);
+            None
+        }
+        Ok(_) => {
+            std::fs::hard_link(to, backup)
+                .or_else(|_| std::fs::copy(to, backup).map(|_| ()))
+                .map_err(Error::io("keep a copy of", to))?;
+            Some(backup.to_owned())
+        }
+        Err(_) => None,
+    };
+    std::fs::rename(from, to).map_err(Error::io("write", to))?;
+    Ok(kept)
+}
+
+/// The removals and the manifest of an update whose renames are done (or, replaying a
+/// journal, the renames that were not done yet, then the rest).
+fn finish_update(journal: &Journal, staging: &Path, target: &Path) {
+    for (name, rel) in &journal.puts {
+        let from = staging.join(name);
+        if from.exists() {
             let to = target.join(rel);
             if let Some(dir) = to.parent() {
-                std::fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
+                let _ = std::fs::create_dir_all(dir);
             }
             if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
                 remove_tree(&to);
             }
-            std::fs::rename(from, &to).map_err(Error::io("write", &to))
-        })?;
-        let kept: std::collections::HashSet<&str> =
-            manifest.iter().map(|(rel, _)| rel.as_str()).collect();
-        let mut gone: Vec<&String> = previous
-            .keys()
-            .filter(|rel| !kept.contains(rel.as_str()))
-            .collect();
-        gone.par_iter().for_each(|rel| {
+            let _ = std::fs::rename(&from, &to);
+        }
+    }
+    {
+        use rayon::prelude::*;
+        journal.dels.par_iter().for_each(|rel| {
             let _ = std::fs::remove_file(target.join(rel));
         });
-        // Folders the removed files leave empty, deepest first.
-        gone.sort_by_key(|rel| std::cmp::Reverse(rel.matches('/').count()));
-        for rel in gone {
-            let mut dir = Path::new(rel.as_str()).parent();
-            while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
-                if std::fs::remove_dir(target.join(d)).is_err() {
-                    break;
-                }
-                dir = d.parent();
+    }
+    // Folders the removed files leave empty, deepest first.
+    let mut gone: Vec<&String> = journal.dels.iter().collect();
+    gone.sort_by_key(|rel| std::cmp::Reverse(rel.matches('/').count()));
+    for rel in gone {
+        let mut dir = Path::new(rel.as_str()).parent();
+        while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty()) {
+            if std::fs::remove_dir(target.join(d)).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    let manifest = staging.join(MANIFEST);
+    if manifest.exists() {
+        let _ = std::fs::rename(&manifest, target.join(MANIFEST));
+    }
+}
+
+/// Swaps a complete new site in at `target`: the old one is moved aside, the new one in, and
+/// the old one removed only once the new one is in place.
+fn swap(staging: tempfile::TempDir, target: &Path) -> Result<()> {
+    let parent = staging
+        .path()
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or_default();
+    let staged = staging.keep();
+    if !target.exists() {
+        return std::fs::rename(&staged, target).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staged);
+            Error::io("move the new site into", target)(e)
+        });
+    }
+    let old = tempfile::Builder::new()
+        .prefix(&format!(".tolk-old-{}-", std::process::id()))
+        .tempdir_in(&parent)
+        .map_err(Error::io("create a folder in", &parent))?
+        .keep();
+    let old_site = old.join("site");
+    let journal = Journal {
+        pid: std::process::id(),
+        staging: file_name(&staged),
+        swap_old: Some(format!("{}/site", file_name(&old))),
+        ..Journal::default()
+    };
+    let journal_path = journal_path(target);
+    journal.write(&journal_path)?;
+    let undo = |e: std::io::Error, what: &'static str| {
+        let _ = std::fs::remove_dir_all(&staged);
+        let _ = std::fs::remove_file(&journal_path);
+        Error::io(what, target)(e)
+    };
+    if let Err(e) = std::fs::rename(target, &old_site) {
+        let _ = std::fs::remove_dir(&old);
+        return Err(undo(e, "move the previous site away from"));
+    }
+    if let Err(e) = std::fs::rename(&staged, target) {
+        // Put the previous site back so nothing is lost.
+        let _ = std::fs::rename(&old_site, target);
+        let _ = std::fs::remove_dir(&old);
+        return Err(undo(e, "move the new site into"));
+    }
+    let _ = std::fs::remove_file(&journal_path);
+    // The new site is in place; a leftover old copy is only wasted space.
+    remove_tree(&old);
+    Ok(())
+}
+
+/// What a commit is about to do, written before its first rename so that a commit cut short
+/// (the process killed, the machine down) is finished by the next build.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Journal {
+    pid: u32,
+    /// The staging folder's name, next to the output.
+    staging: String,
+    /// An update: (name in the staging folder, path in the output) of every changed file.
+    #[serde(default)]
+    puts: Vec<(String, String)>,
+    /// An update: the files the new site no longer has.
+    #[serde(default)]
+    dels: Vec<String>,
+    /// A swap: where the old site was moved, relative to the output's parent.
+    #[serde(default)]
+    swap_old: Option<String>,
+}
+
+impl Journal {
+    fn write(&self, path: &Path) -> Result<()> {
+        use std::io::Write as _;
+        let temp = path.with_extension("tmp");
+        let text = serde_json::to_vec(self).unwrap_or_default();
+        let mut file = std::fs::File::create(&temp).map_err(Error::io("write", &temp))?;
+        file.write_all(&text)
+            .and_then(|()| file.sync_all())
+            .map_err(Error::io("write", &temp))?;
+        std::fs::rename(&temp, path).map_err(Error::io("write", path))
+    }
+
+    /// A journal whose names all stay next to the output and paths inside it.
+    fn read(path: &Path) -> Option<Journal> {
+        let text = std::fs::read(path).ok()?;
+        let journal: Journal = serde_json::from_slice(&text).ok()?;
+        let own_name = |name: &str| name.starts_with(".tolk-") && !name.contains(['/', '\\']);
+        let inside = |rel: &str| {
+            !rel.is_empty()
+                && !rel.starts_with('/')
+                && !rel.split(['/', '\\']).any(|p| p == ".." || p.is_empty())
+        };
+        let ok = own_name(&journal.staging)
+            && journal
+                .puts
+                .iter()
+                .all(|(name, rel)| !name.contains(['/', '\\']) && name != ".." && inside(rel))
+            && journal.dels.iter().all(|rel| inside(rel))
+            && journal
+                .swap_old
+                .as_deref()
+                .is_none_or(|old| old.strip_suffix("/site").is_some_and(own_name));
+        ok.then_some(journal)
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A name next to `target`: `<prefix><target's name>`.
+fn beside(target: &Path, prefix: &str) -> PathBuf {
+    let mut name = std::ffi::OsString::from(prefix);
+    name.push(
+        target
+            .file_name()
+            .unwrap_or_else(|| std::ffi::OsStr::new("public")),
+    );
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(name),
+        _ => PathBuf::from(name),
+    }
+}
+
+fn journal_path(target: &Path) -> PathBuf {
+    beside(target, ".tolk-journal-")
+}
+
+/// Finishes (or, when the new site never got staged, undoes) a commit that a killed build
+/// left behind at `target`. A journal whose build still runs is left alone.
+pub fn recover(target: &Path) -> Result<()> {
+    let path = journal_path(target);
+    if !path.exists() {
+        return Ok(());
+    }
+    let Some(journal) = Journal::read(&path) else {
+        return Err(Error::setup(
+            format!(
+                "{} is not a journal tolk can read; a build was cut short while it committed",
+                path.display()
+            ),
+            format!(
+                "remove {} and build again; the next build writes every file",
+                path.display()
+            ),
+        ));
+    };
+    if journal.pid != std::process::id() && process_runs(journal.pid) {
+        return Ok(());
+    }
+    let parent = path.parent().map(Path::to_owned).unwrap_or_default();
+    let staging = parent.join(&journal.staging);
+    match &journal.swap_old {
+        Some(old) => {
+            let old_site = parent.join(old);
+            if !target.exists() {
+                let back = if staging.exists() {
+                    &staging
+                } else {
+                    &old_site
+                };
+                std::fs::rename(back, target).map_err(Error::io("finish the commit of", target))?;
+            }
+            if let Some(old_dir) = old_site.parent() {
+                remove_tree(old_dir);
             }
         }
-        write_manifest(&target, manifest)?;
-        drop(staging);
-        Ok(())
+        None => finish_update(&journal, &staging, target),
     }
+    remove_tree(&staging);
+    std::fs::remove_file(&path).map_err(Error::io("remove", &path))
+}
+
+/// Does the process `pid` still run? Without `/proc`, it is taken to.
+fn process_runs(pid: u32) -> bool {
+    if !Path::new("/proc/self").exists() {
+        return true;
+    }
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Before a build reads anything: stops when another build writes `target`, and finishes a
+/// commit a killed build left.
+pub fn prepare(target: &Path) -> Result<()> {
+    let lock = Lock::acquire(target)?;
+    recover(target)?;
+    drop(lock);
+    Ok(())
+}
+
+/// The lock on an output folder: `.tolk-lock-<name>` next to it, holding the process id.
+#[derive(Debug)]
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Lock {
+    /// Takes the lock on `target`; a lock whose process is gone is taken over.
+    pub fn acquire(target: &Path) -> Result<Lock> {
+        let path = beside(target, ".tolk-lock-");
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(Error::io("create", &parent))?;
+        // The process id is written first, then linked into place: a lock is never empty.
+        let temp = parent.join(format!(".tolk-build-{}-lock", std::process::id()));
+        std::fs::write(&temp, format!("{}\n", std::process::id()))
+            .map_err(Error::io("write", &temp))?;
+        let mut result = Err(Error::setup("", ""));
+        for _ in 0..2 {
+            match std::fs::hard_link(&temp, &path) {
+                Ok(()) => {
+                    result = Ok(Lock { path: path.clone() });
+                    break;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|t| t.trim().parse::<u32>().ok());
+                    match holder {
+                        Some(pid) if pid == std::process::id() || !process_runs(pid) => {
+                            let _ = std::fs::remove_file(&path);
+                        }
+                        _ => {
+                            let who = holder.map_or_else(
+                                || "another tolk build".to_owned(),
+                                |pid| format!("another tolk build (process {pid})"),
+                            );
+                            result = Err(Error::setup(
+                                format!("{who} is writing {}", target.display()),
+                                format!(
+                                    "wait for it to finish; if no build runs, remove {}",
+                                    path.display()
+                                ),
+                            ));
+                            break;
+                        }
+                    }
+                }
+                Err(e) => {
+                    result = Err(Error::io("lock", &path)(e));
+                    break;
+                }
+            }
+        }
+        let _ = std::fs::remove_file(&temp);
+        result
+    }
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Why `out` (absolute) must not receive the site whose root is `root` (absolute), beyond the
+/// site root and content folders: it is (or holds) the configuration, the theme's templates or
+/// UI strings, a git folder, a file, or a folder of files tolk did not write.
+pub fn refusal(root: &Path, out: &Path) -> Option<String> {
+    let sources = [
+        ("tolk.toml", "the site's configuration"),
+        ("templates", "the templates folder"),
+        ("locales", "the UI strings folder"),
+    ];
+    for (name, what) in sources {
+        let source = root.join(name);
+        if out == source {
+            return Some(format!("it is {what} ({name})"));
+        }
+        if out.starts_with(&source) {
+            return Some(format!("it is inside {what} ({name})"));
+        }
+    }
+    if out.components().any(|c| c.as_os_str() == ".git") {
+        return Some("it is a git folder, or inside one".to_owned());
+    }
+    let meta = std::fs::symlink_metadata(out).ok()?;
+    if !meta.is_dir() {
+        return Some("it is a file, not a folder".to_owned());
+    }
+    if out.join(".git").exists() {
+        return Some("it holds a git folder (.git)".to_owned());
+    }
+    let empty = std::fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_none());
+    if !empty && !out.join(MANIFEST).is_file() {
+        return Some(format!(
+            "it holds files tolk did not write (there is no {MANIFEST}); empty it or choose another folder"
+        ));
+    }
+    None
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -329,7 +683,11 @@ fn remove_abandoned(parent: &Path) {
             continue;
         };
         if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-            remove_tree(&entry.path());
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                remove_tree(&entry.path());
+            } else {
+                let _ = std::fs::remove_file(entry.path());
+            }
         }
     }
 }
@@ -444,6 +802,38 @@ mod tests {
             entries(dir.path())?,
             ["public"],
             "no staging folder is left"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn an_io_error_mid_commit_puts_every_file_back() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::io("create", Path::new("tmp")))?;
+        let target = dir.path().join("public");
+        let read = |rel: &str| std::fs::read_to_string(target.join(rel)).ok();
+        let first = Output::disk(&target)?;
+        first.write("a.html", b"old a")?;
+        first.write("b.html", b"old b")?;
+        first.commit()?;
+        // A file where the update needs a folder: the last rename fails.
+        std::fs::write(target.join("zzz"), "in the way").map_err(Error::io("write", &target))?;
+        let second = Output::disk(&target)?;
+        second.write("a.html", b"new a")?;
+        second.write("b.html", b"new b")?;
+        second.write("zzz/c.html", b"new c")?;
+        assert!(second.commit().is_err());
+        assert_eq!(read("a.html").as_deref(), Some("old a"));
+        assert_eq!(read("b.html").as_deref(), Some("old b"));
+        let manifest = read(MANIFEST).unwrap_or_default();
+        assert_eq!(
+            manifest.lines().count(),
+            2,
+            "the old manifest stays: {manifest}"
+        );
+        assert_eq!(
+            entries(dir.path())?,
+            ["public"],
+            "no staging folder, journal or lock is left"
         );
         Ok(())
     }

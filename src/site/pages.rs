@@ -467,7 +467,7 @@ impl<'a> Renderer<'a> {
         {
             snippets.entry(lender.code.clone()).or_insert_with(|| {
                 let shown_dir = self.config.display_path(&lender.content_dir);
-                Snippets::load(&lender.content_dir, &shown_dir)
+                Snippets::load_in(&self.config.root, &lender.content_dir, &shown_dir)
             });
         }
         let mut frame = Frame {
@@ -545,6 +545,7 @@ impl<'a> Renderer<'a> {
             snippets,
             include_stack: &[],
             cache: self.cache,
+            expansions: None,
         };
         let body = markdown::render(article.body(), &ctx);
         let title_source = title_source(article);
@@ -943,7 +944,7 @@ fn push_nodes(html: &mut String, nodes: &[NavNode], home: bool, depth: usize) {
         let label = match &node.article {
             Some(rel) => format!(
                 "<a href=\"{}\">{}</a>",
-                inline::escape(&urls::article_url(rel)),
+                inline::escape(&urls::relative("", &urls::article_url(rel))),
                 node.title_html
             ),
             None => format!("<span class=\"nav-section\">{}</span>", node.title_html),

@@ -18,6 +18,63 @@ pub fn article_url(rel_md: &str) -> String {
     }
 }
 
+/// What tolk writes at the top of the output, and what each is: no locale may take the name.
+pub const RESERVED_TOP: &[(&str, &str)] = &[
+    ("index.html", "the home page"),
+    ("404.html", "the page for missing pages"),
+    ("sitemap.xml", "the sitemap"),
+    ("robots.txt", "the robots file"),
+    ("status.json", "the translation status"),
+    ("status", "the translation status page"),
+    ("search", "the search index"),
+    ("static", "the stylesheets and scripts"),
+];
+
+/// What tolk writes at the top of each locale's folder: no asset may take the name.
+pub const RESERVED_IN_LOCALE: &[(&str, &str)] = &[
+    ("index.html", "the locale's home page"),
+    ("404.html", "the locale's page for missing pages"),
+    ("nav.html", "the navigation"),
+];
+
+/// Content that would overwrite a file tolk generates: a locale named like a generated
+/// folder (`static`), an asset named like a generated page (`nav.html`, `a/index.html` beside
+/// `a.md`). Each is an error that names both; without it, the winner depends on the order of
+/// the writes.
+pub fn reserved_collisions(
+    config: &crate::config::Config,
+    contents: &[crate::model::LocaleContent],
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for content in contents {
+        let code = content.locale.code.as_str();
+        if let Some((name, what)) = RESERVED_TOP.iter().find(|(name, _)| *name == code) {
+            problems.push(format!(
+                "locale `{code}` would be published at {name}/, which tolk generates ({what}); choose another locale code"
+            ));
+        }
+        let mut generated: std::collections::HashMap<String, String> = RESERVED_IN_LOCALE
+            .iter()
+            .map(|(name, what)| ((*name).to_owned(), (*what).to_owned()))
+            .collect();
+        for article in &content.articles {
+            generated.insert(
+                index_file(&article_url(&article.rel_path)),
+                format!("the page of {}", article.shown_path),
+            );
+        }
+        for asset in &content.files.assets {
+            if let Some(what) = generated.get(asset) {
+                let shown = config.display_path(&content.locale.content_dir.join(asset));
+                problems.push(format!(
+                    "{shown} would be published at {code}/{asset}, which tolk generates ({what}); rename or remove it"
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// The output file of a URL directory: `a/b/` -> `a/b/index.html`.
 pub fn index_file(url_dir: &str) -> String {
     format!("{url_dir}index.html")
@@ -36,10 +93,17 @@ pub fn relative(from_dir: &str, to: &str) -> String {
     let common = from.iter().zip(to_dirs).take_while(|(a, b)| a == b).count();
     let mut url = "../".repeat(from.len() - common);
     url.push_str(&to_parts[common..].join("/"));
-    if url.is_empty() {
-        url.push_str("./");
+    if url.is_empty() || reads_as_scheme(&url) {
+        url.insert_str(0, "./");
     }
     url
+}
+
+/// Would a browser, or anything that decodes the URL first, take the start of `url` for a
+/// scheme? A file named `javascript:alert(1).md` must not give `href="javascript:alert(1)/"`.
+fn reads_as_scheme(url: &str) -> bool {
+    let first = url.split('/').next().unwrap_or_default();
+    first.contains(':') || percent_decode(first).is_some_and(|d| d.contains(':'))
 }
 
 /// Rewrites a link written in the article `page_rel` (a path under the locale's content folder)
@@ -86,6 +150,29 @@ mod tests {
         assert_eq!(relative("a/b/", "x.png"), "../../x.png");
         assert_eq!(relative("", "a/"), "a/");
         assert_eq!(relative("a/", "a/"), "./");
+    }
+
+    #[test]
+    fn relative_urls_never_start_with_a_scheme() {
+        let cases = [
+            (
+                "",
+                "javascript:alert(1)%2F%2F/",
+                "./javascript:alert(1)%2F%2F/",
+            ),
+            ("a/", "a/javascript:x/", "./javascript:x/"),
+            ("", "javascript%3Ax/", "./javascript%3Ax/"),
+            ("", "data:text/html,x", "./data:text/html,x"),
+            ("b/", "javascript:x/", "../javascript:x/"),
+            ("", "a/b:c/", "a/b:c/"),
+        ];
+        for (from, to, expected) in cases {
+            assert_eq!(relative(from, to), expected, "{from} -> {to}");
+        }
+        assert_eq!(
+            resolve_link("index.md", "./javascript:alert(1)%2F%2F.md").as_deref(),
+            Some("./javascript:alert(1)%2F%2F/")
+        );
     }
 
     #[test]

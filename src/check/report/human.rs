@@ -4,9 +4,9 @@
 use std::fmt::{self, Write};
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use crate::error::Excerpt;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use crate::check::{Finding, Report};
 
@@ -29,23 +29,42 @@ pub fn render(report: &Report, color: bool) -> String {
                 .as_ref()
                 .map(|id| format!(" (exl-id {id})"))
                 .unwrap_or_default();
-            let _ = writeln!(out, "── {}{id} ──", finding.article);
+            let _ = writeln!(
+                out,
+                "── {}{} ──",
+                printable(&finding.article),
+                printable(&id)
+            );
         }
+        let mut span = finding.at.as_ref().map_or((0, 0), |at| (at.offset, at.len));
         let shown = Shown {
             finding,
             source: report
                 .sources
                 .get(&finding.path)
                 .filter(|_| finding.at.is_some())
-                .map(|text| NamedSource::new(&finding.path, Arc::clone(text))),
+                .map(|text| {
+                    let (line, column) = finding
+                        .at
+                        .as_ref()
+                        .map_or((1, 1), |at| (at.line, at.column));
+                    Excerpt::new(
+                        &printable(&finding.path),
+                        Arc::clone(text),
+                        &mut span,
+                        line,
+                        column,
+                    )
+                }),
+            span,
         };
         if handler.render_report(&mut out, &shown).is_err() {
             let _ = writeln!(
                 out,
                 "{}: {}: {}",
                 finding.severity,
-                finding.location(),
-                finding.message
+                printable(&finding.location()),
+                printable(&finding.message)
             );
         }
         out.push('\n');
@@ -95,10 +114,29 @@ fn table(report: &Report) -> String {
     out
 }
 
+/// `text` with control characters (an escape sequence in a file name) shown as escapes, so
+/// they never reach the terminal.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A finding as a miette diagnostic.
 struct Shown<'a> {
     finding: &'a Finding,
-    source: Option<NamedSource<Arc<str>>>,
+    /// A window of the file (never a whole long line), and the span clipped to it.
+    source: Option<Excerpt>,
+    span: (usize, usize),
 }
 
 impl fmt::Debug for Shown<'_> {
@@ -113,9 +151,14 @@ impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // With a snippet, its header names file:line:col; without one, the message does.
         if self.source.is_some() {
-            f.write_str(&self.finding.message)
+            f.write_str(&printable(&self.finding.message))
         } else {
-            write!(f, "{}: {}", self.finding.location(), self.finding.message)
+            write!(
+                f,
+                "{}: {}",
+                printable(&self.finding.location()),
+                printable(&self.finding.message)
+            )
         }
     }
 }
@@ -155,9 +198,9 @@ impl Diagnostic for Shown<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
-        let at = self.finding.at.as_ref()?;
+        self.finding.at.as_ref()?;
         Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some("here".to_owned()), (at.offset, at.len)),
+            LabeledSpan::new_primary_with_span(Some("here".to_owned()), self.span),
         )))
     }
 }
