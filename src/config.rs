@@ -167,22 +167,30 @@ impl Config {
                 "add a [[locales]] table with a code for each language, e.g. code = \"nl\"",
             ));
         }
+        // Every mistake of the file is reported at once.
+        let mut errors: Vec<Error> = Vec::new();
+        let with_help = |err: Error, help: String| match err {
+            Error::Source(s) => Error::Source(Box::new(s.with_help(help))),
+            other => other,
+        };
         let mut locales: Vec<Locale> = Vec::with_capacity(raw.locales.len());
         for raw_locale in &raw.locales {
             let code = raw_locale.code.get_ref();
             if let Err(why) = check_code(code) {
-                return Err(error(raw_locale.code.span(), why));
+                errors.push(error(raw_locale.code.span(), why));
+                continue;
             }
             if locales.iter().any(|l| &l.code == code) {
-                return Err(error(
+                errors.push(error(
                     raw_locale.code.span(),
                     format!("locale `{code}` is listed twice"),
                 ));
+                continue;
             }
             let tag = match &raw_locale.tag {
                 Some(tag) => {
                     if let Err(e) = tag.get_ref().parse::<LanguageIdentifier>() {
-                        return Err(error(
+                        errors.push(error(
                             tag.span(),
                             format!("`{}` is not a BCP 47 language tag: {e}", tag.get_ref()),
                         ));
@@ -206,8 +214,12 @@ impl Config {
             });
         }
         if let Some(source) = &raw.source_locale {
-            if !locales.iter().any(|l| &l.code == source.get_ref()) {
-                return Err(error(
+            if !raw
+                .locales
+                .iter()
+                .any(|l| l.code.get_ref() == source.get_ref())
+            {
+                errors.push(error(
                     source.span(),
                     format!(
                         "source-locale `{}` is not one of the [[locales]]",
@@ -219,23 +231,22 @@ impl Config {
         let source_repository = match &raw.source_repository {
             None => None,
             Some(repo) if raw.source_locale.is_none() => {
-                let err = error(
-                    repo.span(),
-                    "source-repository is set but the site has no source-locale".to_owned(),
-                );
-                return Err(match err {
-                    Error::Source(s) => Error::Source(Box::new(s.with_help(
-                        "set source-locale to the locale whose history this is (e.g. source-locale = \"en\"), or remove source-repository",
-                    ))),
-                    other => other,
-                });
+                errors.push(with_help(
+                    error(
+                        repo.span(),
+                        "source-repository is set but the site has no source-locale".to_owned(),
+                    ),
+                    "set source-locale to the locale whose history this is (e.g. source-locale = \"en\"), or remove source-repository".to_owned(),
+                ));
+                None
             }
             Some(repo) if repo.get_ref().trim().is_empty() => {
-                return Err(error(
+                errors.push(error(
                     repo.span(),
                     "source-repository is empty: name a folder, e.g. source-repository = \"../docs-en\""
                         .to_owned(),
                 ));
+                None
             }
             Some(repo) => Some(SourceRepository {
                 path: root.join(repo.get_ref()),
@@ -247,19 +258,17 @@ impl Config {
         for (rule, level) in raw.check {
             if crate::check::Rule::from_id(rule.get_ref()).is_none() {
                 let ids: Vec<&str> = crate::check::Rule::ALL.iter().map(|r| r.id()).collect();
-                let err = error(
-                    rule.span(),
-                    format!("unknown check rule `{}`", rule.get_ref()),
-                );
-                return Err(match err {
-                    Error::Source(s) => Error::Source(Box::new(
-                        s.with_help(format!("the rules are: {}", ids.join(", "))),
-                    )),
-                    other => other,
-                });
+                errors.push(with_help(
+                    error(
+                        rule.span(),
+                        format!("unknown check rule `{}`", rule.get_ref()),
+                    ),
+                    format!("the rules are: {}", ids.join(", ")),
+                ));
+                continue;
             }
             let Some(parsed) = RuleLevel::parse(level.get_ref()) else {
-                return Err(error(
+                errors.push(error(
                     level.span(),
                     format!(
                         "`{}` is not a level for rule `{}`: use \"error\", \"warning\", \"info\" or \"off\"",
@@ -267,13 +276,31 @@ impl Config {
                         rule.get_ref()
                     ),
                 ));
+                continue;
             };
             check.insert(rule.into_inner(), parsed);
         }
         let base_url = match raw.base_url {
-            Some(url) => normalize_base_url(url.get_ref()).map_err(|why| error(url.span(), why))?,
+            Some(url) => normalize_base_url(url.get_ref()).unwrap_or_else(|why| {
+                errors.push(error(url.span(), why));
+                "/".to_owned()
+            }),
             None => "/".to_owned(),
         };
+        let site = match raw.site {
+            Some(site) if site.get_ref().machine_translation_threshold > 100 => {
+                errors.push(error(
+                    site.span(),
+                    "machine-translation-threshold must be a percentage from 0 to 100".to_owned(),
+                ));
+                SiteOptions::default()
+            }
+            Some(site) => site.into_inner(),
+            None => SiteOptions::default(),
+        };
+        if let Some(e) = Error::from_many(errors) {
+            return Err(e);
+        }
         Ok(Config {
             root: root.to_owned(),
             title: raw.title.unwrap_or_else(|| DEFAULT_TITLE.to_owned()),
@@ -282,17 +309,7 @@ impl Config {
             source_locale: raw.source_locale.map(Spanned::into_inner),
             source_repository,
             check,
-            site: match raw.site {
-                Some(site) if site.get_ref().machine_translation_threshold > 100 => {
-                    return Err(error(
-                        site.span(),
-                        "machine-translation-threshold must be a percentage from 0 to 100"
-                            .to_owned(),
-                    ));
-                }
-                Some(site) => site.into_inner(),
-                None => SiteOptions::default(),
-            },
+            site,
         })
     }
 
@@ -372,6 +389,12 @@ impl Config {
         self.source_locale
             .as_deref()
             .unwrap_or_else(|| self.locales.first().map_or("en", |l| l.code.as_str()))
+    }
+
+    /// The locale whose UI strings fill in for a locale without them (or without a message):
+    /// the source, else English, which tolk always ships.
+    pub fn ui_fallback_locale(&self) -> &str {
+        self.source_locale.as_deref().unwrap_or("en")
     }
 
     /// Shows `path` relative to the site root when it is inside it.
@@ -532,6 +555,29 @@ mod tests {
         for (text, expected) in cases {
             let err = parse(text).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(err.starts_with(expected), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn reports_every_bad_value_at_once() {
+        let text = "base-url = \"example.com\"\nsource-locale = \"en\"\n\
+                    [[locales]]\ncode = \"NL\"\n[[locales]]\ncode = \"fr\"\ntag = \"f_r!\"\n\
+                    [check]\nbroken-links = \"error\"\nmt-artifact = \"loud\"\n";
+        let messages: Vec<String> = match parse(text) {
+            Err(Error::Many { errors }) => errors.iter().map(ToString::to_string).collect(),
+            other => panic!("expected every error, got {other:?}"),
+        };
+        let expected = [
+            "tolk.toml:4:8: `NL` is not a usable locale code",
+            "tolk.toml:7:7: `f_r!` is not a BCP 47",
+            "tolk.toml:2:17: source-locale `en`",
+            "tolk.toml:9:1: unknown check rule `broken-links`",
+            "tolk.toml:10:15: `loud` is not a level",
+            "tolk.toml:1:12: base URL",
+        ];
+        assert_eq!(messages.len(), expected.len(), "{messages:#?}");
+        for (message, expected) in messages.iter().zip(expected) {
+            assert!(message.starts_with(expected), "{message} / {expected}");
         }
     }
 

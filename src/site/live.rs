@@ -92,7 +92,7 @@ impl LiveSite {
         let theme = Theme::load(&config.root)?;
         let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
         // Their warnings were reported by the build.
-        let strings = Strings::load(&theme, &codes, config.fallback_locale(), &mut Vec::new())?;
+        let strings = Strings::load(&theme, &codes, config.ui_fallback_locale(), &mut Vec::new())?;
         let templates = Templates::new(&theme)?;
         let mut site = LiveSite {
             translations: Translations::new(&contents),

@@ -65,7 +65,7 @@ pub fn build_contents(
     unique_urls(contents)?;
     let theme = Theme::load(&config.root)?;
     let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
-    let strings = Strings::load(&theme, &codes, config.fallback_locale(), &mut warnings)?;
+    let strings = Strings::load(&theme, &codes, config.ui_fallback_locale(), &mut warnings)?;
     let templates = Templates::new(&theme)?;
     let translations = Translations::new(contents);
     let outdated = report.map(status::outdated_paths).unwrap_or_default();
