@@ -27,6 +27,8 @@ enum Command {
     Serve(ServeArgs),
     /// Check that the translations of every article are in sync
     Check(CheckArgs),
+    /// Create a new site: tolk.toml, a content folder per locale and a sample article
+    Init(InitArgs),
     /// Create a new article in every locale, linked by one fresh exl-id
     New(NewArgs),
     /// Show how far each locale is: in sync, out of sync, stale, missing, ht-degree
@@ -118,6 +120,19 @@ struct CheckArgs {
     /// or not, with their translations, e.g. origin/main
     #[arg(long, value_name = "REF")]
     changed_since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The folder of the new site (created when missing)
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    /// A locale of the site (repeatable); the first is the source [default: en, nl, fr, it]
+    #[arg(short, long = "locale", value_name = "CODE")]
+    locales: Vec<String>,
+    /// The site's title
+    #[arg(long, default_value = "Help")]
+    title: String,
 }
 
 #[derive(Debug, Args)]
@@ -272,6 +287,11 @@ pub fn main() -> ExitCode {
                 }
             };
         }
+        Command::Init(args) => cmd::init::execute(&cmd::init::InitOptions {
+            dir: args.dir,
+            locales: args.locales,
+            title: args.title,
+        }),
         Command::New(args) => cmd::new::execute(&cmd::new::NewOptions {
             root: args.root,
             path: args.path,

@@ -463,7 +463,7 @@ fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
 }
 
 /// The language's name in itself, for the languages Experience League publishes in.
-fn native_name(code: &str) -> &str {
+pub fn native_name(code: &str) -> &str {
     let primary = code.split('-').next().unwrap_or(code);
     match primary {
         "en" => "English",

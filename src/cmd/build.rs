@@ -81,7 +81,8 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         .collect();
     let total: usize = report.pages.iter().map(|(_, n)| n).sum();
     println!(
-        "Built {total} articles ({}) in {:.2} s into {}{}",
+        "Built {total} article{} ({}) in {:.2} s into {}{}",
+        if total == 1 { "" } else { "s" },
         per_locale.join(", "),
         report.elapsed.as_secs_f64(),
         out.strip_prefix(".").unwrap_or(&out).display(),
