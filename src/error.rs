@@ -101,7 +101,7 @@ pub struct SourceError {
     /// How to fix it.
     pub help: Option<String>,
     /// The whole file, so the report can show the offending line.
-    source: NamedSource<String>,
+    source: CharColumns,
     span: (usize, usize),
 }
 
@@ -121,7 +121,7 @@ impl SourceError {
             location: Location::from_offset(path, text, start),
             message: message.into(),
             help: None,
-            source: NamedSource::new(path, text.to_owned()).with_language("yaml"),
+            source: CharColumns(NamedSource::new(path, text.to_owned()).with_language("yaml")),
             span: (start, end - start),
         }
     }
@@ -129,6 +129,42 @@ impl SourceError {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+}
+
+/// The file of a [`SourceError`] as miette reads it, but with the column of a span counted in
+/// characters, as [`Location`] counts it (miette counts bytes): the message and the snippet's
+/// header then name the same column.
+#[derive(Debug)]
+struct CharColumns(NamedSource<String>);
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> std::result::Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let contents = self.0.read_span(span, before, after)?;
+        if contents.column() == 0 {
+            return Ok(contents);
+        }
+        let text = self.0.inner();
+        let start = floor_char_boundary(text, span.offset().min(text.len()));
+        let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let column = text[line_start..start].chars().count();
+        let fixed = miette::MietteSpanContents::new_named(
+            contents.name().unwrap_or_default().to_owned(),
+            contents.data(),
+            *contents.span(),
+            contents.line(),
+            column,
+            contents.line_count(),
+        );
+        Ok(Box::new(match contents.language() {
+            Some(language) => fixed.with_language(language),
+            None => fixed,
+        }))
     }
 }
 
