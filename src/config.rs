@@ -63,6 +63,8 @@ pub struct SiteOptions {
     pub missing_translations: MissingTranslations,
     /// Build the full-text search index (`search/<locale>/`) and show a search box on every page.
     pub search: bool,
+    /// Publish the translation status page (`status/index.html`, `status.json`).
+    pub status: bool,
 }
 
 impl Default for SiteOptions {
@@ -71,6 +73,7 @@ impl Default for SiteOptions {
             machine_translation_threshold: 50,
             missing_translations: MissingTranslations::Omit,
             search: true,
+            status: true,
         }
     }
 }

@@ -484,9 +484,10 @@ impl LiveSite {
             }
         }
         let mut update = self.render(work, &[], &[])?;
-        let t = self
-            .strings
-            .table(&self.theme, self.config.fallback_locale());
+        if !self.config.site.status {
+            return Ok(update);
+        }
+        let t = self.strings.table(&self.theme, status::LANGUAGE);
         for (path, text) in
             status::pages(&self.config, report, &self.contents, &self.templates, &t)?
         {

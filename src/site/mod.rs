@@ -111,8 +111,8 @@ pub fn build_contents(
         sitemap::sitemap(config, &sitemap_pages, &templates)?.as_bytes(),
     )?;
     output.write("robots.txt", sitemap::robots(config).as_bytes())?;
-    if let Some(report) = report {
-        let t = strings.table(&theme, config.fallback_locale());
+    if let Some(report) = report.filter(|_| config.site.status) {
+        let t = strings.table(&theme, status::LANGUAGE);
         for (path, text) in status::pages(config, report, contents, &templates, &t)? {
             output.write(&path, text.as_bytes())?;
         }

@@ -229,8 +229,9 @@ struct RenderedArticle<'a> {
 pub struct BuiltArticle {
     pub page: Page,
     pub search: Option<SearchText>,
-    /// `(group key, root-relative URL)` for the sitemap.
-    pub sitemap: (String, String),
+    /// `(group key, root-relative URL)` for the sitemap; `None` for a borrowed text, which
+    /// search engines should not index under this locale.
+    pub sitemap: Option<(String, String)>,
     pub warnings: Vec<Warning>,
 }
 
@@ -370,7 +371,7 @@ impl<'a> Renderer<'a> {
         for result in results {
             match result {
                 Ok(Some(built)) => {
-                    produced.urls.push(built.sitemap);
+                    produced.urls.extend(built.sitemap);
                     warnings.extend(built.warnings);
                 }
                 Ok(None) => {}
@@ -586,7 +587,7 @@ impl<'a> Renderer<'a> {
         Ok(BuiltArticle {
             page,
             search,
-            sitemap: (key, url),
+            sitemap: r.borrowed_from.is_none().then_some((key, url)),
             warnings: std::mem::take(&mut r.body.warnings),
         })
     }
@@ -629,7 +630,11 @@ impl<'a> Renderer<'a> {
         }
         let key = group_key(r.article.front.exl_id.as_deref(), rel);
         let languages = self.languages(&key, locale, &url_dir, rel);
-        let canonical = format!("{}{}", self.config.base_url, url_dir);
+        // A borrowed text's page is the lender's: search engines are sent there.
+        let canonical = match r.borrowed_from {
+            Some(lender) => format!("{}{}/{}", self.config.base_url, lender.code, r.url),
+            None => format!("{}{}", self.config.base_url, url_dir),
+        };
         let x_default = self.x_default(&key);
         let borrowed = r.borrowed_from.map(|lender| {
             let mut args = FluentArgs::new();
