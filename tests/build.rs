@@ -52,6 +52,10 @@ fn builds_the_seed_articles_in_every_locale() {
     for name in ["Nederlands", "Français", "Italiano"] {
         assert!(root.contains(name), "{root}");
     }
+    // Without a source locale, the root page is in English, not in the first locale's Dutch.
+    assert!(root.contains("<html lang=\"en\">"), "{root}");
+    assert!(root.contains("Skip to content"), "{root}");
+    assert!(!root.contains("Naar de inhoud"), "{root}");
     assert!(site.path("public/static/tolk.css").exists());
     assert_links_resolve(&site.path("public"));
 }

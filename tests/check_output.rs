@@ -297,3 +297,17 @@ fn the_job_summary_lists_the_first_50_errors() {
     assert!(text.contains("### The first 50 of 84 errors\n"), "{text}");
     assert_eq!(text.matches("\n- `").count(), 50);
 }
+
+#[test]
+fn a_strict_build_shows_the_errors_only() {
+    // The seeds have warnings (mt-artifact) and infos; one broken link makes an error.
+    let site = Site::seeds();
+    let nl = format!("content/nl/{}.md", common::SEED_PATH);
+    site.file(&nl, &(site.read(&nl) + "\nZie [elders](nergens.md).\n"));
+    let run = site.run(&["build", "--strict"]);
+    run.failure(1)
+        .stderr_has("error[broken-link]")
+        .stderr_has("the translation checks found 1 error; the previous site was kept");
+    assert!(!run.stderr.contains("warning["), "{}", run.stderr);
+    assert!(!run.stderr.contains("info["), "{}", run.stderr);
+}

@@ -41,9 +41,18 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     if let Some(checked) = checked.as_ref().filter(|_| options.strict) {
         let errors = checked.count(Severity::Error);
         if errors > 0 {
+            // The errors only: the warnings are `tolk check`'s to show.
+            let mut errors_only = checked.clone();
+            errors_only
+                .findings
+                .retain(|f| f.severity == Severity::Error);
             eprint!(
                 "{}",
-                check::report::render(checked, check::report::Format::Human, &Default::default())
+                check::report::render(
+                    &errors_only,
+                    check::report::Format::Human,
+                    &Default::default()
+                )
             );
             return Err(Error::setup(
                 format!(

@@ -840,7 +840,9 @@ impl<'a> Renderer<'a> {
     /// The root page: the languages by name, with a redirect to the reader's best match; and
     /// the root 404 page.
     pub fn root_pages(&self, counts: &[(String, usize)]) -> Result<Vec<Page>> {
-        let code = self.config.fallback_locale();
+        // Readers of every language land here (those whose language the site has are sent on
+        // to it): the source's texts, else English, not the first locale's.
+        let code = self.config.ui_fallback_locale();
         let table = self.strings.table(self.theme, code);
         let languages: Vec<LanguageLink> = self
             .config
