@@ -311,3 +311,32 @@ fn a_strict_build_shows_the_errors_only() {
     assert!(!run.stderr.contains("warning["), "{}", run.stderr);
     assert!(!run.stderr.contains("info["), "{}", run.stderr);
 }
+
+/// 61 articles of the known-issues corpus have no exl-id and are paired by path: `--fix` adds
+/// the one their translations carry, and a dry run shows it and what would remain.
+#[test]
+fn fix_adds_the_exl_id_to_articles_paired_by_path() {
+    let site = Site::new();
+    copy_tree(&fixtures().join("known-issues"), site.root());
+    let nl = "content/nl/known-issues/known-issues-workfront-fusion/fusion-error-in-jira-search.md";
+    let before = site.read(nl);
+    site.run(&["check", "--fix", "--dry-run"])
+        .failure(1)
+        .stdout_has(&format!(
+            "--- {nl}\n+++ {nl}\n@@ -1,0 +2,1 @@\n+exl-id: 9502ffb3-f287-47b2-9b35-1a906345e924\n"
+        ))
+        .stdout_has("Would fix 247 findings in 79 files (dry run: nothing was written)")
+        .stdout_has("260 findings would remain: 23 errors, 237 warnings, 0 infos");
+    assert_eq!(site.read(nl), before);
+    site.run(&["check", "--fix"]).failure(1);
+    assert_eq!(
+        site.read(nl),
+        before.replacen(
+            "---\n",
+            "---\nexl-id: 9502ffb3-f287-47b2-9b35-1a906345e924\n",
+            1
+        )
+    );
+    let report = json(&site, &["--rule", "front-matter-invalid"]);
+    assert_eq!(report["summary"]["errors"], 0, "{report:#}");
+}

@@ -140,10 +140,13 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
         ));
         if options.dry_run {
             // The diff and what would remain; the report itself is what `tolk check` shows.
-            let fixed: Vec<&str> = fixes.iter().map(|f| f.shown.as_str()).collect();
-            report
-                .findings
-                .retain(|f| f.edits.is_empty() || !fixed.contains(&f.path.as_str()));
+            let fixed: std::collections::HashSet<&str> = fixes
+                .iter()
+                .flat_map(|f| f.changes.iter().map(String::as_str))
+                .collect();
+            report.findings.retain(|f| {
+                !fixed.contains(format!("{}: fixed: {}", f.location(), f.message).as_str())
+            });
             notes.push_str(&format!(
                 "{} would remain: {}; run `tolk check` for the details\n",
                 plural_of(report.findings.len(), "finding"),
