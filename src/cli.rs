@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::check::report::Format;
+use crate::check::{Rule, Severity};
 use crate::cmd;
 use crate::serve::ServeOptions;
 
@@ -22,10 +23,12 @@ pub struct Cli {
 enum Command {
     /// Build the static help site of every locale into public/
     Build(BuildArgs),
-    /// Serve the site locally; with --watch, rebuild it and reload the browser on every save
+    /// Serve the site locally, rebuild it and reload the browser on every save
     Serve(ServeArgs),
     /// Check that the translations of every article are in sync
     Check(CheckArgs),
+    /// Create a new site: tolk.toml, a content folder per locale and a sample article
+    Init(InitArgs),
     /// Create a new article in every locale, linked by one fresh exl-id
     New(NewArgs),
     /// Show how far each locale is: in sync, out of sync, stale, missing, ht-degree
@@ -39,13 +42,13 @@ enum Command {
 #[derive(Debug, Args)]
 struct BuildArgs {
     /// The site folder: the one with tolk.toml and content/
-    #[arg(long, value_name = "DIR", default_value = ".")]
+    #[arg(short = 'r', long, value_name = "DIR", default_value = ".")]
     root: PathBuf,
     /// Where to write the site (replaced as a whole when the build succeeds) [default: ROOT/public]
-    #[arg(long, value_name = "DIR")]
+    #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// The URL the site will be served from, overriding base-url in tolk.toml
-    #[arg(long, value_name = "URL")]
+    #[arg(short = 'u', long, value_name = "URL")]
     base_url: Option<String>,
     /// Fail (and keep the previous site) when the checks find an error
     #[arg(long, conflicts_with = "no_check")]
@@ -61,37 +64,52 @@ struct BuildArgs {
 #[derive(Debug, Args)]
 struct ServeArgs {
     /// The site folder: the one with tolk.toml and content/
-    #[arg(long, value_name = "DIR", default_value = ".")]
+    #[arg(short = 'r', long, value_name = "DIR", default_value = ".")]
     root: PathBuf,
-    /// Rebuild on every save and reload the open pages
-    #[arg(long)]
+    /// Rebuild on every save and reload the open pages (the default)
+    #[arg(short, long, overrides_with = "no_watch")]
     watch: bool,
+    /// Build once and serve that build: no rebuilds, no live reload
+    #[arg(long)]
+    no_watch: bool,
     /// The port to listen on; 0 picks a free one
-    #[arg(long, default_value_t = 4000)]
+    #[arg(short, long, default_value_t = 4000)]
     port: u16,
     /// The address to listen on; only this machine can connect to the default
-    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    #[arg(short, long, value_name = "ADDRESS", default_value = "127.0.0.1")]
     interface: IpAddr,
     /// Open the site in the default browser
     #[arg(long)]
     open: bool,
-    /// With --watch: look at every file once a second, for file systems without change
-    /// events (network drives, some containers)
-    #[arg(long, requires = "watch")]
+    /// Look at every file once a second instead of waiting for change events, for file
+    /// systems without them (network drives, some containers)
+    #[arg(long, conflicts_with = "no_watch")]
     poll: bool,
     /// The site's base URL in the served pages [default: the served address]
-    #[arg(long, value_name = "URL")]
+    #[arg(short = 'u', long, value_name = "URL")]
     base_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
 struct CheckArgs {
+    /// Report only on these files or folders of the site (relative to the current folder)
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
     /// The site folder: the one with tolk.toml and content/
-    #[arg(long, value_name = "DIR", default_value = ".")]
+    #[arg(short = 'r', long, value_name = "DIR", default_value = ".")]
     root: PathBuf,
     /// How to report the findings
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    #[arg(short, long, value_enum, default_value_t = FormatArg::Human)]
     format: FormatArg,
+    /// Report the findings of this severity and the more severe ones only
+    #[arg(short, long, value_enum, value_name = "LEVEL")]
+    severity: Option<SeverityArg>,
+    /// Report the findings of this rule only (repeatable), e.g. broken-link
+    #[arg(long = "rule", value_name = "RULE", value_parser = parse_rule)]
+    rules: Vec<Rule>,
+    /// Report the findings about this locale only (repeatable)
+    #[arg(short, long = "locale", value_name = "LOCALE")]
+    locales: Vec<String>,
     /// Exit with 1 on warnings too, not only on errors
     #[arg(long)]
     strict: bool,
@@ -105,6 +123,19 @@ struct CheckArgs {
     /// or not, with their translations, e.g. origin/main
     #[arg(long, value_name = "REF")]
     changed_since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// The folder of the new site (created when missing)
+    #[arg(value_name = "DIR", default_value = ".")]
+    dir: PathBuf,
+    /// A locale of the site (repeatable); the first is the source [default: en, nl, fr, it]
+    #[arg(short, long = "locale", value_name = "CODE")]
+    locales: Vec<String>,
+    /// The site's title
+    #[arg(long, default_value = "Help")]
+    title: String,
 }
 
 #[derive(Debug, Args)]
@@ -161,24 +192,45 @@ struct ManArgs {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+enum SeverityArg {
+    Error,
+    Warning,
+    Info,
+}
+
+/// A rule id of `tolk check`, or an error that lists them.
+fn parse_rule(id: &str) -> Result<Rule, String> {
+    Rule::from_id(id).ok_or_else(|| {
+        let ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();
+        format!("no rule is called `{id}`; the rules are {}", ids.join(", "))
+    })
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 enum FormatArg {
-    /// Diagnostics with the source line, grouped by article, and a table per locale
+    /// Findings grouped by article, errors first, with one line of context; then tables
     Human,
+    /// One line per finding: path:line:col: severity[rule] message
+    Short,
     /// One JSON object (schema in README.md)
     Json,
     /// GitHub Actions annotations
     Github,
     /// JUnit XML: one test case per article and locale
     Junit,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
 }
 
 impl From<FormatArg> for Format {
     fn from(format: FormatArg) -> Format {
         match format {
             FormatArg::Human => Format::Human,
+            FormatArg::Short => Format::Short,
             FormatArg::Json => Format::Json,
             FormatArg::Github => Format::Github,
             FormatArg::Junit => Format::Junit,
+            FormatArg::Sarif => Format::Sarif,
         }
     }
 }
@@ -205,7 +257,7 @@ pub fn main() -> ExitCode {
             root: args.root,
             interface: args.interface,
             port: args.port,
-            watch: args.watch,
+            watch: !args.no_watch,
             poll: args.poll,
             base_url: args.base_url,
             open: args.open,
@@ -218,6 +270,16 @@ pub fn main() -> ExitCode {
                 fix: args.fix,
                 dry_run: args.dry_run,
                 changed_since: args.changed_since,
+                filter: cmd::check::Filter {
+                    severity: args.severity.map(|s| match s {
+                        SeverityArg::Error => Severity::Error,
+                        SeverityArg::Warning => Severity::Warning,
+                        SeverityArg::Info => Severity::Info,
+                    }),
+                    rules: args.rules,
+                    locales: args.locales,
+                    paths: args.paths,
+                },
             };
             // 1 means the site failed the check; 2 that the check could not run.
             return match cmd::check::execute(&options) {
@@ -229,6 +291,11 @@ pub fn main() -> ExitCode {
                 }
             };
         }
+        Command::Init(args) => cmd::init::execute(&cmd::init::InitOptions {
+            dir: args.dir,
+            locales: args.locales,
+            title: args.title,
+        }),
         Command::New(args) => cmd::new::execute(&cmd::new::NewOptions {
             root: args.root,
             path: args.path,

@@ -64,6 +64,8 @@ pub struct SiteOptions {
     pub missing_translations: MissingTranslations,
     /// Build the full-text search index (`search/<locale>/`) and show a search box on every page.
     pub search: bool,
+    /// Publish the translation status page (`status/index.html`, `status.json`).
+    pub status: bool,
 }
 
 impl Default for SiteOptions {
@@ -72,6 +74,7 @@ impl Default for SiteOptions {
             machine_translation_threshold: 50,
             missing_translations: MissingTranslations::Omit,
             search: true,
+            status: true,
         }
     }
 }
@@ -154,22 +157,30 @@ impl Config {
                 "add a [[locales]] table with a code for each language, e.g. code = \"nl\"",
             ));
         }
+        // Every mistake of the file is reported at once.
+        let mut errors: Vec<Error> = Vec::new();
+        let with_help = |err: Error, help: String| match err {
+            Error::Source(s) => Error::Source(Box::new(s.with_help(help))),
+            other => other,
+        };
         let mut locales: Vec<Locale> = Vec::with_capacity(raw.locales.len());
         for raw_locale in &raw.locales {
             let code = raw_locale.code.get_ref();
             if let Err(why) = check_code(code) {
-                return Err(error(raw_locale.code.span(), why));
+                errors.push(error(raw_locale.code.span(), why));
+                continue;
             }
             if locales.iter().any(|l| &l.code == code) {
-                return Err(error(
+                errors.push(error(
                     raw_locale.code.span(),
                     format!("locale `{code}` is listed twice"),
                 ));
+                continue;
             }
             let tag = match &raw_locale.tag {
                 Some(tag) => {
                     if let Err(e) = tag.get_ref().parse::<LanguageIdentifier>() {
-                        return Err(error(
+                        errors.push(error(
                             tag.span(),
                             format!("`{}` is not a BCP 47 language tag: {e}", tag.get_ref()),
                         ));
@@ -193,8 +204,12 @@ impl Config {
             });
         }
         if let Some(source) = &raw.source_locale {
-            if !locales.iter().any(|l| &l.code == source.get_ref()) {
-                return Err(error(
+            if !raw
+                .locales
+                .iter()
+                .any(|l| l.code.get_ref() == source.get_ref())
+            {
+                errors.push(error(
                     source.span(),
                     format!(
                         "source-locale `{}` is not one of the [[locales]]",
@@ -206,23 +221,22 @@ impl Config {
         let source_repository = match &raw.source_repository {
             None => None,
             Some(repo) if raw.source_locale.is_none() => {
-                let err = error(
-                    repo.span(),
-                    "source-repository is set but the site has no source-locale".to_owned(),
-                );
-                return Err(match err {
-                    Error::Source(s) => Error::Source(Box::new(s.with_help(
-                        "set source-locale to the locale whose history this is (e.g. source-locale = \"en\"), or remove source-repository",
-                    ))),
-                    other => other,
-                });
+                errors.push(with_help(
+                    error(
+                        repo.span(),
+                        "source-repository is set but the site has no source-locale".to_owned(),
+                    ),
+                    "set source-locale to the locale whose history this is (e.g. source-locale = \"en\"), or remove source-repository".to_owned(),
+                ));
+                None
             }
             Some(repo) if repo.get_ref().trim().is_empty() => {
-                return Err(error(
+                errors.push(error(
                     repo.span(),
                     "source-repository is empty: name a folder, e.g. source-repository = \"../docs-en\""
                         .to_owned(),
                 ));
+                None
             }
             Some(repo) => Some(SourceRepository {
                 path: root.join(repo.get_ref()),
@@ -234,19 +248,17 @@ impl Config {
         for (rule, level) in raw.check {
             if crate::rules::Rule::from_id(rule.get_ref()).is_none() {
                 let ids: Vec<&str> = crate::rules::Rule::ALL.iter().map(|r| r.id()).collect();
-                let err = error(
-                    rule.span(),
-                    format!("unknown check rule `{}`", rule.get_ref()),
-                );
-                return Err(match err {
-                    Error::Source(s) => Error::Source(Box::new(
-                        s.with_help(format!("the rules are: {}", ids.join(", "))),
-                    )),
-                    other => other,
-                });
+                errors.push(with_help(
+                    error(
+                        rule.span(),
+                        format!("unknown check rule `{}`", rule.get_ref()),
+                    ),
+                    format!("the rules are: {}", ids.join(", ")),
+                ));
+                continue;
             }
             let Some(parsed) = RuleLevel::parse(level.get_ref()) else {
-                return Err(error(
+                errors.push(error(
                     level.span(),
                     format!(
                         "`{}` is not a level for rule `{}`: use \"error\", \"warning\", \"info\" or \"off\"",
@@ -254,13 +266,31 @@ impl Config {
                         rule.get_ref()
                     ),
                 ));
+                continue;
             };
             check.insert(rule.into_inner(), parsed);
         }
         let base_url = match raw.base_url {
-            Some(url) => normalize_base_url(url.get_ref()).map_err(|why| error(url.span(), why))?,
+            Some(url) => normalize_base_url(url.get_ref()).unwrap_or_else(|why| {
+                errors.push(error(url.span(), why));
+                "/".to_owned()
+            }),
             None => "/".to_owned(),
         };
+        let site = match raw.site {
+            Some(site) if site.get_ref().machine_translation_threshold > 100 => {
+                errors.push(error(
+                    site.span(),
+                    "machine-translation-threshold must be a percentage from 0 to 100".to_owned(),
+                ));
+                SiteOptions::default()
+            }
+            Some(site) => site.into_inner(),
+            None => SiteOptions::default(),
+        };
+        if let Some(e) = Error::from_many(errors) {
+            return Err(e);
+        }
         Ok(Config {
             root: root.to_owned(),
             title: raw.title.unwrap_or_else(|| DEFAULT_TITLE.to_owned()),
@@ -269,17 +299,7 @@ impl Config {
             source_locale: raw.source_locale.map(Spanned::into_inner),
             source_repository,
             check,
-            site: match raw.site {
-                Some(site) if site.get_ref().machine_translation_threshold > 100 => {
-                    return Err(error(
-                        site.span(),
-                        "machine-translation-threshold must be a percentage from 0 to 100"
-                            .to_owned(),
-                    ));
-                }
-                Some(site) => site.into_inner(),
-                None => SiteOptions::default(),
-            },
+            site,
         })
     }
 
@@ -361,6 +381,12 @@ impl Config {
             .unwrap_or_else(|| self.locales.first().map_or("en", |l| l.code.as_str()))
     }
 
+    /// The locale whose UI strings fill in for a locale without them (or without a message):
+    /// the source, else English, which tolk always ships.
+    pub fn ui_fallback_locale(&self) -> &str {
+        self.source_locale.as_deref().unwrap_or("en")
+    }
+
     /// Shows `path` relative to the site root when it is inside it.
     pub fn display_path(&self, path: &Path) -> String {
         let shown = path.strip_prefix(&self.root).unwrap_or(path);
@@ -427,7 +453,7 @@ fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
 }
 
 /// The language's name in itself, for the languages Experience League publishes in.
-fn native_name(code: &str) -> &str {
+pub fn native_name(code: &str) -> &str {
     let primary = code.split('-').next().unwrap_or(code);
     match primary {
         "en" => "English",
@@ -519,6 +545,29 @@ mod tests {
         for (text, expected) in cases {
             let err = parse(text).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(err.starts_with(expected), "{text:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn reports_every_bad_value_at_once() {
+        let text = "base-url = \"example.com\"\nsource-locale = \"en\"\n\
+                    [[locales]]\ncode = \"NL\"\n[[locales]]\ncode = \"fr\"\ntag = \"f_r!\"\n\
+                    [check]\nbroken-links = \"error\"\nmt-artifact = \"loud\"\n";
+        let messages: Vec<String> = match parse(text) {
+            Err(Error::Many { errors }) => errors.iter().map(ToString::to_string).collect(),
+            other => panic!("expected every error, got {other:?}"),
+        };
+        let expected = [
+            "tolk.toml:4:8: `NL` is not a usable locale code",
+            "tolk.toml:7:7: `f_r!` is not a BCP 47",
+            "tolk.toml:2:17: source-locale `en`",
+            "tolk.toml:9:1: unknown check rule `broken-links`",
+            "tolk.toml:10:15: `loud` is not a level",
+            "tolk.toml:1:12: base URL",
+        ];
+        assert_eq!(messages.len(), expected.len(), "{messages:#?}");
+        for (message, expected) in messages.iter().zip(expected) {
+            assert!(message.starts_with(expected), "{message} / {expected}");
         }
     }
 

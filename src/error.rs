@@ -209,7 +209,29 @@ impl SourceCode for Excerpt {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         match self {
-            Excerpt::Whole(source) => source.read_span(span, before, after),
+            Excerpt::Whole(source) => {
+                // miette counts the column in bytes; tolk's messages count characters.
+                let contents = source.read_span(span, before, after)?;
+                if contents.column() == 0 {
+                    return Ok(contents);
+                }
+                let text: &str = source.inner();
+                let start = floor_char_boundary(text, span.offset().min(text.len()));
+                let line_start = text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                let column = text[line_start..start].chars().count();
+                let fixed = MietteSpanContents::new_named(
+                    contents.name().unwrap_or_default().to_owned(),
+                    contents.data(),
+                    *contents.span(),
+                    contents.line(),
+                    column,
+                    contents.line_count(),
+                );
+                Ok(Box::new(match contents.language() {
+                    Some(language) => fixed.with_language(language),
+                    None => fixed,
+                }))
+            }
             Excerpt::Window {
                 name,
                 text,

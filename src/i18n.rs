@@ -1,8 +1,9 @@
 //! UI strings from Fluent files (`locales/<locale>/*.ftl`): "On this page", callout labels...
 //!
-//! Every locale gets a complete table: a message missing in one locale is a warning naming the
-//! locale and the message id, and the fallback locale's text (the source, else the first locale)
-//! fills in.
+//! The built-in messages of a locale are the base; the site's own `.ftl` files of the locale
+//! override them message by message. Every locale gets a complete table: a message missing in
+//! one locale is a warning naming the locale and the message id, and the fallback locale's text
+//! (the source, else English) fills in. A locale with no strings at all is one warning.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -67,14 +68,8 @@ impl Strings {
                         continue;
                     }
                 };
-                if let Err(add_errors) = bundle.add_resource(resource) {
-                    for e in add_errors {
-                        warnings.push(Warning {
-                            location: None,
-                            message: format!("{name}: {e}"),
-                        });
-                    }
-                }
+                // Later files (the site's own, after the built-in ones) win.
+                bundle.add_resource_overriding(resource);
             }
             bundles.insert(code.to_owned(), bundle);
         }
@@ -174,6 +169,36 @@ mod tests {
         assert_eq!(strings.get("nl", "bye", None), "Bye");
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].message.contains("`bye`") && warnings[0].message.contains("`nl`"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_file_on_disk_overrides_message_by_message() -> Result<()> {
+        let theme = Theme::from_files(
+            vec![],
+            vec![
+                (
+                    "locales/en/main.ftl".into(),
+                    "hello = Hello\nbye = Bye\n".into(),
+                ),
+                (
+                    "locales/nl/built-in.ftl".into(),
+                    "hello = Hallo\nbye = Doei\n".into(),
+                ),
+                ("locales/nl/site.ftl".into(), "hello = Hoi\n".into()),
+            ],
+        );
+        let mut warnings = Vec::new();
+        let strings = Strings::load(&theme, &["nl", "de"], "en", &mut warnings)?;
+        assert_eq!(strings.get("nl", "hello", None), "Hoi");
+        assert_eq!(strings.get("nl", "bye", None), "Doei");
+        // A locale without strings: one warning, and the fallback's texts.
+        assert_eq!(strings.get("de", "bye", None), "Bye");
+        let messages: Vec<&str> = warnings.iter().map(|w| w.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["no UI strings for locale `de` (locales/de/*.ftl); using `en`"]
+        );
         Ok(())
     }
 

@@ -1,8 +1,9 @@
 //! The theme: page templates, static assets (CSS, JS) and UI strings.
 //!
 //! The default theme is embedded in the binary, so `tolk build` works in a docs repository that
-//! holds only `content/`. A file of the same name under the site's `templates/` or `locales/`
-//! replaces the embedded one; new files are added.
+//! holds only `content/`. A file of the same name under the site's `templates/` replaces the
+//! embedded one; new files are added. UI strings merge message by message: the site's `.ftl`
+//! files of a locale come after the embedded ones, and their messages win.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,8 +30,8 @@ pub struct ThemeFile {
 pub struct Theme {
     /// Keyed by the path under `templates/`: `page.html`, `static/tolk.css`.
     templates: BTreeMap<String, ThemeFile>,
-    /// Keyed by locale code, then file name.
-    locales: BTreeMap<String, BTreeMap<String, ThemeFile>>,
+    /// Keyed by locale code: the embedded files, then the site's, each in name order.
+    locales: BTreeMap<String, Vec<ThemeFile>>,
     /// Message ids of each locale, in file order.
     message_ids: BTreeMap<String, Vec<String>>,
 }
@@ -89,7 +90,7 @@ impl Theme {
         self.locales
             .entry(code.to_owned())
             .or_default()
-            .insert(name.to_owned(), ThemeFile { shown, bytes });
+            .push(ThemeFile { shown, bytes });
     }
 
     fn index_messages(&mut self) {
@@ -110,7 +111,12 @@ impl Theme {
                             })
                             .collect::<Vec<_>>()
                     })
-                    .collect();
+                    .fold(Vec::new(), |mut ids: Vec<String>, id| {
+                        if !ids.contains(&id) {
+                            ids.push(id);
+                        }
+                        ids
+                    });
                 (code.clone(), ids)
             })
             .collect();
@@ -137,7 +143,7 @@ impl Theme {
             .get(code)
             .map(|files| {
                 files
-                    .values()
+                    .iter()
                     .map(|f| {
                         (
                             f.shown.clone(),
@@ -210,15 +216,20 @@ mod tests {
     }
 
     #[test]
-    fn disk_files_override_embedded_ones() -> Result<()> {
+    fn disk_files_come_after_the_embedded_ones() -> Result<()> {
         let dir = tempfile::tempdir().map_err(Error::io("create", Path::new("tmp")))?;
         let nl = dir.path().join("locales/nl");
         std::fs::create_dir_all(&nl).map_err(Error::io("create", &nl))?;
-        std::fs::write(nl.join("main.ftl"), "only = Alleen\n").map_err(Error::io("write", &nl))?;
+        std::fs::write(nl.join("main.ftl"), "only = Alleen\non-this-page = Hier\n")
+            .map_err(Error::io("write", &nl))?;
         let theme = Theme::load(dir.path())?;
-        assert_eq!(theme.message_ids("nl"), ["only"]);
+        let ids = theme.message_ids("nl");
+        assert!(ids.iter().any(|id| id == "callout-important"), "{ids:?}");
+        assert_eq!(ids.iter().filter(|id| *id == "on-this-page").count(), 1);
+        assert_eq!(ids.last().map(String::as_str), Some("only"));
         let files = theme.locale_files("nl");
-        assert_eq!(files[0].0, "locales/nl/main.ftl");
+        assert_eq!(files[0].0, "locales/nl/main.ftl (built in)");
+        assert_eq!(files[1].0, "locales/nl/main.ftl");
         Ok(())
     }
 }

@@ -266,3 +266,60 @@ async fn the_seed_site_in_a_real_browser() -> TestResult {
     browser.client.clone().close().await?;
     Ok(())
 }
+
+/// An article deep in a long sidebar opens at the top of the page (the sidebar scrolls itself
+/// to the current article; the page does not), on the 909-article known-issues corpus.
+#[tokio::test(flavor = "current_thread")]
+async fn a_deep_article_opens_at_the_top() -> TestResult {
+    let site = Site::new();
+    common::copy_tree(&common::fixtures().join("known-issues"), site.root());
+    site.run(&["build"]).success();
+    let server = StaticServer::start(&site.path("public"));
+    let Some(browser) = start_browser().await? else {
+        return Ok(());
+    };
+    let client = &browser.client;
+    client.goto(&server.url("/nl/")).await?;
+    wait_for(client, "document.readyState === 'complete'", "the nl home").await?;
+    // The last article of the home page's list is the deepest in the sidebar.
+    let last = client
+        .execute(
+            "const a = [...document.querySelectorAll('main a[href]')].filter(a => a.href.includes('/nl/') && !a.href.endsWith('/nl/')); return a[a.length - 1].href;",
+            vec![],
+        )
+        .await?;
+    let last = last.as_str().unwrap_or_default().to_owned();
+    assert!(last.contains("/nl/"), "{last}");
+    client.goto(&last).await?;
+    wait_for(
+        client,
+        "document.querySelector('.sidebar a[aria-current=page]')",
+        "the sidebar with the current article",
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let measured = client
+        .execute(
+            "const s = document.querySelector('.sidebar'), c = s.querySelector('a[aria-current=page]'); \
+             const sr = s.getBoundingClientRect(), cr = c.getBoundingClientRect(); \
+             return [window.scrollY, s.scrollTop, cr.top >= sr.top && cr.bottom <= sr.bottom];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        measured[0].as_f64(),
+        Some(0.0),
+        "the page is at its top: {measured}"
+    );
+    assert!(
+        measured[1].as_f64().unwrap_or(0.0) > 0.0,
+        "the sidebar scrolled: {measured}"
+    );
+    assert_eq!(
+        measured[2].as_bool(),
+        Some(true),
+        "the current article is visible in the sidebar: {measured}"
+    );
+    browser.client.clone().close().await?;
+    Ok(())
+}

@@ -121,7 +121,7 @@ fn front_matter_duplicate_keys() {
         b"---\ntitle: A\ntitle: B\n---\n",
         &[
             "content/nl/a.md:3:1: invalid YAML in front matter",
-            "duplicate",
+            "the key `title` appears twice; keep one of them",
         ],
     );
 }

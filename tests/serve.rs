@@ -210,7 +210,7 @@ const SECOND: &str = "---\ntitle: Tweede artikel over goedkeuringen\n\
 fn serves_every_locale_from_memory_with_safe_paths() {
     let site = Site::seeds();
     site.file("content/nl/extra/img one.png", "not really a png");
-    let server = Server::start(&site, &[]);
+    let server = Server::start(&site, &["--no-watch"]);
 
     let root = server.get("/");
     assert_eq!(root.status, 200);
@@ -223,7 +223,7 @@ fn serves_every_locale_from_memory_with_safe_paths() {
         assert_eq!(home.status, 302);
         assert_eq!(home.header("location"), format!("/{locale}/"));
     }
-    // Without --watch there is no live reload.
+    // With --no-watch there is no live reload.
     assert!(!server.get("/nl/").body.contains("/__tolk/live.js"));
 
     for (path, content_type) in [
@@ -420,6 +420,81 @@ fn a_broken_save_shows_its_error_over_the_last_good_page() {
 }
 
 #[test]
+fn watches_by_default_with_short_flags_and_says_why_no_browser_opened() {
+    let site = Site::seeds();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(["serve", "-p", "0", "-i", "127.0.0.1", "--open"])
+        .current_dir(site.root())
+        .env("NO_COLOR", "1")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start tolk serve");
+    let stdout = collect(child.stdout.take().expect("stdout"));
+    let stderr = collect(child.stderr.take().expect("stderr"));
+    let started = Instant::now();
+    let done = || {
+        stdout.lock().expect("stdout").contains("Watching ")
+            && stderr
+                .lock()
+                .expect("stderr")
+                .contains("cannot open a browser")
+    };
+    while !done() && started.elapsed() < TIMEOUT {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let (out, err) = (
+        stdout.lock().expect("stdout").clone(),
+        stderr.lock().expect("stderr").clone(),
+    );
+    assert!(
+        out.contains("Watching content/nl"),
+        "watches by default:\n{out}"
+    );
+    assert!(
+        err.contains("warning: cannot open a browser: there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set); open http://127.0.0.1:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_site_that_never_built_does_not_claim_a_last_good_version() {
+    let site = Site::seeds();
+    let original = site.read(&seed("nl"));
+    std::fs::write(
+        site.path(&seed("nl")),
+        original.replacen("title: 'Problemen", "title: [ 'Problemen", 1),
+    )
+    .expect("break the front matter");
+    let server = Server::start(&site, &[]);
+    let page = server.get(&seed_url("nl"));
+    assert_eq!(page.status, 404);
+    assert!(
+        page.body.contains("id=\"tolk-serve-error\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("The site could not be built, so there is no page to show yet."),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("last good version"), "{}", page.body);
+    assert!(positioned(&page.body, &seed("nl")), "{}", page.body);
+    // Watching by default: the fix builds the site.
+    std::fs::write(site.path(&seed("nl")), &original).expect("fix it");
+    server.wait_for(&seed_url("nl"), "the first good build", |r| {
+        r.status == 200 && !r.body.contains("id=\"tolk-serve-error\"")
+    });
+}
+
+#[test]
 fn deleted_and_moved_articles_leave_the_home_page() {
     let site = Site::seeds();
     site.file("content/nl/extra/second.md", SECOND);
@@ -579,6 +654,7 @@ mod browser {
     use super::*;
     use common::browser::{Browser, TestResult};
     use fantoccini::{Client, Locator};
+    use serde_json::Value;
 
     async fn start_browser() -> Result<Option<Browser>, Box<dyn std::error::Error>> {
         common::browser::start(1000, 600).await
@@ -675,6 +751,101 @@ mod browser {
         .await?;
         browser.client.clone().close().await?;
         Ok(())
+    }
+
+    /// The contrast of the overlay's headline and error text with what is behind them, as
+    /// WCAG computes it: the first opaque background of the element or its ancestors.
+    const CONTRAST: &str = r#"
+        const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+        const lum = (c) => {
+            const [r, g, b] = rgb(c).slice(0, 3).map((v) => {
+                v /= 255;
+                return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+            });
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const behind = (el) => {
+            for (; el; el = el.parentElement) {
+                const c = rgb(getComputedStyle(el).backgroundColor);
+                if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return getComputedStyle(el).backgroundColor;
+            }
+            return 'rgb(255, 255, 255)';
+        };
+        const ratio = (el) => {
+            const a = lum(getComputedStyle(el).color), b = lum(behind(el));
+            return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+        };
+        const o = document.getElementById('tolk-serve-error');
+        return [ratio(o.querySelector('p')), ratio(o.querySelector('pre')),
+                matchMedia('(prefers-color-scheme: dark)').matches];
+    "#;
+
+    /// The overlay of a broken save reads in the light and the dark theme (its `pre` once
+    /// took the light theme's code background under its light text).
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_error_overlay_reads_in_both_themes() -> TestResult {
+        let site = Site::seeds();
+        let server = Server::watch(&site);
+        let original = site.read(&seed("nl"));
+        for (theme, flags) in [("light", &[][..]), ("dark", &["--force-dark-mode"][..])] {
+            let Some(browser) = common::browser::start_with(1000, 600, flags).await? else {
+                return Ok(());
+            };
+            let client = &browser.client;
+            std::fs::write(
+                site.path(&seed("nl")),
+                original.replacen("title: 'Problemen", "title: [ 'Problemen", 1),
+            )?;
+            client.goto(&server.url(&seed_url("nl"))).await?;
+            wait_for(
+                client,
+                "document.getElementById('tolk-serve-error')",
+                "the error overlay",
+            )
+            .await?;
+            let measured = client.execute(CONTRAST, vec![]).await?;
+            let values = measured.as_array().cloned().unwrap_or_default();
+            let ratio = |i: usize| values.get(i).and_then(Value::as_f64).unwrap_or(0.0);
+            assert_eq!(
+                values.get(2).and_then(Value::as_bool),
+                Some(theme == "dark"),
+                "the browser is in the {theme} theme"
+            );
+            assert!(
+                ratio(0) >= 4.5,
+                "{theme}: the headline's contrast is {}",
+                ratio(0)
+            );
+            assert!(
+                ratio(1) >= 7.0,
+                "{theme}: the error's contrast is {}",
+                ratio(1)
+            );
+            let text = client
+                .find(Locator::Css("#tolk-serve-error pre"))
+                .await?
+                .text()
+                .await?;
+            assert!(positioned(&text, &seed("nl")), "{text}");
+            std::fs::create_dir_all(screenshots_dir())?;
+            std::fs::write(
+                screenshots_dir().join(format!("serve-overlay-{theme}.png")),
+                client.screenshot().await?,
+            )?;
+            std::fs::write(site.path(&seed("nl")), &original)?;
+            wait_for(
+                client,
+                "!document.getElementById('tolk-serve-error')",
+                "the overlay to go",
+            )
+            .await?;
+            browser.client.clone().close().await?;
+        }
+        Ok(())
+    }
+
+    fn screenshots_dir() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
     }
 }
 

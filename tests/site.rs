@@ -164,6 +164,24 @@ fn missing_translations_are_left_out_or_borrowed() {
     assert!(borrowed.contains("Cet article n’est pas encore disponible dans votre langue ; il est affiché en Nederlands."), "{borrowed}");
     assert!(borrowed.contains("Meer tekst."));
     assert!(!borrowed.contains("data-notice=\"machine-translation\""));
+    // Search engines are sent to the lender's page and do not index the borrowed one.
+    assert!(
+        borrowed
+            .contains("<link rel=\"canonical\" href=\"https://help.example.com/docs/nl/kb/b/\">"),
+        "{borrowed}"
+    );
+    assert!(borrowed.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(
+        !borrowed.contains("<link rel=\"alternate\" hreflang="),
+        "{borrowed}"
+    );
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("nl/kb/b/"), "{sitemap}");
+    assert!(!sitemap.contains("fr/kb/b/"), "{sitemap}");
+    // The French article of its own is indexed as before.
+    let own = site.read("public/fr/kb/a/index.html");
+    assert!(!own.contains("noindex"));
+    assert!(own.contains("<link rel=\"alternate\" hreflang="));
 }
 
 #[test]
@@ -187,6 +205,20 @@ fn status_page_and_json() {
         .collect();
     assert!(rules.contains(&"missing-translation"), "{rules:?}");
     assert!(rules.contains(&"source-commit-mismatch"), "{rules:?}");
+    // One language (English) throughout, whatever the first locale; severities shown.
+    assert!(status.contains("<html lang=\"en\">"), "{status}");
+    assert!(status.contains("Translation status"), "{status}");
+    assert!(
+        status.contains("<span class=\"severity\">warning</span> source-commit-mismatch"),
+        "{status}"
+    );
+    assert!(status.contains("<div class=\"table-scroll\">"), "{status}");
+
+    // `[site] status = false` leaves it out.
+    let site = two_locale_site("\n[site]\nstatus = false\n");
+    site.run(&["build"]).success();
+    assert!(!site.path("public/status/index.html").exists());
+    assert!(!site.path("public/status.json").exists());
 }
 
 #[test]

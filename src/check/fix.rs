@@ -1,5 +1,7 @@
 //! `tolk check --fix`: applies the safe, mechanical edits some findings carry (the `mt-artifact`
 //! trims) to the source files, each file written atomically; `--dry-run` shows them as a diff.
+//! An article paired with its translations by its path, for want of an exl-id, gets the exl-id
+//! its translations carry.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,16 +26,25 @@ pub struct FileFix {
 /// The fixes the findings of `report` allow, per file, in path order.
 pub fn plan(config: &Config, report: &Report) -> Vec<FileFix> {
     let mut fixes: Vec<FileFix> = Vec::new();
+    let id_edits: Vec<(&Finding, Edit)> = report
+        .findings
+        .iter()
+        .filter_map(|f| Some((f, missing_exl_id(report, f)?)))
+        .collect();
     for (shown, text) in &report.sources {
-        let findings: Vec<&Finding> = report
+        let mut findings: Vec<&Finding> = report
             .findings
             .iter()
             .filter(|f| &f.path == shown && !f.edits.is_empty())
             .collect();
+        let mut edits: Vec<&Edit> = findings.iter().flat_map(|f| &f.edits).collect();
+        for (finding, edit) in id_edits.iter().filter(|(f, _)| &f.path == shown) {
+            findings.push(finding);
+            edits.push(edit);
+        }
         if findings.is_empty() {
             continue;
         }
-        let mut edits: Vec<&Edit> = findings.iter().flat_map(|f| &f.edits).collect();
         edits.sort_by_key(|e| (e.range.start, e.range.end));
         let mut after = String::with_capacity(text.len());
         let mut at = 0;
@@ -71,6 +82,27 @@ pub fn plan(config: &Config, report: &Report) -> Vec<FileFix> {
         });
     }
     fixes
+}
+
+/// For the finding that an article has no exl-id: the line that adds its translation group's
+/// exl-id (the model paired it by path, so the finding carries the group's id), at the top of
+/// its front matter.
+fn missing_exl_id(report: &Report, finding: &Finding) -> Option<Edit> {
+    if finding.rule != super::Rule::FrontMatterInvalid
+        || !finding.message.starts_with("the article has no exl-id")
+    {
+        return None;
+    }
+    let id = finding.exl_id.as_deref()?;
+    let text = report.sources.get(&finding.path)?;
+    let split = crate::model::front_matter::split(&finding.path, text).ok()?;
+    if split.yaml_offset == 0 && split.yaml.is_empty() {
+        return None;
+    }
+    Some(Edit {
+        range: split.yaml_offset..split.yaml_offset,
+        replacement: format!("exl-id: {id}\n"),
+    })
 }
 
 /// Writes every fixed file. A symbolic link is followed: the real file is fixed and the link
@@ -156,15 +188,35 @@ fn with_line_endings_of(original: &[u8], fixed: &str) -> Vec<u8> {
     bytes
 }
 
-/// A unified diff of the changed lines of `fix` (the fixes never add or remove lines).
+/// A unified diff of the changed lines of `fix`: each changed line when the fixes kept the
+/// number of lines, else the block between the unchanged first and last lines.
 pub fn diff(fix: &FileFix) -> String {
     let mut out = format!("--- {}\n+++ {}\n", fix.shown, fix.shown);
     let before: Vec<&str> = fix.before.split('\n').collect();
     let after: Vec<&str> = fix.after.split('\n').collect();
     if before.len() != after.len() {
-        out.push_str("@@ whole file @@\n");
-        before.iter().for_each(|l| out.push_str(&format!("-{l}\n")));
-        after.iter().for_each(|l| out.push_str(&format!("+{l}\n")));
+        let same_start = before
+            .iter()
+            .zip(&after)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let same_end = before[same_start..]
+            .iter()
+            .rev()
+            .zip(after[same_start..].iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let old = &before[same_start..before.len() - same_end];
+        let new = &after[same_start..after.len() - same_end];
+        out.push_str(&format!(
+            "@@ -{},{} +{},{} @@\n",
+            same_start + usize::from(!old.is_empty()),
+            old.len(),
+            same_start + 1,
+            new.len()
+        ));
+        old.iter().for_each(|l| out.push_str(&format!("-{l}\n")));
+        new.iter().for_each(|l| out.push_str(&format!("+{l}\n")));
         return out;
     }
     for (n, (old, new)) in before.iter().zip(&after).enumerate() {

@@ -3,6 +3,10 @@
 //! `metadata-mismatch` (the untranslated fields `feature`, `product-area`, `navigation-topic`,
 //! `solution`, `role`, `level`). Also `front-matter-invalid`: front matter the model could not
 //! parse, and articles without a title or an exl-id.
+//!
+//! A translation made from another version of the source usually disagrees on both its
+//! source commit and its word count: that is one cause, reported once, as a
+//! `source-commit-mismatch` that names both.
 
 use super::{odd_ones, Doc, Finding, Rule, View};
 use crate::model::{FrontMatter, Group};
@@ -34,20 +38,13 @@ pub fn check(site: &View<'_>) -> Vec<Finding> {
         if members.len() < 2 {
             continue;
         }
-        findings.extend(translation_field(
-            site,
-            &members,
-            Rule::SourceCommitMismatch,
-            "source-git-commit",
-            |f| f.source_git_commit.as_ref().map(|c| short(c).to_owned()),
-        ));
-        findings.extend(translation_field(
-            site,
-            &members,
-            Rule::WordcountMismatch,
-            "source-wordcount",
-            |f| f.source_wordcount.map(|n| n.to_string()),
-        ));
+        let commits = translation_field(site, &members, "source-git-commit", |f| {
+            f.source_git_commit.as_ref().map(|c| short(c).to_owned())
+        });
+        let counts = translation_field(site, &members, "source-wordcount", |f| {
+            f.source_wordcount.map(|n| n.to_string())
+        });
+        findings.extend(one_per_cause(site, commits, counts));
         let source = site.source_member(group).filter(|s| members.contains(s));
         for (key, read) in FIELDS {
             let values: Vec<(usize, Option<String>)> = members
@@ -80,46 +77,80 @@ pub fn check(site: &View<'_>) -> Vec<Finding> {
     findings
 }
 
-/// A field every translation carries about its source: the odd ones out are reported (all of
-/// them when there is no majority). The source itself carries none, so it is not compared.
-fn translation_field(
+/// How the translations of a group disagree on one field every translation carries about its
+/// source (the source itself carries none, so it is not compared).
+#[derive(Debug, Default)]
+struct Disagreement<'k> {
+    key: &'k str,
+    /// `fr 9241928, it 9241928, nl 0f4dba4`.
+    values: String,
+    /// The members with a value, and the odd ones out (all of them when there is no majority).
+    with_value: Vec<usize>,
+    odd: Vec<usize>,
+}
+
+fn translation_field<'k>(
     site: &View<'_>,
     members: &[usize],
-    rule: Rule,
-    key: &str,
+    key: &'k str,
     read: Read,
-) -> Vec<Finding> {
+) -> Disagreement<'k> {
     let values: Vec<(usize, String)> = members
         .iter()
         .filter_map(|&i| read(&site.docs[i].article.front).map(|v| (i, v)))
         .collect();
-    let odd = odd_ones(&values, None);
-    if odd.is_empty() {
-        return Vec::new();
-    }
-    let all: Vec<String> = values
+    let odd: Vec<usize> = odd_ones(&values, None)
+        .into_iter()
+        .map(|(i, _)| i)
+        .collect();
+    let shown: Vec<String> = values
         .iter()
         .map(|(i, v)| format!("{} {v}", site.docs[*i].article.locale))
         .collect();
-    odd.into_iter()
-        .map(|(i, _)| {
-            let doc: &Doc = &site.docs[i];
-            let mut finding = Finding::at(
-                rule,
-                doc,
-                doc.key_offset(key),
-                0,
+    Disagreement {
+        key,
+        values: shown.join(", "),
+        with_value: values.iter().map(|(i, _)| *i).collect(),
+        odd,
+    }
+}
+
+/// One finding per odd translation: a `source-commit-mismatch` naming both fields when it
+/// differs on both, else one of the field's own rule.
+fn one_per_cause(site: &View<'_>, commits: Disagreement, counts: Disagreement) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut odd: Vec<usize> = commits.odd.iter().chain(&counts.odd).copied().collect();
+    odd.sort_unstable();
+    odd.dedup();
+    for i in odd {
+        let doc: &Doc = &site.docs[i];
+        let (in_commits, in_counts) = (commits.odd.contains(&i), counts.odd.contains(&i));
+        let (rule, field, message) = match (in_commits, in_counts) {
+            (true, true) => (
+                Rule::SourceCommitMismatch,
+                &commits,
                 format!(
-                    "the translations disagree on {key} ({}): this one was made from another version of the source",
-                    all.join(", ")
+                    "made from another version of the source (source-git-commit: {}; source-wordcount: {})",
+                    commits.values, counts.values
                 ),
-            );
-            for (j, _) in values.iter().filter(|(j, _)| *j != i) {
-                finding = finding.with_related(&site.docs[*j], site.docs[*j].key_offset(key));
-            }
-            finding
-        })
-        .collect()
+            ),
+            (true, false) => (Rule::SourceCommitMismatch, &commits, disagree(&commits)),
+            _ => (Rule::WordcountMismatch, &counts, disagree(&counts)),
+        };
+        let mut finding = Finding::at(rule, doc, doc.key_offset(field.key), 0, message);
+        for &j in field.with_value.iter().filter(|&&j| j != i) {
+            finding = finding.with_related(&site.docs[j], site.docs[j].key_offset(field.key));
+        }
+        findings.push(finding);
+    }
+    findings
+}
+
+fn disagree(field: &Disagreement) -> String {
+    format!(
+        "the translations disagree on {} ({}): this one was made from another version of the source",
+        field.key, field.values
+    )
 }
 
 /// The first 7 characters of a commit id, as git shows it.

@@ -39,7 +39,13 @@ pub fn check(config: &Config) -> Result<(Vec<Finding>, Sources)> {
     let mut sources = BTreeMap::new();
     for locale in &config.locales {
         let code = locale.code.as_str();
-        let first_file = files.get(code).and_then(|f| f.first());
+        // A locale with no strings at all uses the fallback's; the build says so once.
+        if files.get(code).is_none_or(Vec::is_empty) {
+            continue;
+        }
+        let first_file = files
+            .get(code)
+            .and_then(|f| f.iter().find(|(path, _)| !path.ends_with(BUILT_IN)));
         for id in all
             .iter()
             .filter(|id| !ids.get(code).is_some_and(|s| s.contains(**id)))
@@ -68,8 +74,7 @@ pub fn check(config: &Config) -> Result<(Vec<Finding>, Sources)> {
                 .collect::<Vec<_>>();
             let has: Vec<&str> = related.iter().map(|r| r.locale.as_str()).collect();
             // A built-in file is not on disk: point at the folder a new .ftl file goes into.
-            let on_disk = first_file.filter(|(path, _)| !path.ends_with(BUILT_IN));
-            let (path, at) = match on_disk {
+            let (path, at) = match first_file {
                 Some((path, text)) => {
                     sources.insert(path.clone(), Arc::clone(text));
                     (path.clone(), Some(At::new(text, 0, 0)))

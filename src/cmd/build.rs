@@ -101,9 +101,18 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     if let Some(checked) = checked.as_ref().filter(|_| options.strict) {
         let errors = checked.count(Severity::Error);
         if errors > 0 {
+            // The errors only: the warnings are `tolk check`'s to show.
+            let mut errors_only = checked.clone();
+            errors_only
+                .findings
+                .retain(|f| f.severity == Severity::Error);
             eprint!(
                 "{}",
-                check::report::render(checked, check::report::Format::Human, &Default::default())
+                check::report::render(
+                    &errors_only,
+                    check::report::Format::Human,
+                    &Default::default()
+                )
             );
             return Err(Error::setup(
                 format!(
@@ -157,7 +166,8 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         .collect();
     let total: usize = report.pages.iter().map(|(_, n)| n).sum();
     println!(
-        "Built {total} articles ({}) in {:.2} s into {}{}",
+        "Built {total} article{} ({}) in {:.2} s into {}{}",
+        if total == 1 { "" } else { "s" },
         per_locale.join(", "),
         report.elapsed.as_secs_f64(),
         out.strip_prefix(".").unwrap_or(&out).display(),

@@ -107,6 +107,15 @@ pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, E
         let at = e.location().map_or(split.yaml_offset, |l| {
             split.yaml_offset + offset_of(split.yaml, l.line() as usize, l.column() as usize)
         });
+        if let Some((quote, fixed)) = apostrophe_in_single_quotes(text, at) {
+            return error(
+                quote..quote + 1,
+                "this apostrophe ends the single-quoted value early".to_owned(),
+            )
+            .with_help(format!(
+                "write '' for an apostrophe inside single quotes, or use double quotes: {fixed}"
+            ));
+        }
         let message = yaml_message(&e);
         error(at..at, format!("invalid YAML in front matter: {message}")).with_help(
             "front matter is YAML: one `key: value` per line; quote values that contain `: ` or start with a quote, `[`, `{` or `*`",
@@ -232,7 +241,8 @@ const COMMIT_HELP: &str =
 const LIST_HELP: &str = "write text, or a list of texts";
 const FLAG_HELP: &str = "write true or false";
 
-/// Turns a serde-saphyr error into one sentence, without its own snippet or position.
+/// Turns a serde-saphyr error into one sentence, without its own snippet or position, in our
+/// words where the library's speak of its own options.
 fn yaml_message(e: &serde_saphyr::Error) -> String {
     let text = e.without_snippet().to_string();
     // serde-saphyr appends " at line X, column Y"; we report the position ourselves.
@@ -240,7 +250,63 @@ fn yaml_message(e: &serde_saphyr::Error) -> String {
         Some(i) => &text[..i],
         None => &text,
     };
-    text.lines().next().unwrap_or_default().trim().to_owned()
+    let text = text.lines().next().unwrap_or_default().trim();
+    ours(text)
+}
+
+/// The library's message in our words: no advice about its options.
+fn ours(text: &str) -> String {
+    if let Some(rest) = text.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(", set ").next().unwrap_or(rest).trim();
+        return format!("the key `{key}` appears twice; keep one of them");
+    }
+    match text.split_once(", set ") {
+        Some((message, _)) => message.to_owned(),
+        None => text.to_owned(),
+    }
+}
+
+/// The most common translator mistake: an apostrophe inside a single-quoted value
+/// (`title: 'Dépannage : l'erreur'`). When the line of the YAML error at `at` is a
+/// `key: '...'` line with a lone `'` inside, returns that quote's offset and the line fixed.
+fn apostrophe_in_single_quotes(text: &str, at: usize) -> Option<(usize, String)> {
+    let at = at.min(text.len());
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    let (key, value) = line.split_once(':')?;
+    let value_start = line_start + key.len() + 1 + (value.len() - value.trim_start().len());
+    let value = value.trim();
+    let inner = value.strip_prefix('\'')?.strip_suffix('\'')?;
+    // The first quote that is not doubled ends the value.
+    let mut chars = inner.char_indices().peekable();
+    let mut lone = None;
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' {
+            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                chars.next();
+            } else {
+                lone = Some(i);
+                break;
+            }
+        }
+    }
+    let quote = value_start + 1 + lone?;
+    let mut fixed_inner = String::new();
+    let mut rest = inner.chars().peekable();
+    while let Some(c) = rest.next() {
+        if c == '\'' {
+            if rest.peek() == Some(&'\'') {
+                rest.next();
+            }
+            fixed_inner.push_str("''");
+        } else {
+            fixed_inner.push(c);
+        }
+    }
+    Some((quote, format!("{}: '{fixed_inner}'", key.trim_end())))
 }
 
 fn to_file_span(split: &Split<'_>, location: &serde_saphyr::Location) -> Range<usize> {
@@ -461,6 +527,38 @@ source-wordcount: '233'\nht-degree: 31%\nauhor: typo\n\n---\n\n# Body\n";
     }
 
     #[test]
+    fn an_apostrophe_in_single_quotes_is_named_with_its_fix() {
+        let err = front("---\nexl-id: x\ndescription: y\ntitle: 'Dépannage : l'erreur'\n---\n")
+            .err()
+            .unwrap_or_default();
+        assert!(
+            err.starts_with("a.md:4:22: this apostrophe ends the single-quoted value early"),
+            "{err}"
+        );
+        let text = "x\ntitle: 'l''a l'b'\n";
+        assert_eq!(
+            apostrophe_in_single_quotes(text, 5),
+            Some((
+                text.find("l'b").map_or(0, |i| i + 1),
+                "title: 'l''a l''b'".to_owned()
+            ))
+        );
+        // Double quotes, or no lone quote: not this mistake.
+        assert_eq!(apostrophe_in_single_quotes("title: \"l'a\"\n", 0), None);
+        assert_eq!(apostrophe_in_single_quotes("title: 'l''a'\n", 0), None);
+    }
+
+    #[test]
+    fn library_messages_are_in_our_words() {
+        assert_eq!(
+            ours("duplicate mapping key: title, set DuplicateKeyPolicy in Options if acceptable"),
+            "the key `title` appears twice; keep one of them"
+        );
+        assert_eq!(ours("something, set Foo in Options"), "something");
+        assert_eq!(ours("unexpected end"), "unexpected end");
+    }
+
+    #[test]
     fn yaml_syntax_errors_point_into_the_file() {
         let err = front("---\ntitle: x\ndescription: 'unclosed\n---\n# Body\n")
             .err()
@@ -471,5 +569,7 @@ source-wordcount: '233'\nht-degree: 31%\nauhor: typo\n\n---\n\n# Body\n";
             .err()
             .unwrap_or_default();
         assert!(dup.starts_with("a.md:3:"), "{dup}");
+        assert!(dup.contains("the key `title` appears twice"), "{dup}");
+        assert!(!dup.contains("DuplicateKeyPolicy"), "{dup}");
     }
 }

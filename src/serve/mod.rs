@@ -272,11 +272,14 @@ pub fn run(options: &ServeOptions) -> Result<()> {
             if options.poll { " (polling)" } else { "" }
         );
     } else {
-        println!("Press Ctrl-C to stop (with --watch, every save rebuilds the site)");
+        println!("Not watching for changes (--no-watch); press Ctrl-C to stop");
     }
     if options.open {
         if let Err(e) = open_in_browser(running.url()) {
-            eprintln!("warning: cannot open a browser: {e}");
+            eprintln!(
+                "warning: cannot open a browser: {e}; open {} yourself",
+                running.url()
+            );
         }
     }
     running.wait_for_stop_signal();
@@ -304,25 +307,44 @@ fn shown_address(address: SocketAddr) -> SocketAddr {
     SocketAddr::new(ip, address.port())
 }
 
+/// Starts the system's browser opener; an `Err` says why it cannot. The opener's own failure
+/// (no browser, no display) is reported when it exits, which can be a little later.
 fn open_in_browser(url: &str) -> std::io::Result<()> {
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if std::env::var_os("DISPLAY").is_none_or(|v| v.is_empty())
+        && std::env::var_os("WAYLAND_DISPLAY").is_none_or(|v| v.is_empty())
+    {
+        return Err(std::io::Error::other(
+            "there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set)",
+        ));
+    }
     #[cfg(target_os = "macos")]
-    let mut command = std::process::Command::new("open");
+    let (program, mut command) = ("open", std::process::Command::new("open"));
     #[cfg(windows)]
-    let mut command = {
+    let (program, mut command) = {
         let mut command = std::process::Command::new("cmd");
         command.args(["/C", "start", ""]);
-        command
+        ("cmd /C start", command)
     };
     #[cfg(all(unix, not(target_os = "macos")))]
-    let mut command = std::process::Command::new("xdg-open");
+    let (program, mut command) = ("xdg-open", std::process::Command::new("xdg-open"));
     let mut child = command
         .arg(url)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .spawn()?;
-    // Reap it when it is done, so it does not linger as a zombie.
-    std::thread::spawn(move || child.wait());
+        .spawn()
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot run {program}: {e}")))?;
+    // Reap it when it is done (no zombie), and say so when it failed.
+    let url = url.to_owned();
+    std::thread::spawn(move || match child.wait() {
+        Ok(status) if !status.success() => {
+            eprintln!(
+                "warning: {program} could not open a browser ({status}); open {url} yourself"
+            );
+        }
+        _ => {}
+    });
     Ok(())
 }
 

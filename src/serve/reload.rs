@@ -174,18 +174,28 @@ fn rfind_ascii_case_insensitive(haystack: &[u8], needle: &[u8]) -> Option<usize>
 }
 
 /// The overlay that shows a failed build's error (plain text, as the terminal shows it) over
-/// the page.
-pub fn overlay(error_text: &str) -> String {
+/// the page. It sets every colour of its own elements (the site's stylesheet styles `pre` and
+/// `p` too, with the light theme's background), so it reads the same in both themes.
+/// `had_good_build` says whether a page of an earlier build is behind it.
+pub fn overlay(error_text: &str, had_good_build: bool) -> String {
+    let headline = if had_good_build {
+        "The last save broke the build. This page is the last good version; \
+         the next good save reloads it."
+    } else {
+        "The site could not be built, so there is no page to show yet. \
+         Fix the error below and save: the page loads by itself."
+    };
     format!(
         concat!(
             "<div id=\"tolk-serve-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;",
-            "overflow:auto;background:rgba(20,20,20,.94);color:#f3f3f3;padding:2rem;",
-            "font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace\">",
-            "<p style=\"margin:0 0 1rem;font-weight:bold;color:#ff8a80\">",
-            "The last save broke the build. This page is the last good version; ",
-            "the next good save reloads it.</p>",
-            "<pre style=\"margin:0;white-space:pre-wrap\">{}</pre></div>"
+            "overflow:auto;margin:0;background:#141414;color:#f3f3f3;color-scheme:dark;padding:2rem;",
+            "text-align:left;font:14px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace\">",
+            "<p style=\"margin:0 0 1rem;padding:0;background:none;font:inherit;font-weight:bold;color:#ff8a80\">",
+            "{}</p>",
+            "<pre style=\"margin:0;padding:0;border:0;border-radius:0;background:none;color:#f3f3f3;",
+            "font:inherit;white-space:pre-wrap;overflow:visible\">{}</pre></div>"
         ),
+        headline,
         crate::markdown::inline::escape(error_text)
     )
 }
@@ -309,7 +319,7 @@ mod tests {
 
     #[test]
     fn injects_the_overlay_with_the_error_escaped() {
-        let overlay = overlay("× content/nl/a.md:2:8: bad <value> & \"quotes\"");
+        let overlay = overlay("× content/nl/a.md:2:8: bad <value> & \"quotes\"", true);
         assert!(overlay.contains("bad &lt;value&gt; &amp; &quot;quotes&quot;"));
         assert!(!overlay.contains("<value>"));
         let out = inject(b"<body>page</body>", "b2", true, Some(&overlay)).unwrap_or_default();

@@ -109,8 +109,10 @@ impl State {
     /// Keeps serving the last good build, with `error_text` over every page.
     pub fn fail(&self, error_text: String) {
         let old = self.current();
+        // A snapshot without a build name was never published: no good build to fall back on.
+        let had_good_build = !old.build.is_empty();
         let failure = Arc::new(Failure {
-            overlay: reload::overlay(&error_text),
+            overlay: reload::overlay(&error_text, had_good_build),
             text: error_text,
         });
         self.replace(Snapshot {
@@ -138,6 +140,28 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), Bytes::from(v.to_string())))
             .collect()
+    }
+
+    #[test]
+    fn a_failure_before_any_good_build_does_not_claim_one() {
+        let state = State::new("/".to_owned(), true);
+        state.fail("tolk.toml:1:1: bad".to_owned());
+        let overlay = state.current().failure.as_ref().map(|f| f.overlay.clone());
+        let overlay = overlay.unwrap_or_default();
+        assert!(
+            overlay.contains("there is no page to show yet"),
+            "{overlay}"
+        );
+        assert!(!overlay.contains("last good version"), "{overlay}");
+        // A second failure still has no good build behind it.
+        state.fail("tolk.toml:1:1: still bad".to_owned());
+        let overlay = state.current().failure.as_ref().map(|f| f.overlay.clone());
+        assert!(overlay.is_some_and(|o| o.contains("no page to show yet")));
+
+        state.publish(files(&[("nl/a/index.html", "v1")]), None, None);
+        state.fail("content/nl/a.md:2:1: bad".to_owned());
+        let overlay = state.current().failure.as_ref().map(|f| f.overlay.clone());
+        assert!(overlay.is_some_and(|o| o.contains("last good version")));
     }
 
     #[test]

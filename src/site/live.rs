@@ -518,10 +518,10 @@ impl LiveSite {
             }
         }
         let mut update = self.render(work, &[], &[])?;
-        let t = self
-            .look
-            .strings
-            .table(&self.look.theme, self.config.fallback_locale());
+        if !self.config.site.status {
+            return Ok(update);
+        }
+        let t = self.look.strings.table(&self.look.theme, status::LANGUAGE);
         for (path, text) in status::pages(
             &self.config,
             report,

@@ -53,7 +53,7 @@ impl Look {
         let theme = Theme::load(&config.root)?;
         let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
         let mut warnings = Vec::new();
-        let strings = Strings::load(&theme, &codes, config.fallback_locale(), &mut warnings)?;
+        let strings = Strings::load(&theme, &codes, config.ui_fallback_locale(), &mut warnings)?;
         let templates = Templates::new(&theme)?;
         Ok(Look {
             theme,
@@ -152,8 +152,8 @@ pub fn build_site(
         sitemap::sitemap(config, &sitemap_pages, templates)?.as_bytes(),
     )?;
     output.write("robots.txt", sitemap::robots(config).as_bytes())?;
-    if let Some(report) = report {
-        let t = strings.table(theme, config.fallback_locale());
+    if let Some(report) = report.filter(|_| config.site.status) {
+        let t = strings.table(theme, status::LANGUAGE);
         for (path, text) in status::pages(config, report, contents, templates, &t)? {
             output.write(&path, text.as_bytes())?;
         }

@@ -229,8 +229,9 @@ struct RenderedArticle<'a> {
 pub struct BuiltArticle {
     pub page: Page,
     pub search: Option<SearchText>,
-    /// `(group key, root-relative URL)` for the sitemap.
-    pub sitemap: (String, String),
+    /// `(group key, root-relative URL)` for the sitemap; `None` for a borrowed text, which
+    /// search engines should not index under this locale.
+    pub sitemap: Option<(String, String)>,
     pub warnings: Vec<Warning>,
 }
 
@@ -370,7 +371,7 @@ impl<'a> Renderer<'a> {
         for result in results {
             match result {
                 Ok(Some(built)) => {
-                    produced.urls.push(built.sitemap);
+                    produced.urls.extend(built.sitemap);
                     warnings.extend(built.warnings);
                 }
                 Ok(None) => {}
@@ -594,7 +595,7 @@ impl<'a> Renderer<'a> {
         Ok(BuiltArticle {
             page,
             search,
-            sitemap: (key, url),
+            sitemap: r.borrowed_from.is_none().then_some((key, url)),
             warnings: std::mem::take(&mut r.body.warnings),
         })
     }
@@ -641,7 +642,11 @@ impl<'a> Renderer<'a> {
             .unwrap_or_default()
             .to_owned();
         let languages = self.languages(&key, locale, &url_dir, rel);
-        let canonical = format!("{}{}", self.config.base_url, url_dir);
+        // A borrowed text's page is the lender's: search engines are sent there.
+        let canonical = match r.borrowed_from {
+            Some(lender) => format!("{}{}/{}", self.config.base_url, lender.code, r.url),
+            None => format!("{}{}", self.config.base_url, url_dir),
+        };
         let x_default = self.x_default(&key);
         let borrowed = r.borrowed_from.map(|lender| {
             let mut args = FluentArgs::new();
@@ -843,7 +848,9 @@ impl<'a> Renderer<'a> {
     /// The root page: the languages by name, with a redirect to the reader's best match; and
     /// the root 404 page.
     pub fn root_pages(&self, counts: &[(String, usize)]) -> Result<Vec<Page>> {
-        let code = self.config.fallback_locale();
+        // Readers of every language land here (those whose language the site has are sent on
+        // to it): the source's texts, else English, not the first locale's.
+        let code = self.config.ui_fallback_locale();
         let table = self.strings.table(self.theme, code);
         let languages: Vec<LanguageLink> = self
             .config

@@ -11,6 +11,10 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::model::LocaleContent;
 
+/// The language of the status page, for the people who maintain the translations: all of it
+/// (headings, states, the summary line, the rule ids) in English.
+pub const LANGUAGE: &str = "en";
+
 /// Does a finding of this rule mean the translation no longer says what the others say?
 pub fn means_outdated(rule: Rule) -> bool {
     matches!(
@@ -64,12 +68,20 @@ struct Row {
     cells: Vec<Cell>,
 }
 
+#[derive(Debug, Clone, Serialize)]
+struct RuleCell {
+    id: &'static str,
+    severity: &'static str,
+}
+
 #[derive(Debug, Serialize)]
 struct Cell {
     /// `in-sync`, `out-of-sync` or `missing`.
     state: &'static str,
-    /// The rules that found something, for out-of-sync cells.
-    rules: Vec<&'static str>,
+    /// The rules that found something, for out-of-sync cells, the most severe first.
+    rules: Vec<RuleCell>,
+    /// The most severe of them: `error`, `warning`, or empty.
+    severity: &'static str,
     ht_degree: Option<u8>,
     /// Relative URL of the page, when it exists.
     url: Option<String>,
@@ -88,15 +100,20 @@ pub fn pages(
         .flat_map(|c| c.articles.iter())
         .map(|a| (a.shown_path.as_str(), a))
         .collect();
-    let mut rules_of: HashMap<&str, Vec<&'static str>> = HashMap::new();
-    for finding in report
+    let mut rules_of: HashMap<&str, Vec<RuleCell>> = HashMap::new();
+    let mut findings: Vec<_> = report
         .findings
         .iter()
         .filter(|f| f.severity != Severity::Info && f.rule != Rule::MissingTranslation)
-    {
+        .collect();
+    findings.sort_by_key(|f| f.severity);
+    for finding in findings {
         let rules = rules_of.entry(finding.path.as_str()).or_default();
-        if !rules.contains(&finding.rule.id()) {
-            rules.push(finding.rule.id());
+        if !rules.iter().any(|r| r.id == finding.rule.id()) {
+            rules.push(RuleCell {
+                id: finding.rule.id(),
+                severity: finding.severity.as_str(),
+            });
         }
     }
     let mut groups: BTreeMap<&str, HashMap<&str, &str>> = BTreeMap::new();
@@ -123,6 +140,7 @@ pub fn pages(
                             } else {
                                 "out-of-sync"
                             },
+                            severity: rules.first().map_or("", |r| r.severity),
                             rules,
                             ht_degree: article.and_then(|a| a.front.ht_degree),
                             url: article.map(|a| {
@@ -132,6 +150,7 @@ pub fn pages(
                     }
                     None => Cell {
                         state: "missing",
+                        severity: "",
                         rules: Vec::new(),
                         ht_degree: None,
                         url: None,
@@ -140,9 +159,7 @@ pub fn pages(
                 .collect(),
         })
         .collect();
-    let lang = config
-        .locale(config.fallback_locale())
-        .map_or("en", |l| l.tag.as_str());
+    let lang = LANGUAGE;
     let context = StatusContext {
         site_title: &config.title,
         lang,

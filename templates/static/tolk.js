@@ -116,7 +116,14 @@ window.addEventListener("beforeprint", function () {
     });
     sidebar.appendChild(holder.firstElementChild || holder);
     var current = sidebar.querySelector("[aria-current=page]");
-    if (current && current.scrollIntoView) current.scrollIntoView({ block: "nearest" });
+    // Bring the current article into view inside the sidebar's own scrolling box only:
+    // scrollIntoView would scroll the page too, and a deep article would open below its header.
+    if (current && sidebar.scrollHeight > sidebar.clientHeight) {
+      var top = current.getBoundingClientRect().top - sidebar.getBoundingClientRect().top + sidebar.scrollTop;
+      if (top < sidebar.scrollTop || top + current.offsetHeight > sidebar.scrollTop + sidebar.clientHeight) {
+        sidebar.scrollTop = Math.max(0, top - sidebar.clientHeight / 3);
+      }
+    }
   }).catch(function () { /* the link to all articles stays */ });
 })();
 

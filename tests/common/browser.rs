@@ -35,6 +35,16 @@ fn find(program: &str) -> Option<PathBuf> {
 /// Starts chromedriver and a headless chromium with a fresh profile and a window of
 /// `width` x `height`; `None` when TOLK_SKIP_BROWSER_TESTS is set.
 pub async fn start(width: u32, height: u32) -> Result<Option<Browser>, Box<dyn std::error::Error>> {
+    start_with(width, height, &[]).await
+}
+
+/// [`start`] with more command-line arguments for chromium (`--force-dark-mode`: the pages see
+/// `prefers-color-scheme: dark`).
+pub async fn start_with(
+    width: u32,
+    height: u32,
+    extra: &[&str],
+) -> Result<Option<Browser>, Box<dyn std::error::Error>> {
     if std::env::var_os("TOLK_SKIP_BROWSER_TESTS").is_some() {
         eprintln!("TOLK_SKIP_BROWSER_TESTS is set: skipping the browser test");
         return Ok(None);
@@ -54,16 +64,26 @@ pub async fn start(width: u32, height: u32) -> Result<Option<Browser>, Box<dyn s
         .stderr(Stdio::null())
         .spawn()?;
     let profile = tempfile::tempdir()?;
+    let mut args: Vec<String> = [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    args.push(format!("--window-size={width},{height}"));
+    args.push(format!("--user-data-dir={}", profile.path().display()));
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
     let capabilities = serde_json::json!({
         "goog:chromeOptions": {
             "binary": browser_path,
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-                format!("--window-size={width},{height}"),
-                format!("--user-data-dir={}", profile.path().display()),
-            ]
+            "args": args,
         }
     });
     let capabilities = match capabilities {

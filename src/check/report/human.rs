@@ -1,72 +1,47 @@
-//! `--format human`: rustc-style diagnostics with the source line (miette), grouped by article,
-//! then a table per locale and the one-line summary.
+//! `--format human`: findings grouped by article, the articles with errors first; each finding
+//! on one line (`error[rule]: path:line:col: message`) with one line of context clipped to the
+//! terminal width around its column, the rule's help and the places it was compared with.
+//! Findings of one rule with the same message in one article (one broken link in every locale,
+//! or used twice) are folded into one, with a count and the other places. Then a table of the
+//! findings by rule and locale, a table per locale, and the one-line summary.
 
-use std::fmt::{self, Write};
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::fmt::Write;
 
-use crate::error::Excerpt;
+use unicode_width::UnicodeWidthChar;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use super::{ordered, Style};
+use crate::check::{At, Finding, Report, Severity};
 
-use crate::check::{Finding, Report};
+/// The width used when the terminal's is unknown.
+pub const DEFAULT_WIDTH: usize = 120;
 
-pub fn render(report: &Report, color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_wrap_lines(false)
-        .with_context_lines(1);
+pub fn render(report: &Report, style: &Style) -> String {
+    let width = style.width.unwrap_or(DEFAULT_WIDTH).max(40);
+    let paint = Paint(style.color);
     let mut out = String::new();
-    let mut current: Option<&str> = None;
-    for finding in &report.findings {
-        if current != Some(finding.article.as_str()) {
-            current = Some(&finding.article);
-            let id = finding
-                .exl_id
-                .as_ref()
-                .map(|id| format!(" (exl-id {id})"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "── {}{} ──",
-                printable(&finding.article),
-                printable(&id)
-            );
+    for (article, findings) in ordered(report) {
+        let id = findings
+            .iter()
+            .find_map(|f| f.exl_id.as_ref())
+            .map(|id| format!(" (exl-id {id})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{}",
+            paint.bold(&format!(
+                "── {}{id} ── {}",
+                printable(article),
+                counts(&findings)
+            ))
+        );
+        for fold in fold(&findings) {
+            finding(&mut out, report, &fold, width, paint);
         }
-        let mut span = finding.at.as_ref().map_or((0, 0), |at| (at.offset, at.len));
-        let shown = Shown {
-            finding,
-            source: report
-                .sources
-                .get(&finding.path)
-                .filter(|_| finding.at.is_some())
-                .map(|text| {
-                    let (line, column) = finding
-                        .at
-                        .as_ref()
-                        .map_or((1, 1), |at| (at.line, at.column));
-                    Excerpt::new(
-                        &printable(&finding.path),
-                        Arc::clone(text),
-                        &mut span,
-                        line,
-                        column,
-                    )
-                }),
-            span,
-        };
-        if handler.render_report(&mut out, &shown).is_err() {
-            let _ = writeln!(
-                out,
-                "{}: {}: {}",
-                finding.severity,
-                printable(&finding.location()),
-                printable(&finding.message)
-            );
-        }
+        out.push('\n');
+    }
+    if !report.findings.is_empty() {
+        out.push_str(&by_rule(report));
         out.push('\n');
     }
     out.push_str(&table(report));
@@ -75,132 +50,392 @@ pub fn render(report: &Report, color: bool) -> String {
     out
 }
 
-/// Articles, in sync, out of sync and missing, per locale.
-fn table(report: &Report) -> String {
-    let header = ["locale", "articles", "in sync", "out of sync", "missing"];
-    let rows: Vec<[String; 5]> = report
-        .locales
-        .iter()
-        .map(|l| {
-            [
-                l.locale.clone(),
-                l.articles.to_string(),
-                l.in_sync.to_string(),
-                l.out_of_sync.to_string(),
-                l.missing.to_string(),
-            ]
+/// `2 errors, 1 warning`: the findings of one article.
+fn counts(findings: &[&Finding]) -> String {
+    let mut parts = Vec::new();
+    for (severity, word) in [
+        (Severity::Error, "error"),
+        (Severity::Warning, "warning"),
+        (Severity::Info, "info"),
+    ] {
+        let n = findings.iter().filter(|f| f.severity == severity).count();
+        if n > 0 {
+            parts.push(format!("{n} {word}{}", if n == 1 { "" } else { "s" }));
+        }
+    }
+    parts.join(", ")
+}
+
+/// A finding and the others of the same rule and message in the same article.
+#[derive(Debug)]
+struct Fold<'a> {
+    first: &'a Finding,
+    others: Vec<&'a Finding>,
+}
+
+/// A finding's message without its closing ` in LOCALE` (`... does not exist in fr`): the same
+/// defect in every translation folds into one.
+fn stem(finding: &Finding) -> &str {
+    finding
+        .message
+        .strip_suffix(&finding.locale)
+        .and_then(|m| m.strip_suffix(" in "))
+        .unwrap_or(&finding.message)
+}
+
+impl Fold<'_> {
+    /// The message, naming every locale of the fold when it names one.
+    fn message(&self) -> String {
+        let first = self.first;
+        if stem(first).len() == first.message.len() || self.others.is_empty() {
+            return first.message.clone();
+        }
+        let mut locales: Vec<&str> = vec![&first.locale];
+        for other in &self.others {
+            if !locales.contains(&other.locale.as_str()) {
+                locales.push(&other.locale);
+            }
+        }
+        format!("{} in {}", stem(first), locales.join(", "))
+    }
+}
+
+fn fold<'a>(findings: &[&'a Finding]) -> Vec<Fold<'a>> {
+    let mut folds: Vec<Fold<'a>> = Vec::new();
+    for &finding in findings {
+        let same = folds.iter_mut().find(|f| {
+            f.first.rule == finding.rule
+                && f.first.severity == finding.severity
+                && stem(f.first) == stem(finding)
+        });
+        match same {
+            Some(fold) => fold.others.push(finding),
+            None => folds.push(Fold {
+                first: finding,
+                others: Vec::new(),
+            }),
+        }
+    }
+    folds
+}
+
+fn finding(out: &mut String, report: &Report, fold: &Fold, width: usize, paint: Paint) {
+    let f = fold.first;
+    let tag = format!("{}[{}]", f.severity, f.rule);
+    let tag = match f.severity {
+        Severity::Error => paint.red(&tag),
+        Severity::Warning => paint.yellow(&tag),
+        Severity::Info => paint.cyan(&tag),
+    };
+    let times = if fold.others.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} times)", fold.others.len() + 1)
+    };
+    let _ = writeln!(out, "{tag}: {}{times}", printable(&fold.message()));
+    let gutter = f.at.as_ref().map_or(1, |at| at.line.to_string().len());
+    let _ = writeln!(out, "{:gutter$}--> {}", "", printable(&f.location()));
+    if let (Some(at), Some(text)) = (&f.at, report.sources.get(&f.path)) {
+        if let Some((line, marks)) = context(text, at, width.saturating_sub(gutter + 3)) {
+            let _ = writeln!(out, "{:>gutter$} │ {}", at.line, printable(&line));
+            let _ = writeln!(out, "{:>gutter$} │ {}", "", paint.bold(&marks));
+        }
+    }
+    let _ = writeln!(out, "  help: {}", f.rule.help());
+    for r in &f.related {
+        let _ = match &r.at {
+            Some(at) => writeln!(
+                out,
+                "  {}: {}:{}:{}",
+                r.locale,
+                printable(&r.path),
+                at.line,
+                at.column
+            ),
+            None => writeln!(out, "  {}: {}", r.locale, printable(&r.path)),
+        };
+    }
+    if !fold.others.is_empty() {
+        // As many places on a line as fit.
+        let mut line = String::from("  also at:");
+        for (i, place) in fold.others.iter().map(|o| o.location()).enumerate() {
+            if i > 0 {
+                line.push(',');
+                if line.chars().count() + place.chars().count() + 1 > width {
+                    let _ = writeln!(out, "{line}");
+                    line = " ".repeat(10);
+                }
+            }
+            line.push(' ');
+            line.push_str(&printable(&place));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+/// The line of `at` in `text`, clipped to `room` columns around the span (an ellipsis marks
+/// what was cut), and the carets under the span.
+pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
+    let offset = floor_boundary(text, at.offset.min(text.len()));
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[start..end].trim_end_matches('\r');
+    if line.trim().is_empty() {
+        return None;
+    }
+    // Characters with their widths; control characters (tabs) shown as one space.
+    let chars: Vec<(char, usize)> = line
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                (' ', 1)
+            } else {
+                (c, c.width().unwrap_or(0))
+            }
         })
         .collect();
-    let width = |n: usize| {
-        rows.iter()
-            .map(|r| r[n].chars().count())
-            .chain([header[n].len()])
-            .max()
-            .unwrap_or(0)
+    let span_start = text[start..offset.min(start + line.len())].chars().count();
+    let span_end = {
+        let stop = floor_boundary(text, (offset + at.len).min(start + line.len()));
+        text[start..stop.max(offset)].chars().count()
     };
-    let widths: Vec<usize> = (0..5).map(width).collect();
-    let mut out = String::new();
-    let line = |cells: [&str; 5], out: &mut String| {
-        let _ = write!(out, "{:<w$}", cells[0], w = widths[0]);
-        for (cell, w) in cells.iter().zip(&widths).skip(1) {
-            let _ = write!(out, "  {cell:>w$}");
+    let total: usize = chars.iter().map(|(_, w)| w).sum();
+    let room = room.max(20);
+    let (from, to) = if total <= room {
+        (0, chars.len())
+    } else {
+        // Keep a third of the room before the span, then as much as fits after it.
+        let budget = room - 2;
+        let mut from = span_start.min(chars.len());
+        let mut before = 0;
+        while from > 0 && before + chars[from - 1].1 <= budget / 3 {
+            from -= 1;
+            before += chars[from].1;
         }
-        out.push('\n');
+        let mut to = from;
+        let mut used = 0;
+        while to < chars.len() && used + chars[to].1 <= budget {
+            used += chars[to].1;
+            to += 1;
+        }
+        // Near the end of the line, show more of what comes before.
+        while from > 0 && used + chars[from - 1].1 <= budget {
+            from -= 1;
+            used += chars[from].1;
+        }
+        (from, to)
     };
-    line(header, &mut out);
-    for row in &rows {
-        line([&row[0], &row[1], &row[2], &row[3], &row[4]], &mut out);
+    let mut shown = String::new();
+    let mut marks = String::new();
+    if from > 0 {
+        shown.push('…');
+        marks.push(' ');
+    }
+    for (i, (c, w)) in chars.iter().enumerate().take(to).skip(from) {
+        shown.push(*c);
+        if i < span_start {
+            marks.push_str(&" ".repeat(*w));
+        } else if i < span_end {
+            marks.push_str(&"^".repeat((*w).max(1)));
+        }
+    }
+    if to < chars.len() {
+        shown.push('…');
+    }
+    if !marks.contains('^') {
+        marks.push('^');
+    }
+    Some((shown, marks.trim_end().to_owned()))
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The findings by rule and locale: which rule to work on first.
+fn by_rule(report: &Report) -> String {
+    columns(&rule_rows(report), 2)
+}
+
+/// The table of findings by rule (rows: severity, then rule) and locale (columns), with a
+/// header row and a total column; `-` where a locale has none.
+pub fn rule_rows(report: &Report) -> Vec<Vec<String>> {
+    let locales: Vec<&str> = report.locales.iter().map(|l| l.locale.as_str()).collect();
+    let mut counts: BTreeMap<(Severity, &str), BTreeMap<&str, usize>> = BTreeMap::new();
+    for f in &report.findings {
+        *counts
+            .entry((f.severity, f.rule.id()))
+            .or_default()
+            .entry(f.locale.as_str())
+            .or_default() += 1;
+    }
+    let mut header = vec!["rule".to_owned(), "severity".to_owned()];
+    header.extend(locales.iter().map(|l| (*l).to_owned()));
+    header.push("total".to_owned());
+    let mut rows = vec![header];
+    for ((severity, rule), per_locale) in &counts {
+        let mut row = vec![(*rule).to_owned(), severity.to_string()];
+        row.extend(locales.iter().map(|l| match per_locale.get(l) {
+            Some(n) => n.to_string(),
+            None => "-".to_owned(),
+        }));
+        row.push(per_locale.values().sum::<usize>().to_string());
+        rows.push(row);
+    }
+    rows
+}
+
+/// Rows as aligned columns: the first `left` left-aligned, the rest right-aligned.
+fn columns(rows: &[Vec<String>], left: usize) -> String {
+    let n = rows.first().map_or(0, Vec::len);
+    let widths: Vec<usize> = (0..n)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, (cell, w)) in row.iter().zip(&widths).enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            if i < left {
+                let _ = write!(line, "{cell:<w$}");
+            } else {
+                let _ = write!(line, "{cell:>w$}");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }
 
+/// Articles, in sync, out of sync and missing, per locale.
+fn table(report: &Report) -> String {
+    let mut rows = vec![["locale", "articles", "in sync", "out of sync", "missing"]
+        .map(str::to_owned)
+        .to_vec()];
+    for l in &report.locales {
+        rows.push(vec![
+            l.locale.clone(),
+            l.articles.to_string(),
+            l.in_sync.to_string(),
+            l.out_of_sync.to_string(),
+            l.missing.to_string(),
+        ]);
+    }
+    columns(&rows, 1)
+}
+
+/// ANSI colours, when wanted.
+#[derive(Debug, Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(self, code: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    }
+    fn bold(self, text: &str) -> String {
+        self.wrap("1", text)
+    }
+    fn red(self, text: &str) -> String {
+        self.wrap("1;31", text)
+    }
+    fn yellow(self, text: &str) -> String {
+        self.wrap("1;33", text)
+    }
+    fn cyan(self, text: &str) -> String {
+        self.wrap("1;36", text)
+    }
+}
+
 /// `text` with control characters (an escape sequence in a file name) shown as escapes, so
-/// they never reach the terminal.
+/// nothing from the content can drive the terminal.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
+    if !text.chars().any(char::is_control) {
         return std::borrow::Cow::Borrowed(text);
     }
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
 }
 
-/// A finding as a miette diagnostic.
-struct Shown<'a> {
-    finding: &'a Finding,
-    /// A window of the file (never a whole long line), and the span clipped to it.
-    source: Option<Excerpt>,
-    span: (usize, usize),
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl fmt::Debug for Shown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Shown")
-            .field("finding", &self.finding)
-            .finish()
+    fn at(text: &str, needle: &str) -> At {
+        let offset = text.find(needle).unwrap_or(0);
+        At::new(text, offset, needle.len())
     }
-}
 
-impl fmt::Display for Shown<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // With a snippet, its header names file:line:col; without one, the message does.
-        if self.source.is_some() {
-            f.write_str(&printable(&self.finding.message))
-        } else {
-            write!(
-                f,
-                "{}: {}",
-                printable(&self.finding.location()),
-                printable(&self.finding.message)
-            )
+    #[test]
+    fn context_is_clipped_around_the_column() {
+        let short = "title: Een\nSee [the page](missing.md) here.\n";
+        let cases: Vec<(&str, String, &str, usize, &str, &str)> = vec![
+            (
+                "a short line is shown whole",
+                short.to_owned(),
+                "missing.md",
+                80,
+                "See [the page](missing.md) here.",
+                "               ^^^^^^^^^^",
+            ),
+            (
+                "a long line is cut on both sides",
+                format!("{}[x](target.md){}", "a".repeat(300), "b".repeat(300)),
+                "target.md",
+                40,
+                "…aaaaaaaa[x](target.md)bbbbbbbbbbbbbbbb…",
+                "             ^^^^^^^^^",
+            ),
+            (
+                "a span at the end of a long line",
+                format!("{}[x](end.md)", "a".repeat(300)),
+                "end.md",
+                30,
+                "…aaaaaaaaaaaaaaaaa[x](end.md)",
+                "                      ^^^^^^",
+            ),
+        ];
+        for (what, text, needle, room, line, marks) in cases {
+            let shown = context(&text, &at(&text, needle), room);
+            assert_eq!(shown, Some((line.to_owned(), marks.to_owned())), "{what}");
+            let width = line.chars().count();
+            assert!(width <= room.max(20), "{what}: {width} > {room}");
         }
-    }
-}
-
-impl std::error::Error for Shown<'_> {}
-
-impl Diagnostic for Shown<'_> {
-    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(format!(
-            "{}[{}]",
-            self.finding.severity, self.finding.rule
-        )))
+        // An empty line has no context; a span of 0 still gets a caret.
+        assert_eq!(context("a\n\nb", &At::new("a\n\nb", 2, 0), 80), None);
+        assert_eq!(
+            context("key: v", &At::new("key: v", 0, 0), 80),
+            Some(("key: v".to_owned(), "^".to_owned()))
+        );
     }
 
-    fn severity(&self) -> Option<miette::Severity> {
-        Some(match self.finding.severity {
-            crate::check::Severity::Error => miette::Severity::Error,
-            crate::check::Severity::Warning => miette::Severity::Warning,
-            crate::check::Severity::Info => miette::Severity::Advice,
-        })
-    }
-
-    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        let mut help = self.finding.rule.help().to_owned();
-        for r in &self.finding.related {
-            let _ = match &r.at {
-                Some(at) => write!(help, "\n{}: {}:{}:{}", r.locale, r.path, at.line, at.column),
-                None => write!(help, "\n{}: {}", r.locale, r.path),
-            };
-        }
-        Some(Box::new(help))
-    }
-
-    fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn SourceCode)
-    }
-
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.source.as_ref()?;
-        self.finding.at.as_ref()?;
-        Some(Box::new(std::iter::once(
-            LabeledSpan::new_primary_with_span(Some("here".to_owned()), self.span),
-        )))
+    #[test]
+    fn wide_characters_keep_the_carets_under_the_span() {
+        let text = "漢字 [x](a.md)";
+        let shown = context(text, &at(text, "a.md"), 80);
+        assert_eq!(shown, Some((text.to_owned(), "         ^^^^".to_owned())));
     }
 }
