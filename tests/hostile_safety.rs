@@ -593,3 +593,23 @@ fn escape_sequences_in_file_names_never_reach_the_terminal() {
     );
     assert!(run.stdout.contains("a\\u{1b}[2Jb.md"), "{}", run.stdout);
 }
+
+#[cfg(unix)]
+#[test]
+fn file_names_with_hash_or_question_mark_are_linked_escaped() {
+    let site = Site::new();
+    site.file("content/nl/a#b.md", &GOOD.replace("Goed", "Hekje"))
+        .file(
+            "content/nl/c?.md",
+            &GOOD
+                .replace("Goed", "Vraag")
+                .replace("4a911760", "5a911760"),
+        );
+    site.run(&["build", "--no-check"]).success();
+    assert!(site.path("public/nl/a#b/index.html").is_file());
+    assert!(site.path("public/nl/c?/index.html").is_file());
+    let home = site.read("public/nl/index.html");
+    assert!(home.contains("href=\"a%23b/\""), "{home}");
+    assert!(home.contains("href=\"c%3F/\""), "{home}");
+    assert!(!home.contains("href=\"a#b/\""), "{home}");
+}

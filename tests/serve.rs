@@ -331,6 +331,11 @@ fn edits_in_place_and_by_rename_are_served() {
 fn polling_sees_saves_too() {
     let site = Site::seeds();
     let server = Server::start(&site, &["--watch", "--poll"]);
+    // The watcher's line follows the "Serving" line: wait for it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !server.stdout().contains("(polling)") && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     assert!(server.stdout().contains("(polling)"), "{}", server.stdout());
     let original = site.read(&seed("it"));
     let edited = original.replacen("\n# ", "\nModifica vista dal sondaggio.\n\n# ", 1);

@@ -87,6 +87,8 @@ pub fn up_to_root(url_dir: &str) -> String {
 
 /// The relative URL from the directory `from_dir` (ending with `/` or empty) to `to`.
 pub fn relative(from_dir: &str, to: &str) -> String {
+    // A file named `a#b.md` or `a?.md` is linked as `a%23b/`, not as a fragment or a query.
+    let to = crate::model::links::percent_encode(to);
     let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
     let to_parts: Vec<&str> = to.split('/').collect();
     let to_dirs = &to_parts[..to_parts.len() - 1];
@@ -169,6 +171,13 @@ mod tests {
         for (from, to, expected) in cases {
             assert_eq!(relative(from, to), expected, "{from} -> {to}");
         }
+        assert_eq!(relative("a/", "a/b#c/"), "b%23c/");
+        assert_eq!(relative("", "x?.png"), "x%3F.png");
+        assert_eq!(
+            relative("", "100%25/"),
+            "100%25/",
+            "an escape is not escaped twice"
+        );
         assert_eq!(
             resolve_link("index.md", "./javascript:alert(1)%2F%2F.md").as_deref(),
             Some("./javascript:alert(1)%2F%2F/")
