@@ -366,31 +366,7 @@ fn source_callouts(source: &str) -> usize {
         if fence.is_some() {
             continue;
         }
-        let mut rest = line;
-        let mut visible = String::new();
-        loop {
-            if in_comment {
-                match rest.find("-->") {
-                    Some(i) => {
-                        rest = &rest[i + 3..];
-                        in_comment = false;
-                    }
-                    None => break,
-                }
-            } else {
-                match rest.find("<!--") {
-                    Some(i) => {
-                        visible.push_str(&rest[..i]);
-                        rest = &rest[i + 4..];
-                        in_comment = true;
-                    }
-                    None => {
-                        visible.push_str(rest);
-                        break;
-                    }
-                }
-            }
-        }
+        let visible = common::outside_comments(line, &mut in_comment);
         let v = visible.trim_start();
         let Some(after) = v.strip_prefix('>') else {
             continue;

@@ -281,31 +281,7 @@ fn source_callouts(source: &str) -> usize {
         if in_fence {
             continue;
         }
-        let mut rest = line;
-        let mut visible = String::new();
-        loop {
-            if in_comment {
-                match rest.find("-->") {
-                    Some(i) => {
-                        rest = &rest[i + 3..];
-                        in_comment = false;
-                    }
-                    None => break,
-                }
-            } else {
-                match rest.find("<!--") {
-                    Some(i) => {
-                        visible.push_str(&rest[..i]);
-                        rest = &rest[i + 4..];
-                        in_comment = true;
-                    }
-                    None => {
-                        visible.push_str(rest);
-                        break;
-                    }
-                }
-            }
-        }
+        let visible = common::outside_comments(line, &mut in_comment);
         let quote = visible.trim_start();
         if let Some(after) = quote.strip_prefix('>') {
             let after = after.trim_start();

@@ -228,3 +228,34 @@ pub fn assert_links_resolve(out: &Path) {
 pub fn percent_decode(text: &str) -> String {
     tolk::model::links::percent_decode(text).unwrap_or_else(|| text.to_owned())
 }
+
+/// The part of `line` outside HTML comments; `in_comment` carries an open comment from one
+/// line to the next.
+pub fn outside_comments(line: &str, in_comment: &mut bool) -> String {
+    let mut rest = line;
+    let mut visible = String::new();
+    loop {
+        if *in_comment {
+            match rest.find("-->") {
+                Some(i) => {
+                    rest = &rest[i + 3..];
+                    *in_comment = false;
+                }
+                None => break,
+            }
+        } else {
+            match rest.find("<!--") {
+                Some(i) => {
+                    visible.push_str(&rest[..i]);
+                    rest = &rest[i + 4..];
+                    *in_comment = true;
+                }
+                None => {
+                    visible.push_str(rest);
+                    break;
+                }
+            }
+        }
+    }
+    visible
+}
