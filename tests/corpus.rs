@@ -243,7 +243,7 @@ fn crawl(out: &Path, content: &Path) -> Report {
         }
         if let Some(source) = source_of(content, &rel) {
             let text = std::fs::read_to_string(&source).expect("read a source");
-            let expected = source_callouts(&text);
+            let expected = common::source_callouts(&text);
             if page.callouts < expected {
                 report.add(CALLOUTS, format!("{rel}: {} of {expected}", page.callouts));
             }
@@ -326,65 +326,6 @@ fn source_exists(out: &Path, content: &Path, target: &Path) -> bool {
     })
 }
 
-/// Callout markers in a source file, outside HTML comments and code fences.
-fn source_callouts(source: &str) -> usize {
-    const KINDS: [&str; 12] = [
-        "NOTE",
-        "TIP",
-        "IMPORTANT",
-        "CAUTION",
-        "WARNING",
-        "INFO",
-        "ADMIN",
-        "AVAILABILITY",
-        "PREREQUISITES",
-        "ERROR",
-        "SUCCESS",
-        "MORELIKETHIS",
-    ];
-    let mut count = 0;
-    let mut in_comment = false;
-    let mut fence: Option<&str> = None;
-    for line in source.lines() {
-        let trimmed = line.trim_start();
-        if !in_comment {
-            let marker = ["```", "~~~"]
-                .into_iter()
-                .find(|m| trimmed.trim_start_matches('>').trim_start().starts_with(m));
-            match (fence, marker) {
-                (None, Some(m)) => {
-                    fence = Some(m);
-                    continue;
-                }
-                (Some(open), Some(m)) if open == m => {
-                    fence = None;
-                    continue;
-                }
-                _ => {}
-            }
-        }
-        if fence.is_some() {
-            continue;
-        }
-        let visible = common::outside_comments(line, &mut in_comment);
-        let v = visible.trim_start();
-        let Some(after) = v.strip_prefix('>') else {
-            continue;
-        };
-        let after = after.trim_start();
-        if let Some(kind) = after
-            .strip_prefix("[!")
-            .and_then(|k| k.split(']').next())
-            .map(str::trim)
-        {
-            if KINDS.contains(&kind) {
-                count += 1;
-            }
-        }
-    }
-    count
-}
-
 fn check_corpus(name: &str, min_pages: usize) {
     let Some(corpus) = corpus_dir(name) else {
         return;
@@ -426,7 +367,7 @@ fn the_crawler_sees_what_a_reader_sees() {
         [("href", "../a.md".to_owned()), ("src", "i.png".to_owned())]
     );
     assert_eq!(
-        source_callouts(
+        common::source_callouts(
             "> [!NOTE]\n>\n>x\n\n<!--\n>[!TIP]\n-->\n```\n>[!TIP]\n```\n  >[!MORELIKETHIS]\n"
         ),
         2

@@ -217,7 +217,7 @@ fn known_issues_corpus_renders_cleanly() {
         }
         assert_eq!(
             main.matches("data-callout=").count(),
-            source_callouts(&source),
+            common::source_callouts(&source),
             "{rel}"
         );
         checked += 1;
@@ -251,44 +251,4 @@ fn page_text(main: &str) -> String {
         }
     }
     plain
-}
-
-/// Callout markers in a source file, outside HTML comments and code fences.
-fn source_callouts(source: &str) -> usize {
-    const KINDS: [&str; 12] = [
-        "NOTE",
-        "TIP",
-        "IMPORTANT",
-        "CAUTION",
-        "WARNING",
-        "INFO",
-        "ADMIN",
-        "AVAILABILITY",
-        "PREREQUISITES",
-        "ERROR",
-        "SUCCESS",
-        "MORELIKETHIS",
-    ];
-    let mut count = 0;
-    let mut in_comment = false;
-    let mut in_fence = false;
-    for line in source.lines() {
-        let trimmed = line.trim_start();
-        if !in_comment && (trimmed.starts_with("```") || trimmed.starts_with("~~~")) {
-            in_fence = !in_fence;
-            continue;
-        }
-        if in_fence {
-            continue;
-        }
-        let visible = common::outside_comments(line, &mut in_comment);
-        let quote = visible.trim_start();
-        if let Some(after) = quote.strip_prefix('>') {
-            let after = after.trim_start();
-            if KINDS.iter().any(|k| after.starts_with(&format!("[!{k}]"))) {
-                count += 1;
-            }
-        }
-    }
-    count
 }

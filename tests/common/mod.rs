@@ -259,3 +259,63 @@ pub fn outside_comments(line: &str, in_comment: &mut bool) -> String {
     }
     visible
 }
+
+/// Callout markers (`>[!KIND]`, also with an argument or inside a quote) in a source file,
+/// outside HTML comments and code fences: what a rendered page must have at least.
+pub fn source_callouts(source: &str) -> usize {
+    const KINDS: [&str; 12] = [
+        "NOTE",
+        "TIP",
+        "IMPORTANT",
+        "CAUTION",
+        "WARNING",
+        "INFO",
+        "ADMIN",
+        "AVAILABILITY",
+        "PREREQUISITES",
+        "ERROR",
+        "SUCCESS",
+        "MORELIKETHIS",
+    ];
+    let mut count = 0;
+    let mut in_comment = false;
+    let mut fence: Option<&str> = None;
+    for line in source.lines() {
+        let trimmed = line.trim_start();
+        if !in_comment {
+            let marker = ["```", "~~~"]
+                .into_iter()
+                .find(|m| trimmed.trim_start_matches('>').trim_start().starts_with(m));
+            match (fence, marker) {
+                (None, Some(m)) => {
+                    fence = Some(m);
+                    continue;
+                }
+                (Some(open), Some(m)) if open == m => {
+                    fence = None;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if fence.is_some() {
+            continue;
+        }
+        let visible = outside_comments(line, &mut in_comment);
+        let v = visible.trim_start();
+        let Some(after) = v.strip_prefix('>') else {
+            continue;
+        };
+        let after = after.trim_start();
+        if let Some(kind) = after
+            .strip_prefix("[!")
+            .and_then(|k| k.split(']').next())
+            .map(str::trim)
+        {
+            if KINDS.contains(&kind) {
+                count += 1;
+            }
+        }
+    }
+    count
+}
