@@ -23,21 +23,7 @@ pub fn markdown(data: &[u8]) {
         "snippets.md",
         "## A {#a}\n\n{{b}}\n\n## B {#b}\n\n>[!NOTE]\n>\n>B\n\n## Loop {#loop}\n\n{{loop}}\n",
     );
-    let ui = |id: &str| id.to_owned();
-    let resolve = |dest: &str| crate::site::urls::resolve_link("a/b.md", dest);
-    let ctx = RenderContext {
-        shown_path: "fuzz.md",
-        file_text: &text,
-        body_offset: 0,
-        locale: "fr",
-        ui: &ui,
-        resolve_link: &resolve,
-        snippets: &snippets,
-        include_stack: &[],
-        cache: &Cache::default(),
-        expansions: None,
-    };
-    let rendered = markdown::render(&text, &ctx);
+    let rendered = render(&text, &snippets);
     let _ = markdown::inline::render_line(&text);
     assert!(
         !has_script_url(&rendered.html),
@@ -124,21 +110,7 @@ pub fn expansion(data: &[u8]) {
         let _ = std::fs::write(includes.join(format!("{i}.md")), part);
     }
     let snippets = Snippets::load(dir.path(), "content/fz");
-    let ui = |id: &str| id.to_owned();
-    let resolve = |dest: &str| crate::site::urls::resolve_link("a/b.md", dest);
-    let ctx = RenderContext {
-        shown_path: "fuzz.md",
-        file_text: &page,
-        body_offset: 0,
-        locale: "fr",
-        ui: &ui,
-        resolve_link: &resolve,
-        snippets: &snippets,
-        include_stack: &[],
-        cache: &Cache::default(),
-        expansions: None,
-    };
-    let rendered = markdown::render(&page, &ctx);
+    let rendered = render(&page, &snippets);
     for error in &rendered.errors {
         let path = &error.location.path;
         assert!(
@@ -150,6 +122,25 @@ pub fn expansion(data: &[u8]) {
         !has_script_url(&rendered.html),
         "a javascript: link survived"
     );
+}
+
+/// Renders `text` as the page `fuzz.md` of locale fr, with `snippets`.
+fn render(text: &str, snippets: &Snippets) -> markdown::Rendered {
+    let ui = |id: &str| id.to_owned();
+    let resolve = |dest: &str| crate::site::urls::resolve_link("a/b.md", dest);
+    let ctx = RenderContext {
+        shown_path: "fuzz.md",
+        file_text: text,
+        body_offset: 0,
+        locale: "fr",
+        ui: &ui,
+        resolve_link: &resolve,
+        snippets,
+        include_stack: &[],
+        cache: &Cache::default(),
+        expansions: None,
+    };
+    markdown::render(text, &ctx)
 }
 
 #[cfg(test)]
