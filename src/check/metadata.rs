@@ -1,8 +1,9 @@
 //! Front matter that must agree across the translations of an article:
 //! `source-commit-mismatch` (`source-git-commit`), `wordcount-mismatch` (`source-wordcount`) and
-//! `metadata-mismatch` (the untranslated fields `feature`, `product-area`, `navigation-topic`,
-//! `solution`, `role`, `level`). Also `front-matter-invalid`: front matter the model could not
-//! parse, and articles without a title or an exl-id.
+//! `metadata-mismatch` (the untranslated fields `feature`, `product-area`, `solution`, `role`,
+//! `level`; `navigation-topic` is translated in Adobe's repositories, so it may differ). Also
+//! `front-matter-invalid`: front matter the model could not parse, and articles without a title
+//! or an exl-id.
 //!
 //! A translation made from another version of the source usually disagrees on both its
 //! source commit and its word count: that is one cause, reported once, as a
@@ -20,7 +21,6 @@ const FIELDS: &[(&str, Read)] = &[
     ("product-area", |f| {
         (!f.product_area.is_empty()).then(|| f.product_area.join(";"))
     }),
-    ("navigation-topic", |f| f.navigation_topic.clone()),
     ("solution", |f| f.solution.clone()),
     ("role", |f| f.role.clone()),
     ("level", |f| f.level.clone()),

@@ -156,7 +156,7 @@ fn label_markers(
     inline: &[Range<usize>],
     found: &mut Vec<Artifact>,
 ) {
-    let pairs = super::outline::bracket_pairs(masked);
+    let mut pairs = None;
     let mut from = 0;
     while let Some(i) = masked[from..].find(opener) {
         let start = from + i;
@@ -165,6 +165,7 @@ fn label_markers(
         if masked[content_start..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
             continue;
         }
+        let pairs = pairs.get_or_insert_with(|| super::outline::bracket_pairs(masked));
         let Some(close) = pairs.get(&start).copied() else {
             found.push(Artifact {
                 offset: body_offset + start,

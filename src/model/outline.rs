@@ -383,19 +383,16 @@ fn scan_text(masked: &str, body_offset: usize, outline: &mut Outline) {
 /// `[!UICONTROL Copy [!DNL Workfront] link]` nests: the whole span and the content's span.
 /// An opener never closed in its paragraph has no content span.
 pub fn bracketed(text: &str, opener: &str) -> Vec<(Range<usize>, Range<usize>)> {
-    let lower = text.to_ascii_lowercase();
-    let opener_lower = opener.to_ascii_lowercase();
-    let pairs = bracket_pairs(text);
+    let mut pairs = None;
     let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(i) = lower[from..].find(&opener_lower) {
-        let start = from + i;
+    for start in find_ignore_ascii_case(text, opener) {
         let content_start = start + opener.len();
-        from = content_start;
         // `[!DNLX` is not a marker.
         if text[content_start..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
             continue;
         }
+        // Most bodies have no marker at all: the pairs are found only for those that do.
+        let pairs = pairs.get_or_insert_with(|| bracket_pairs(text));
         if let Some(&close) = pairs.get(&start) {
             found.push((start..close + 1, content_start..close));
         }
@@ -403,28 +400,71 @@ pub fn bracketed(text: &str, opener: &str) -> Vec<(Range<usize>, Range<usize>)> 
     found
 }
 
+/// The offsets where `needle`, which starts with an ASCII character, occurs in `text`, compared
+/// ASCII case-insensitively, without copying `text`.
+pub fn find_ignore_ascii_case<'t>(
+    text: &'t str,
+    needle: &'t str,
+) -> impl Iterator<Item = usize> + 't {
+    let bytes = text.as_bytes();
+    let wanted = needle.as_bytes();
+    let first = wanted.first().copied().unwrap_or_default();
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while from < bytes.len() {
+            let at = from
+                + bytes[from..]
+                    .iter()
+                    .position(|b| b.eq_ignore_ascii_case(&first))?;
+            from = at + 1;
+            if bytes
+                .get(at..at + wanted.len())
+                .is_some_and(|found| found.eq_ignore_ascii_case(wanted))
+            {
+                from = at + wanted.len().max(1);
+                return Some(at);
+            }
+        }
+        None
+    })
+}
+
 /// For each `[` of `text`, the offset of the `]` that closes it within its paragraph (as
 /// [`closing_bracket`] finds it), in one pass: 40,000 unclosed markers take linear time.
+/// The markup is ASCII, so the bytes are read one by one; only other characters are decoded,
+/// to tell whitespace (a line of it ends a paragraph) from text.
 pub fn bracket_pairs(text: &str) -> std::collections::HashMap<usize, usize> {
     let mut pairs = std::collections::HashMap::new();
     let mut open = Vec::new();
     let mut previous_newline = false;
-    for (i, c) in text.char_indices() {
-        match c {
-            '[' => open.push(i),
-            ']' => {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if !b.is_ascii() {
+            let c = text[i..].chars().next().unwrap_or_default();
+            if !c.is_whitespace() {
+                previous_newline = false;
+            }
+            i += c.len_utf8().max(1);
+            continue;
+        }
+        match b {
+            b'[' => open.push(i),
+            b']' => {
                 if let Some(start) = open.pop() {
                     pairs.insert(start, i);
                 }
             }
-            '\n' if previous_newline => open.clear(),
+            b'\n' if previous_newline => open.clear(),
             _ => {}
         }
-        if c == '\n' {
+        if b == b'\n' {
             previous_newline = true;
-        } else if !c.is_whitespace() && c != '>' {
+        } else if !matches!(b, b' ' | b'\t' | b'\x0B' | b'\x0C' | b'\r' | b'>') {
             previous_newline = false;
         }
+        i += 1;
     }
     pairs
 }

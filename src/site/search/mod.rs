@@ -2,9 +2,11 @@
 //! rendered, searched in the reader's browser by `static/search.js` with no server.
 //!
 //! Pages are added from any thread as they are rendered; the index keeps their postings (which
-//! page has which term, how often, in the title or the text), never their text. When a locale
-//! is done, [`Index::write`] writes its files under `search/<locale>/` (see [`bundle`]) and the
-//! memory is freed before the next locale starts.
+//! page has which term, how often, in the title or the text), never their text. Each thread
+//! fills a part of its own (stemming is most of the work, and a lock around it made the
+//! threads take turns); when a locale is done, [`Index::write`] merges the parts, writes the
+//! files under `search/<locale>/` (see [`bundle`]) and the memory is freed before the next
+//! locale starts.
 
 mod bundle;
 pub mod text;
@@ -37,10 +39,13 @@ pub struct Document<'a> {
 #[derive(Debug)]
 pub struct Index {
     analyzer: Analyzer,
-    postings: Mutex<Postings>,
+    /// The parts no thread is filling at the moment: [`Index::add`] takes one (or starts one),
+    /// fills it without holding the lock, and puts it back. There are about as many parts as
+    /// threads that added pages at the same time.
+    parts: Mutex<Vec<Postings>>,
 }
 
-/// What is kept of the pages added so far.
+/// What is kept of the pages added to one part (or, once merged, to the index).
 #[derive(Debug, Default)]
 struct Postings {
     /// In the order they were added; sorted by URL when written.
@@ -50,8 +55,8 @@ struct Postings {
     term_ids: HashMap<String, u32>,
     /// The term of every word seen (`None`: not indexed), so each word is stemmed once.
     word_terms: HashMap<String, Option<u32>>,
-    /// What words have after their term (`ation` in `organisation`), with how many words.
-    suffixes: HashMap<String, u32>,
+    /// What words have after their term (`ation` in `organisation`).
+    suffixes: foldhash::HashSet<String>,
 }
 
 #[derive(Debug)]
@@ -76,50 +81,73 @@ impl Index {
     pub fn new(tag: &str) -> Index {
         Index {
             analyzer: Analyzer::new(tag),
-            postings: Mutex::default(),
+            parts: Mutex::default(),
         }
     }
 
-    /// Adds a page. Its words are counted on the calling thread; only the postings are added
-    /// under the lock.
+    /// Adds a page, from any thread.
     pub fn add(&self, doc: Document<'_>) {
+        let taken = self.lock_parts().pop();
+        let mut part = taken.unwrap_or_default();
+        part.add(&self.analyzer, doc);
+        self.lock_parts().push(part);
+    }
+
+    fn lock_parts(&self) -> std::sync::MutexGuard<'_, Vec<Postings>> {
+        self.parts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Writes the index under `search/<code>/` and returns the number of pages in it.
+    pub fn write(self, code: &str, output: &Output) -> Result<usize> {
+        let parts = self
+            .parts
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let postings = Postings::merge(parts);
+        let count = postings.docs.len();
+        let suffixes = postings.suffixes.into_iter().collect();
+        for (name, bytes) in bundle::files(&self.analyzer, postings.docs, postings.terms, suffixes)?
+        {
+            output.write(&format!("{FOLDER}/{code}/{name}"), &bytes)?;
+        }
+        Ok(count)
+    }
+}
+
+impl Postings {
+    fn add(&mut self, analyzer: &Analyzer, doc: Document<'_>) {
         let mut counts: HashMap<Cow<'_, str>, (u16, u16)> =
             HashMap::with_capacity_and_hasher(512, Default::default());
         let mut length = 0u32;
-        for word in self.analyzer.words(doc.title) {
+        for word in analyzer.words(doc.title) {
             counts.entry(word).or_default().0 += 1;
             length += 1;
         }
-        for word in self.analyzer.words(doc.text) {
+        for word in analyzer.words(doc.text) {
             let count = counts.entry(word).or_default();
             count.1 = count.1.saturating_add(1);
             length += 1;
         }
-        let info = DocInfo {
+        let id = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
+        self.docs.push(DocInfo {
             url: doc.url.to_owned(),
             title: doc.title.to_owned(),
             summary: summary(doc.description, doc.title, doc.text),
             length,
-        };
-
-        let mut postings = self
-            .postings
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let id = u32::try_from(postings.docs.len()).unwrap_or(u32::MAX);
-        postings.docs.push(info);
+        });
         let mut found: Vec<(u32, u16, u16)> = counts
             .into_iter()
             .filter_map(|(word, (title, text))| {
-                postings
-                    .term_id(&self.analyzer, &word)
+                self.term_id(analyzer, &word)
                     .map(|term| (term, title, text))
             })
             .collect();
         // Words with the same term (`désactivé`, `désactiver`) count together.
         found.sort_unstable_by_key(|f| f.0);
         for (term, title, text) in found {
-            let list = &mut postings.terms[term as usize].1;
+            let list = &mut self.terms[term as usize].1;
             match list.last_mut() {
                 Some(last) if last.doc == id => {
                     last.title = last.title.saturating_add(title);
@@ -134,23 +162,6 @@ impl Index {
         }
     }
 
-    /// Writes the index under `search/<code>/` and returns the number of pages in it.
-    pub fn write(self, code: &str, output: &Output) -> Result<usize> {
-        let postings = self
-            .postings
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let count = postings.docs.len();
-        let suffixes = postings.suffixes.into_keys().collect();
-        for (name, bytes) in bundle::files(&self.analyzer, postings.docs, postings.terms, suffixes)?
-        {
-            output.write(&format!("{FOLDER}/{code}/{name}"), &bytes)?;
-        }
-        Ok(count)
-    }
-}
-
-impl Postings {
     fn term_id(&mut self, analyzer: &Analyzer, word: &str) -> Option<u32> {
         if let Some(id) = self.word_terms.get(word) {
             return *id;
@@ -158,21 +169,49 @@ impl Postings {
         let id = analyzer.term(word).map(|term| {
             if let Some(suffix) = text::fold(word).get(term.len()..) {
                 if !suffix.is_empty() && suffix.chars().count() <= text::MAX_SUFFIX {
-                    *self.suffixes.entry(suffix.to_owned()).or_default() += 1;
+                    self.suffixes.insert(suffix.to_owned());
                 }
             }
-            match self.term_ids.get(&term) {
-                Some(id) => *id,
-                None => {
-                    let id = u32::try_from(self.terms.len()).unwrap_or(u32::MAX);
-                    self.term_ids.insert(term.clone(), id);
-                    self.terms.push((term, Vec::new()));
-                    id
-                }
-            }
+            self.intern(term)
         });
         self.word_terms.insert(word.to_owned(), id);
         id
+    }
+
+    /// The id of `term`, numbered now if it is new.
+    fn intern(&mut self, term: String) -> u32 {
+        if let Some(id) = self.term_ids.get(&term) {
+            return *id;
+        }
+        let id = u32::try_from(self.terms.len()).unwrap_or(u32::MAX);
+        self.term_ids.insert(term.clone(), id);
+        self.terms.push((term, Vec::new()));
+        id
+    }
+
+    /// One set of postings from the parts threads filled: pages are renumbered after those of
+    /// the parts before, terms matched by their text. What is written does not depend on the
+    /// order (see [`bundle`]).
+    fn merge(parts: Vec<Postings>) -> Postings {
+        let mut parts = parts.into_iter();
+        let mut all = parts.next().unwrap_or_default();
+        for part in parts {
+            let offset = u32::try_from(all.docs.len()).unwrap_or(u32::MAX);
+            all.docs.extend(part.docs);
+            for (term, list) in part.terms {
+                let id = all.intern(term);
+                all.terms[id as usize]
+                    .1
+                    .extend(list.into_iter().map(|p| Posting {
+                        doc: p.doc.saturating_add(offset),
+                        ..p
+                    }));
+            }
+            all.suffixes.extend(part.suffixes);
+        }
+        // Only pages are added from here on, never words.
+        all.word_terms = HashMap::default();
+        all
     }
 }
 
@@ -243,7 +282,7 @@ mod tests {
             "Jetons désactivés",
             "Jetons désactivés\nLes jetons seront désactivés. Désactiver l’intégration.",
         ));
-        let postings = index.postings.into_inner().expect("not poisoned");
+        let postings = Postings::merge(index.parts.into_inner().expect("not poisoned"));
         let find = |term: &str| {
             postings
                 .terms
@@ -271,7 +310,7 @@ mod tests {
         assert!(find("l").is_none());
         // What the words had after their terms, for queries in other forms.
         for ending in ["er", "es", "ation"] {
-            assert!(postings.suffixes.contains_key(ending), "{ending}");
+            assert!(postings.suffixes.contains(ending), "{ending}");
         }
         assert_eq!(postings.docs[0].length, 2 + 8);
     }
@@ -283,11 +322,49 @@ mod tests {
         let urls: Vec<String> = (0..200).map(|i| format!("nl/{i}/")).collect();
         urls.par_iter()
             .for_each(|url| index.add(doc(url, "Titel", "De tokens worden uitgeschakeld")));
-        let postings = index.postings.into_inner().expect("not poisoned");
+        let postings = Postings::merge(index.parts.into_inner().expect("not poisoned"));
         assert_eq!(postings.docs.len(), 200);
         for (_, list) in &postings.terms {
             assert_eq!(list.len(), 200);
         }
+    }
+
+    #[test]
+    fn parts_merge_to_the_same_files_as_one() {
+        let pages: Vec<(String, String)> = (0..40)
+            .map(|i| {
+                (
+                    format!("fr/{i}/"),
+                    format!(
+                        "Page {i} désactivée\nLes jetons {i} désactivés, l’intégration {}",
+                        i % 7
+                    ),
+                )
+            })
+            .collect();
+        let analyzer = Analyzer::new("fr");
+        let files = |parts: Vec<Postings>| {
+            let all = Postings::merge(parts);
+            bundle::files(
+                &analyzer,
+                all.docs,
+                all.terms,
+                all.suffixes.into_iter().collect(),
+            )
+            .expect("files")
+        };
+        let mut one = Postings::default();
+        let mut parts = vec![
+            Postings::default(),
+            Postings::default(),
+            Postings::default(),
+        ];
+        for (i, (url, text)) in pages.iter().enumerate() {
+            let page = doc(url, "Titre", text);
+            one.add(&analyzer, page);
+            parts[(i * 7) % 3].add(&analyzer, page);
+        }
+        assert_eq!(files(vec![one]), files(parts));
     }
 
     #[test]
