@@ -40,13 +40,16 @@ pub fn after_inline(events: &mut [Spanned<'_>], locale: &str) {
                 last_char = ' '
             }
             Event::Text(text) if !in_code => {
-                // Most text has nothing to change: no copy of it.
-                let triggers: &[char] = if primary == "fr" {
-                    &['\'', '"', '«', '»', ';', ':', '!', '?']
-                } else {
-                    &['\'', '"']
-                };
-                if !text.contains(triggers) {
+                // Most text has nothing to change: no copy of it. The test is on bytes (the
+                // second bytes of `«` and `»` may also belong to other letters, which only
+                // costs a look).
+                let french = primary == "fr";
+                let triggered = text.bytes().any(|b| match b {
+                    b'\'' | b'"' => true,
+                    b';' | b':' | b'!' | b'?' | 0xAB | 0xBB => french,
+                    _ => false,
+                });
+                if !triggered {
                     last_char = text.chars().last().unwrap_or(last_char);
                     continue;
                 }

@@ -68,8 +68,10 @@ struct Common<'a> {
     base_path: String,
     /// Whether the search box is shown.
     search: bool,
-    /// UI strings of the page's locale.
-    t: &'a BTreeMap<String, String>,
+    /// UI strings of the page's locale. Article pages leave them out here and get them from
+    /// [`Frame::strings`], converted for the templates once per locale.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    t: Option<&'a BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -97,7 +99,7 @@ struct ArticleContext<'a> {
     title: String,
     title_html: String,
     description: String,
-    body: String,
+    body: &'a str,
     /// Whether the body has its own `# Title`; if not, the template shows the title.
     has_h1: bool,
     toc: Vec<TocEntry>,
@@ -189,6 +191,8 @@ pub struct Entry<'a> {
 pub struct Frame {
     pub code: String,
     pub table: BTreeMap<String, String>,
+    /// `table` as the templates' `t`.
+    strings: tera::Value,
     /// The locale's `TOC.md` files: `(path, text)`.
     pub tocs: Vec<(String, String)>,
     /// What the navigation knows of each article, by path (`a/b.md`).
@@ -471,9 +475,11 @@ impl<'a> Renderer<'a> {
                 Snippets::load_in(&self.config.root, &lender.content_dir, &shown_dir)
             });
         }
+        let table = self.strings.table(self.theme, &locale.code);
         let mut frame = Frame {
             code: locale.code.clone(),
-            table: self.strings.table(self.theme, &locale.code),
+            strings: tera::Value::from_serializable(&table),
+            table,
             tocs,
             infos,
             nav: Nav::default(),
@@ -610,7 +616,10 @@ impl<'a> Renderer<'a> {
         let table = &frame.table;
         let rel = r.article.rel_path.as_str();
         let url_dir = format!("{}/{}", locale.code, r.url);
-        let common = self.common(locale, &url_dir, table);
+        let common = Common {
+            t: None,
+            ..self.common(locale, &url_dir, table)
+        };
         let home = common.home.clone();
         let link_to = |target: &str| -> Option<Link> {
             Some(Link {
@@ -663,7 +672,7 @@ impl<'a> Renderer<'a> {
             title: r.title.clone(),
             title_html: r.title_html.clone(),
             description: r.description.clone(),
-            body: r.body.html.clone(),
+            body: &r.body.html,
             has_h1: r.body.h1().is_some(),
             toc: r
                 .body
@@ -695,7 +704,9 @@ impl<'a> Renderer<'a> {
             nav_url: urls::relative(&url_dir, &format!("{}/nav.html", locale.code)),
             common,
         };
-        let html = self.templates.render("page.html", &context)?;
+        let html = self
+            .templates
+            .render_with("page.html", &context, "t", &frame.strings)?;
         Ok(Page {
             path: urls::index_file(&url_dir),
             html,
@@ -875,7 +886,7 @@ impl<'a> Renderer<'a> {
             root,
             base_path: self.base_path(),
             search: false,
-            t: &table,
+            t: Some(&table),
         };
         let root = RootContext {
             common: common(String::new()),
@@ -925,7 +936,7 @@ impl<'a> Renderer<'a> {
             home: urls::relative(url_dir, &format!("{}/", locale.code)),
             base_path: self.base_path(),
             search: self.config.site.search,
-            t: table,
+            t: Some(table),
         }
     }
 }

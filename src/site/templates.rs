@@ -42,6 +42,20 @@ impl Templates {
         self.tera.render(name, &context).map_err(|e| self.error(&e))
     }
 
+    /// Renders template `name` with `context` and `key` set to `value`: a value many pages
+    /// share, converted once (tera's values are reference-counted, so this copies nothing).
+    pub fn render_with<T: Serialize>(
+        &self,
+        name: &str,
+        context: &T,
+        key: &'static str,
+        value: &tera::Value,
+    ) -> Result<String> {
+        let mut context = tera::Context::from_serialize(context).map_err(|e| self.error(&e))?;
+        context.insert_value(key, value.clone());
+        self.tera.render(name, &context).map_err(|e| self.error(&e))
+    }
+
     fn error(&self, e: &tera::Error) -> Error {
         let report = match e.kind() {
             tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),

@@ -11,7 +11,6 @@
 mod bundle;
 pub mod text;
 
-use std::borrow::Cow;
 use std::sync::Mutex;
 
 use foldhash::HashMap;
@@ -57,6 +56,10 @@ struct Postings {
     word_terms: HashMap<String, Option<u32>>,
     /// What words have after their term (`ation` in `organisation`).
     suffixes: foldhash::HashSet<String>,
+    /// Scratch space of [`Postings::add`]: the page's (title, text) count of every term, and
+    /// the terms it counted.
+    counts: Vec<(u16, u16)>,
+    touched: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -118,48 +121,45 @@ impl Index {
 
 impl Postings {
     fn add(&mut self, analyzer: &Analyzer, doc: Document<'_>) {
-        let mut counts: HashMap<Cow<'_, str>, (u16, u16)> =
-            HashMap::with_capacity_and_hasher(512, Default::default());
-        let mut length = 0u32;
-        for word in analyzer.words(doc.title) {
-            counts.entry(word).or_default().0 += 1;
-            length += 1;
-        }
-        for word in analyzer.words(doc.text) {
-            let count = counts.entry(word).or_default();
-            count.1 = count.1.saturating_add(1);
-            length += 1;
-        }
         let id = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
+        // Each word is looked up once where it occurs, and counted in its term's slot of
+        // `counts`; the terms the page touched are then written out and their slots cleared.
+        let mut touched = std::mem::take(&mut self.touched);
+        let mut length = 0u32;
+        for (in_title, text) in [(true, doc.title), (false, doc.text)] {
+            for word in analyzer.words(text) {
+                length += 1;
+                let Some(term) = self.term_id(analyzer, &word) else {
+                    continue;
+                };
+                let count = &mut self.counts[term as usize];
+                if *count == (0, 0) {
+                    touched.push(term);
+                }
+                if in_title {
+                    count.0 = count.0.saturating_add(1);
+                } else {
+                    count.1 = count.1.saturating_add(1);
+                }
+            }
+        }
+        touched.sort_unstable();
+        for &term in &touched {
+            let (title, text) = std::mem::take(&mut self.counts[term as usize]);
+            self.terms[term as usize].1.push(Posting {
+                doc: id,
+                title,
+                text,
+            });
+        }
+        touched.clear();
+        self.touched = touched;
         self.docs.push(DocInfo {
             url: doc.url.to_owned(),
             title: doc.title.to_owned(),
             summary: summary(doc.description, doc.title, doc.text),
             length,
         });
-        let mut found: Vec<(u32, u16, u16)> = counts
-            .into_iter()
-            .filter_map(|(word, (title, text))| {
-                self.term_id(analyzer, &word)
-                    .map(|term| (term, title, text))
-            })
-            .collect();
-        // Words with the same term (`désactivé`, `désactiver`) count together.
-        found.sort_unstable_by_key(|f| f.0);
-        for (term, title, text) in found {
-            let list = &mut self.terms[term as usize].1;
-            match list.last_mut() {
-                Some(last) if last.doc == id => {
-                    last.title = last.title.saturating_add(title);
-                    last.text = last.text.saturating_add(text);
-                }
-                _ => list.push(Posting {
-                    doc: id,
-                    title,
-                    text,
-                }),
-            }
-        }
     }
 
     fn term_id(&mut self, analyzer: &Analyzer, word: &str) -> Option<u32> {
@@ -186,6 +186,7 @@ impl Postings {
         let id = u32::try_from(self.terms.len()).unwrap_or(u32::MAX);
         self.term_ids.insert(term.clone(), id);
         self.terms.push((term, Vec::new()));
+        self.counts.push((0, 0));
         id
     }
 
