@@ -7,8 +7,9 @@
 //! they change: the article in every language (switchers, notices, banners), the pages whose
 //! previous/next or breadcrumb links changed, and, when a title or the set of articles
 //! changed, the locale's home page and sidebar; the sitemap and root page when articles came or
-//! went. What depends on every article at once (the status dashboard) is brought up to date by
-//! [`LiveSite::refresh_status`], which the server runs when saves pause.
+//! went. The rendered pages' entries in the search index are replaced as they are rendered.
+//! What depends on every article at once (the status dashboard, the search index's files) is
+//! brought up to date by [`LiveSite::refresh_status`], which the server runs when saves pause.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
@@ -17,7 +18,7 @@ use rayon::prelude::*;
 
 use super::pages::{self, Entry, Frame, Renderer};
 use super::translations::Translations;
-use super::{sitemap, status, urls, BuildReport, Look, Output};
+use super::{search, sitemap, status, urls, BuildReport, Look, Output};
 use crate::check;
 use crate::config::{Config, MissingTranslations};
 use crate::error::{Error, Result, Warning};
@@ -62,6 +63,10 @@ pub struct LiveSite {
     cache: markdown::Cache,
     /// What a failed update could not render: rendered with the next one.
     pending: Work,
+    /// Each locale's search index (`None` with search off), and the locales whose index
+    /// changed since its files were last written.
+    search: Vec<Option<search::Index>>,
+    search_changed: BTreeSet<usize>,
 }
 
 impl std::fmt::Debug for LiveSite {
@@ -81,7 +86,7 @@ impl LiveSite {
         let report = check::run(&config, &site)?;
         let output = Output::memory();
         let look = Look::load(&config)?;
-        let built = super::build_site(
+        let mut built = super::build_site(
             &config,
             &site,
             &look,
@@ -90,6 +95,7 @@ impl LiveSite {
             started,
             &|_| {},
         )?;
+        let search = std::mem::take(&mut built.search);
         let files = output.commit()?;
 
         let mut site = LiveSite {
@@ -101,6 +107,8 @@ impl LiveSite {
             frames: Vec::new(),
             cache: markdown::Cache::default(),
             pending: Work::default(),
+            search,
+            search_changed: BTreeSet::new(),
         };
         let frames = {
             let renderer = site.renderer();
@@ -344,7 +352,7 @@ impl LiveSite {
         } else {
             Vec::new()
         };
-        let results: Vec<Result<Option<pages::BuiltArticle>>> = targets
+        let results: Vec<Result<Option<(usize, pages::BuiltArticle)>>> = targets
             .par_iter()
             .map(|(li, rel)| {
                 let content = &self.site.contents[*li];
@@ -364,19 +372,21 @@ impl LiveSite {
                 };
                 renderer
                     .article_page(&content.locale, &self.frames[*li], entry)
-                    .map(Some)
+                    .map(|built| Some((*li, built)))
             })
             .collect();
         let mut files = Changes::new();
         let mut warnings = Vec::new();
         let mut errors = Vec::new();
         let mut rendered = 0;
+        let mut searched = Vec::new();
         for result in results {
             match result {
-                Ok(Some(built)) => {
+                Ok(Some((li, built))) => {
                     rendered += 1;
                     warnings.extend(built.warnings);
                     files.insert(built.page.path, Some(built.page.html.into_bytes()));
+                    searched.extend(built.search.map(|text| (li, text)));
                 }
                 Ok(None) => {}
                 Err(error) => errors.push(error),
@@ -427,6 +437,7 @@ impl LiveSite {
         for path in removed {
             files.entry(path.clone()).or_insert(None);
         }
+        self.update_search(searched, removed);
         for (code, rel) in assets {
             let Some(content) = self.site.contents.iter().find(|c| &c.locale.code == code) else {
                 continue;
@@ -444,6 +455,41 @@ impl LiveSite {
             pages: rendered,
             warnings,
         })
+    }
+
+    /// Puts the rendered pages' texts in place of their entries in the search indexes and
+    /// forgets the removed pages (`nl/a/b/index.html`); the files follow with the status page.
+    fn update_search(&mut self, searched: Vec<(usize, pages::SearchText)>, removed: &[String]) {
+        for (li, text) in searched {
+            if let Some(index) = self.search.get_mut(li).and_then(Option::as_mut) {
+                index.replace(text.document());
+                self.search_changed.insert(li);
+            }
+        }
+        for path in removed {
+            let (code, _) = path.split_once('/').unwrap_or_default();
+            let url = path.strip_suffix("index.html").unwrap_or(path);
+            let Some(li) = self.locale_index(code) else {
+                continue;
+            };
+            if let Some(index) = self.search.get_mut(li).and_then(Option::as_mut) {
+                index.remove(url);
+                self.search_changed.insert(li);
+            }
+        }
+    }
+
+    /// The files of the search indexes that changed since they were last written.
+    fn search_files(&mut self) -> Result<Changes> {
+        let mut files = Changes::new();
+        for li in std::mem::take(&mut self.search_changed) {
+            let code = self.site.contents[li].locale.code.clone();
+            if let Some(index) = self.search.get_mut(li).and_then(Option::as_mut) {
+                let (written, _) = index.files(&code)?;
+                files.extend(written.into_iter().map(|(path, bytes)| (path, Some(bytes))));
+            }
+        }
+        Ok(files)
     }
 
     /// Runs the checks on the translation groups `keys` alone, and takes their articles'
@@ -488,7 +534,8 @@ impl LiveSite {
     }
 
     /// Runs the checks on the whole site: the status dashboard and its JSON file, and the pages
-    /// whose out-of-date notice changed (a rule that sees more than one translation group).
+    /// whose out-of-date notice changed (a rule that sees more than one translation group);
+    /// also writes the search indexes that saves changed.
     pub fn refresh_status(&mut self) -> Result<Update> {
         let report = check::run(&self.config, &self.site)?;
         self.apply_report(&report)
@@ -518,6 +565,7 @@ impl LiveSite {
             }
         }
         let mut update = self.render(work, &[], &[])?;
+        update.files.extend(self.search_files()?);
         if !self.config.site.status {
             return Ok(update);
         }

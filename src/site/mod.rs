@@ -35,6 +35,9 @@ pub struct BuildReport {
     pub searchable: usize,
     pub warnings: Vec<Warning>,
     pub elapsed: Duration,
+    /// The search index of each locale (`None` with search off), kept when the site was built
+    /// into memory: the dev server replaces the saved pages' entries in them.
+    pub search: Vec<Option<search::Index>>,
 }
 
 /// What the pages look like: the theme, its UI strings and templates, loaded once for a build
@@ -125,15 +128,25 @@ pub fn build_site(
     };
     let mut counts = Vec::with_capacity(contents.len());
     let mut searchable = 0;
+    let mut kept = Vec::new();
     let mut sitemap_pages = Vec::new();
+    let keep = output.is_memory();
     for content in contents {
-        let index = config
-            .site
-            .search
-            .then(|| search::Index::new(&content.locale.tag));
+        let tag = &content.locale.tag;
+        let mut index = config.site.search.then(|| match keep {
+            true => search::Index::replaceable(tag),
+            false => search::Index::new(tag),
+        });
         let produced = renderer.locale_pages(content, output, index.as_ref(), &mut warnings)?;
-        if let Some(index) = index {
-            searchable += index.write(&content.locale.code, output)?;
+        if let Some(index) = &mut index {
+            let (files, pages) = index.files(&content.locale.code)?;
+            for (path, bytes) in files {
+                output.write(&path, &bytes)?;
+            }
+            searchable += pages;
+        }
+        if keep {
+            kept.push(index);
         }
         for asset in &content.files.assets {
             output.copy(
@@ -170,6 +183,7 @@ pub fn build_site(
         searchable,
         warnings,
         elapsed: started.elapsed(),
+        search: kept,
     })
 }
 

@@ -113,6 +113,11 @@ impl Output {
         Output::Memory(Mutex::new(BTreeMap::new()))
     }
 
+    /// Whether this is the dev server's site in memory.
+    pub fn is_memory(&self) -> bool {
+        matches!(self, Output::Memory(_))
+    }
+
     /// Writes `bytes` at `rel` (a `/`-separated path inside the output).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         match self {

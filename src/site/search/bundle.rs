@@ -55,8 +55,8 @@ struct Manifest<'a> {
 /// The files, as (name in the locale's folder, bytes).
 pub fn files(
     analyzer: &Analyzer,
-    docs: Vec<DocInfo>,
-    mut terms: Vec<(String, Vec<Posting>)>,
+    docs: &[&DocInfo],
+    terms: &[(String, Vec<Posting>)],
     mut suffixes: Vec<String>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     // Number the pages in URL order.
@@ -75,8 +75,10 @@ pub fn files(
     let mut current: Vec<u8> = Vec::new();
     let mut entry: Vec<u8> = Vec::new();
     let mut flat: Vec<(u32, u32)> = Vec::new();
+    let mut terms: Vec<&(String, Vec<Posting>)> =
+        terms.iter().filter(|(_, list)| !list.is_empty()).collect();
     terms.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-    for (term, postings) in &terms {
+    for (term, postings) in terms {
         flat.clear();
         flat.extend(postings.iter().map(|p| {
             (
@@ -118,13 +120,8 @@ pub fn files(
         current.push(b'}');
         files.push((format!("terms-{}.json", term_files.len() - 1), current));
     }
-    drop(terms);
 
-    let mut slots: Vec<Option<DocInfo>> = docs.into_iter().map(Some).collect();
-    let pages: Vec<DocInfo> = order
-        .iter()
-        .filter_map(|&old| slots[old as usize].take())
-        .collect();
+    let pages: Vec<&DocInfo> = order.iter().map(|&old| docs[old as usize]).collect();
     for (i, chunk) in pages.chunks(PAGES_PER_FILE).enumerate() {
         let rows: Vec<[&str; 3]> = chunk
             .iter()
@@ -205,6 +202,10 @@ fn push_string(out: &mut Vec<u8>, s: &str) {
 mod tests {
     use super::*;
 
+    fn refs(docs: &[DocInfo]) -> Vec<&DocInfo> {
+        docs.iter().collect()
+    }
+
     fn doc(url: &str, length: u32) -> DocInfo {
         DocInfo {
             url: url.to_owned(),
@@ -241,7 +242,7 @@ mod tests {
             ("desactiv".to_owned(), vec![posting(2, 0, 3)]),
         ];
         let suffixes = vec!["s".to_owned(), "ation".to_owned(), "er".to_owned()];
-        let files = files(&Analyzer::new("fr"), docs, terms, suffixes)?;
+        let files = files(&Analyzer::new("fr"), &refs(&docs), &terms, suffixes)?;
         assert_eq!(
             names(&files),
             ["terms-0.json", "pages-0.json", "index.json"]
@@ -282,8 +283,8 @@ mod tests {
             let postings: Vec<Posting> = (0..120).map(|d| posting(d, 0, 1)).collect();
             files(
                 &Analyzer::new("nl"),
-                docs,
-                vec![
+                &refs(&docs),
+                &[
                     ("token".to_owned(), postings.clone()),
                     ("tekst".to_owned(), postings),
                 ],
@@ -311,11 +312,11 @@ mod tests {
         let postings: Vec<Posting> = (0..1000).map(|d| posting(d, 0, 1)).collect();
         // 1000 postings are about 4 KB: a few terms fill a file.
         let words = ["zeta", "alfa", "ölio", "beta", "gamma", "delta", "épsilon"];
-        let terms = words
+        let terms: Vec<(String, Vec<Posting>)> = words
             .iter()
             .map(|w| (w.to_string(), postings.clone()))
             .collect();
-        let files = files(&Analyzer::new("it"), docs, terms, vec![])?;
+        let files = files(&Analyzer::new("it"), &refs(&docs), &terms, vec![])?;
         let manifest: serde_json::Value =
             serde_json::from_str(file(&files, "index.json")).expect("JSON");
         let firsts: Vec<&str> = manifest["term_files"]

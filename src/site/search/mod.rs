@@ -15,7 +15,6 @@ use std::sync::Mutex;
 
 use foldhash::HashMap;
 
-use super::Output;
 use crate::error::Result;
 use text::Analyzer;
 
@@ -42,24 +41,45 @@ pub struct Index {
     /// fills it without holding the lock, and puts it back. There are about as many parts as
     /// threads that added pages at the same time.
     parts: Mutex<Vec<Postings>>,
+    /// Whether pages can be replaced and removed later (the dev server's index).
+    replaceable: bool,
 }
 
 /// What is kept of the pages added to one part (or, once merged, to the index).
 #[derive(Debug, Default)]
 struct Postings {
-    /// In the order they were added; sorted by URL when written.
-    docs: Vec<DocInfo>,
+    /// In the order they were added; sorted by URL when written. `None`: a page replaced or
+    /// removed since (the dev server), left out when the index is next written.
+    docs: Vec<Option<DocInfo>>,
     /// Every term with the pages that have it, in the order they were added.
     terms: Vec<(String, Vec<Posting>)>,
     term_ids: HashMap<String, u32>,
-    /// The term of every word seen (`None`: not indexed), so each word is stemmed once.
-    word_terms: HashMap<String, Option<u32>>,
-    /// What words have after their term (`ation` in `organisation`).
-    suffixes: foldhash::HashSet<String>,
+    /// Every word seen, numbered, so each word is stemmed once.
+    word_ids: HashMap<String, u32>,
+    words: Vec<Word>,
+    /// The words of each page, in `docs` order: only kept for an index whose pages can be
+    /// replaced ([`Index::replace`]), to forget a page's words.
+    page_words: Option<Vec<Vec<u32>>>,
     /// Scratch space of [`Postings::add`]: the page's (title, text) count of every term, and
-    /// the terms it counted.
+    /// the terms and words it counted.
     counts: Vec<(u16, u16)>,
     touched: Vec<u32>,
+    touched_words: Vec<u32>,
+    /// Pages added so far: the mark of the page being added in [`Word::last_page`].
+    added: u32,
+}
+
+/// A word of the pages (`désactivés`).
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    /// Its term (`desactiv`), `None` for a word that is not indexed.
+    term: Option<u32>,
+    /// How many pages have it: what a word has after its term (`és`) is listed in the
+    /// manifest while some page has the word.
+    pages: u32,
+    /// The mark of the last page that counted it ([`Postings::added`]), so that a page counts
+    /// each word once.
+    last_page: u32,
 }
 
 #[derive(Debug)]
@@ -85,13 +105,26 @@ impl Index {
         Index {
             analyzer: Analyzer::new(tag),
             parts: Mutex::default(),
+            replaceable: false,
+        }
+    }
+
+    /// An empty index whose pages can be replaced and removed later ([`Index::replace`]): it
+    /// keeps the words of each page.
+    pub fn replaceable(tag: &str) -> Index {
+        Index {
+            replaceable: true,
+            ..Index::new(tag)
         }
     }
 
     /// Adds a page, from any thread.
     pub fn add(&self, doc: Document<'_>) {
         let taken = self.lock_parts().pop();
-        let mut part = taken.unwrap_or_default();
+        let mut part = taken.unwrap_or_else(|| Postings {
+            page_words: self.replaceable.then(Vec::new),
+            ..Postings::default()
+        });
         part.add(&self.analyzer, doc);
         self.lock_parts().push(part);
     }
@@ -102,21 +135,42 @@ impl Index {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Writes the index under `search/<code>/` and returns the number of pages in it.
-    pub fn write(self, code: &str, output: &Output) -> Result<usize> {
-        let parts = self
-            .parts
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let postings = Postings::merge(parts);
-        let count = postings.docs.len();
-        let suffixes = postings.suffixes.into_iter().collect();
-        for (name, bytes) in bundle::files(&self.analyzer, postings.docs, postings.terms, suffixes)?
-        {
-            output.write(&format!("{FOLDER}/{code}/{name}"), &bytes)?;
-        }
-        Ok(count)
+    /// Puts `doc` in place of the page at its URL (or adds it); the files change when the
+    /// index is next written.
+    pub fn replace(&mut self, doc: Document<'_>) {
+        let postings = merged(&mut self.parts);
+        postings.remove(doc.url);
+        postings.add(&self.analyzer, doc);
     }
+
+    /// Forgets the page at `url` (`fr/a/b/`), if it is in the index.
+    pub fn remove(&mut self, url: &str) {
+        merged(&mut self.parts).remove(url);
+    }
+
+    /// The files of the index, as (path in the output, bytes), and the number of pages in it.
+    pub fn files(&mut self, code: &str) -> Result<(Vec<(String, Vec<u8>)>, usize)> {
+        let postings = merged(&mut self.parts);
+        postings.compact();
+        let files = postings.bundle(&self.analyzer)?;
+        let paths = files
+            .into_iter()
+            .map(|(name, bytes)| (format!("{FOLDER}/{code}/{name}"), bytes))
+            .collect();
+        Ok((paths, postings.docs.len()))
+    }
+}
+
+/// The parts merged into one (which stays the only one).
+fn merged(parts: &mut Mutex<Vec<Postings>>) -> &mut Postings {
+    let parts = parts
+        .get_mut()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if parts.len() != 1 {
+        let all = Postings::merge(std::mem::take(parts));
+        parts.push(all);
+    }
+    &mut parts[0]
 }
 
 impl Postings {
@@ -125,11 +179,21 @@ impl Postings {
         // Each word is looked up once where it occurs, and counted in its term's slot of
         // `counts`; the terms the page touched are then written out and their slots cleared.
         let mut touched = std::mem::take(&mut self.touched);
+        let mut touched_words = std::mem::take(&mut self.touched_words);
+        self.added += 1;
+        let mark = self.added;
         let mut length = 0u32;
         for (in_title, text) in [(true, doc.title), (false, doc.text)] {
             for word in analyzer.words(text) {
                 length += 1;
-                let Some(term) = self.term_id(analyzer, &word) else {
+                let w = self.word_id(analyzer, &word);
+                let word = &mut self.words[w as usize];
+                if word.last_page != mark {
+                    word.last_page = mark;
+                    word.pages += 1;
+                    touched_words.push(w);
+                }
+                let Some(term) = word.term else {
                     continue;
                 };
                 let count = &mut self.counts[term as usize];
@@ -154,27 +218,32 @@ impl Postings {
         }
         touched.clear();
         self.touched = touched;
-        self.docs.push(DocInfo {
+        if let Some(pages) = &mut self.page_words {
+            pages.push(touched_words.clone());
+        }
+        touched_words.clear();
+        self.touched_words = touched_words;
+        self.docs.push(Some(DocInfo {
             url: doc.url.to_owned(),
             title: doc.title.to_owned(),
             summary: summary(doc.description, doc.title, doc.text),
             length,
-        });
+        }));
     }
 
-    fn term_id(&mut self, analyzer: &Analyzer, word: &str) -> Option<u32> {
-        if let Some(id) = self.word_terms.get(word) {
+    /// The number of a lowercase word, stemmed the first time it is seen.
+    fn word_id(&mut self, analyzer: &Analyzer, word: &str) -> u32 {
+        if let Some(id) = self.word_ids.get(word) {
             return *id;
         }
-        let id = analyzer.term(word).map(|term| {
-            if let Some(suffix) = text::fold(word).get(term.len()..) {
-                if !suffix.is_empty() && suffix.chars().count() <= text::MAX_SUFFIX {
-                    self.suffixes.insert(suffix.to_owned());
-                }
-            }
-            self.intern(term)
+        let term = analyzer.term(word).map(|term| self.intern(term));
+        let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+        self.words.push(Word {
+            term,
+            pages: 0,
+            last_page: 0,
         });
-        self.word_terms.insert(word.to_owned(), id);
+        self.word_ids.insert(word.to_owned(), id);
         id
     }
 
@@ -190,17 +259,90 @@ impl Postings {
         id
     }
 
+    /// Forgets the page at `url`: its postings go when the index is next written.
+    fn remove(&mut self, url: &str) {
+        let Some(id) = self
+            .docs
+            .iter()
+            .position(|d| d.as_ref().is_some_and(|d| d.url == url))
+        else {
+            return;
+        };
+        self.docs[id] = None;
+        if let Some(words) = self.page_words.as_mut().and_then(|p| p.get_mut(id)) {
+            for w in words.drain(..) {
+                let word = &mut self.words[w as usize];
+                word.pages = word.pages.saturating_sub(1);
+            }
+        }
+    }
+
+    /// Drops the postings of removed pages and numbers the pages again.
+    fn compact(&mut self) {
+        if self.docs.iter().all(Option::is_some) {
+            return;
+        }
+        let mut number = vec![u32::MAX; self.docs.len()];
+        let mut next = 0u32;
+        for (old, doc) in self.docs.iter().enumerate() {
+            if doc.is_some() {
+                number[old] = next;
+                next += 1;
+            }
+        }
+        for (_, list) in &mut self.terms {
+            list.retain_mut(|p| {
+                p.doc = number[p.doc as usize];
+                p.doc != u32::MAX
+            });
+        }
+        if let Some(pages) = &mut self.page_words {
+            let mut old = 0;
+            pages.retain(|_| {
+                old += 1;
+                number[old - 1] != u32::MAX
+            });
+        }
+        self.docs.retain(Option::is_some);
+    }
+
+    /// What the words in the pages have after their terms, for the manifest.
+    fn suffixes(&self) -> Vec<String> {
+        let mut suffixes = foldhash::HashSet::default();
+        for (word, &w) in &self.word_ids {
+            let Word { term, pages, .. } = self.words[w as usize];
+            let Some(term) = term.filter(|_| pages > 0) else {
+                continue;
+            };
+            let term = &self.terms[term as usize].0;
+            if let Some(suffix) = text::fold(word).get(term.len()..) {
+                if !suffix.is_empty() && suffix.chars().count() <= text::MAX_SUFFIX {
+                    suffixes.insert(suffix.to_owned());
+                }
+            }
+        }
+        suffixes.into_iter().collect()
+    }
+
+    /// The files of the index (after [`Postings::compact`]).
+    fn bundle(&self, analyzer: &Analyzer) -> Result<Vec<(String, Vec<u8>)>> {
+        let docs: Vec<&DocInfo> = self.docs.iter().flatten().collect();
+        bundle::files(analyzer, &docs, &self.terms, self.suffixes())
+    }
+
     /// One set of postings from the parts threads filled: pages are renumbered after those of
-    /// the parts before, terms matched by their text. What is written does not depend on the
-    /// order (see [`bundle`]).
+    /// the parts before, terms and words matched by their text. What is written does not
+    /// depend on the order (see [`bundle`]).
     fn merge(parts: Vec<Postings>) -> Postings {
         let mut parts = parts.into_iter();
         let mut all = parts.next().unwrap_or_default();
         for part in parts {
             let offset = u32::try_from(all.docs.len()).unwrap_or(u32::MAX);
             all.docs.extend(part.docs);
+            let mut terms = Vec::with_capacity(part.terms.len());
             for (term, list) in part.terms {
                 let id = all.intern(term);
+                terms.push(id);
                 all.terms[id as usize]
                     .1
                     .extend(list.into_iter().map(|p| Posting {
@@ -208,10 +350,38 @@ impl Postings {
                         ..p
                     }));
             }
-            all.suffixes.extend(part.suffixes);
+            let mut words = vec![0u32; part.words.len()];
+            for (word, w) in part.word_ids {
+                let theirs = part.words[w as usize];
+                words[w as usize] = match all.word_ids.get(&word) {
+                    Some(&mine) => {
+                        all.words[mine as usize].pages += theirs.pages;
+                        mine
+                    }
+                    None => {
+                        let id = u32::try_from(all.words.len()).unwrap_or(u32::MAX);
+                        all.words.push(Word {
+                            term: theirs.term.map(|t| terms[t as usize]),
+                            ..theirs
+                        });
+                        all.word_ids.insert(word, id);
+                        id
+                    }
+                };
+            }
+            if let (Some(mine), Some(theirs)) = (&mut all.page_words, part.page_words) {
+                mine.extend(
+                    theirs
+                        .into_iter()
+                        .map(|page| page.into_iter().map(|w| words[w as usize]).collect()),
+                );
+            }
         }
-        // Only pages are added from here on, never words.
-        all.word_terms = HashMap::default();
+        // Marks of pages added from here on must not meet those of the parts.
+        for word in &mut all.words {
+            word.last_page = 0;
+        }
+        all.added = 0;
         all
     }
 }
@@ -311,9 +481,9 @@ mod tests {
         assert!(find("l").is_none());
         // What the words had after their terms, for queries in other forms.
         for ending in ["er", "es", "ation"] {
-            assert!(postings.suffixes.contains(ending), "{ending}");
+            assert!(postings.suffixes().iter().any(|s| s == ending), "{ending}");
         }
-        assert_eq!(postings.docs[0].length, 2 + 8);
+        assert_eq!(postings.docs[0].as_ref().map(|d| d.length), Some(2 + 8));
     }
 
     #[test]
@@ -344,16 +514,7 @@ mod tests {
             })
             .collect();
         let analyzer = Analyzer::new("fr");
-        let files = |parts: Vec<Postings>| {
-            let all = Postings::merge(parts);
-            bundle::files(
-                &analyzer,
-                all.docs,
-                all.terms,
-                all.suffixes.into_iter().collect(),
-            )
-            .expect("files")
-        };
+        let files = |parts: Vec<Postings>| Postings::merge(parts).bundle(&analyzer).expect("files");
         let mut one = Postings::default();
         let mut parts = vec![
             Postings::default(),
@@ -366,6 +527,45 @@ mod tests {
             parts[(i * 7) % 3].add(&analyzer, page);
         }
         assert_eq!(files(vec![one]), files(parts));
+    }
+
+    /// The dev server's index: after pages are replaced and removed, the files are those of an
+    /// index of the pages as they are now, word endings included.
+    #[test]
+    fn replaced_and_removed_pages_leave_the_files_of_a_fresh_index() -> Result<()> {
+        let files = |index: &mut Index| index.files("fr").expect("files");
+        let mut live = Index::replaceable("fr");
+        live.add(doc("fr/a/", "Jetons", "Les jetons désactivés"));
+        live.add(doc(
+            "fr/b/",
+            "Organisation",
+            "Une organisation désactivation",
+        ));
+        live.add(doc("fr/c/", "Projets", "Des projets"));
+        live.replace(doc("fr/b/", "Organisation", "Une organisation"));
+        live.remove("fr/c/");
+        live.remove("fr/nowhere/");
+        let mut fresh = Index::new("fr");
+        fresh.add(doc("fr/a/", "Jetons", "Les jetons désactivés"));
+        fresh.add(doc("fr/b/", "Organisation", "Une organisation"));
+        let (live_files, pages) = files(&mut live);
+        assert_eq!(pages, 2);
+        assert_eq!(live_files, files(&mut fresh).0);
+        // `désactivation` is gone, and with it the ending `ation` of `desactiv`... but
+        // `organisation` still has it; `projets` and its term are gone.
+        let manifest = &live_files
+            .iter()
+            .find(|(p, _)| p.ends_with("index.json"))
+            .expect("manifest")
+            .1;
+        let manifest = String::from_utf8_lossy(manifest);
+        assert!(!manifest.contains("\"projet"), "{manifest}");
+        // Written again, the same files.
+        assert_eq!(files(&mut live).0, live_files);
+        live.add(doc("fr/c/", "Projets", "Des projets"));
+        fresh.add(doc("fr/c/", "Projets", "Des projets"));
+        assert_eq!(files(&mut live).0, files(&mut fresh).0);
+        Ok(())
     }
 
     #[test]
