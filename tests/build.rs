@@ -171,12 +171,17 @@ fn config_error_names_key_file_and_line() {
     let site = Site::seeds();
     site.file(
         "tolk.toml",
-        "title = \"x\"\n\n[[locales]]\ncode = \"nl\"\nlangauge = \"Dutch\"\n",
+        "title = \"x\"\nbase-url = \"x\"\n[[locales]]\ncode = \"nl\"\nlangauge = \"Dutch\"\n\
+         [site]\nserach = true\n",
     );
+    // Every mistake at once: the unknown keys beside the bad value.
     site.run(&["build"])
         .failure(1)
-        .stderr_has("tolk.toml:5:1: unknown field `langauge`")
-        .stderr_has("remove the key or fix its spelling");
+        .stderr_has("tolk.toml:5:1: unknown key `langauge` in [[locales]]")
+        .stderr_has("remove the key or fix its spelling")
+        .stderr_has("tolk.toml:7:1: unknown key `serach` in [site]")
+        .stderr_has("did you mean `search`?")
+        .stderr_has("tolk.toml:2:12: base URL `x` must start with");
     assert!(!site.path("public").exists());
 }
 
