@@ -368,3 +368,19 @@ fn a_rebuild_writes_only_the_pages_that_changed() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn quiet_build_prints_nothing_on_success_and_the_errors_on_failure() {
+    let site = Site::seeds();
+    let run = site.run(&["build"]);
+    run.success().stdout_has("Built ");
+    let run = site.run(&["build", "-q"]);
+    run.success();
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+    assert!(site.path("public/index.html").exists());
+
+    site.file("content/nl/kapot.md", "---\ntitle: 'Kapot\n---\n");
+    let run = site.run(&["build", "--quiet"]);
+    run.failure(1).stderr_has("content/nl/kapot.md:2:");
+    assert_eq!(run.stdout, "");
+}
