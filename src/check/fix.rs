@@ -32,15 +32,18 @@ pub fn plan(config: &Config, report: &Report) -> Vec<FileFix> {
         .filter_map(|f| Some((f, missing_exl_id(report, f)?)))
         .collect();
     for (shown, text) in &report.sources {
-        let mut findings: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| &f.path == shown && !f.edits.is_empty())
-            .collect();
-        let mut edits: Vec<&Edit> = findings.iter().flat_map(|f| &f.edits).collect();
+        // The exl-id first: the other lines added at the same place come after it.
+        let mut findings: Vec<&Finding> = Vec::new();
+        let mut edits: Vec<&Edit> = Vec::new();
         for (finding, edit) in id_edits.iter().filter(|(f, _)| &f.path == shown) {
             findings.push(finding);
             edits.push(edit);
+        }
+        for finding in report.findings.iter() {
+            if &finding.path == shown && !finding.edits.is_empty() {
+                findings.push(finding);
+                edits.extend(&finding.edits);
+            }
         }
         if findings.is_empty() {
             continue;
@@ -99,9 +102,15 @@ fn missing_exl_id(report: &Report, finding: &Finding) -> Option<Edit> {
     if split.yaml_offset == 0 && split.yaml.is_empty() {
         return None;
     }
+    let at = split.yaml_offset;
+    let end = if text[..at].ends_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
     Some(Edit {
-        range: split.yaml_offset..split.yaml_offset,
-        replacement: format!("exl-id: {id}\n"),
+        range: at..at,
+        replacement: format!("exl-id: {id}{end}"),
     })
 }
 
