@@ -66,6 +66,9 @@ pub struct SiteOptions {
     pub search: bool,
     /// Publish the translation status page (`status/index.html`, `status.json`).
     pub status: bool,
+    /// `[site.only-in]`: articles that exist only in some locales, by path under the locale
+    /// folders (a folder ending in `/`, or a file): `"release-notes/" = ["en"]`.
+    pub only_in: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for SiteOptions {
@@ -75,6 +78,7 @@ impl Default for SiteOptions {
             missing_translations: MissingTranslations::Omit,
             search: true,
             status: true,
+            only_in: BTreeMap::new(),
         }
     }
 }
@@ -161,7 +165,10 @@ impl Config {
                 ));
                 SiteOptions::default()
             }
-            Some(site) => site.into_inner(),
+            Some(site) => {
+                file.check_only_in(&site, &locales, &mut errors);
+                site.into_inner()
+            }
             None => SiteOptions::default(),
         };
         if let Some(e) = Error::from_many(errors) {
@@ -246,6 +253,21 @@ impl Config {
         Ok(())
     }
 
+    /// The locales `[site.only-in]` limits the article at `rel` (under the locale folders) to:
+    /// the longest path that holds it.
+    pub fn only_in(&self, rel: &str) -> Option<&[String]> {
+        self.site
+            .only_in
+            .iter()
+            .filter(|(path, _)| {
+                let path = path.trim_start_matches('/');
+                let folder = path.trim_end_matches('/');
+                rel == path || rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/'))
+            })
+            .max_by_key(|(path, _)| path.len())
+            .map(|(_, codes)| codes.as_slice())
+    }
+
     pub fn locale(&self, code: &str) -> Option<&Locale> {
         self.locales.iter().find(|l| l.code == code)
     }
@@ -311,6 +333,7 @@ const SITE_KEYS: &[&str] = &[
     "missing-translations",
     "search",
     "status",
+    "only-in",
 ];
 
 /// The text of a `tolk.toml` and how errors name it: the parts of [`Config::parse`].
@@ -533,6 +556,25 @@ impl ConfigFile<'_> {
         })
     }
 
+    /// `[site.only-in]` names only the site's locales.
+    fn check_only_in(
+        &self,
+        site: &Spanned<SiteOptions>,
+        locales: &[Locale],
+        errors: &mut Vec<Error>,
+    ) {
+        let codes: Vec<&str> = locales.iter().map(|l| l.code.as_str()).collect();
+        for (path, listed) in &site.get_ref().only_in {
+            for code in listed.iter().filter(|c| !codes.contains(&c.as_str())) {
+                errors.push(self.error_with_help(
+                    site.span(),
+                    format!("[site.only-in] `{path}` lists `{code}`, which is not one of the [[locales]]"),
+                    Some(format!("the locales are: {}", codes.join(", "))),
+                ));
+            }
+        }
+    }
+
     /// The `[check]` table: each key a rule id, each value a level.
     fn check_levels(
         &self,
@@ -749,17 +791,36 @@ mod tests {
         let config = parse(
             "title = \"T\"\nbase-url = \"/d/\"\nsource-locale = \"en\"\n\
              source-repository = \"r\"\n[[locales]]\ncode = \"en\"\ntag = \"en-US\"\n\
-             name = \"E\"\ncontent = \"c\"\n[site]\nmachine-translation-threshold = 1\n\
-             missing-translations = \"omit\"\nsearch = false\nstatus = false\n[check]\n",
+             name = \"E\"\ncontent = \"c\"\n[[locales]]\ncode = \"fr\"\n[site]\nmachine-translation-threshold = 1\n\
+             missing-translations = \"omit\"\nsearch = false\nstatus = false\n\
+             [site.only-in]\n\"notes/\" = [\"en\"]\n\"notes/fr.md\" = [\"en\", \"fr\"]\n[check]\n",
         )?;
         assert_eq!(
             (config.title.as_str(), config.locales[0].name.as_str()),
             ("T", "E")
         );
         assert!(!config.site.status);
+        assert_eq!(config.only_in("notes/a.md"), Some(&["en".to_owned()][..]));
+        assert_eq!(config.only_in("notes/fr.md").map(<[String]>::len), Some(2));
+        assert_eq!(config.only_in("notes.md"), None);
+        assert_eq!(config.only_in("notesx/a.md"), None);
         let listed = TOP_KEYS.len() + LOCALE_KEYS.len() + SITE_KEYS.len();
-        assert_eq!(listed, 15, "a key was added: add it to this test too");
+        assert_eq!(listed, 16, "a key was added: add it to this test too");
         Ok(())
+    }
+
+    #[test]
+    fn only_in_names_the_sites_locales() {
+        let found = messages_and_help(
+            "[[locales]]\ncode = \"en\"\n[site.only-in]\n\"notes/\" = [\"en\", \"xx\"]\n",
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].0.contains(
+                "[site.only-in] `notes/` lists `xx`, which is not one of the [[locales]]"
+            ),
+            "{found:#?}"
+        );
     }
 
     #[test]

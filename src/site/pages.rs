@@ -507,8 +507,10 @@ impl<'a> Renderer<'a> {
                     .key_of(&article.locale, &article.rel_path)
                     .unwrap_or_default();
                 let members = self.translations.members(key);
+                // Not where the article says it does not exist (`locales: [en]`).
                 let lacking = !members.iter().any(|(code, _)| code == &locale.code)
-                    && !own.contains(article.rel_path.as_str());
+                    && !own.contains(article.rel_path.as_str())
+                    && article.wanted_in(self.config, &locale.code);
                 if lacking && taken.insert(article.rel_path.as_str()) {
                     borrowed.push(Entry {
                         article,
