@@ -147,6 +147,8 @@ struct RootContext<'a> {
     #[serde(flatten)]
     common: Common<'a>,
     languages: Vec<LanguageLink>,
+    /// The root page's texts in each listed locale, as JSON for its script.
+    texts: String,
 }
 
 /// Everything the page renderers share.
@@ -840,6 +842,7 @@ impl<'a> Renderer<'a> {
         let context = RootContext {
             common,
             languages: Vec::new(),
+            texts: String::new(),
         };
         Ok(Page {
             path: format!("{}/404.html", locale.code),
@@ -881,6 +884,7 @@ impl<'a> Renderer<'a> {
         };
         let root = RootContext {
             common: common(String::new()),
+            texts: self.root_texts(&languages),
             languages: languages.clone(),
         };
         let mut not_found_languages = languages;
@@ -890,6 +894,7 @@ impl<'a> Renderer<'a> {
         let not_found = RootContext {
             common: common(self.base_path()),
             languages: not_found_languages,
+            texts: String::new(),
         };
         Ok(vec![
             Page {
@@ -901,6 +906,30 @@ impl<'a> Renderer<'a> {
                 html: self.templates.render("404.html", &not_found)?,
             },
         ])
+    }
+
+    /// The root page's texts in each of `languages`, for its script to show the reader's:
+    /// `{"fr": {"lang": "fr", "skip-to-content": "Aller au contenu", ...}}`. `<` is escaped, so
+    /// the JSON cannot end its `<script>`.
+    fn root_texts(&self, languages: &[LanguageLink]) -> String {
+        const KEYS: [&str; 3] = ["skip-to-content", "languages", "footer"];
+        let texts: serde_json::Map<String, serde_json::Value> = languages
+            .iter()
+            .map(|l| {
+                let table = self.strings.table(self.theme, &l.code);
+                let mut texts = serde_json::Map::new();
+                texts.insert("lang".to_owned(), l.tag.clone().into());
+                for key in KEYS {
+                    if let Some(text) = table.get(key) {
+                        texts.insert(key.to_owned(), text.clone().into());
+                    }
+                }
+                (l.code.clone(), texts.into())
+            })
+            .collect();
+        serde_json::Value::Object(texts)
+            .to_string()
+            .replace('<', "\\u003c")
     }
 
     fn base_path(&self) -> String {
