@@ -172,7 +172,8 @@ fn links(metadata: &std::fs::Metadata) -> u64 {
 }
 
 /// `fixed` (whose old-Mac line ends were read as `\n`) with each line ending as the same line
-/// of `original` ends: the fixes never add or remove lines.
+/// of `original` ends. A fix that adds lines (the exl-id, the source fields) to a file whose
+/// every line ends with a lone `\r` gives every line that end.
 fn with_line_endings_of(original: &[u8], fixed: &str) -> Vec<u8> {
     let lone_cr: Vec<bool> = original
         .iter()
@@ -192,6 +193,10 @@ fn with_line_endings_of(original: &[u8], fixed: &str) -> Vec<u8> {
             if cr {
                 bytes[at] = b'\r';
             }
+        }
+    } else if !lone_cr.is_empty() && lone_cr.iter().all(|&cr| cr) {
+        for at in ends {
+            bytes[at] = b'\r';
         }
     }
     bytes
@@ -239,6 +244,15 @@ pub fn diff(fix: &FileFix) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn added_lines_take_the_files_line_ends() {
+        let old_mac =
+            with_line_endings_of(b"---\rtitle: A\r---\r", "---\nexl-id: x\ntitle: A\n---\n");
+        assert_eq!(old_mac, b"---\rexl-id: x\rtitle: A\r---\r");
+        let unix = with_line_endings_of(b"---\ntitle: A\n---\n", "---\nexl-id: x\ntitle: A\n---\n");
+        assert_eq!(unix, b"---\nexl-id: x\ntitle: A\n---\n");
+    }
 
     #[cfg(unix)]
     #[test]
