@@ -170,6 +170,8 @@ fn main() -> Result<()> {
         poll: false,
         base_url: None,
         open: false,
+        verbose: false,
+        quiet: false,
     })?;
     let mut messages = running.subscribe();
     let original = std::fs::read_to_string(&edited)?;

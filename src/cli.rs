@@ -59,6 +59,9 @@ struct BuildArgs {
     /// Print each stage of the build with its time and counts
     #[arg(short, long)]
     verbose: bool,
+    /// Print only errors and the final failure: nothing when the build succeeds
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +91,12 @@ struct ServeArgs {
     /// The site's base URL in the served pages [default: the served address]
     #[arg(short = 'u', long, value_name = "URL")]
     base_url: Option<String>,
+    /// Print what each save re-rendered and how long each part took
+    #[arg(short, long)]
+    verbose: bool,
+    /// Print only errors: no start-up lines, no line per save, no warnings
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -123,6 +132,9 @@ struct CheckArgs {
     /// or not, with their translations, e.g. origin/main
     #[arg(long, value_name = "REF")]
     changed_since: Option<String>,
+    /// Print nothing when the site passes; when it fails, only the errors and the summary line
+    #[arg(short, long)]
+    quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -252,6 +264,7 @@ pub fn main() -> ExitCode {
             strict: args.strict,
             check: !args.no_check,
             verbose: args.verbose,
+            quiet: args.quiet,
         }),
         Command::Serve(args) => cmd::serve::execute(&ServeOptions {
             root: args.root,
@@ -261,6 +274,8 @@ pub fn main() -> ExitCode {
             poll: args.poll,
             base_url: args.base_url,
             open: args.open,
+            verbose: args.verbose,
+            quiet: args.quiet,
         }),
         Command::Check(args) => {
             let options = cmd::check::CheckOptions {
@@ -280,6 +295,7 @@ pub fn main() -> ExitCode {
                     locales: args.locales,
                     paths: args.paths,
                 },
+                quiet: args.quiet,
             };
             // 1 means the site failed the check; 2 that the check could not run.
             return match cmd::check::execute(&options) {

@@ -54,7 +54,7 @@ pub struct Config {
 
 /// The `[site]` table: how the built site treats translations.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+#[serde(rename_all = "kebab-case", default)]
 pub struct SiteOptions {
     /// Machine-translated articles (`workflow-type` with `mt`) whose `ht-degree` is below this
     /// percentage carry a banner that says so.
@@ -66,6 +66,9 @@ pub struct SiteOptions {
     pub search: bool,
     /// Publish the translation status page (`status/index.html`, `status.json`).
     pub status: bool,
+    /// `[site.only-in]`: articles that exist only in some locales, by path under the locale
+    /// folders (a folder ending in `/`, or a file): `"release-notes/" = ["en"]`.
+    pub only_in: BTreeMap<String, Vec<String>>,
 }
 
 impl Default for SiteOptions {
@@ -75,6 +78,7 @@ impl Default for SiteOptions {
             missing_translations: MissingTranslations::Omit,
             search: true,
             status: true,
+            only_in: BTreeMap::new(),
         }
     }
 }
@@ -127,165 +131,44 @@ impl Config {
         }
     }
 
-    /// Parses the text of a `tolk.toml`; `shown_path` is how errors name the file.
+    /// Parses the text of a `tolk.toml`; `shown_path` is how errors name the file. Every mistake
+    /// of the file is reported at once: unknown keys, bad values, and the first value of a wrong
+    /// type (the TOML reader stops there).
     pub fn parse(root: &Path, shown_path: &str, text: &str) -> Result<Config> {
-        let error = |span: std::ops::Range<usize>, message: String| {
-            Error::from(SourceError::new(
-                SourceErrorKind::Config,
-                shown_path,
-                text,
-                span,
-                message,
-            ))
+        let file = ConfigFile { shown_path, text };
+        let mut errors: Vec<Error> = Vec::new();
+        let Some(raw) = file.read_raw(&mut errors) else {
+            return Err(Error::from_many(errors).unwrap_or_else(|| file.toml_failed()));
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| {
-            let help = if e.message().starts_with("unknown field") {
-                "remove the key or fix its spelling; the keys are listed in README.md (Configuration)"
-            } else {
-                "see README.md (Configuration) for the format of tolk.toml"
-            };
-            let err = error(e.span().unwrap_or(0..0), e.message().trim().to_owned());
-            match err {
-                Error::Source(s) => Error::Source(Box::new(s.with_help(help))),
-                other => other,
-            }
-        })?;
-
         if raw.locales.is_empty() {
-            return Err(Error::setup(
+            errors.push(Error::setup(
                 format!("{shown_path} lists no locales"),
                 "add a [[locales]] table with a code for each language, e.g. code = \"nl\"",
             ));
         }
-        // Every mistake of the file is reported at once.
-        let mut errors: Vec<Error> = Vec::new();
-        let with_help = |err: Error, help: String| match err {
-            Error::Source(s) => Error::Source(Box::new(s.with_help(help))),
-            other => other,
-        };
-        let mut locales: Vec<Locale> = Vec::with_capacity(raw.locales.len());
-        for raw_locale in &raw.locales {
-            let code = raw_locale.code.get_ref();
-            if let Err(why) = check_code(code) {
-                errors.push(error(raw_locale.code.span(), why));
-                continue;
-            }
-            if locales.iter().any(|l| &l.code == code) {
-                errors.push(error(
-                    raw_locale.code.span(),
-                    format!("locale `{code}` is listed twice"),
-                ));
-                continue;
-            }
-            let tag = match &raw_locale.tag {
-                Some(tag) => {
-                    if let Err(e) = tag.get_ref().parse::<LanguageIdentifier>() {
-                        errors.push(error(
-                            tag.span(),
-                            format!("`{}` is not a BCP 47 language tag: {e}", tag.get_ref()),
-                        ));
-                    }
-                    tag.get_ref().clone()
-                }
-                None => code.clone(),
-            };
-            let content_dir = match &raw_locale.content {
-                Some(dir) => root.join(dir),
-                None => root.join("content").join(code),
-            };
-            locales.push(Locale {
-                name: raw_locale
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| native_name(code).to_owned()),
-                code: code.clone(),
-                tag,
-                content_dir,
-            });
-        }
-        if let Some(source) = &raw.source_locale {
-            if !raw
-                .locales
-                .iter()
-                .any(|l| l.code.get_ref() == source.get_ref())
-            {
-                errors.push(error(
-                    source.span(),
-                    format!(
-                        "source-locale `{}` is not one of the [[locales]]",
-                        source.get_ref()
-                    ),
-                ));
-            }
-        }
-        let source_repository = match &raw.source_repository {
-            None => None,
-            Some(repo) if raw.source_locale.is_none() => {
-                errors.push(with_help(
-                    error(
-                        repo.span(),
-                        "source-repository is set but the site has no source-locale".to_owned(),
-                    ),
-                    "set source-locale to the locale whose history this is (e.g. source-locale = \"en\"), or remove source-repository".to_owned(),
-                ));
-                None
-            }
-            Some(repo) if repo.get_ref().trim().is_empty() => {
-                errors.push(error(
-                    repo.span(),
-                    "source-repository is empty: name a folder, e.g. source-repository = \"../docs-en\""
-                        .to_owned(),
-                ));
-                None
-            }
-            Some(repo) => Some(SourceRepository {
-                path: root.join(repo.get_ref()),
-                shown: repo.get_ref().clone(),
-                location: crate::error::Location::from_offset(shown_path, text, repo.span().start),
-            }),
-        };
-        let mut check = BTreeMap::new();
-        for (rule, level) in raw.check {
-            if crate::rules::Rule::from_id(rule.get_ref()).is_none() {
-                let ids: Vec<&str> = crate::rules::Rule::ALL.iter().map(|r| r.id()).collect();
-                errors.push(with_help(
-                    error(
-                        rule.span(),
-                        format!("unknown check rule `{}`", rule.get_ref()),
-                    ),
-                    format!("the rules are: {}", ids.join(", ")),
-                ));
-                continue;
-            }
-            let Some(parsed) = RuleLevel::parse(level.get_ref()) else {
-                errors.push(error(
-                    level.span(),
-                    format!(
-                        "`{}` is not a level for rule `{}`: use \"error\", \"warning\", \"info\" or \"off\"",
-                        level.get_ref(),
-                        rule.get_ref()
-                    ),
-                ));
-                continue;
-            };
-            check.insert(rule.into_inner(), parsed);
-        }
+        let locales = file.locales(root, &raw.locales, &mut errors);
+        file.check_source_locale(&raw, &mut errors);
+        let source_repository = file.source_repository(root, &raw, &mut errors);
+        let check = file.check_levels(raw.check, &mut errors);
         let base_url = match raw.base_url {
             Some(url) => normalize_base_url(url.get_ref()).unwrap_or_else(|why| {
-                errors.push(error(url.span(), why));
+                errors.push(file.error(url.span(), why));
                 "/".to_owned()
             }),
             None => "/".to_owned(),
         };
         let site = match raw.site {
             Some(site) if site.get_ref().machine_translation_threshold > 100 => {
-                errors.push(error(
+                errors.push(file.error(
                     site.span(),
                     "machine-translation-threshold must be a percentage from 0 to 100".to_owned(),
                 ));
                 SiteOptions::default()
             }
-            Some(site) => site.into_inner(),
+            Some(site) => {
+                file.check_only_in(&site, &locales, &mut errors);
+                site.into_inner()
+            }
             None => SiteOptions::default(),
         };
         if let Some(e) = Error::from_many(errors) {
@@ -370,6 +253,21 @@ impl Config {
         Ok(())
     }
 
+    /// The locales `[site.only-in]` limits the article at `rel` (under the locale folders) to:
+    /// the longest path that holds it.
+    pub fn only_in(&self, rel: &str) -> Option<&[String]> {
+        self.site
+            .only_in
+            .iter()
+            .filter(|(path, _)| {
+                let path = path.trim_start_matches('/');
+                let folder = path.trim_end_matches('/');
+                rel == path || rel.strip_prefix(folder).is_some_and(|r| r.starts_with('/'))
+            })
+            .max_by_key(|(path, _)| path.len())
+            .map(|(_, codes)| codes.as_slice())
+    }
+
     pub fn locale(&self, code: &str) -> Option<&Locale> {
         self.locales.iter().find(|l| l.code == code)
     }
@@ -394,8 +292,10 @@ impl Config {
     }
 }
 
+// Unknown keys are not refused by serde (it would stop at the first): `ConfigFile::unknown_keys`
+// names them all, against these lists.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawConfig {
     title: Option<String>,
     base_url: Option<Spanned<String>>,
@@ -409,12 +309,321 @@ struct RawConfig {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawLocale {
     code: Spanned<String>,
     tag: Option<Spanned<String>>,
     name: Option<String>,
     content: Option<PathBuf>,
+}
+
+/// The keys of each table of `tolk.toml`, as `RawConfig`, `RawLocale` and `SiteOptions` read them.
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base-url",
+    "source-locale",
+    "source-repository",
+    "locales",
+    "check",
+    "site",
+];
+const LOCALE_KEYS: &[&str] = &["code", "tag", "name", "content"];
+const SITE_KEYS: &[&str] = &[
+    "machine-translation-threshold",
+    "missing-translations",
+    "search",
+    "status",
+    "only-in",
+];
+
+/// The text of a `tolk.toml` and how errors name it: the parts of [`Config::parse`].
+struct ConfigFile<'a> {
+    shown_path: &'a str,
+    text: &'a str,
+}
+
+impl ConfigFile<'_> {
+    fn error(&self, span: std::ops::Range<usize>, message: String) -> Error {
+        self.error_with_help(span, message, None)
+    }
+
+    fn error_with_help(
+        &self,
+        span: std::ops::Range<usize>,
+        message: String,
+        help: Option<String>,
+    ) -> Error {
+        let error = SourceError::new(
+            SourceErrorKind::Config,
+            self.shown_path,
+            self.text,
+            span,
+            message,
+        );
+        Error::from(match help {
+            Some(help) => error.with_help(help),
+            None => error,
+        })
+    }
+
+    /// An error of the TOML reader (syntax, or a value of the wrong type), at its position.
+    fn toml_error(&self, e: &toml::de::Error) -> Error {
+        self.error_with_help(
+            e.span().unwrap_or(0..0),
+            e.message().trim().to_owned(),
+            Some("see README.md (Configuration) for the format of tolk.toml".to_owned()),
+        )
+    }
+
+    /// Never reached: `read_raw` returns `None` only after pushing an error.
+    fn toml_failed(&self) -> Error {
+        Error::setup(
+            format!("{} could not be read as TOML", self.shown_path),
+            "see README.md (Configuration) for the format of tolk.toml",
+        )
+    }
+
+    /// Reads the TOML into `RawConfig`; every unknown key is an error, and so is the first value
+    /// of a wrong type. `None` when the file is not TOML or a value has the wrong type.
+    fn read_raw(&self, errors: &mut Vec<Error>) -> Option<RawConfig> {
+        let table = match toml::de::DeTable::parse(self.text) {
+            Ok(table) => table,
+            Err(e) => {
+                errors.push(self.toml_error(&e));
+                return None;
+            }
+        };
+        self.unknown_keys(table.get_ref(), errors);
+        match RawConfig::deserialize(toml::de::Deserializer::from(table)) {
+            Ok(raw) => Some(raw),
+            Err(e) => {
+                errors.push(self.toml_error(&e));
+                None
+            }
+        }
+    }
+
+    /// Names every key tolk does not know, in the top level, `[[locales]]` and `[site]`.
+    fn unknown_keys(&self, top: &toml::de::DeTable<'_>, errors: &mut Vec<Error>) {
+        use toml::de::DeValue;
+        self.unknown_in(top, "the top level", TOP_KEYS, errors);
+        for (key, value) in top {
+            match (key.get_ref().as_ref(), value.get_ref()) {
+                ("locales", DeValue::Array(items)) => {
+                    for item in items {
+                        if let DeValue::Table(table) = item.get_ref() {
+                            self.unknown_in(table, "[[locales]]", LOCALE_KEYS, errors);
+                        }
+                    }
+                }
+                ("site", DeValue::Table(table)) => {
+                    self.unknown_in(table, "[site]", SITE_KEYS, errors);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn unknown_in(
+        &self,
+        table: &toml::de::DeTable<'_>,
+        shown: &str,
+        known: &[&str],
+        errors: &mut Vec<Error>,
+    ) {
+        for key in table.keys() {
+            let name = key.get_ref().as_ref();
+            if known.contains(&name) {
+                continue;
+            }
+            let listed = format!("the keys of {shown} are: {}", known.join(", "));
+            let help = match did_you_mean(name, known) {
+                Some(close) => format!("did you mean `{close}`? {listed}"),
+                None => format!("remove the key or fix its spelling; {listed}"),
+            };
+            errors.push(self.error_with_help(
+                key.span(),
+                format!("unknown key `{name}` in {shown}"),
+                Some(help),
+            ));
+        }
+    }
+
+    fn locales(&self, root: &Path, raw: &[RawLocale], errors: &mut Vec<Error>) -> Vec<Locale> {
+        let mut locales: Vec<Locale> = Vec::with_capacity(raw.len());
+        for raw_locale in raw {
+            let code = raw_locale.code.get_ref();
+            if let Err(why) = check_code(code) {
+                errors.push(self.error(raw_locale.code.span(), why));
+                continue;
+            }
+            if locales.iter().any(|l| &l.code == code) {
+                errors.push(self.error(
+                    raw_locale.code.span(),
+                    format!("locale `{code}` is listed twice"),
+                ));
+                continue;
+            }
+            let tag = match &raw_locale.tag {
+                Some(tag) => {
+                    if let Err(e) = tag.get_ref().parse::<LanguageIdentifier>() {
+                        errors.push(self.error(
+                            tag.span(),
+                            format!("`{}` is not a BCP 47 language tag: {e}", tag.get_ref()),
+                        ));
+                    }
+                    tag.get_ref().clone()
+                }
+                None => code.clone(),
+            };
+            let content_dir = match &raw_locale.content {
+                Some(dir) => root.join(dir),
+                None => root.join("content").join(code),
+            };
+            locales.push(Locale {
+                name: raw_locale
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| native_name(code).to_owned()),
+                code: code.clone(),
+                tag,
+                content_dir,
+            });
+        }
+        locales
+    }
+
+    fn check_source_locale(&self, raw: &RawConfig, errors: &mut Vec<Error>) {
+        let Some(source) = &raw.source_locale else {
+            return;
+        };
+        let codes: Vec<&str> = raw
+            .locales
+            .iter()
+            .map(|l| l.code.get_ref().as_str())
+            .collect();
+        if !codes.contains(&source.get_ref().as_str()) {
+            errors.push(
+                self.error_with_help(
+                    source.span(),
+                    format!(
+                        "source-locale `{}` is not one of the [[locales]]",
+                        source.get_ref()
+                    ),
+                    Some(match did_you_mean(source.get_ref(), &codes) {
+                        Some(close) => format!("did you mean `{close}`?"),
+                        None => {
+                            "add a [[locales]] table with this code, or name one that is listed"
+                                .to_owned()
+                        }
+                    }),
+                ),
+            );
+        }
+    }
+
+    fn source_repository(
+        &self,
+        root: &Path,
+        raw: &RawConfig,
+        errors: &mut Vec<Error>,
+    ) -> Option<SourceRepository> {
+        let repo = raw.source_repository.as_ref()?;
+        if raw.source_locale.is_none() {
+            errors.push(self.error_with_help(
+                repo.span(),
+                "source-repository is set but the site has no source-locale".to_owned(),
+                Some("set source-locale to the locale whose history this is (e.g. source-locale = \"en\"), or remove source-repository".to_owned()),
+            ));
+            return None;
+        }
+        if repo.get_ref().trim().is_empty() {
+            errors.push(self.error(
+                repo.span(),
+                "source-repository is empty: name a folder, e.g. source-repository = \"../docs-en\""
+                    .to_owned(),
+            ));
+            return None;
+        }
+        Some(SourceRepository {
+            path: root.join(repo.get_ref()),
+            shown: repo.get_ref().clone(),
+            location: crate::error::Location::from_offset(
+                self.shown_path,
+                self.text,
+                repo.span().start,
+            ),
+        })
+    }
+
+    /// `[site.only-in]` names only the site's locales.
+    fn check_only_in(
+        &self,
+        site: &Spanned<SiteOptions>,
+        locales: &[Locale],
+        errors: &mut Vec<Error>,
+    ) {
+        let codes: Vec<&str> = locales.iter().map(|l| l.code.as_str()).collect();
+        for (path, listed) in &site.get_ref().only_in {
+            for code in listed.iter().filter(|c| !codes.contains(&c.as_str())) {
+                errors.push(self.error_with_help(
+                    site.span(),
+                    format!("[site.only-in] `{path}` lists `{code}`, which is not one of the [[locales]]"),
+                    Some(format!("the locales are: {}", codes.join(", "))),
+                ));
+            }
+        }
+    }
+
+    /// The `[check]` table: each key a rule id, each value a level.
+    fn check_levels(
+        &self,
+        raw: BTreeMap<Spanned<String>, Spanned<String>>,
+        errors: &mut Vec<Error>,
+    ) -> BTreeMap<String, RuleLevel> {
+        let mut check = BTreeMap::new();
+        for (rule, level) in raw {
+            if crate::rules::Rule::from_id(rule.get_ref()).is_none() {
+                let ids: Vec<&str> = crate::rules::Rule::ALL.iter().map(|r| r.id()).collect();
+                let listed = format!("the rules are: {}", ids.join(", "));
+                let help = match did_you_mean(rule.get_ref(), &ids) {
+                    Some(close) => format!("did you mean `{close}`? {listed}"),
+                    None => listed,
+                };
+                errors.push(self.error_with_help(
+                    rule.span(),
+                    format!("unknown check rule `{}`", rule.get_ref()),
+                    Some(help),
+                ));
+                continue;
+            }
+            let Some(parsed) = RuleLevel::parse(level.get_ref()) else {
+                errors.push(self.error(
+                    level.span(),
+                    format!(
+                        "`{}` is not a level for rule `{}`: use \"error\", \"warning\", \"info\" or \"off\"",
+                        level.get_ref(),
+                        rule.get_ref()
+                    ),
+                ));
+                continue;
+            };
+            check.insert(rule.into_inner(), parsed);
+        }
+        check
+    }
+}
+
+/// The known word closest to a misspelt one, when it is close enough to be what was meant:
+/// at most a third of its letters (and at least one) differ.
+fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    let allowed = (word.chars().count() / 3).max(1);
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(word, k), *k))
+        .filter(|(distance, _)| *distance <= allowed)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
 }
 
 /// A locale code is a URL segment and a folder name: lowercase letters, digits and `-`.
@@ -513,9 +722,113 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(
-            err.starts_with("tolk.toml:5:1: unknown field `langauge`"),
+            err.starts_with("tolk.toml:5:1: unknown key `langauge` in [[locales]]"),
             "{err}"
         );
+    }
+
+    fn messages_and_help(text: &str) -> Vec<(String, String)> {
+        let errors = match parse(text) {
+            Err(Error::Many { errors }) => errors,
+            Err(e) => vec![e],
+            Ok(_) => Vec::new(),
+        };
+        errors
+            .iter()
+            .map(|e| match e {
+                Error::Source(s) => (s.to_string(), s.help.clone().unwrap_or_default()),
+                other => (other.to_string(), String::new()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn unknown_keys_come_with_every_other_error_and_a_suggestion() {
+        let text = "titel = \"x\"\nsouce-locale = \"en\"\nsource-locale = \"eb\"\n\
+                    [[locales]]\ncode = \"en\"\nnmae = \"English\"\n\
+                    [[locales]]\ncode = \"NL\"\nflag = \"x\"\n\
+                    [site]\nsearh = false\n[check]\nheading-mismach = \"off\"\n";
+        let found = messages_and_help(text);
+        let expected = [
+            ("tolk.toml:2:1: unknown key `souce-locale`", "did you mean `source-locale`?"),
+            ("tolk.toml:1:1: unknown key `titel` in the top level", "did you mean `title`?"),
+            ("tolk.toml:6:1: unknown key `nmae` in [[locales]]", "did you mean `name`?"),
+            ("tolk.toml:9:1: unknown key `flag` in [[locales]]", "remove the key or fix its spelling; the keys of [[locales]] are: code, tag, name, content"),
+            ("tolk.toml:11:1: unknown key `searh` in [site]", "did you mean `search`?"),
+            ("tolk.toml:8:8: `NL` is not a usable locale code", ""),
+            ("tolk.toml:3:17: source-locale `eb`", "did you mean `en`?"),
+            ("tolk.toml:13:1: unknown check rule `heading-mismach`", "did you mean `heading-mismatch`?"),
+        ];
+        assert_eq!(found.len(), expected.len(), "{found:#?}");
+        for (message, help) in expected {
+            assert!(
+                found
+                    .iter()
+                    .any(|(m, h)| m.starts_with(message) && h.starts_with(help)),
+                "{message} / {help} not in {found:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_comes_with_the_unknown_keys() {
+        let found = messages_and_help(
+            "tite = \"x\"\n[site]\nsearch = \"yes\"\n[[locales]]\ncode = \"en\"\n",
+        );
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(
+            found[0].0.starts_with("tolk.toml:1:1: unknown key `tite`"),
+            "{found:#?}"
+        );
+        assert!(
+            found[1].0.starts_with("tolk.toml:3:10: invalid type"),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn every_listed_key_is_read() -> Result<()> {
+        let config = parse(
+            "title = \"T\"\nbase-url = \"/d/\"\nsource-locale = \"en\"\n\
+             source-repository = \"r\"\n[[locales]]\ncode = \"en\"\ntag = \"en-US\"\n\
+             name = \"E\"\ncontent = \"c\"\n[[locales]]\ncode = \"fr\"\n[site]\nmachine-translation-threshold = 1\n\
+             missing-translations = \"omit\"\nsearch = false\nstatus = false\n\
+             [site.only-in]\n\"notes/\" = [\"en\"]\n\"notes/fr.md\" = [\"en\", \"fr\"]\n[check]\n",
+        )?;
+        assert_eq!(
+            (config.title.as_str(), config.locales[0].name.as_str()),
+            ("T", "E")
+        );
+        assert!(!config.site.status);
+        assert_eq!(config.only_in("notes/a.md"), Some(&["en".to_owned()][..]));
+        assert_eq!(config.only_in("notes/fr.md").map(<[String]>::len), Some(2));
+        assert_eq!(config.only_in("notes.md"), None);
+        assert_eq!(config.only_in("notesx/a.md"), None);
+        let listed = TOP_KEYS.len() + LOCALE_KEYS.len() + SITE_KEYS.len();
+        assert_eq!(listed, 16, "a key was added: add it to this test too");
+        Ok(())
+    }
+
+    #[test]
+    fn only_in_names_the_sites_locales() {
+        let found = messages_and_help(
+            "[[locales]]\ncode = \"en\"\n[site.only-in]\n\"notes/\" = [\"en\", \"xx\"]\n",
+        );
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].0.contains(
+                "[site.only-in] `notes/` lists `xx`, which is not one of the [[locales]]"
+            ),
+            "{found:#?}"
+        );
+    }
+
+    #[test]
+    fn suggestions_only_when_close() {
+        assert_eq!(did_you_mean("serch", SITE_KEYS), Some("search"));
+        assert_eq!(did_you_mean("langauge", LOCALE_KEYS), None);
+        assert_eq!(did_you_mean("x", LOCALE_KEYS), None);
+        assert_eq!(did_you_mean("stats", SITE_KEYS), Some("status"));
     }
 
     #[test]

@@ -323,3 +323,83 @@ async fn a_deep_article_opens_at_the_top() -> TestResult {
     browser.client.clone().close().await?;
     Ok(())
 }
+
+/// The root page in the reader's language: a browser set to French sees its texts in French
+/// and Français first (the HTML itself stays in the source language, English here); arriving
+/// from elsewhere it is sent on to /fr/, from the site's "Languages" link it stays.
+#[tokio::test(flavor = "current_thread")]
+async fn the_root_page_speaks_the_browsers_language() -> TestResult {
+    let site = Site::seeds();
+    site.run(&["build"]).success();
+    let html = site.read("public/index.html");
+    assert!(html.contains("<html lang=\"en\">"), "{html}");
+    assert!(html.contains(">Skip to content</a>"), "{html}");
+    assert!(
+        html.contains("\"fr\":{") && html.contains("\"Créé avec tolk.\""),
+        "the texts of every locale are in the page: {html}"
+    );
+    let server = StaticServer::start(&site.path("public"));
+    let Some(browser) =
+        browser::start_with(1280, 900, &["--lang=fr", "--accept-lang=fr-FR,fr"]).await?
+    else {
+        return Ok(());
+    };
+    let client = &browser.client;
+    let languages = client
+        .execute("return navigator.languages.join(',');", vec![])
+        .await?;
+    assert!(
+        languages.as_str().unwrap_or_default().starts_with("fr"),
+        "the browser asks for French: {languages}"
+    );
+    client.goto(&server.url("/")).await?;
+    wait_for(
+        client,
+        "location.pathname === '/fr/'",
+        "the redirect to the French home page",
+    )
+    .await?;
+
+    // The "Languages" link of a page of the site: the root page stays, in French.
+    client.goto(&server.url("/nl/")).await?;
+    wait_for(
+        client,
+        "document.querySelector('.site-languages')",
+        "the nl home",
+    )
+    .await?;
+    client
+        .find(Locator::Css(".site-languages"))
+        .await?
+        .click()
+        .await?;
+    wait_for(
+        client,
+        "location.pathname === '/' && document.documentElement.lang === 'fr' && document.readyState === 'complete'",
+        "the root page in French",
+    )
+    .await?;
+    let shown = client
+        .execute(
+            "return [document.querySelector('.skip-link').textContent, \
+             document.querySelector('.site-footer').textContent, \
+             [...document.querySelectorAll('.language-list a')].map(a => a.textContent).join(',')];",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        shown,
+        serde_json::json!([
+            "Aller au contenu",
+            "Créé avec tolk.",
+            "Français,Nederlands,Italiano"
+        ]),
+    );
+    std::fs::create_dir_all(screenshots_dir())?;
+    std::fs::write(
+        screenshots_dir().join("root-page-fr.png"),
+        client.screenshot().await?,
+    )?;
+    browser.client.clone().close().await?;
+    Ok(())
+}

@@ -55,7 +55,19 @@ fn builds_the_seed_articles_in_every_locale() {
     // Without a source locale, the root page is in English, not in the first locale's Dutch.
     assert!(root.contains("<html lang=\"en\">"), "{root}");
     assert!(root.contains("Skip to content"), "{root}");
-    assert!(!root.contains("Naar de inhoud"), "{root}");
+    // The other locales' texts are only in the JSON its script reads (the reader's language).
+    let json_at = root
+        .find("<script type=\"application/json\"")
+        .unwrap_or(root.len());
+    let json_end = root[json_at..]
+        .find("</script>")
+        .map_or(root.len(), |e| json_at + e);
+    let shown = format!("{}{}", &root[..json_at], &root[json_end..]);
+    assert!(!shown.contains("Naar de inhoud"), "{shown}");
+    assert!(
+        root[json_at..json_end].contains("\"Naar de inhoud\""),
+        "{root}"
+    );
     assert!(site.path("public/static/tolk.css").exists());
     assert_links_resolve(&site.path("public"));
 }
@@ -171,12 +183,17 @@ fn config_error_names_key_file_and_line() {
     let site = Site::seeds();
     site.file(
         "tolk.toml",
-        "title = \"x\"\n\n[[locales]]\ncode = \"nl\"\nlangauge = \"Dutch\"\n",
+        "title = \"x\"\nbase-url = \"x\"\n[[locales]]\ncode = \"nl\"\nlangauge = \"Dutch\"\n\
+         [site]\nserach = true\n",
     );
+    // Every mistake at once: the unknown keys beside the bad value.
     site.run(&["build"])
         .failure(1)
-        .stderr_has("tolk.toml:5:1: unknown field `langauge`")
-        .stderr_has("remove the key or fix its spelling");
+        .stderr_has("tolk.toml:5:1: unknown key `langauge` in [[locales]]")
+        .stderr_has("remove the key or fix its spelling")
+        .stderr_has("tolk.toml:7:1: unknown key `serach` in [site]")
+        .stderr_has("did you mean `search`?")
+        .stderr_has("tolk.toml:2:12: base URL `x` must start with");
     assert!(!site.path("public").exists());
 }
 
@@ -362,4 +379,20 @@ fn a_rebuild_writes_only_the_pages_that_changed() {
         .filter(|name| name.starts_with(".tolk-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn quiet_build_prints_nothing_on_success_and_the_errors_on_failure() {
+    let site = Site::seeds();
+    let run = site.run(&["build"]);
+    run.success().stdout_has("Built ");
+    let run = site.run(&["build", "-q"]);
+    run.success();
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+    assert!(site.path("public/index.html").exists());
+
+    site.file("content/nl/kapot.md", "---\ntitle: 'Kapot\n---\n");
+    let run = site.run(&["build", "--quiet"]);
+    run.failure(1).stderr_has("content/nl/kapot.md:2:");
+    assert_eq!(run.stdout, "");
 }

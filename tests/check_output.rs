@@ -340,3 +340,117 @@ fn fix_adds_the_exl_id_to_articles_paired_by_path() {
     let report = json(&site, &["--rule", "front-matter-invalid"]);
     assert_eq!(report["summary"]["errors"], 0, "{report:#}");
 }
+
+#[test]
+fn quiet_check_prints_the_errors_only_and_nothing_on_success() {
+    let site = fixture("drift");
+    let loud = site.run(&["check"]);
+    assert!(loud.stdout.contains("warning"), "{}", loud.stdout);
+    let run = site.run(&["check", "-q"]);
+    run.failure(1);
+    let last = run.stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("check failed: Checked ") && last.contains("17 errors, 8 warnings"),
+        "{}",
+        run.stdout
+    );
+    // Every error, as the full report shows it; no warning, no table.
+    for line in loud.stdout.lines().filter(|l| l.contains("error[")) {
+        assert!(
+            run.stdout.contains(line),
+            "{line:?} missing from:\n{}",
+            run.stdout
+        );
+    }
+    assert!(!run.stdout.contains("warning["), "{}", run.stdout);
+    assert!(run.stdout.len() < loud.stdout.len());
+    assert_eq!(run.stderr, "");
+    let short = site.run(&["check", "-q", "--format", "short"]);
+    assert_eq!(
+        short
+            .stdout
+            .lines()
+            .filter(|l| l.contains(": error["))
+            .count(),
+        17,
+        "{}",
+        short.stdout
+    );
+    assert!(!short.stdout.contains(": warning["), "{}", short.stdout);
+
+    // A site that passes (with warnings): not a byte.
+    let passing = site.run(&[
+        "check",
+        "-q",
+        "--severity",
+        "warning",
+        "--rule",
+        "wordcount-mismatch",
+    ]);
+    passing.success();
+    assert_eq!((passing.stdout.as_str(), passing.stderr.as_str()), ("", ""));
+}
+
+#[test]
+fn fix_fills_in_the_groups_source_commit_and_wordcount() {
+    const ID: &str = "4a911760-e3fe-4e77-b7aa-5d6e8f9a0b1c";
+    const COMMIT: &str = "92419281092e3172a33499e288dd7867567a4ad5";
+    let site = Site::new();
+    let translated = |title: &str| {
+        format!(
+            "---\ntitle: {title}\nexl-id: {ID}\nsource-git-commit: {COMMIT}\nworkflow-type: tm+mt\n\
+             source-wordcount: '188'\nht-degree: 100%\n\n---\n\n# {title}\n\nTekst.\n"
+        )
+    };
+    // nl lacks both fields (with Windows line ends); it has neither exl-id nor the fields.
+    let nl = "---\r\ntitle: Een\r\nexl-id: 4a911760-e3fe-4e77-b7aa-5d6e8f9a0b1c\r\n\
+              workflow-type: tm+mt\r\nht-degree: 0%\r\n\r\n---\r\n\r\n# Een\r\n\r\nTekst.\r\n";
+    let it = "---\ntitle: Uno\nfeature: X\n---\n\n# Uno\n\nTesto.\n";
+    site.file(
+        "content/en/a.md",
+        &format!("---\ntitle: One\nexl-id: {ID}\n---\n\n# One\n\nText.\n"),
+    )
+    .file("content/fr/a.md", &translated("Un"))
+    .file("content/de/a.md", &translated("Eins"))
+    .file("content/nl/a.md", nl)
+    .file("content/it/a.md", it);
+
+    let run = site.run(&["check", "--format", "short"]);
+    run.stdout_has(&format!(
+        "content/nl/a.md:4:1: warning[source-commit-mismatch] the article has no source-git-commit; the group's is {COMMIT}"
+    ))
+    .stdout_has("content/nl/a.md:4:1: warning[wordcount-mismatch] the article has no source-wordcount; the group's is 188");
+
+    site.run(&["check", "--fix", "--dry-run"])
+        .stdout_has(&format!("+source-git-commit: {COMMIT}\r\n"));
+    assert_eq!(site.read("content/nl/a.md"), nl, "a dry run writes nothing");
+    site.run(&["check", "--fix"]);
+    assert_eq!(
+        site.read("content/nl/a.md"),
+        nl.replacen(
+            "b1c\r\n",
+            &format!("b1c\r\nsource-git-commit: {COMMIT}\r\nsource-wordcount: '188'\r\n"),
+            1
+        ),
+        "the two lines after the exl-id, every other byte as it was"
+    );
+    assert_eq!(
+        site.read("content/it/a.md"),
+        format!(
+            "---\nexl-id: {ID}\nsource-git-commit: {COMMIT}\nsource-wordcount: '188'\n\
+             title: Uno\nfeature: X\n---\n\n# Uno\n\nTesto.\n"
+        ),
+        "the exl-id first, then the fields"
+    );
+    assert_eq!(site.read("content/fr/a.md"), translated("Un"));
+    let report = json(
+        &site,
+        &[
+            "--rule",
+            "source-commit-mismatch",
+            "--rule",
+            "wordcount-mismatch",
+        ],
+    );
+    assert_eq!(report["summary"]["warnings"], 0, "{report:#}");
+}

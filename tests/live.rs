@@ -148,6 +148,22 @@ fn every_kind_of_save(fallback: bool) {
         assert_eq!(pages, 4, "the article and its three borrowed copies");
         let fr = String::from_utf8_lossy(&files["fr/known-issues/only-in-english/index.html"]);
         assert!(fr.contains("Other text."), "{fr}");
+
+        // `locales: [en]`: the borrowed copies go, and come back without it.
+        let limited = step("locales: [en]", &site, &mut live, &mut files, &[en], || {
+            site.file(
+                en,
+                &site.read(en).replacen("---\n", "---\nlocales: [en]\n", 1),
+            );
+        });
+        assert_eq!(limited, None, "where it is borrowed changed: a whole build");
+        assert!(!files.contains_key("fr/known-issues/only-in-english/index.html"));
+        assert!(files.contains_key("en/known-issues/only-in-english/index.html"));
+        let back = step("no locales", &site, &mut live, &mut files, &[en], || {
+            site.file(en, &site.read(en).replacen("locales: [en]\n", "", 1));
+        });
+        assert_eq!(back, None);
+        assert!(files.contains_key("fr/known-issues/only-in-english/index.html"));
     }
 
     let fr_files = site.files(FR);

@@ -981,3 +981,113 @@ fn holds_ten_thousand_requests_while_articles_change() {
     assert!(!server.stderr().contains("panicked"), "{}", server.stderr());
     assert!(saves > 3, "the article changed during the run");
 }
+
+/// A port that was free a moment ago, for a server that does not say where it listens (`-q`).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+#[test]
+fn quiet_serve_prints_only_errors() {
+    let site = Site::seeds();
+    let port = free_port().to_string();
+    let mut server = Server {
+        child: Command::new(env!("CARGO_BIN_EXE_tolk"))
+            .args(["serve", "-q", "--port", &port])
+            .current_dir(site.root())
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start tolk serve"),
+        base: format!("http://127.0.0.1:{port}"),
+        stdout: Arc::new(Mutex::new(String::new())),
+        stderr: Arc::new(Mutex::new(String::new())),
+    };
+    server.stdout = collect(server.child.stdout.take().expect("stdout"));
+    server.stderr = collect(server.child.stderr.take().expect("stderr"));
+    let started = Instant::now();
+    while try_get(&server.base, &seed_url("nl")).map(|(s, _)| s).ok() != Some(200) {
+        if let Ok(Some(status)) = server.child.try_wait() {
+            panic!("tolk serve -q exited with {status}:\n{}", server.stderr());
+        }
+        assert!(started.elapsed() < TIMEOUT, "tolk serve -q did not start");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let original = site.read(&seed("nl"));
+    let edited = original.replace(
+        "# Problemen oplossen",
+        "Stil bewerkt.\n\n# Problemen oplossen",
+    );
+    // Nothing says when the watcher is ready: the edit is saved again until it is served.
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        std::fs::write(site.path(&seed("nl")), &edited).expect("edit");
+        let served = || server.get(&seed_url("nl")).body.contains("Stil bewerkt.");
+        let waited = Instant::now();
+        while !served() && waited.elapsed() < Duration::from_secs(1) {
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        if served() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the quiet save was never served");
+    }
+    assert_eq!(server.stdout(), "", "nothing on success");
+    assert_eq!(server.stderr(), "", "nothing on success");
+
+    // A broken save: its error, and only that.
+    std::fs::write(site.path(&seed("nl")), "---\ntitle: 'Kapot\n---\n").expect("break");
+    let deadline = Instant::now() + TIMEOUT;
+    while !server.stderr().contains("Kapot") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    assert!(server.stderr().contains(&seed("nl")), "{}", server.stderr());
+    assert!(!server.stderr().contains("warning:"), "{}", server.stderr());
+}
+
+#[test]
+fn verbose_serve_names_what_each_save_rendered() {
+    let site = Site::seeds();
+    let server = Server::start(&site, &["-v"]);
+    let original = site.read(&seed("nl"));
+    let edited = original.replace(
+        "# Problemen oplossen",
+        "Luid bewerkt.\n\n# Problemen oplossen",
+    );
+    std::fs::write(site.path(&seed("nl")), &edited).expect("edit");
+    server.wait_for(&seed_url("nl"), "the verbose save", |r| {
+        r.body.contains("Luid bewerkt.")
+    });
+    let deadline = Instant::now() + TIMEOUT;
+    while !server.stdout().contains("  served in ") && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let out = server.stdout();
+    let rendered = out
+        .lines()
+        .find(|l| l.starts_with("  rendered "))
+        .unwrap_or_else(|| panic!("a rendered line in:\n{out}"));
+    assert!(
+        rendered.contains(" file") && rendered.ends_with(':'),
+        "{rendered}\n{out}"
+    );
+    let page = format!("    {}index.html", seed_url("nl").trim_start_matches('/'));
+    assert!(out.lines().any(|l| l == page), "{page:?} in:\n{out}");
+    assert!(out.contains("  served in "), "{out}");
+}
+
+#[test]
+fn quiet_and_verbose_conflict() {
+    let site = Site::seeds();
+    site.run(&["serve", "-q", "-v"])
+        .failure(2)
+        .stderr_has("cannot be used with");
+    site.run(&["build", "-q", "-v"])
+        .failure(2)
+        .stderr_has("cannot be used with");
+}

@@ -311,3 +311,108 @@ fn search_box_links_to_its_locale_index_under_the_base_path() {
     assert!(!site.path("public/search").exists());
     assert!(!site.read("public/nl/kb/a/index.html").contains("search.js"));
 }
+
+/// `locales: [en]` in front matter, `[site.only-in]` in tolk.toml: the article exists only
+/// there. No missing translation elsewhere, no borrowed copy, no link to a page a locale lacks;
+/// a link to it from a locale without it is broken, a link to a borrowed page is not.
+#[test]
+fn articles_present_only_in_some_locales() {
+    const ID_ONLY: &str = "33333333-3333-4333-8333-333333333333";
+    const ID_NOTE: &str = "44444444-4444-4444-8444-444444444444";
+    const ID_BOTH: &str = "55555555-5555-4555-8555-555555555555";
+    let site = Site::new();
+    let links = "[Alleen](only.md) [Noot](notes/n.md) [Beide](both.md)";
+    site.file(
+        "tolk.toml",
+        "title = \"Help\"\nbase-url = \"https://help.example.com/\"\nsource-locale = \"en\"\n\
+         [site]\nmissing-translations = \"fallback\"\n[site.only-in]\n\"notes/\" = [\"en\", \"nl\"]\n\
+         [[locales]]\ncode = \"en\"\n[[locales]]\ncode = \"nl\"\n[[locales]]\ncode = \"fr\"\n",
+    )
+    .file("content/en/a.md", &article("A", ID_A, COMMIT, 0, links))
+    .file("content/nl/a.md", &article("A nl", ID_A, COMMIT, 0, links))
+    .file("content/fr/a.md", &article("A fr", ID_A, COMMIT, 0, links))
+    .file(
+        "content/en/only.md",
+        &format!("---\ntitle: Only\nexl-id: {ID_ONLY}\nlocales: [en]\n---\n\n# Only\n"),
+    )
+    .file(
+        "content/en/notes/n.md",
+        &format!("---\ntitle: Note\nexl-id: {ID_NOTE}\n---\n\n# Note\n"),
+    )
+    .file(
+        "content/en/both.md",
+        &format!("---\ntitle: Both\nexl-id: {ID_BOTH}\n---\n\n# Both\n"),
+    )
+    .file(
+        "content/nl/TOC.md",
+        "# Hulp {#help}\n\n+ [A](a.md)\n+ [Alleen](only.md)\n+ [Noot](notes/n.md)\n",
+    );
+
+    let run = site.run(&["check", "--format", "json"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout));
+    let of = |rule: &str| -> Vec<String> {
+        let mut found: Vec<String> = report["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["path"].as_str().unwrap_or_default(),
+                    f["message"]
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let missing: Vec<String> = of("missing-translation")
+        .iter()
+        .map(|f| f.split(' ').next().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "content/fr/both.md",
+            "content/nl/both.md",
+            "content/nl/notes/n.md"
+        ],
+        "none for only.md; notes/ is wanted in en and nl only"
+    );
+    let broken = of("broken-link");
+    assert_eq!(broken.len(), 3, "{broken:#?}");
+    assert!(broken[0].starts_with("content/fr/a.md") && broken[0].contains("leads to notes/n.md"));
+    assert!(broken[1].starts_with("content/fr/a.md") && broken[1].contains("leads to only.md"));
+    assert!(
+        broken[1].contains("(it exists in en); the article exists only in en"),
+        "{broken:#?}"
+    );
+    assert!(broken[2].starts_with("content/nl/a.md") && broken[2].contains("leads to only.md"));
+
+    site.run(&["build"]).success();
+    assert!(site.path("public/en/only/index.html").exists());
+    for absent in ["public/nl/only", "public/fr/only", "public/fr/notes"] {
+        assert!(!site.path(absent).exists(), "{absent} is not published");
+    }
+    for borrowed in ["public/nl/notes/n/index.html", "public/fr/both/index.html"] {
+        assert!(site.path(borrowed).exists(), "{borrowed} is borrowed");
+    }
+    let only = site.read("public/en/only/index.html");
+    assert!(!only.contains("hreflang=\"nl\""), "{only}");
+    assert!(!only.contains("data-locale=\"fr\""), "{only}");
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("/en/only/"), "{sitemap}");
+    assert!(
+        !sitemap.contains("/nl/only/") && !sitemap.contains("/fr/only/"),
+        "{sitemap}"
+    );
+    let nav = site.read("public/nl/nav.html");
+    assert!(nav.contains("notes/n/"), "{nav}");
+    assert!(!nav.contains("only/"), "no link to a page nl lacks: {nav}");
+    for code in ["nl", "fr"] {
+        let home = site.read(&format!("public/{code}/index.html"));
+        assert!(!home.contains("only/"), "{code}: {home}");
+    }
+}

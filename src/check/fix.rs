@@ -32,15 +32,18 @@ pub fn plan(config: &Config, report: &Report) -> Vec<FileFix> {
         .filter_map(|f| Some((f, missing_exl_id(report, f)?)))
         .collect();
     for (shown, text) in &report.sources {
-        let mut findings: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| &f.path == shown && !f.edits.is_empty())
-            .collect();
-        let mut edits: Vec<&Edit> = findings.iter().flat_map(|f| &f.edits).collect();
+        // The exl-id first: the other lines added at the same place come after it.
+        let mut findings: Vec<&Finding> = Vec::new();
+        let mut edits: Vec<&Edit> = Vec::new();
         for (finding, edit) in id_edits.iter().filter(|(f, _)| &f.path == shown) {
             findings.push(finding);
             edits.push(edit);
+        }
+        for finding in report.findings.iter() {
+            if &finding.path == shown && !finding.edits.is_empty() {
+                findings.push(finding);
+                edits.extend(&finding.edits);
+            }
         }
         if findings.is_empty() {
             continue;
@@ -99,9 +102,15 @@ fn missing_exl_id(report: &Report, finding: &Finding) -> Option<Edit> {
     if split.yaml_offset == 0 && split.yaml.is_empty() {
         return None;
     }
+    let at = split.yaml_offset;
+    let end = if text[..at].ends_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
     Some(Edit {
-        range: split.yaml_offset..split.yaml_offset,
-        replacement: format!("exl-id: {id}\n"),
+        range: at..at,
+        replacement: format!("exl-id: {id}{end}"),
     })
 }
 
@@ -163,7 +172,8 @@ fn links(metadata: &std::fs::Metadata) -> u64 {
 }
 
 /// `fixed` (whose old-Mac line ends were read as `\n`) with each line ending as the same line
-/// of `original` ends: the fixes never add or remove lines.
+/// of `original` ends. A fix that adds lines (the exl-id, the source fields) to a file whose
+/// every line ends with a lone `\r` gives every line that end.
 fn with_line_endings_of(original: &[u8], fixed: &str) -> Vec<u8> {
     let lone_cr: Vec<bool> = original
         .iter()
@@ -183,6 +193,10 @@ fn with_line_endings_of(original: &[u8], fixed: &str) -> Vec<u8> {
             if cr {
                 bytes[at] = b'\r';
             }
+        }
+    } else if !lone_cr.is_empty() && lone_cr.iter().all(|&cr| cr) {
+        for at in ends {
+            bytes[at] = b'\r';
         }
     }
     bytes
@@ -230,6 +244,15 @@ pub fn diff(fix: &FileFix) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn added_lines_take_the_files_line_ends() {
+        let old_mac =
+            with_line_endings_of(b"---\rtitle: A\r---\r", "---\nexl-id: x\ntitle: A\n---\n");
+        assert_eq!(old_mac, b"---\rexl-id: x\rtitle: A\r---\r");
+        let unix = with_line_endings_of(b"---\ntitle: A\n---\n", "---\nexl-id: x\ntitle: A\n---\n");
+        assert_eq!(unix, b"---\nexl-id: x\ntitle: A\n---\n");
+    }
 
     #[cfg(unix)]
     #[test]

@@ -38,6 +38,15 @@ pub fn check(site: &View<'_>, files: &HashMap<String, HashSet<String>>) -> Vec<F
             Some(((d.article.locale.as_str(), d.article.rel_path.as_str()), o))
         })
         .collect();
+    // With `missing-translations = "fallback"`, a page a locale lacks is published there in
+    // another locale's text, unless the article says it does not exist in that locale.
+    let mut by_rel: HashMap<&str, Vec<&crate::model::Article>> = HashMap::default();
+    for doc in site.docs {
+        by_rel
+            .entry(doc.article.rel_path.as_str())
+            .or_default()
+            .push(doc.article);
+    }
     let mut snippets: HashMap<&str, Option<HashSet<String>>> = HashMap::default();
     for doc in site.docs {
         let Some(outline) = &doc.outline else {
@@ -54,6 +63,7 @@ pub fn check(site: &View<'_>, files: &HashMap<String, HashSet<String>>) -> Vec<F
             files,
             outlines: &outlines,
             locale,
+            by_rel: &by_rel,
         };
         findings.extend(broken(doc, outline, &known));
         let ids = snippets
@@ -250,6 +260,8 @@ struct Known<'a> {
     files: &'a HashMap<String, HashSet<String>>,
     outlines: &'a HashMap<(&'a str, &'a str), &'a Outline>,
     locale: &'a Locale,
+    /// Every locale's articles, by path under the locale folders.
+    by_rel: &'a HashMap<&'a str, Vec<&'a crate::model::Article>>,
 }
 
 impl Known<'_> {
@@ -258,7 +270,31 @@ impl Known<'_> {
             .files
             .get(&self.locale.code)
             .is_some_and(|f| f.contains(rel));
-        listed || self.locale.content_dir.join(rel).is_file()
+        listed || self.locale.content_dir.join(rel).is_file() || self.borrowed(rel)
+    }
+
+    /// Whether the build publishes another locale's article at `rel` in this locale
+    /// (`missing-translations = "fallback"`, and the article does not limit its locales).
+    fn borrowed(&self, rel: &str) -> bool {
+        let config = self.site.config;
+        let fallback =
+            config.site.missing_translations == crate::config::MissingTranslations::Fallback;
+        let code = self.locale.code.as_str();
+        fallback
+            && self.by_rel.get(rel).is_some_and(|articles| {
+                articles.iter().any(|a| a.locale != code)
+                    && articles.iter().all(|a| a.wanted_in(config, code))
+            })
+    }
+
+    /// `; it exists only in en`: the locales an article at `rel` says it exists in.
+    fn limited(&self, rel: &str) -> String {
+        let config = self.site.config;
+        self.by_rel
+            .get(rel)
+            .and_then(|articles| articles.iter().find_map(|a| a.only_in(config)))
+            .map(|codes| format!("; the article exists only in {}", codes.join(", ")))
+            .unwrap_or_default()
     }
 
     /// The other locales that have `rel`, for the message.
@@ -318,8 +354,9 @@ fn link_problem(doc: &Doc, outline: &Outline, link: &Link, known: &Known<'_>) ->
     };
     if !known.exists(&target) {
         return Some(format!(
-            "leads to {target}, which does not exist{}",
-            known.elsewhere(&target)
+            "leads to {target}, which does not exist{}{}",
+            known.elsewhere(&target),
+            known.limited(&target)
         ));
     }
     if fragment.is_empty() {

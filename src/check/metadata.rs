@@ -45,6 +45,7 @@ pub fn check(site: &View<'_>) -> Vec<Finding> {
             f.source_wordcount.map(|n| n.to_string())
         });
         findings.extend(one_per_cause(site, commits, counts));
+        findings.extend(missing_source_fields(site, group, &members));
         let source = site.source_member(group).filter(|s| members.contains(s));
         for (key, read) in FIELDS {
             let values: Vec<(usize, Option<String>)> = members
@@ -144,6 +145,93 @@ fn one_per_cause(site: &View<'_>, commits: Disagreement, counts: Disagreement) -
         findings.push(finding);
     }
     findings
+}
+
+/// The fields a translation carries about the source it was made from, with how to read and
+/// write each, and the rule that reports a translation lacking it.
+const SOURCE_FIELDS: &[(&str, Read, Rule)] = &[
+    (
+        "source-git-commit",
+        |f| f.source_git_commit.clone(),
+        Rule::SourceCommitMismatch,
+    ),
+    (
+        "source-wordcount",
+        |f| f.source_wordcount.map(|n| format!("'{n}'")),
+        Rule::WordcountMismatch,
+    ),
+];
+
+/// A translation without `source-git-commit` or `source-wordcount` whose group agrees on one
+/// (the source or pivot article's, or the one every other translation carries): a finding
+/// whose fix adds the line, after the `exl-id` line (else at the top of the front matter).
+fn missing_source_fields(site: &View<'_>, group: &Group, members: &[usize]) -> Vec<Finding> {
+    let source = site.source_member(group);
+    let mut findings = Vec::new();
+    for (key, read, rule) in SOURCE_FIELDS {
+        let values: Vec<(usize, String)> = members
+            .iter()
+            .filter_map(|&i| read(&site.docs[i].article.front).map(|v| (i, v)))
+            .collect();
+        let group_value = match values.iter().find(|(i, _)| Some(*i) == source) {
+            Some((_, v)) => v,
+            None => match values.first() {
+                Some((_, v)) if values.iter().all(|(_, w)| w == v) => v,
+                _ => continue,
+            },
+        };
+        for &i in members.iter().filter(|&&i| Some(i) != source) {
+            let doc = &site.docs[i];
+            if read(&doc.article.front).is_some() {
+                continue;
+            }
+            let Some(at) = insertion_point(doc) else {
+                continue;
+            };
+            let shown = group_value.trim_matches('\'');
+            let mut finding = Finding::at(
+                *rule,
+                doc,
+                at,
+                0,
+                format!(
+                    "the article has no {key}; the group's is {shown}: add `{key}: {group_value}`"
+                ),
+            );
+            finding.edits.push(crate::model::Edit {
+                range: at..at,
+                replacement: format!("{key}: {group_value}{}", line_end(&doc.article.text, at)),
+            });
+            findings.push(finding);
+        }
+    }
+    findings
+}
+
+/// Where a line is added to the front matter of `doc`: after its `exl-id` line, else at the
+/// start of its YAML. `None` when it has no front matter.
+fn insertion_point(doc: &Doc) -> Option<usize> {
+    let text = &doc.article.text;
+    let split = crate::model::front_matter::split(&doc.article.shown_path, text).ok()?;
+    if split.yaml_offset == 0 && split.yaml.is_empty() {
+        return None;
+    }
+    match doc.article.front.key_offsets.get("exl-id") {
+        Some(&key) => {
+            let end = text[key..].find('\n').map(|n| key + n + 1)?;
+            Some(end.min(split.yaml_offset + split.yaml.len()))
+        }
+        None => Some(split.yaml_offset),
+    }
+}
+
+/// The line ending of the line before `at` in `text`: `\r\n` or `\n`.
+fn line_end(text: &str, at: usize) -> &'static str {
+    if text[..at].ends_with("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 fn disagree(field: &Disagreement) -> String {

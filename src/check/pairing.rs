@@ -1,6 +1,8 @@
 //! Pairing: what grouping the translations of each article found (the model groups them by
 //! `exl-id`, else by path). Rules of this family: `duplicate-exl-id`, `path-mismatch`,
-//! `missing-translation`.
+//! `missing-translation` (not for a locale the article says it does not exist in: `locales:`
+//! in its front matter, `[site.only-in]` in tolk.toml), and `front-matter-invalid` for a
+//! `locales:` that names a locale the site does not have.
 
 use super::{odd_ones, Doc, Finding, Related, Rule};
 use crate::config::Config;
@@ -31,6 +33,29 @@ pub fn check(config: &Config, docs: &[Doc], grouping: &Grouping) -> Vec<Finding>
     for group in &grouping.groups {
         findings.extend(path_mismatch(docs, group, source));
         findings.extend(missing(config, docs, group));
+    }
+    findings.extend(unknown_locales(config, docs));
+    findings
+}
+
+/// A `locales:` front matter key that names a locale the site does not have.
+fn unknown_locales(config: &Config, docs: &[Doc]) -> Vec<Finding> {
+    let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
+    let mut findings = Vec::new();
+    for doc in docs {
+        let listed = doc.article.front.locales.iter().flatten();
+        for code in listed.filter(|c| !codes.contains(&c.as_str())) {
+            findings.push(Finding::at(
+                Rule::FrontMatterInvalid,
+                doc,
+                doc.key_offset("locales"),
+                0,
+                format!(
+                    "locales lists `{code}`, which is not a locale of the site ({}): fix the code or remove it",
+                    codes.join(", ")
+                ),
+            ));
+        }
     }
     findings
 }
@@ -80,10 +105,17 @@ fn missing(config: &Config, docs: &[Doc], group: &Group) -> Vec<Finding> {
         .iter()
         .map(|&i| docs[i].related(docs[i].key_offset("exl-id")))
         .collect();
+    // An article that says which locales it exists in is missing from no other.
+    let wanted = |code: &str| {
+        group
+            .members
+            .iter()
+            .all(|&i| docs[i].article.wanted_in(config, code))
+    };
     config
         .locales
         .iter()
-        .filter(|l| !present.contains(&l.code.as_str()))
+        .filter(|l| !present.contains(&l.code.as_str()) && wanted(&l.code))
         .map(|locale| {
             let what = match &group.exl_id {
                 Some(id) => format!("the article with exl-id {id}"),

@@ -19,6 +19,8 @@ pub struct BuildOptions {
     pub check: bool,
     /// Print each stage with its time and counts (`-v`).
     pub verbose: bool,
+    /// Print nothing when the build succeeds (`-q`): no warnings, no summary.
+    pub quiet: bool,
 }
 
 /// The stages of a build as `-v` prints them: `load 0.41 s (9,554 files, 3,820 articles parsed)`.
@@ -124,7 +126,7 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         }
     }
     let output = Output::disk(&out)?;
-    let bar = progress_bar(site.article_count() as u64, started);
+    let bar = progress_bar(site.article_count() as u64, started, options.quiet);
     let tick = |n: u64| bar.tick(n);
     let look = site::Look::load(&config)?;
     let report = site::build_site(
@@ -154,6 +156,9 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         for line in &stages.lines {
             eprintln!("{line}");
         }
+    }
+    if options.quiet {
+        return Ok(());
     }
 
     for warning in &report.warnings {
@@ -192,9 +197,9 @@ struct Bar {
     enabled: bool,
 }
 
-fn progress_bar(total: u64, started: std::time::Instant) -> Bar {
+fn progress_bar(total: u64, started: std::time::Instant, quiet: bool) -> Bar {
     use std::io::IsTerminal;
-    let enabled = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
+    let enabled = !quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(total),
         indicatif::ProgressDrawTarget::hidden(),

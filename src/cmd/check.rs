@@ -24,6 +24,9 @@ pub struct CheckOptions {
     pub changed_since: Option<String>,
     /// Which findings to report.
     pub filter: Filter,
+    /// `-q`: print nothing when the site passes; when it fails, only the errors and the
+    /// summary line (machine formats keep their whole document on standard output).
+    pub quiet: bool,
 }
 
 /// Which findings are reported (and count for the exit code). Empty lists select everything.
@@ -152,11 +155,7 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
                 plural_of(report.findings.len(), "finding"),
                 severity_counts(&report)
             ));
-            if options.format == Format::Human {
-                print!("{notes}");
-            } else {
-                eprint!("{notes}");
-            }
+            print_notes(options, &notes);
             return Ok(verdict(&report, options.strict));
         }
         if !fixes.is_empty() {
@@ -164,12 +163,7 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
             report = check::run_scoped(&config, &crate::model::Site::load(&config)?, &scope)?;
             options.filter.apply(&config, &mut report)?;
         }
-        // Machine formats own standard output; the notes go beside them.
-        if options.format == Format::Human {
-            print!("{notes}");
-        } else {
-            eprint!("{notes}");
-        }
+        print_notes(options, &notes);
     }
     let root = options.root.to_string_lossy().replace('\\', "/");
     let stdout_terminal = std::io::stdout().is_terminal();
@@ -182,13 +176,19 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
             root => format!("{}/", root.strip_prefix("./").unwrap_or(root)),
         },
         width: terminal_width(stdout_terminal),
+        quiet: options.quiet,
     };
-    print!("{}", report::render(&report, options.format, &style));
-    if matches!(
-        options.format,
-        Format::Json | Format::Junit | Format::Sarif | Format::Short
-    ) {
-        eprintln!("{}", report.summary_line());
+    let verdict = verdict(&report, options.strict);
+    if options.quiet {
+        print_quiet(&report, verdict, options.format, &style);
+    } else {
+        print!("{}", report::render(&report, options.format, &style));
+        if matches!(
+            options.format,
+            Format::Json | Format::Junit | Format::Sarif | Format::Short
+        ) {
+            eprintln!("{}", report.summary_line());
+        }
     }
     if options.format == Format::Github {
         if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
@@ -198,7 +198,41 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
             )?;
         }
     }
-    Ok(verdict(&report, options.strict))
+    Ok(verdict)
+}
+
+/// The notes of `--fix` (what was fixed, or the diff): beside the machine formats, which own
+/// standard output; none with `-q`.
+fn print_notes(options: &CheckOptions, notes: &str) {
+    if options.quiet {
+        return;
+    }
+    if options.format == Format::Human {
+        print!("{notes}");
+    } else {
+        eprint!("{notes}");
+    }
+}
+
+/// `-q`: nothing when the site passes. When it fails, the human and short formats show the
+/// errors only, then the summary line of every finding; the machine formats their whole
+/// document, and the summary line on standard error.
+fn print_quiet(report: &Report, verdict: Verdict, format: Format, style: &Style) {
+    if verdict == Verdict::Pass {
+        if !matches!(format, Format::Human | Format::Short) {
+            print!("{}", report::render(report, format, style));
+        }
+        return;
+    }
+    if matches!(format, Format::Human | Format::Short) {
+        let mut errors = report.clone();
+        errors.findings.retain(|f| f.severity == Severity::Error);
+        print!("{}", report::render(&errors, format, style));
+        println!("check failed: {}", report.summary_line());
+    } else {
+        print!("{}", report::render(report, format, style));
+        eprintln!("check failed: {}", report.summary_line());
+    }
 }
 
 fn verdict(report: &Report, strict: bool) -> Verdict {

@@ -42,6 +42,22 @@ pub struct FrontProblem {
 }
 
 impl Article {
+    /// The locales this article exists in, when it says so: its front matter's `locales:`,
+    /// else a `[site.only-in]` path of `tolk.toml` that holds it. `None`: every locale.
+    pub fn only_in<'a>(&'a self, config: &'a Config) -> Option<&'a [String]> {
+        self.front
+            .locales
+            .as_deref()
+            .or_else(|| config.only_in(&self.rel_path))
+    }
+
+    /// Whether `locale` should have this article: no missing-translation finding and no
+    /// borrowed copy where it should not.
+    pub fn wanted_in(&self, config: &Config, locale: &str) -> bool {
+        self.only_in(config)
+            .is_none_or(|codes| codes.iter().any(|c| c == locale))
+    }
+
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
     }

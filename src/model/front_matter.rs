@@ -36,6 +36,8 @@ pub struct FrontMatter {
     pub level: Option<String>,
     pub hide: bool,
     pub hidefromtoc: bool,
+    /// `locales: [en]`: the article exists only in these locales (tolk's own key).
+    pub locales: Option<Vec<String>>,
     /// Every other key, in file order, with its value as parsed.
     pub extra: Vec<(String, Value)>,
     /// Byte offset in the whole file of each key, for positioned findings.
@@ -228,12 +230,15 @@ pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, E
             "level" => fm.level = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
             "hide" => fm.hide = field.flag().map_err(|w| invalid(w, FLAG_HELP))?,
             "hidefromtoc" => fm.hidefromtoc = field.flag().map_err(|w| invalid(w, FLAG_HELP))?,
+            "locales" => fm.locales = Some(field.codes().map_err(|w| invalid(w, LOCALES_HELP))?),
             _ => fm.extra.push((key.value, value.value)),
         }
     }
     Ok(fm)
 }
 
+const LOCALES_HELP: &str =
+    "list the locale codes the article exists in, e.g. locales: [en] or locales: [en, fr]";
 const EXL_ID_HELP: &str = "an exl-id is a UUID such as 4a911760-e3fe-4e77-b7aa-b08f9ea59d6a; \
     every translation of an article carries the same one, so copy it from another locale";
 const COMMIT_HELP: &str =
@@ -361,6 +366,22 @@ impl Field<'_> {
     }
 
     /// Text, or a list of texts joined with `, ` (some repositories write `role: [User, Admin]`).
+    /// A list of locale codes (`[en, fr]`), or one code (`en`).
+    fn codes(&self) -> Result<Vec<String>, String> {
+        let one = |v: &Value| match v {
+            Value::String(s) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
+            other => Err(format!(
+                "{} lists `{other}`, which is not a locale code",
+                self.key
+            )),
+        };
+        match self.value {
+            Value::Array(items) if !items.is_empty() => items.iter().map(one).collect(),
+            Value::Array(_) | Value::Null => Err(format!("{} lists no locale", self.key)),
+            other => Ok(vec![one(other)?]),
+        }
+    }
+
     fn list_text(&self) -> Result<Option<String>, String> {
         match self.value {
             Value::Array(items) => {
@@ -490,8 +511,29 @@ source-wordcount: '233'\nht-degree: 31%\nauhor: typo\n\n---\n\n# Body\n";
     }
 
     #[test]
+    fn locales_limit_an_article() -> Result<(), String> {
+        assert_eq!(front("---\ntitle: x\n---\n")?.locales, None);
+        let fm = front("---\nlocales: [en, fr]\n---\n")?;
+        assert_eq!(fm.locales, Some(vec!["en".to_owned(), "fr".to_owned()]));
+        assert_eq!(
+            front("---\nlocales: en\n---\n")?.locales,
+            Some(vec!["en".to_owned()])
+        );
+        assert!(fm.extra.is_empty(), "{:?}", fm.extra);
+        Ok(())
+    }
+
+    #[test]
     fn invalid_values_are_positioned() {
         let cases = [
+            (
+                "---\nlocales: []\n---\n",
+                "a.md:2:10: locales lists no locale",
+            ),
+            (
+                "---\nlocales: [en, 3]\n---\n",
+                "a.md:2:10: locales lists `3`, which is not a locale code",
+            ),
             (
                 "---\ntitle: x\nexl-id: not-a-uuid\n---\n",
                 "a.md:3:9: exl-id `not-a-uuid` is not a UUID",

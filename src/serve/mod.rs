@@ -46,6 +46,10 @@ pub struct ServeOptions {
     pub base_url: Option<String>,
     /// Open the site in the default browser once it is served (by [`run`]).
     pub open: bool,
+    /// `-v`: after each save, what was re-rendered and how long each part took.
+    pub verbose: bool,
+    /// `-q`: errors only; no start-up lines, no line per save, no warnings.
+    pub quiet: bool,
 }
 
 /// A started server. It stops when [`Running::shutdown`] is called or it is dropped.
@@ -92,7 +96,7 @@ pub fn start(options: &ServeOptions) -> Result<Running> {
     let state = Arc::new(State::new(paths::base_path(&base_url), options.watch));
     let color = std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let warnings = first_build(&mut builder, &state, color);
+    let warnings = first_build(&mut builder, &state, color, options.quiet);
 
     let (stopping, stopped) = signal::channel(false);
     let router = server::router(Arc::clone(&state), stopped.clone());
@@ -111,6 +115,8 @@ pub fn start(options: &ServeOptions) -> Result<Running> {
             layout: layout.clone(),
             color,
             warnings,
+            verbose: options.verbose,
+            quiet: options.quiet,
         };
         Some(start_watching(rebuild_loop, options.poll)?)
     } else {
@@ -132,11 +138,15 @@ pub fn start(options: &ServeOptions) -> Result<Running> {
 
 /// Builds the site for the first time and serves the result, or its error. Returns the
 /// build's warnings, so the rebuilds show only new ones.
-fn first_build(builder: &mut Builder, state: &State, color: bool) -> Vec<String> {
+fn first_build(builder: &mut Builder, state: &State, color: bool, quiet: bool) -> Vec<String> {
     let everything = Change::Everything {
         because: builder.config().root.clone(),
     };
     match builder.rebuild(&everything) {
+        Ok(built) if quiet => {
+            state.publish(built.files, built.changed.as_deref(), None);
+            built.warnings
+        }
         Ok(built) => {
             for warning in &built.warnings {
                 eprintln!("warning: {warning}");
@@ -253,26 +263,15 @@ impl Drop for Running {
 /// `tolk serve`: start, say where, serve until Ctrl-C.
 pub fn run(options: &ServeOptions) -> Result<()> {
     let running = start(options)?;
-    println!(
-        "Serving {} ({}) at {}",
-        running.title,
-        running.locales.join(", "),
-        running.url()
-    );
+    if !options.quiet {
+        say_where(options, &running);
+    }
+    // Even with -q: the reader should know who else can read the site.
     if !running.address().ip().is_loopback() {
         println!(
             "warning: listening on {}: other machines on the network can read the site",
             running.address().ip()
         );
-    }
-    if options.watch {
-        println!(
-            "Watching {} for changes{}; press Ctrl-C to stop",
-            watch::watched_summary(running.layout()),
-            if options.poll { " (polling)" } else { "" }
-        );
-    } else {
-        println!("Not watching for changes (--no-watch); press Ctrl-C to stop");
     }
     if options.open {
         if let Err(e) = open_in_browser(running.url()) {
@@ -283,9 +282,30 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         }
     }
     running.wait_for_stop_signal();
-    println!("Stopping");
+    if !options.quiet {
+        println!("Stopping");
+    }
     running.shutdown();
     Ok(())
+}
+
+/// The start-up lines: where the site is served, what is watched.
+fn say_where(options: &ServeOptions, running: &Running) {
+    println!(
+        "Serving {} ({}) at {}",
+        running.title,
+        running.locales.join(", "),
+        running.url()
+    );
+    if options.watch {
+        println!(
+            "Watching {} for changes{}; press Ctrl-C to stop",
+            watch::watched_summary(running.layout()),
+            if options.poll { " (polling)" } else { "" }
+        );
+    } else {
+        println!("Not watching for changes (--no-watch); press Ctrl-C to stop");
+    }
 }
 
 fn bind_error(address: SocketAddr, e: &std::io::Error) -> Error {

@@ -165,6 +165,10 @@ pub struct RebuildLoop {
     pub color: bool,
     /// The last build's warnings: only new ones are shown.
     pub warnings: Vec<String>,
+    /// `-v`: what each save re-rendered, and how long each part took.
+    pub verbose: bool,
+    /// `-q`: errors only.
+    pub quiet: bool,
 }
 
 impl RebuildLoop {
@@ -275,20 +279,30 @@ impl RebuildLoop {
         match rebuilt {
             Ok(built) => {
                 for warning in &built.warnings {
-                    if !self.warnings.contains(warning) {
+                    if !self.warnings.contains(warning) && !self.quiet {
                         eprintln!("warning: {warning}");
                     }
                 }
                 self.warnings = built.warnings;
+                let publishing = Instant::now();
                 let affected = self.state.publish(
                     built.files,
                     built.changed.as_deref(),
                     earliest.map(|t| t.elapsed()),
                 );
+                if self.quiet {
+                    return;
+                }
                 println!(
                     "{}",
                     rebuilt_line(&what, &built.scope, &affected, started.elapsed())
                 );
+                if self.verbose {
+                    let took = (built.elapsed, publishing.elapsed());
+                    for line in rendered_lines(built.changed.as_deref(), took.0, took.1) {
+                        println!("{line}");
+                    }
+                }
             }
             Err(error) => {
                 let (terminal, plain) = rebuild::render_error(&error, self.color);
@@ -364,6 +378,42 @@ pub fn rebuilt_line(what: &str, scope: &str, affected: &Affected, took: Duration
     )
 }
 
+/// How many re-rendered files `-v` names after a save; the rest are counted.
+const NAMED_FILES: usize = 20;
+
+/// `-v`: the lines after a save's line: the files it re-rendered (every one after a whole
+/// build) and how long rendering and serving them took.
+pub fn rendered_lines(
+    changed: Option<&[String]>,
+    rendered: Duration,
+    served: Duration,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    match changed {
+        None => lines.push(format!(
+            "  rendered every page (a whole build) in {}",
+            seconds(rendered)
+        )),
+        Some(files) => {
+            let noun = if files.len() == 1 { "file" } else { "files" };
+            lines.push(format!(
+                "  rendered {} {noun} in {}:",
+                files.len(),
+                seconds(rendered)
+            ));
+            lines.extend(files.iter().take(NAMED_FILES).map(|f| format!("    {f}")));
+            if files.len() > NAMED_FILES {
+                lines.push(format!("    and {} more", files.len() - NAMED_FILES));
+            }
+        }
+    }
+    lines.push(format!(
+        "  served in {} (swapped into memory, reload sent)",
+        seconds(served)
+    ));
+    lines
+}
+
 /// The terminal's line for a failed rebuild; the error follows on standard error.
 pub fn failed_line(what: &str, took: Duration) -> String {
     format!(
@@ -414,6 +464,31 @@ mod tests {
             "bad front matter",
             "fix it"
         )));
+    }
+
+    #[test]
+    fn verbose_names_what_a_save_rendered_and_the_times() {
+        let files: Vec<String> = (0..23).map(|i| format!("nl/a{i}/index.html")).collect();
+        let lines = rendered_lines(
+            Some(&files[..2]),
+            Duration::from_millis(12),
+            Duration::from_millis(3),
+        );
+        assert_eq!(
+            lines,
+            [
+                "  rendered 2 files in 12 ms:",
+                "    nl/a0/index.html",
+                "    nl/a1/index.html",
+                "  served in 3 ms (swapped into memory, reload sent)",
+            ]
+        );
+        let lines = rendered_lines(Some(&files), Duration::from_secs(2), Duration::ZERO);
+        assert_eq!(lines[0], "  rendered 23 files in 2.00 s:");
+        assert_eq!(lines.len(), 1 + NAMED_FILES + 2, "{lines:#?}");
+        assert_eq!(lines[NAMED_FILES + 1], "    and 3 more");
+        let lines = rendered_lines(None, Duration::from_millis(900), Duration::ZERO);
+        assert_eq!(lines[0], "  rendered every page (a whole build) in 900 ms");
     }
 
     #[test]

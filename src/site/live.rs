@@ -201,9 +201,10 @@ impl LiveSite {
         let mut retitled: Vec<(usize, String)> = Vec::new();
         let mut renavigate = BTreeSet::new();
         for (li, rel, article) in read {
+            let relimited = self.relimits(li, &rel, article.as_ref());
             let (old_key, new_key) = self.replace(li, &rel, article, &mut removed);
             work.groups.extend(old_key.iter().chain(&new_key).cloned());
-            work.sitemap |= old_key != new_key;
+            work.sitemap |= old_key != new_key || relimited;
             if rel == "index.md" {
                 work.indexes.insert(li);
                 continue;
@@ -255,6 +256,17 @@ impl LiveSite {
                 Err(error)
             }
         }
+    }
+
+    /// Whether saving `article` at `rel` changes its `locales:`, which decides where it is
+    /// borrowed (with "fallback", that asks for a whole build).
+    fn relimits(&self, li: usize, rel: &str, article: Option<&Article>) -> bool {
+        let old = self.site.contents[li]
+            .articles
+            .iter()
+            .find(|a| a.rel_path == rel)
+            .map(|a| &a.front.locales);
+        old != article.map(|a| &a.front.locales)
     }
 
     /// Puts `article` (or nothing, when it was deleted) in place of the locale's article at

@@ -149,6 +149,8 @@ struct RootContext<'a> {
     #[serde(flatten)]
     common: Common<'a>,
     languages: Vec<LanguageLink>,
+    /// The root page's texts in each listed locale, as JSON for its script.
+    texts: String,
 }
 
 /// Everything the page renderers share.
@@ -513,8 +515,10 @@ impl<'a> Renderer<'a> {
                     .key_of(&article.locale, &article.rel_path)
                     .unwrap_or_default();
                 let members = self.translations.members(key);
+                // Not where the article says it does not exist (`locales: [en]`).
                 let lacking = !members.iter().any(|(code, _)| code == &locale.code)
-                    && !own.contains(article.rel_path.as_str());
+                    && !own.contains(article.rel_path.as_str())
+                    && article.wanted_in(self.config, &locale.code);
                 if lacking && taken.insert(article.rel_path.as_str()) {
                     borrowed.push(Entry {
                         article,
@@ -849,6 +853,7 @@ impl<'a> Renderer<'a> {
         let context = RootContext {
             common,
             languages: Vec::new(),
+            texts: String::new(),
         };
         Ok(Page {
             path: format!("{}/404.html", locale.code),
@@ -890,6 +895,7 @@ impl<'a> Renderer<'a> {
         };
         let root = RootContext {
             common: common(String::new()),
+            texts: self.root_texts(&languages),
             languages: languages.clone(),
         };
         let mut not_found_languages = languages;
@@ -899,6 +905,7 @@ impl<'a> Renderer<'a> {
         let not_found = RootContext {
             common: common(self.base_path()),
             languages: not_found_languages,
+            texts: String::new(),
         };
         Ok(vec![
             Page {
@@ -910,6 +917,30 @@ impl<'a> Renderer<'a> {
                 html: self.templates.render("404.html", &not_found)?,
             },
         ])
+    }
+
+    /// The root page's texts in each of `languages`, for its script to show the reader's:
+    /// `{"fr": {"lang": "fr", "skip-to-content": "Aller au contenu", ...}}`. `<` is escaped, so
+    /// the JSON cannot end its `<script>`.
+    fn root_texts(&self, languages: &[LanguageLink]) -> String {
+        const KEYS: [&str; 3] = ["skip-to-content", "languages", "footer"];
+        let texts: serde_json::Map<String, serde_json::Value> = languages
+            .iter()
+            .map(|l| {
+                let table = self.strings.table(self.theme, &l.code);
+                let mut texts = serde_json::Map::new();
+                texts.insert("lang".to_owned(), l.tag.clone().into());
+                for key in KEYS {
+                    if let Some(text) = table.get(key) {
+                        texts.insert(key.to_owned(), text.clone().into());
+                    }
+                }
+                (l.code.clone(), texts.into())
+            })
+            .collect();
+        serde_json::Value::Object(texts)
+            .to_string()
+            .replace('<', "\\u003c")
     }
 
     fn base_path(&self) -> String {

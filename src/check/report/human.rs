@@ -40,6 +40,9 @@ pub fn render(report: &Report, style: &Style) -> String {
         }
         out.push('\n');
     }
+    if style.quiet {
+        return out;
+    }
     if !report.findings.is_empty() {
         out.push_str(&by_rule(report));
         out.push('\n');

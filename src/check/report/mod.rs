@@ -32,6 +32,8 @@ pub struct Style {
     pub path_prefix: String,
     /// The terminal's width, to clip the lines of context to; `None`: [`human::DEFAULT_WIDTH`].
     pub width: Option<usize>,
+    /// `-q`: the human format shows the findings only, without the tables and summary line.
+    pub quiet: bool,
 }
 
 /// The whole report in `format`.
