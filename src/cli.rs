@@ -9,6 +9,7 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use crate::check::report::Format;
 use crate::check::{Rule, Severity};
 use crate::cmd;
+use crate::error::CommandKind;
 use crate::serve::ServeOptions;
 
 /// tolk: localized Experience League troubleshooting docs as a static help site.
@@ -256,6 +257,10 @@ pub fn main() -> ExitCode {
         Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
     }))
     .ok();
+    let kind = match cli.command {
+        Command::Check(_) | Command::Status(_) => CommandKind::Inspects,
+        _ => CommandKind::Makes,
+    };
     let result = match cli.command {
         Command::Build(args) => cmd::build::execute(&cmd::build::BuildOptions {
             root: args.root,
@@ -297,15 +302,12 @@ pub fn main() -> ExitCode {
                 },
                 quiet: args.quiet,
             };
-            // 1 means the site failed the check; 2 that the check could not run.
-            return match cmd::check::execute(&options) {
-                Ok(cmd::check::Verdict::Pass) => ExitCode::SUCCESS,
-                Ok(cmd::check::Verdict::Fail) => ExitCode::FAILURE,
-                Err(e) => {
-                    eprintln!("{:?}", miette::Report::new(e));
-                    ExitCode::from(2)
-                }
-            };
+            match cmd::check::execute(&options) {
+                Ok(cmd::check::Verdict::Pass) => Ok(()),
+                // The site failed the check: the report said why.
+                Ok(cmd::check::Verdict::Fail) => return ExitCode::FAILURE,
+                Err(e) => Err(e),
+            }
         }
         Command::Init(args) => cmd::init::execute(&cmd::init::InitOptions {
             dir: args.dir,
@@ -328,12 +330,7 @@ pub fn main() -> ExitCode {
                     StatusFormatArg::Json => cmd::status::StatusFormat::Json,
                 },
             };
-            // Like `tolk check`, 2 means the numbers could not be made.
-            if let Err(e) = cmd::status::execute(&options) {
-                eprintln!("{:?}", miette::Report::new(e));
-                return ExitCode::from(2);
-            }
-            Ok(())
+            cmd::status::execute(&options)
         }
         Command::Completions(args) => {
             cmd::completions::completions(Cli::command(), args.shell, &mut std::io::stdout())
@@ -347,8 +344,9 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            let code = e.exit_code(kind);
             eprintln!("{:?}", miette::Report::new(e));
-            ExitCode::FAILURE
+            ExitCode::from(code)
         }
     }
 }

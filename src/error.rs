@@ -376,7 +376,27 @@ pub enum Error {
     },
 }
 
+/// What a command does, which decides what its errors exit with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommandKind {
+    /// `build`, `serve`, `new`, `init`: exit code 1 says nothing was made.
+    Makes,
+    /// `check`, `status`: exit code 1 says the site has errors, so a check that could not run
+    /// exits with 2.
+    Inspects,
+}
+
 impl Error {
+    /// The exit code of a command of `kind` that stopped with this error: the one place that
+    /// decides it (the table "Errors and exit codes" in the README). Usage errors exit with 2
+    /// before any command runs.
+    pub fn exit_code(&self, kind: CommandKind) -> u8 {
+        match kind {
+            CommandKind::Makes => 1,
+            CommandKind::Inspects => 2,
+        }
+    }
+
     /// Wraps an I/O failure with the action and the path, so the message names the file.
     pub fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
         let path = path.to_owned();
@@ -429,6 +449,15 @@ impl fmt::Display for Warning {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_of_inspecting_commands_exit_with_2() {
+        let error = Error::setup("no content folder", "create it");
+        assert_eq!(error.exit_code(CommandKind::Makes), 1);
+        assert_eq!(error.exit_code(CommandKind::Inspects), 2);
+        let many = Error::from_many(vec![error, Error::setup("x", "y")]).expect("two errors");
+        assert_eq!(many.exit_code(CommandKind::Inspects), 2);
+    }
 
     #[test]
     fn location_counts_lines_and_characters() {

@@ -9,7 +9,7 @@ use super::Spanned;
 
 /// A heading of a rendered page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
+pub struct RenderedHeading {
     pub level: u8,
     pub id: String,
     /// The heading's plain text (markup and ExL markers removed).
@@ -17,7 +17,7 @@ pub struct Heading {
 }
 
 /// Gives every heading an id and an anchor; returns the headings in order.
-pub fn assign_ids(events: &mut Vec<Spanned<'_>>) -> Vec<Heading> {
+pub fn assign_ids(events: &mut Vec<Spanned<'_>>) -> Vec<RenderedHeading> {
     let mut used: HashSet<String> = HashSet::new();
     // For each slug, the suffix to try next: 10,000 headings with one title take linear time.
     let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -74,7 +74,7 @@ pub fn assign_ids(events: &mut Vec<Spanned<'_>>) -> Vec<Heading> {
             out.push((Event::InlineHtml(CowStr::from(anchor)), range));
         }
         out.extend(end);
-        headings.push(Heading {
+        headings.push(RenderedHeading {
             level: number,
             id,
             text,

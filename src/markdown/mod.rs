@@ -23,7 +23,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Options, Parser};
 
 use crate::error::{Location, SourceError, Warning};
-pub use headings::Heading;
+pub use headings::RenderedHeading;
 pub use snippets::{Expansions, Snippets};
 
 /// An event with the byte range of the markdown it came from (relative to the body).
@@ -100,7 +100,7 @@ impl RenderContext<'_> {
 pub struct Rendered {
     pub html: String,
     /// Every heading, in order, with its final id.
-    pub headings: Vec<Heading>,
+    pub headings: Vec<RenderedHeading>,
     pub warnings: Vec<Warning>,
     /// Problems that make the page wrong (a missing snippet, an include cycle): the build fails.
     pub errors: Vec<SourceError>,

@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use super::pages::{self, Entry, Frame, Renderer};
+use super::pages::{self, Frame, PageArticle, Renderer};
 use super::translations::Translations;
 use super::{search, sitemap, status, urls, BuildReport, Look, Output};
 use crate::check;
@@ -338,44 +338,45 @@ impl LiveSite {
 
         let renderer = self.renderer();
         // The borrowed copies of the groups' articles in the locales that lack them.
-        let borrowed: Vec<HashMap<&str, Entry>> = if self.fallback() && !work.groups.is_empty() {
-            let rels: HashSet<&str> = work
-                .groups
-                .iter()
-                .flat_map(|key| self.translations.members(key))
-                .map(|(_, rel)| rel.as_str())
-                .collect();
-            self.site
-                .contents
-                .iter()
-                .enumerate()
-                .map(|(li, content)| {
-                    renderer
-                        .borrowed_articles(&content.locale)
-                        .into_iter()
-                        .filter(|e| rels.contains(e.article.rel_path.as_str()))
-                        .inspect(|e| {
-                            targets.insert((li, e.article.rel_path.clone()));
-                        })
-                        .map(|e| (e.article.rel_path.as_str(), e))
-                        .collect()
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let borrowed: Vec<HashMap<&str, PageArticle>> =
+            if self.fallback() && !work.groups.is_empty() {
+                let rels: HashSet<&str> = work
+                    .groups
+                    .iter()
+                    .flat_map(|key| self.translations.members(key))
+                    .map(|(_, rel)| rel.as_str())
+                    .collect();
+                self.site
+                    .contents
+                    .iter()
+                    .enumerate()
+                    .map(|(li, content)| {
+                        renderer
+                            .borrowed_articles(&content.locale)
+                            .into_iter()
+                            .filter(|e| rels.contains(e.article.rel_path.as_str()))
+                            .inspect(|e| {
+                                targets.insert((li, e.article.rel_path.clone()));
+                            })
+                            .map(|e| (e.article.rel_path.as_str(), e))
+                            .collect()
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
         let results: Vec<Result<Option<(usize, pages::BuiltArticle)>>> = targets
             .par_iter()
             .map(|(li, rel)| {
                 let content = &self.site.contents[*li];
                 let own = content.articles.iter().find(|a| &a.rel_path == rel);
                 let entry = match own {
-                    Some(article) => Entry {
+                    Some(article) => PageArticle {
                         article,
                         borrowed_from: None,
                     },
                     None => match borrowed.get(*li).and_then(|b| b.get(rel.as_str())) {
-                        Some(entry) => Entry {
+                        Some(entry) => PageArticle {
                             article: entry.article,
                             borrowed_from: entry.borrowed_from,
                         },

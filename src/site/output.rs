@@ -37,7 +37,7 @@ pub enum Output {
         lock: Lock,
     },
     /// Changes to the site tolk wrote at `target`.
-    Update(Box<Update>),
+    Update(Box<UpdateInPlace>),
     Memory(Mutex<BTreeMap<String, Vec<u8>>>),
 }
 
@@ -61,7 +61,7 @@ impl Fingerprint {
 
 /// An update of a site tolk wrote before.
 #[derive(Debug)]
-pub struct Update {
+pub struct UpdateInPlace {
     staging: tempfile::TempDir,
     target: PathBuf,
     /// The previous build's files.
@@ -91,7 +91,7 @@ impl Output {
             .tempdir_in(&parent)
             .map_err(Error::io("create a staging folder in", &parent))?;
         if let Some(previous) = read_manifest(target) {
-            return Ok(Output::Update(Box::new(Update {
+            return Ok(Output::Update(Box::new(UpdateInPlace {
                 staging,
                 target: target.to_owned(),
                 previous,
@@ -182,7 +182,7 @@ impl Output {
     }
 }
 
-impl Update {
+impl UpdateInPlace {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let print = Fingerprint::of(bytes);
         lock(&self.manifest).push((rel.to_owned(), print));
@@ -205,7 +205,7 @@ impl Update {
     /// and puts the new manifest last: a manifest never names a file that is not there. The
     /// journal of these steps is written first; an I/O error puts back what was replaced.
     fn commit(self) -> Result<()> {
-        let Update {
+        let UpdateInPlace {
             staging,
             target,
             previous,

@@ -181,7 +181,7 @@ impl std::fmt::Debug for Renderer<'_> {
 /// One article page of a locale: the article, and the locale whose text it is when the
 /// locale borrows it.
 #[derive(Debug, Clone, Copy)]
-pub struct Entry<'a> {
+pub struct PageArticle<'a> {
     pub article: &'a Article,
     pub borrowed_from: Option<&'a Locale>,
 }
@@ -406,7 +406,7 @@ impl<'a> Renderer<'a> {
             Some(index) => {
                 let r = self.render_article(
                     frame,
-                    Entry {
+                    PageArticle {
                         article: index,
                         borrowed_from: None,
                     },
@@ -438,11 +438,11 @@ impl<'a> Renderer<'a> {
 
     /// The article pages of a locale: its own articles, then (with `missing-translations =
     /// "fallback"`) those it borrows.
-    pub fn entries(&self, content: &'a LocaleContent) -> Vec<Entry<'a>> {
-        let mut entries: Vec<Entry<'a>> = content
+    pub fn entries(&self, content: &'a LocaleContent) -> Vec<PageArticle<'a>> {
+        let mut entries: Vec<PageArticle<'a>> = content
             .articles
             .iter()
-            .map(|article| Entry {
+            .map(|article| PageArticle {
                 article,
                 borrowed_from: None,
             })
@@ -452,7 +452,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// What the pages of a locale share; its navigation lists `entries`.
-    pub fn frame(&self, content: &LocaleContent, entries: &[Entry<'_>]) -> Frame {
+    pub fn frame(&self, content: &LocaleContent, entries: &[PageArticle<'_>]) -> Frame {
         let locale = &content.locale;
         let tocs: Vec<(String, String)> = content
             .files
@@ -493,7 +493,7 @@ impl<'a> Renderer<'a> {
 
     /// With `missing-translations = "fallback"`: the articles other locales have and this one
     /// lacks, in the text of the source locale (or the first that has them).
-    pub fn borrowed_articles(&self, locale: &Locale) -> Vec<Entry<'a>> {
+    pub fn borrowed_articles(&self, locale: &Locale) -> Vec<PageArticle<'a>> {
         if self.config.site.missing_translations != MissingTranslations::Fallback {
             return Vec::new();
         }
@@ -520,7 +520,7 @@ impl<'a> Renderer<'a> {
                     && !own.contains(article.rel_path.as_str())
                     && article.wanted_in(self.config, &locale.code);
                 if lacking && taken.insert(article.rel_path.as_str()) {
-                    borrowed.push(Entry {
+                    borrowed.push(PageArticle {
                         article,
                         borrowed_from: Some(&content.locale),
                     });
@@ -538,7 +538,7 @@ impl<'a> Renderer<'a> {
         lenders
     }
 
-    fn render_article<'e>(&self, frame: &Frame, entry: Entry<'e>) -> RenderedArticle<'e> {
+    fn render_article<'e>(&self, frame: &Frame, entry: PageArticle<'e>) -> RenderedArticle<'e> {
         let article = entry.article;
         let text_locale = entry.borrowed_from.map_or(&frame.code, |l| &l.code);
         let ui = |id: &str| self.strings.get(text_locale, id, None);
@@ -582,7 +582,7 @@ impl<'a> Renderer<'a> {
         &self,
         locale: &Locale,
         frame: &Frame,
-        entry: Entry<'_>,
+        entry: PageArticle<'_>,
     ) -> Result<BuiltArticle> {
         let mut r = self.render_article(frame, entry);
         let errors: Vec<Error> = r.body.errors.drain(..).map(Error::from).collect();
