@@ -4,7 +4,7 @@
 //! Pages are added from any thread as they are rendered; the index keeps their postings (which
 //! page has which term, how often, in the title or the text), never their text. Each thread
 //! fills a part of its own (stemming is most of the work, and a lock around it made the
-//! threads take turns); when a locale is done, [`Index::write`] merges the parts, writes the
+//! threads take turns); when a locale is done, [`Index::files`] merges the parts and makes the
 //! files under `search/<locale>/` (see [`bundle`]) and the memory is freed before the next
 //! locale starts.
 
@@ -37,10 +37,9 @@ pub struct Document<'a> {
 #[derive(Debug)]
 pub struct Index {
     analyzer: Analyzer,
-    /// The parts no thread is filling at the moment: [`Index::add`] takes one (or starts one),
-    /// fills it without holding the lock, and puts it back. There are about as many parts as
-    /// threads that added pages at the same time.
-    parts: Mutex<Vec<Postings>>,
+    /// One part per thread of rayon's pool, and a last one for other threads: a thread fills
+    /// its own part, which stays in its core's cache and whose lock no other thread waits for.
+    parts: Vec<Mutex<Postings>>,
     /// Whether pages can be replaced and removed later (the dev server's index).
     replaceable: bool,
 }
@@ -104,8 +103,23 @@ impl Index {
     pub fn new(tag: &str) -> Index {
         Index {
             analyzer: Analyzer::new(tag),
-            parts: Mutex::default(),
+            parts: Vec::new(),
             replaceable: false,
+        }
+        .with_parts()
+    }
+
+    fn with_parts(mut self) -> Index {
+        self.parts = (0..=rayon::current_num_threads())
+            .map(|_| Mutex::new(self.empty_part()))
+            .collect();
+        self
+    }
+
+    fn empty_part(&self) -> Postings {
+        Postings {
+            page_words: self.replaceable.then(Vec::new),
+            ..Postings::default()
         }
     }
 
@@ -116,41 +130,41 @@ impl Index {
             replaceable: true,
             ..Index::new(tag)
         }
+        .with_parts()
     }
 
     /// Adds a page, from any thread.
     pub fn add(&self, doc: Document<'_>) {
-        let taken = self.lock_parts().pop();
-        let mut part = taken.unwrap_or_else(|| Postings {
-            page_words: self.replaceable.then(Vec::new),
-            ..Postings::default()
-        });
-        part.add(&self.analyzer, doc);
-        self.lock_parts().push(part);
-    }
-
-    fn lock_parts(&self) -> std::sync::MutexGuard<'_, Vec<Postings>> {
-        self.parts
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        let last = self.parts.len().saturating_sub(1);
+        let slot = rayon::current_thread_index().map_or(last, |i| i.min(last));
+        if let Some(part) = self.parts.get(slot) {
+            part.lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .add(&self.analyzer, doc);
+        }
     }
 
     /// Puts `doc` in place of the page at its URL (or adds it); the files change when the
     /// index is next written.
     pub fn replace(&mut self, doc: Document<'_>) {
-        let postings = merged(&mut self.parts);
+        let postings = merged(&mut self.parts, self.replaceable);
         postings.remove(doc.url);
         postings.add(&self.analyzer, doc);
     }
 
     /// Forgets the page at `url` (`fr/a/b/`), if it is in the index.
     pub fn remove(&mut self, url: &str) {
-        merged(&mut self.parts).remove(url);
+        self.merged().remove(url);
+    }
+
+    /// The parts merged into the first, the others left empty.
+    fn merged(&mut self) -> &mut Postings {
+        merged(&mut self.parts, self.replaceable)
     }
 
     /// The files of the index, as (path in the output, bytes), and the number of pages in it.
     pub fn files(&mut self, code: &str) -> Result<(Vec<(String, Vec<u8>)>, usize)> {
-        let postings = merged(&mut self.parts);
+        let postings = merged(&mut self.parts, self.replaceable);
         postings.compact();
         let files = postings.bundle(&self.analyzer)?;
         let paths = files
@@ -161,16 +175,29 @@ impl Index {
     }
 }
 
-/// The parts merged into one (which stays the only one).
-fn merged(parts: &mut Mutex<Vec<Postings>>) -> &mut Postings {
-    let parts = parts
+/// `parts` merged into the first, the others left empty.
+fn merged(parts: &mut Vec<Mutex<Postings>>, replaceable: bool) -> &mut Postings {
+    let empty = || Postings {
+        page_words: replaceable.then(Vec::new),
+        ..Postings::default()
+    };
+    let taken: Vec<Postings> = parts
+        .iter_mut()
+        .map(|part| {
+            let part = part
+                .get_mut()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            std::mem::replace(part, empty())
+        })
+        .collect();
+    if parts.is_empty() {
+        parts.push(Mutex::new(empty()));
+    }
+    let first = parts[0]
         .get_mut()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if parts.len() != 1 {
-        let all = Postings::merge(std::mem::take(parts));
-        parts.push(all);
-    }
-    &mut parts[0]
+    *first = Postings::merge(taken);
+    first
 }
 
 impl Postings {
@@ -453,7 +480,8 @@ mod tests {
             "Jetons désactivés",
             "Jetons désactivés\nLes jetons seront désactivés. Désactiver l’intégration.",
         ));
-        let postings = Postings::merge(index.parts.into_inner().expect("not poisoned"));
+        let mut index = index;
+        let postings = index.merged();
         let find = |term: &str| {
             postings
                 .terms
@@ -493,7 +521,8 @@ mod tests {
         let urls: Vec<String> = (0..200).map(|i| format!("nl/{i}/")).collect();
         urls.par_iter()
             .for_each(|url| index.add(doc(url, "Titel", "De tokens worden uitgeschakeld")));
-        let postings = Postings::merge(index.parts.into_inner().expect("not poisoned"));
+        let mut index = index;
+        let postings = index.merged();
         assert_eq!(postings.docs.len(), 200);
         for (_, list) in &postings.terms {
             assert_eq!(list.len(), 200);
