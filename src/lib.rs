@@ -18,6 +18,7 @@ pub mod history;
 pub mod i18n;
 pub mod markdown;
 pub mod model;
+pub mod new_article;
 pub mod rules;
 pub mod serve;
 pub mod site;
