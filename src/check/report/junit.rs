@@ -54,10 +54,7 @@ pub fn render(report: &Report) -> String {
 fn test_cases<'r>(
     report: &'r Report,
     order: &[&'r str],
-) -> (
-    BTreeMap<&'r str, Cases<'r>>,
-    BTreeMap<(&'r str, &'r str), &'r str>,
-) {
+) -> (BTreeMap<&'r str, Cases<'r>>, Files<'r>) {
     let mut suites: BTreeMap<&str, Cases<'r>> = BTreeMap::new();
     let mut files: Files<'r> = BTreeMap::new();
     for locale in order {
