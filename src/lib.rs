@@ -18,6 +18,8 @@ pub mod history;
 pub mod i18n;
 pub mod markdown;
 pub mod model;
+pub mod new_article;
+pub mod progress;
 pub mod rules;
 pub mod serve;
 pub mod site;

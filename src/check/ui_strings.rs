@@ -19,10 +19,13 @@ pub const ARTICLE: &str = "UI strings (locales/)";
 /// The text of files by the path findings show.
 pub type Sources = BTreeMap<String, Arc<str>>;
 
+/// Each locale's `.ftl` files: the path findings show, and the text.
+type Files<'c> = BTreeMap<&'c str, Vec<(String, Arc<str>)>>;
+
 /// The findings, and the text of each `.ftl` file they point into.
 pub fn check(config: &Config) -> Result<(Vec<Finding>, Sources)> {
     let theme = Theme::load(&config.root)?;
-    let mut files: BTreeMap<&str, Vec<(String, Arc<str>)>> = BTreeMap::new();
+    let mut files: Files<'_> = BTreeMap::new();
     let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for locale in &config.locales {
         let code = locale.code.as_str();
@@ -50,29 +53,7 @@ pub fn check(config: &Config) -> Result<(Vec<Finding>, Sources)> {
             .iter()
             .filter(|id| !ids.get(code).is_some_and(|s| s.contains(**id)))
         {
-            let related = config
-                .locales
-                .iter()
-                .filter_map(|other| {
-                    let (path, text) = files
-                        .get(other.code.as_str())?
-                        .iter()
-                        .find_map(|(path, text)| definition(text, id).map(|at| (path, at, text)))
-                        .map(|(path, at, text)| match path.strip_suffix(BUILT_IN) {
-                            Some(folder_file) => (folder_file.to_owned(), None),
-                            None => {
-                                sources.insert(path.clone(), Arc::clone(text));
-                                (path.clone(), Some(at))
-                            }
-                        })?;
-                    Some(Related {
-                        locale: other.code.clone(),
-                        path,
-                        at: text,
-                    })
-                })
-                .collect::<Vec<_>>();
-            let has: Vec<&str> = related.iter().map(|r| r.locale.as_str()).collect();
+            let related = definitions(config, &files, id, &mut sources);
             // A built-in file is not on disk: point at the folder a new .ftl file goes into.
             let (path, at) = match first_file {
                 Some((path, text)) => {
@@ -81,25 +62,63 @@ pub fn check(config: &Config) -> Result<(Vec<Finding>, Sources)> {
                 }
                 None => (format!("locales/{code}/"), None),
             };
-            findings.push(Finding {
-                rule: Rule::UiStringMissing,
-                severity: Rule::UiStringMissing.default_severity(),
-                locale: code.to_owned(),
-                path,
-                at,
-                exl_id: None,
-                article: ARTICLE.to_owned(),
-                message: format!(
-                    "the UI string `{id}` is missing in locale {code}; {} {} it",
-                    has.join(", "),
-                    if has.len() == 1 { "has" } else { "have" }
-                ),
-                related,
-                edits: Vec::new(),
-            });
+            findings.push(missing(code, id, path, at, related));
         }
     }
     Ok((findings, sources))
+}
+
+/// Where each locale that has message `id` defines it; the files pointed into go to `sources`.
+fn definitions(
+    config: &Config,
+    files: &Files<'_>,
+    id: &str,
+    sources: &mut Sources,
+) -> Vec<Related> {
+    config
+        .locales
+        .iter()
+        .filter_map(|other| {
+            let (path, text) = files
+                .get(other.code.as_str())?
+                .iter()
+                .find_map(|(path, text)| definition(text, id).map(|at| (path, at, text)))
+                .map(|(path, at, text)| match path.strip_suffix(BUILT_IN) {
+                    Some(folder_file) => (folder_file.to_owned(), None),
+                    None => {
+                        sources.insert(path.clone(), Arc::clone(text));
+                        (path.clone(), Some(at))
+                    }
+                })?;
+            Some(Related {
+                locale: other.code.clone(),
+                path,
+                at: text,
+            })
+        })
+        .collect()
+}
+
+/// The finding for message `id` missing in locale `code`, which the `related` locales have.
+fn missing(code: &str, id: &str, path: String, at: Option<At>, related: Vec<Related>) -> Finding {
+    let has: Vec<&str> = related.iter().map(|r| r.locale.as_str()).collect();
+    let message = format!(
+        "the UI string `{id}` is missing in locale {code}; {} {} it",
+        has.join(", "),
+        if has.len() == 1 { "has" } else { "have" }
+    );
+    Finding {
+        rule: Rule::UiStringMissing,
+        severity: Rule::UiStringMissing.default_severity(),
+        locale: code.to_owned(),
+        path,
+        at,
+        exl_id: None,
+        article: ARTICLE.to_owned(),
+        message,
+        related,
+        edits: Vec::new(),
+    }
 }
 
 /// Where message `id` is defined in an `.ftl` text.

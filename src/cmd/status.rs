@@ -1,16 +1,15 @@
-//! `tolk status`: how far along each locale is, from the report of `tolk check`: articles, in
-//! sync, out of sync, stale (behind the source's git history), missing, and the average
-//! `ht-degree`, as a terminal table or as JSON.
+//! `tolk status`: how far along each locale is, from the report of `tolk check`, as a terminal
+//! table or as JSON. The numbers come from [`crate::progress`].
 
-use std::collections::HashSet;
 use std::fmt::Write;
 use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::check::{self, Report, Rule};
+use crate::check::{self, Report};
 use crate::config::Config;
 use crate::error::Result;
+use crate::progress::{rows, Row};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StatusFormat {
@@ -25,20 +24,6 @@ pub struct StatusOptions {
     pub format: StatusFormat,
 }
 
-/// One locale's numbers.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub locale: String,
-    pub articles: usize,
-    pub in_sync: usize,
-    pub out_of_sync: usize,
-    /// Articles with a `stale-translation` finding.
-    pub stale: usize,
-    pub missing: usize,
-    /// The average `ht-degree` of the articles that have one, to one decimal.
-    pub ht_degree: Option<f64>,
-}
-
 pub fn execute(options: &StatusOptions) -> Result<()> {
     let config = Config::load(&options.root)?;
     let report = check::run(&config, &crate::model::Site::load(&config)?)?;
@@ -51,47 +36,6 @@ pub fn execute(options: &StatusOptions) -> Result<()> {
         StatusFormat::Json => print!("{}", to_json(&report, &rows)),
     }
     Ok(())
-}
-
-/// The numbers of every locale of the report, in its order.
-pub fn rows(report: &Report) -> Vec<Row> {
-    let stale: HashSet<&str> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule == Rule::StaleTranslation)
-        .map(|f| f.path.as_str())
-        .collect();
-    report
-        .locales
-        .iter()
-        .map(|summary| {
-            let mine: Vec<&check::Entry> = report
-                .entries
-                .iter()
-                .filter(|e| e.locale == summary.locale)
-                .collect();
-            let degrees: Vec<f64> = mine
-                .iter()
-                .filter_map(|e| e.ht_degree.map(f64::from))
-                .collect();
-            let ht_degree = (!degrees.is_empty()).then(|| {
-                let average = degrees.iter().sum::<f64>() / degrees.len() as f64;
-                (average * 10.0).round() / 10.0
-            });
-            Row {
-                locale: summary.locale.clone(),
-                articles: summary.articles,
-                in_sync: summary.in_sync,
-                out_of_sync: summary.out_of_sync,
-                stale: mine
-                    .iter()
-                    .filter(|e| stale.contains(e.path.as_str()))
-                    .count(),
-                missing: summary.missing,
-                ht_degree,
-            }
-        })
-        .collect()
 }
 
 /// The rows as an aligned table: the locale left, the numbers right.
@@ -178,7 +122,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::check::{Entry, Finding, LocaleSummary, Severity};
+    use crate::check::{Entry, Finding, LocaleSummary, Rule, Severity};
 
     fn entry(locale: &str, article: &str, ht_degree: Option<u8>) -> Entry {
         Entry {

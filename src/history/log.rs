@@ -64,14 +64,40 @@ impl LogCache {
 }
 
 fn read_from(located: &Located, head: ObjectId) -> Result<Log> {
-    let repo = &located.repo;
     let workdir = located.workdir.as_path();
-    let boundary: HashSet<ObjectId> = repo
+    let boundary: HashSet<ObjectId> = located
+        .repo
         .shallow_commits()
         .map_err(failed("the shallow clone's boundary".to_owned(), workdir))?
         .map(|commits| commits.iter().copied().collect())
         .unwrap_or_default();
+    let (walked, index) = walk(located, head, &boundary)?;
+    let changes = changes(located, &walked, &index)?;
+    let commits = walked
+        .iter()
+        .map(|w| Commit {
+            id: w.id.to_hex().to_string(),
+            seconds: w.seconds,
+            date: w.date.clone(),
+            parents: w
+                .parents
+                .iter()
+                .filter_map(|p| index.get(p).copied())
+                .collect(),
+        })
+        .collect();
+    Ok(Log::new(commits, changes, !boundary.is_empty()))
+}
 
+/// Every commit reachable from `head`, read once (a shallow `boundary` commit without its
+/// parents), and each commit's place in the list.
+fn walk(
+    located: &Located,
+    head: ObjectId,
+    boundary: &HashSet<ObjectId>,
+) -> Result<(Vec<Walked>, HashMap<ObjectId, usize>)> {
+    let repo = &located.repo;
+    let workdir = located.workdir.as_path();
     let mut walked: Vec<Walked> = Vec::new();
     let mut index: HashMap<ObjectId, usize> = HashMap::new();
     let mut stack = vec![head];
@@ -106,15 +132,24 @@ fn read_from(located: &Located, head: ObjectId) -> Result<Log> {
             boundary: is_boundary,
         });
     }
+    Ok((walked, index))
+}
 
+/// The commits that changed each path of the folder (by their place in `walked`).
+fn changes(
+    located: &Located,
+    walked: &[Walked],
+    index: &HashMap<ObjectId, usize>,
+) -> Result<HashMap<String, Vec<usize>>> {
+    let workdir = located.workdir.as_path();
     // The diffs are independent: share them among the cores, each with its own handle on the
     // repository (a handle is not shared between threads).
     let jobs: Vec<Job> = walked
         .iter()
         .enumerate()
-        .filter_map(|(i, commit)| job(i, commit, &walked, &index))
+        .filter_map(|(i, commit)| job(i, commit, walked, index))
         .collect();
-    let git_dir = repo.git_dir().to_owned();
+    let git_dir = located.repo.git_dir().to_owned();
     let results: Vec<Result<(usize, HashSet<String>)>> = jobs
         .par_iter()
         .with_min_len(64)
@@ -137,21 +172,7 @@ fn read_from(located: &Located, head: ObjectId) -> Result<Log> {
             changes.entry(path).or_default().push(commit);
         }
     }
-
-    let commits = walked
-        .iter()
-        .map(|w| Commit {
-            id: w.id.to_hex().to_string(),
-            seconds: w.seconds,
-            date: w.date.clone(),
-            parents: w
-                .parents
-                .iter()
-                .filter_map(|p| index.get(p).copied())
-                .collect(),
-        })
-        .collect();
-    Ok(Log::new(commits, changes, !boundary.is_empty()))
+    Ok(changes)
 }
 
 /// A commit whose copy of the folder must be compared with its parents'.

@@ -216,41 +216,7 @@ fn input_push_front<'a>(
         else {
             return;
         };
-        let alt = plain_text(&inner);
-        let mut html = format!(
-            "<img src=\"{}\" alt=\"{}\"",
-            html_escape(&dest_url),
-            html_escape(&alt)
-        );
-        if !title.is_empty() {
-            html.push_str(&format!(" title=\"{}\"", html_escape(&title)));
-        }
-        let mut classes = Vec::new();
-        for (key, value) in attrs {
-            match key.as_str() {
-                "width" | "height" if value.chars().all(|c| c.is_ascii_digit() || c == '%') => {
-                    html.push_str(&format!(" {key}=\"{value}\""));
-                }
-                "align" if matches!(value.as_str(), "left" | "right" | "center") => {
-                    classes.push(format!("align-{value}"))
-                }
-                "modal" | "zoomable" => {
-                    html.push_str(&format!(" data-{key}=\"{}\"", html_escape(value)))
-                }
-                "class" => classes.extend(value.split_whitespace().map(html_escape)),
-                "id" => html.push_str(&format!(" id=\"{}\"", html_escape(value))),
-                "style" => {
-                    if let Some(style) = super::sanitize::safe_style(value) {
-                        html.push_str(&format!(" style=\"{}\"", html_escape(&style)));
-                    }
-                }
-                _ => {}
-            }
-        }
-        if !classes.is_empty() {
-            html.push_str(&format!(" class=\"{}\"", classes.join(" ")));
-        }
-        html.push_str(" loading=\"lazy\">");
+        let html = image_html(&dest_url, &title, &plain_text(&inner), attrs);
         out.push((Event::InlineHtml(CowStr::from(html)), range));
     } else {
         let Some((
@@ -263,30 +229,77 @@ fn input_push_front<'a>(
             out.push(end);
             return;
         };
-        let mut html = format!("<a href=\"{}\"", html_escape(&dest_url));
-        if !title.is_empty() {
-            html.push_str(&format!(" title=\"{}\"", html_escape(&title)));
-        }
-        if attrs.iter().any(|(k, v)| k == "target" && v == "_blank") {
-            html.push_str(" target=\"_blank\" rel=\"noopener\"");
-        }
-        for (key, value) in attrs {
-            match key.as_str() {
-                "id" | "class" => {
-                    html.push_str(&format!(" {key}=\"{}\"", html_escape(value)));
-                }
-                "style" => {
-                    if let Some(style) = super::sanitize::safe_style(value) {
-                        html.push_str(&format!(" style=\"{}\"", html_escape(&style)));
-                    }
-                }
-                _ => {}
-            }
-        }
-        html.push('>');
+        let html = link_start_html(&dest_url, &title, attrs);
         out[start] = (Event::InlineHtml(CowStr::from(html)), range);
         out.push((Event::InlineHtml(CowStr::Borrowed("</a>")), end.1));
     }
+}
+
+/// An `<img>` with the attributes ExL allows on images (size, alignment, zoom, class, id, a
+/// safe style).
+fn image_html(dest_url: &str, title: &str, alt: &str, attrs: &[(String, String)]) -> String {
+    let mut html = format!(
+        "<img src=\"{}\" alt=\"{}\"",
+        html_escape(dest_url),
+        html_escape(alt)
+    );
+    if !title.is_empty() {
+        html.push_str(&format!(" title=\"{}\"", html_escape(title)));
+    }
+    let mut classes = Vec::new();
+    for (key, value) in attrs {
+        match key.as_str() {
+            "width" | "height" if value.chars().all(|c| c.is_ascii_digit() || c == '%') => {
+                html.push_str(&format!(" {key}=\"{value}\""));
+            }
+            "align" if matches!(value.as_str(), "left" | "right" | "center") => {
+                classes.push(format!("align-{value}"))
+            }
+            "modal" | "zoomable" => {
+                html.push_str(&format!(" data-{key}=\"{}\"", html_escape(value)))
+            }
+            "class" => classes.extend(value.split_whitespace().map(html_escape)),
+            "id" => html.push_str(&format!(" id=\"{}\"", html_escape(value))),
+            "style" => {
+                if let Some(style) = super::sanitize::safe_style(value) {
+                    html.push_str(&format!(" style=\"{}\"", html_escape(&style)));
+                }
+            }
+            _ => {}
+        }
+    }
+    if !classes.is_empty() {
+        html.push_str(&format!(" class=\"{}\"", classes.join(" ")));
+    }
+    html.push_str(" loading=\"lazy\">");
+    html
+}
+
+/// The opening `<a>` of a link with the attributes ExL allows on links (a new tab, id, class,
+/// a safe style).
+fn link_start_html(dest_url: &str, title: &str, attrs: &[(String, String)]) -> String {
+    let mut html = format!("<a href=\"{}\"", html_escape(dest_url));
+    if !title.is_empty() {
+        html.push_str(&format!(" title=\"{}\"", html_escape(title)));
+    }
+    if attrs.iter().any(|(k, v)| k == "target" && v == "_blank") {
+        html.push_str(" target=\"_blank\" rel=\"noopener\"");
+    }
+    for (key, value) in attrs {
+        match key.as_str() {
+            "id" | "class" => {
+                html.push_str(&format!(" {key}=\"{}\"", html_escape(value)));
+            }
+            "style" => {
+                if let Some(style) = super::sanitize::safe_style(value) {
+                    html.push_str(&format!(" style=\"{}\"", html_escape(&style)));
+                }
+            }
+            _ => {}
+        }
+    }
+    html.push('>');
+    html
 }
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! Markers are found in the source text, not in the text events, because pulldown-cmark splits
 //! `[!NOTE]` into several events (it could be a link).
 
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use std::ops::Range;
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
 use super::escape::html_escape;
 use super::{RenderContext, Spanned};
@@ -91,6 +93,9 @@ struct TabGroup {
     tabs: usize,
 }
 
+/// The events being rewritten, read one at a time (markers look at what follows them).
+type Events<'a> = std::iter::Peekable<std::vec::IntoIter<Spanned<'a>>>;
+
 /// Turns the ExL blockquote blocks into their HTML, in place.
 pub fn transform<'a>(
     body: &str,
@@ -98,148 +103,217 @@ pub fn transform<'a>(
     ctx: &RenderContext<'_>,
     warnings: &mut Vec<Warning>,
 ) {
-    let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
-    let mut open: Vec<Open> = Vec::new();
-    let mut tab_groups: Vec<TabGroup> = Vec::new();
-    let mut next_group = 0;
-    let mut shadeboxes = 0usize;
+    let mut writer = BlockWriter::new(events.len());
     let mut iter = std::mem::take(events).into_iter().peekable();
     while let Some((event, range)) = iter.next() {
-        let html = |s: String| (Event::Html(CowStr::from(s)), range.clone());
         match event {
             Event::Start(Tag::BlockQuote(kind)) => {
-                let Some(found) = body.get(range.clone()).and_then(block_marker) else {
-                    open.push(Open::Quote);
-                    out.push((Event::Start(Tag::BlockQuote(kind)), range));
-                    continue;
-                };
-                let name = found.name.to_ascii_uppercase();
-                let marker_end = range.start + found.end;
-                match name.as_str() {
-                    kind_name if KINDS.contains(&kind_name) && found.argument.is_empty() => {
-                        let kind = kind_name.to_ascii_lowercase();
-                        let label = html_escape(&(ctx.ui)(&format!("callout-{kind}")));
-                        out.push(html(format!(
-                            "<div class=\"callout\" data-callout=\"{kind}\" role=\"note\">\
-                             <p class=\"callout-label\"><span class=\"callout-icon\" aria-hidden=\"true\"></span>{label}</p>\
-                             <div class=\"callout-body\">\n"
-                        )));
-                        open.push(Open::Callout);
-                        skip_marker(&mut iter, marker_end, &mut out);
+                match body.get(range.clone()).and_then(block_marker) {
+                    Some(found) => {
+                        writer.marked_quote(&found, kind, range, &mut iter, ctx, warnings)
                     }
-                    "CONTEXTUALHELP" => skip_block(&mut iter),
-                    "VIDEO" => {
-                        let url = found
-                            .rest
-                            .strip_prefix('(')
-                            .and_then(|r| r.split(')').next())
-                            .unwrap_or_default()
-                            .trim();
-                        out.push(html(video_html(url, &(ctx.ui)("video-watch"))));
-                        skip_block(&mut iter);
-                    }
-                    "BEGINTABS" => {
-                        next_group += 1;
-                        tab_groups.push(TabGroup {
-                            id: next_group,
-                            tabs: 0,
-                        });
-                        out.push(html(format!(
-                            "<div class=\"tabs\" data-tabs id=\"tabs-{next_group}\">\n"
-                        )));
-                        open.push(Open::Unwrapped);
-                        skip_marker(&mut iter, marker_end, &mut out);
-                    }
-                    "TAB" if !tab_groups.is_empty() => {
-                        let group = tab_groups.last_mut().map(|g| {
-                            g.tabs += 1;
-                            (g.id, g.tabs)
-                        });
-                        let (group, tab) = group.unwrap_or((0, 0));
-                        let close = if tab > 1 { "</div>\n" } else { "" };
-                        let label = super::inline::render_line(&decode_label(found.argument));
-                        out.push(html(format!(
-                            "{close}<div class=\"tab-panel\" role=\"tabpanel\" id=\"tabs-{group}-{tab}\" aria-labelledby=\"tabs-{group}-{tab}-label\">\
-                             <p class=\"tab-label\" id=\"tabs-{group}-{tab}-label\">{label}</p>\n"
-                        )));
-                        open.push(Open::Unwrapped);
-                        skip_marker(&mut iter, marker_end, &mut out);
-                    }
-                    "ENDTABS" if !tab_groups.is_empty() => {
-                        let had_tabs = tab_groups.pop().is_some_and(|g| g.tabs > 0);
-                        out.push(html(format!(
-                            "{}</div>\n",
-                            if had_tabs { "</div>\n" } else { "" }
-                        )));
-                        open.push(Open::Unwrapped);
-                        skip_marker(&mut iter, marker_end, &mut out);
-                    }
-                    "BEGINSHADEBOX" => {
-                        shadeboxes += 1;
-                        let title = found.argument.trim_matches(['"', '“', '”', '«', '»', ' ']);
-                        let heading = if title.is_empty() {
-                            String::new()
-                        } else {
-                            format!(
-                                "<p class=\"shadebox-title\">{}</p>",
-                                super::inline::render_line(&decode_label(title))
-                            )
-                        };
-                        out.push(html(format!("<div class=\"shadebox\">{heading}\n")));
-                        open.push(Open::Unwrapped);
-                        skip_marker(&mut iter, marker_end, &mut out);
-                    }
-                    "ENDSHADEBOX" if shadeboxes > 0 => {
-                        shadeboxes -= 1;
-                        out.push(html("</div>\n".to_owned()));
-                        open.push(Open::Unwrapped);
-                        skip_marker(&mut iter, marker_end, &mut out);
-                    }
-                    _ => {
-                        if !matches!(
-                            name.as_str(),
-                            "DNL" | "UICONTROL" | "BADGE" | "TAB" | "ENDTABS" | "ENDSHADEBOX"
-                        ) {
-                            warnings.push(Warning {
-                                location: Some(ctx.location(range.start)),
-                                message: format!(
-                                    "unknown callout kind `[!{}]`, shown as a plain quote; known kinds: {}",
-                                    found.name,
-                                    KINDS.join(", ")
-                                ),
-                            });
-                        }
-                        // A plain quote, without the marker nobody can read.
-                        open.push(Open::Quote);
-                        out.push((Event::Start(Tag::BlockQuote(kind)), range));
-                        skip_marker(&mut iter, marker_end, &mut out);
-                    }
+                    None => writer.plain_quote(kind, range),
                 }
             }
-            Event::End(TagEnd::BlockQuote(kind)) => match open.pop() {
-                Some(Open::Callout) => out.push(html("</div></div>\n".to_owned())),
-                Some(Open::Unwrapped) => {}
-                _ => out.push((Event::End(TagEnd::BlockQuote(kind)), range)),
-            },
-            other => out.push((other, range)),
+            Event::End(TagEnd::BlockQuote(kind)) => writer.end_quote(kind, range),
+            other => writer.out.push((other, range)),
         }
     }
-    // Close what the author left open, so the page stays well formed.
-    for group in tab_groups.into_iter().rev() {
-        let close = if group.tabs > 0 {
-            "</div>\n</div>\n"
-        } else {
-            "</div>\n"
+    *events = writer.finish(body.len());
+}
+
+/// The rewritten events, and the blocks open at the current event.
+struct BlockWriter<'a> {
+    out: Vec<Spanned<'a>>,
+    open: Vec<Open>,
+    tab_groups: Vec<TabGroup>,
+    /// The id of the last tab group started on the page.
+    next_group: usize,
+    /// Shadeboxes started and not yet ended.
+    shadeboxes: usize,
+}
+
+impl<'a> BlockWriter<'a> {
+    fn new(capacity: usize) -> Self {
+        Self {
+            out: Vec::with_capacity(capacity),
+            open: Vec::new(),
+            tab_groups: Vec::new(),
+            next_group: 0,
+            shadeboxes: 0,
+        }
+    }
+
+    fn html(&mut self, html: String, range: &Range<usize>) {
+        self.out
+            .push((Event::Html(CowStr::from(html)), range.clone()));
+    }
+
+    /// A blockquote without a marker stays a blockquote.
+    fn plain_quote(&mut self, kind: Option<BlockQuoteKind>, range: Range<usize>) {
+        self.open.push(Open::Quote);
+        self.out.push((Event::Start(Tag::BlockQuote(kind)), range));
+    }
+
+    /// A blockquote that starts with `[!NAME ...]`: writes the block's opening HTML (or drops
+    /// the whole quote, for videos and in-app help) and skips the marker's own events.
+    fn marked_quote(
+        &mut self,
+        found: &BlockMarker<'_>,
+        kind: Option<BlockQuoteKind>,
+        range: Range<usize>,
+        iter: &mut Events<'a>,
+        ctx: &RenderContext<'_>,
+        warnings: &mut Vec<Warning>,
+    ) {
+        let name = found.name.to_ascii_uppercase();
+        let marker_end = range.start + found.end;
+        let opened = match name.as_str() {
+            kind_name if KINDS.contains(&kind_name) && found.argument.is_empty() => {
+                self.html(callout_start(kind_name, ctx), &range);
+                Open::Callout
+            }
+            "CONTEXTUALHELP" => {
+                skip_block(iter);
+                return;
+            }
+            "VIDEO" => {
+                let url = found
+                    .rest
+                    .strip_prefix('(')
+                    .and_then(|r| r.split(')').next())
+                    .unwrap_or_default()
+                    .trim();
+                self.html(video_html(url, &(ctx.ui)("video-watch")), &range);
+                skip_block(iter);
+                return;
+            }
+            "BEGINTABS" => self.begin_tabs(&range),
+            "TAB" if !self.tab_groups.is_empty() => self.tab(found.argument, &range),
+            "ENDTABS" if !self.tab_groups.is_empty() => self.end_tabs(&range),
+            "BEGINSHADEBOX" => self.begin_shadebox(found.argument, &range),
+            "ENDSHADEBOX" if self.shadeboxes > 0 => {
+                self.shadeboxes -= 1;
+                self.html("</div>\n".to_owned(), &range);
+                Open::Unwrapped
+            }
+            _ => {
+                if !matches!(
+                    name.as_str(),
+                    "DNL" | "UICONTROL" | "BADGE" | "TAB" | "ENDTABS" | "ENDSHADEBOX"
+                ) {
+                    warnings.push(unknown_kind(found.name, ctx, range.start));
+                }
+                // A plain quote, without the marker nobody can read.
+                self.out.push((Event::Start(Tag::BlockQuote(kind)), range));
+                Open::Quote
+            }
         };
-        out.push((Event::Html(CowStr::Borrowed(close)), body.len()..body.len()));
+        self.open.push(opened);
+        skip_marker(iter, marker_end, &mut self.out);
     }
-    for _ in 0..shadeboxes {
-        out.push((
-            Event::Html(CowStr::Borrowed("</div>\n")),
-            body.len()..body.len(),
-        ));
+
+    fn begin_tabs(&mut self, range: &Range<usize>) -> Open {
+        self.next_group += 1;
+        let id = self.next_group;
+        self.tab_groups.push(TabGroup { id, tabs: 0 });
+        self.html(
+            format!("<div class=\"tabs\" data-tabs id=\"tabs-{id}\">\n"),
+            range,
+        );
+        Open::Unwrapped
     }
-    *events = out;
+
+    /// `[!TAB label]` inside a tab group: closes the previous panel and opens this one.
+    fn tab(&mut self, argument: &str, range: &Range<usize>) -> Open {
+        let group = self.tab_groups.last_mut().map(|g| {
+            g.tabs += 1;
+            (g.id, g.tabs)
+        });
+        let (group, tab) = group.unwrap_or((0, 0));
+        let close = if tab > 1 { "</div>\n" } else { "" };
+        let label = super::inline::render_line(&decode_label(argument));
+        self.html(format!(
+            "{close}<div class=\"tab-panel\" role=\"tabpanel\" id=\"tabs-{group}-{tab}\" aria-labelledby=\"tabs-{group}-{tab}-label\">\
+             <p class=\"tab-label\" id=\"tabs-{group}-{tab}-label\">{label}</p>\n"
+        ), range);
+        Open::Unwrapped
+    }
+
+    fn end_tabs(&mut self, range: &Range<usize>) -> Open {
+        let had_tabs = self.tab_groups.pop().is_some_and(|g| g.tabs > 0);
+        self.html(
+            format!("{}</div>\n", if had_tabs { "</div>\n" } else { "" }),
+            range,
+        );
+        Open::Unwrapped
+    }
+
+    fn begin_shadebox(&mut self, argument: &str, range: &Range<usize>) -> Open {
+        self.shadeboxes += 1;
+        let title = argument.trim_matches(['"', '“', '”', '«', '»', ' ']);
+        let heading = if title.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "<p class=\"shadebox-title\">{}</p>",
+                super::inline::render_line(&decode_label(title))
+            )
+        };
+        self.html(format!("<div class=\"shadebox\">{heading}\n"), range);
+        Open::Unwrapped
+    }
+
+    /// The end of a blockquote closes what its start opened.
+    fn end_quote(&mut self, kind: Option<BlockQuoteKind>, range: Range<usize>) {
+        match self.open.pop() {
+            Some(Open::Callout) => self.html("</div></div>\n".to_owned(), &range),
+            Some(Open::Unwrapped) => {}
+            _ => self.out.push((Event::End(TagEnd::BlockQuote(kind)), range)),
+        }
+    }
+
+    /// Closes what the author left open, so the page stays well formed.
+    fn finish(mut self, body_len: usize) -> Vec<Spanned<'a>> {
+        for group in self.tab_groups.into_iter().rev() {
+            let close = if group.tabs > 0 {
+                "</div>\n</div>\n"
+            } else {
+                "</div>\n"
+            };
+            self.out
+                .push((Event::Html(CowStr::Borrowed(close)), body_len..body_len));
+        }
+        for _ in 0..self.shadeboxes {
+            self.out.push((
+                Event::Html(CowStr::Borrowed("</div>\n")),
+                body_len..body_len,
+            ));
+        }
+        self.out
+    }
+}
+
+/// The opening HTML of a callout, with its translated label.
+fn callout_start(kind_name: &str, ctx: &RenderContext<'_>) -> String {
+    let kind = kind_name.to_ascii_lowercase();
+    let label = html_escape(&(ctx.ui)(&format!("callout-{kind}")));
+    format!(
+        "<div class=\"callout\" data-callout=\"{kind}\" role=\"note\">\
+         <p class=\"callout-label\"><span class=\"callout-icon\" aria-hidden=\"true\"></span>{label}</p>\
+         <div class=\"callout-body\">\n"
+    )
+}
+
+fn unknown_kind(name: &str, ctx: &RenderContext<'_>, offset: usize) -> Warning {
+    Warning {
+        location: Some(ctx.location(offset)),
+        message: format!(
+            "unknown callout kind `[!{}]`, shown as a plain quote; known kinds: {}",
+            name,
+            KINDS.join(", ")
+        ),
+    }
 }
 
 /// Drops the events that spell the marker; keeps the rest of its paragraph, if any.

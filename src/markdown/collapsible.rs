@@ -4,155 +4,212 @@
 //! They are paragraphs to pulldown-cmark, so the pass looks at each paragraph's source line.
 //! A collapsible closes in the container it opened in; one left open is closed there.
 
+use std::ops::Range;
+
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::{RenderContext, Spanned};
 
 const CLOSE: &str = "</div></details>\n";
 
+/// The events being rewritten, read one at a time (a `+++` line looks at what follows it).
+type Input<'a> = std::iter::Peekable<std::vec::IntoIter<Spanned<'a>>>;
+
+/// The HTML that ends a summary and starts the collapsible's body.
+const SUMMARY_END: &str = "</summary>\n<div class=\"collapsible-body\">\n";
+
 pub fn transform<'a>(body: &str, events: &mut Vec<Spanned<'a>>, ctx: &RenderContext<'_>) {
-    let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
-    // Container depth at which each open collapsible started.
-    let mut open: Vec<i32> = Vec::new();
-    // Collapsibles whose closing `+++` was seen deeper: closed when `depth` is theirs again.
-    let mut closing: Vec<i32> = Vec::new();
-    let mut depth = 0i32;
+    let mut state = Collapsibles {
+        out: Vec::with_capacity(events.len()),
+        open: Vec::new(),
+        closing: Vec::new(),
+        depth: 0,
+    };
     let mut input = std::mem::take(events).into_iter().peekable();
     while let Some((event, range)) = input.next() {
         match event {
-            Event::Start(Tag::Paragraph) => {
-                let source = body.get(range.clone()).unwrap_or_default();
-                let first_line = source.lines().next().unwrap_or_default().trim();
-                if !first_line.starts_with("+++") {
-                    depth += 1;
-                    out.push((Event::Start(Tag::Paragraph), range));
-                    continue;
-                }
-                let closes = first_line == "+++" && open.last() == Some(&depth);
-                if closes && source.trim() == "+++" {
-                    skip_paragraph(&mut input);
-                    open.pop();
-                    out.push((Event::Html(CowStr::Borrowed(CLOSE)), range));
-                    continue;
-                }
-                open.push(depth);
-                let summary_start = out.len();
-                out.push((
-                    Event::Html(CowStr::Borrowed("<details class=\"collapsible\"><summary>")),
-                    range.clone(),
-                ));
-                strip_plus_signs(&mut input);
-                let mut in_body_paragraph = false;
-                while let Some((event, r)) = input.next() {
-                    match event {
-                        // `+++ Summary`, body lines and `+++` in one paragraph.
-                        Event::Text(ref t)
-                            if in_body_paragraph
-                                && t.trim() == "+++"
-                                && matches!(out.last(), Some((Event::SoftBreak, _)))
-                                && matches!(
-                                    input.peek(),
-                                    Some((Event::End(TagEnd::Paragraph), _))
-                                ) =>
-                        {
-                            out.pop();
-                            if let Some((end, end_range)) = input.next() {
-                                out.push((end, end_range));
-                            }
-                            open.pop();
-                            out.push((Event::Html(CowStr::Borrowed(CLOSE)), r));
-                            break;
-                        }
-                        Event::End(TagEnd::Paragraph) => {
-                            if in_body_paragraph {
-                                out.push((Event::End(TagEnd::Paragraph), r));
-                            } else {
-                                out.push((
-                                    Event::Html(CowStr::Borrowed(
-                                        "</summary>\n<div class=\"collapsible-body\">\n",
-                                    )),
-                                    r,
-                                ));
-                            }
-                            break;
-                        }
-                        Event::SoftBreak | Event::HardBreak if !in_body_paragraph => {
-                            in_body_paragraph = true;
-                            out.push((
-                                Event::Html(CowStr::Borrowed(
-                                    "</summary>\n<div class=\"collapsible-body\">\n",
-                                )),
-                                r.clone(),
-                            ));
-                            out.push((Event::Start(Tag::Paragraph), r));
-                        }
-                        other => out.push((other, r)),
-                    }
-                }
-                let summary_is_empty = out[summary_start + 1..]
-                    .iter()
-                    .take_while(
-                        |(e, _)| !matches!(e, Event::Html(h) if h.starts_with("</summary>")),
-                    )
-                    .all(|(e, _)| matches!(e, Event::Text(t) if t.trim().is_empty()));
-                if summary_is_empty {
-                    let label = super::escape::html_escape(&(ctx.ui)("collapsible-summary"));
-                    out.insert(summary_start + 1, (Event::Html(CowStr::from(label)), range));
-                }
-            }
+            Event::Start(Tag::Paragraph) => state.paragraph(body, range, &mut input, ctx),
             Event::Start(tag) => {
-                depth += 1;
-                out.push((Event::Start(tag), range));
+                state.depth += 1;
+                state.out.push((Event::Start(tag), range));
             }
-            Event::End(tag) => {
-                depth -= 1;
-                while open.last().is_some_and(|&d| d > depth) {
-                    open.pop();
-                    out.push((Event::Html(CowStr::Borrowed(CLOSE)), range.clone()));
-                }
-                out.push((Event::End(tag), range.clone()));
-                while closing.last() == Some(&depth) {
-                    closing.pop();
-                    out.push((Event::Html(CowStr::Borrowed(CLOSE)), range.clone()));
-                }
-            }
+            Event::End(tag) => state.end(tag, range),
             // `+++` as a lazy continuation line of a list item: the collapsible closes once
             // the containers around the line have ended.
+            Event::Text(ref text) if state.is_lazy_close(text, &mut input) => {
+                state.out.pop();
+                if let Some(d) = state.open.pop() {
+                    state.closing.push(d);
+                }
+            }
             Event::Text(ref text)
-                if text.trim() == "+++"
-                    && matches!(out.last(), Some((Event::SoftBreak, _)))
-                    && open.last().is_some_and(|&d| d < depth - 1)
-                    && matches!(
-                        input.peek(),
-                        Some((Event::End(TagEnd::Paragraph | TagEnd::Item), _))
-                    ) =>
+                if text.trim() == "+++" && state.open.last() == Some(&(state.depth - 1)) =>
             {
-                out.pop();
-                if let Some(d) = open.pop() {
-                    closing.push(d);
-                }
+                state.close_after_paragraph(event, range, &mut input);
             }
-            Event::Text(ref text) if text.trim() == "+++" && open.last() == Some(&(depth - 1)) => {
-                // `+++` as the last line of a paragraph: close after the paragraph.
-                if matches!(out.last(), Some((Event::SoftBreak, _))) {
-                    out.pop();
-                }
-                if let Some((Event::End(TagEnd::Paragraph), end_range)) = input.next() {
-                    depth -= 1;
-                    out.push((Event::End(TagEnd::Paragraph), end_range));
-                    open.pop();
-                    out.push((Event::Html(CowStr::Borrowed(CLOSE)), range));
-                } else {
-                    out.push((event, range));
-                }
-            }
-            other => out.push((other, range)),
+            other => state.out.push((other, range)),
         }
     }
-    for _ in open {
-        out.push((Event::Html(CowStr::Borrowed(CLOSE)), body.len()..body.len()));
+    for _ in &state.open {
+        state
+            .out
+            .push((Event::Html(CowStr::Borrowed(CLOSE)), body.len()..body.len()));
     }
-    *events = out;
+    *events = state.out;
+}
+
+/// The rewritten events and the collapsibles open at the current event.
+struct Collapsibles<'a> {
+    out: Vec<Spanned<'a>>,
+    /// Container depth at which each open collapsible started.
+    open: Vec<i32>,
+    /// Collapsibles whose closing `+++` was seen deeper: closed when `depth` is theirs again.
+    closing: Vec<i32>,
+    depth: i32,
+}
+
+impl<'a> Collapsibles<'a> {
+    fn close(&mut self, range: Range<usize>) {
+        self.out.push((Event::Html(CowStr::Borrowed(CLOSE)), range));
+    }
+
+    /// A paragraph: an ordinary one, a closing `+++` alone, or one that opens a collapsible.
+    fn paragraph(
+        &mut self,
+        body: &str,
+        range: Range<usize>,
+        input: &mut Input<'a>,
+        ctx: &RenderContext<'_>,
+    ) {
+        let source = body.get(range.clone()).unwrap_or_default();
+        let first_line = source.lines().next().unwrap_or_default().trim();
+        if !first_line.starts_with("+++") {
+            self.depth += 1;
+            self.out.push((Event::Start(Tag::Paragraph), range));
+            return;
+        }
+        let closes = first_line == "+++" && self.open.last() == Some(&self.depth);
+        if closes && source.trim() == "+++" {
+            skip_paragraph(input);
+            self.open.pop();
+            self.close(range);
+            return;
+        }
+        self.open_collapsible(range, input, ctx);
+    }
+
+    /// `+++ Summary`: opens the details, writes the summary (a default one when it is empty).
+    fn open_collapsible(
+        &mut self,
+        range: Range<usize>,
+        input: &mut Input<'a>,
+        ctx: &RenderContext<'_>,
+    ) {
+        self.open.push(self.depth);
+        let summary_start = self.out.len();
+        self.out.push((
+            Event::Html(CowStr::Borrowed("<details class=\"collapsible\"><summary>")),
+            range.clone(),
+        ));
+        strip_plus_signs(input);
+        self.summary_paragraph(input);
+        let summary_is_empty = self.out[summary_start + 1..]
+            .iter()
+            .take_while(|(e, _)| !matches!(e, Event::Html(h) if h.starts_with("</summary>")))
+            .all(|(e, _)| matches!(e, Event::Text(t) if t.trim().is_empty()));
+        if summary_is_empty {
+            let label = super::escape::html_escape(&(ctx.ui)("collapsible-summary"));
+            self.out
+                .insert(summary_start + 1, (Event::Html(CowStr::from(label)), range));
+        }
+    }
+
+    /// The rest of the `+++ Summary` paragraph: its first line is the summary; lines after it
+    /// are the body's first paragraph, which may end with the closing `+++`.
+    fn summary_paragraph(&mut self, input: &mut Input<'a>) {
+        let mut in_body_paragraph = false;
+        while let Some((event, r)) = input.next() {
+            match event {
+                // `+++ Summary`, body lines and `+++` in one paragraph.
+                Event::Text(ref t)
+                    if in_body_paragraph
+                        && t.trim() == "+++"
+                        && matches!(self.out.last(), Some((Event::SoftBreak, _)))
+                        && matches!(input.peek(), Some((Event::End(TagEnd::Paragraph), _))) =>
+                {
+                    self.out.pop();
+                    if let Some((end, end_range)) = input.next() {
+                        self.out.push((end, end_range));
+                    }
+                    self.open.pop();
+                    self.close(r);
+                    return;
+                }
+                Event::End(TagEnd::Paragraph) => {
+                    if in_body_paragraph {
+                        self.out.push((Event::End(TagEnd::Paragraph), r));
+                    } else {
+                        self.out
+                            .push((Event::Html(CowStr::Borrowed(SUMMARY_END)), r));
+                    }
+                    return;
+                }
+                Event::SoftBreak | Event::HardBreak if !in_body_paragraph => {
+                    in_body_paragraph = true;
+                    self.out
+                        .push((Event::Html(CowStr::Borrowed(SUMMARY_END)), r.clone()));
+                    self.out.push((Event::Start(Tag::Paragraph), r));
+                }
+                other => self.out.push((other, r)),
+            }
+        }
+    }
+
+    /// The end of a container closes the collapsibles opened inside it, and those whose `+++`
+    /// was read deeper down.
+    fn end(&mut self, tag: TagEnd, range: Range<usize>) {
+        self.depth -= 1;
+        while self.open.last().is_some_and(|&d| d > self.depth) {
+            self.open.pop();
+            self.close(range.clone());
+        }
+        self.out.push((Event::End(tag), range.clone()));
+        while self.closing.last() == Some(&self.depth) {
+            self.closing.pop();
+            self.close(range.clone());
+        }
+    }
+
+    /// `+++` on a lazy continuation line, deeper than the collapsible it closes.
+    fn is_lazy_close(&self, text: &str, input: &mut Input<'a>) -> bool {
+        text.trim() == "+++"
+            && matches!(self.out.last(), Some((Event::SoftBreak, _)))
+            && self.open.last().is_some_and(|&d| d < self.depth - 1)
+            && matches!(
+                input.peek(),
+                Some((Event::End(TagEnd::Paragraph | TagEnd::Item), _))
+            )
+    }
+
+    /// `+++` as the last line of a paragraph: close after the paragraph.
+    fn close_after_paragraph(
+        &mut self,
+        event: Event<'a>,
+        range: Range<usize>,
+        input: &mut Input<'a>,
+    ) {
+        if matches!(self.out.last(), Some((Event::SoftBreak, _))) {
+            self.out.pop();
+        }
+        if let Some((Event::End(TagEnd::Paragraph), end_range)) = input.next() {
+            self.depth -= 1;
+            self.out.push((Event::End(TagEnd::Paragraph), end_range));
+            self.open.pop();
+            self.close(range);
+        } else {
+            self.out.push((event, range));
+        }
+    }
 }
 
 fn skip_paragraph<'a>(input: &mut impl Iterator<Item = Spanned<'a>>) {

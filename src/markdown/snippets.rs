@@ -246,31 +246,25 @@ pub fn transform<'a>(
 ) {
     // The top of a page starts the page's expansions; nested texts share them.
     let own = Expansions::default();
-    let expansions = ctx.expansions.unwrap_or(&own);
+    let mut expander = Expander {
+        ctx,
+        expansions: ctx.expansions.unwrap_or(&own),
+        errors,
+        warnings,
+    };
     let mut out: Vec<Spanned<'a>> = Vec::with_capacity(events.len());
     let mut input = std::mem::take(events).into_iter();
     while let Some((event, range)) = input.next() {
         if matches!(event, Event::SoftBreak) {
             // A line of a tight list item that is only a reference.
-            let ahead = input.as_slice();
-            let mut text = String::new();
-            let mut text_range: Option<Range<usize>> = None;
-            let mut taken = 0;
-            while let Some((Event::Text(t), r)) = ahead.get(taken) {
-                text.push_str(t);
-                text_range = Some(text_range.map_or(r.clone(), |tr| tr.start..r.end));
-                taken += 1;
-            }
-            let ends_line = matches!(
-                ahead.get(taken),
-                Some((Event::End(TagEnd::Item) | Event::SoftBreak, _))
-            );
-            if let (Some(found), Some(r), true) = (reference(text.trim()), text_range, ends_line) {
-                for _ in 0..taken {
-                    input.next();
+            if let Some((text, r, taken)) = line_after_break(input.as_slice()) {
+                if let Some(found) = reference(text.trim()) {
+                    for _ in 0..taken {
+                        input.next();
+                    }
+                    expander.expand(found, r, &mut out);
+                    continue;
                 }
-                expand(found, r, ctx, expansions, errors, warnings, &mut out);
-                continue;
             }
         }
         let Event::Start(Tag::Paragraph) = event else {
@@ -282,30 +276,74 @@ pub fn transform<'a>(
             out.push((event, range));
             continue;
         }
-        // The paragraph line by line: a line that is only a reference (also a lazy
-        // continuation line of a list item) is replaced, the other lines stay a paragraph.
-        let mut lines: Vec<Vec<Spanned<'a>>> = vec![Vec::new()];
-        let mut end = None;
-        for (event, r) in input.by_ref() {
-            match event {
-                Event::End(TagEnd::Paragraph) => {
-                    end = Some((event, r));
-                    break;
+        let (lines, end) = paragraph_lines(&mut input);
+        let end = end.unwrap_or((Event::End(TagEnd::Paragraph), range.end..range.end));
+        expander.paragraph(body, lines, &end, &range, &mut out);
+    }
+    *events = out;
+}
+
+/// The text events after a line break up to the end of the line (the item's end or the next
+/// break): their text, range and number. `None` when something else is on the line.
+fn line_after_break(ahead: &[Spanned<'_>]) -> Option<(String, Range<usize>, usize)> {
+    let mut text = String::new();
+    let mut text_range: Option<Range<usize>> = None;
+    let mut taken = 0;
+    while let Some((Event::Text(t), r)) = ahead.get(taken) {
+        text.push_str(t);
+        text_range = Some(text_range.map_or(r.clone(), |tr| tr.start..r.end));
+        taken += 1;
+    }
+    let ends_line = matches!(
+        ahead.get(taken),
+        Some((Event::End(TagEnd::Item) | Event::SoftBreak, _))
+    );
+    Some((text, text_range.filter(|_| ends_line)?, taken))
+}
+
+/// The rest of a paragraph, split into lines (each line keeps its break), and its end.
+fn paragraph_lines<'a>(
+    input: &mut impl Iterator<Item = Spanned<'a>>,
+) -> (Vec<Vec<Spanned<'a>>>, Option<Spanned<'a>>) {
+    let mut lines: Vec<Vec<Spanned<'a>>> = vec![Vec::new()];
+    for (event, r) in input {
+        match event {
+            Event::End(TagEnd::Paragraph) => return (lines, Some((event, r))),
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(line) = lines.last_mut() {
+                    line.push((event, r));
                 }
-                Event::SoftBreak | Event::HardBreak => {
-                    if let Some(line) = lines.last_mut() {
-                        line.push((event, r));
-                    }
-                    lines.push(Vec::new());
-                }
-                other => {
-                    if let Some(line) = lines.last_mut() {
-                        line.push((other, r));
-                    }
+                lines.push(Vec::new());
+            }
+            other => {
+                if let Some(line) = lines.last_mut() {
+                    line.push((other, r));
                 }
             }
         }
-        let end = end.unwrap_or((Event::End(TagEnd::Paragraph), range.end..range.end));
+    }
+    (lines, None)
+}
+
+/// Expands the references of one page (or included text), recording what goes wrong.
+struct Expander<'c, 'x> {
+    ctx: &'c RenderContext<'x>,
+    expansions: &'c Expansions,
+    errors: &'c mut Vec<SourceError>,
+    warnings: &'c mut Vec<Warning>,
+}
+
+impl Expander<'_, '_> {
+    /// The paragraph line by line: a line that is only a reference (also a lazy continuation
+    /// line of a list item) is replaced, the other lines stay a paragraph.
+    fn paragraph<'a>(
+        &mut self,
+        body: &str,
+        lines: Vec<Vec<Spanned<'a>>>,
+        end: &Spanned<'a>,
+        range: &Range<usize>,
+        out: &mut Vec<Spanned<'a>>,
+    ) {
         let mut open = false;
         for line in lines {
             let line_range = line.first().map_or(range.clone(), |(_, r)| {
@@ -315,14 +353,14 @@ pub fn transform<'a>(
             match reference(text.trim()) {
                 Some(found) => {
                     if open {
-                        close_paragraph(&mut out, &end);
+                        close_paragraph(out, end);
                         open = false;
                     }
                     let r = body
                         .get(line_range.clone())
                         .and_then(|t| t.find("{{"))
                         .map_or(line_range.clone(), |i| line_range.start + i..line_range.end);
-                    expand(found, r, ctx, expansions, errors, warnings, &mut out);
+                    self.expand(found, r, out);
                 }
                 None => {
                     if !open {
@@ -334,10 +372,9 @@ pub fn transform<'a>(
             }
         }
         if open {
-            close_paragraph(&mut out, &end);
+            close_paragraph(out, end);
         }
     }
-    *events = out;
 }
 
 /// The text of one line of a paragraph (its text events joined).
@@ -361,23 +398,92 @@ fn close_paragraph<'a>(out: &mut Vec<Spanned<'a>>, end: &Spanned<'a>) {
     out.push(end.clone());
 }
 
-/// Renders what `reference` names in place of `range`, or records why it cannot. Each snippet
-/// or include is rendered once per page (`expansions`), nested at most [`MAX_DEPTH`] deep and
-/// expanded at most [`MAX_EXPANSIONS`] times.
-fn expand<'a>(
-    reference: Reference<'_>,
-    range: Range<usize>,
-    ctx: &RenderContext<'_>,
-    expansions: &Expansions,
-    errors: &mut Vec<SourceError>,
-    warnings: &mut Vec<Warning>,
-    out: &mut Vec<Spanned<'a>>,
-) {
-    let (key, source, what) = match reference {
-        Reference::Snippet(id) => (id.to_owned(), ctx.snippets.snippet(id), "snippet"),
-        Reference::Include(path) => (path.to_owned(), ctx.snippets.include(path), "include"),
-    };
-    let error = |message: String, help: &str| {
+impl Expander<'_, '_> {
+    /// Renders what `reference` names in place of `range`, or records why it cannot. Each
+    /// snippet or include is rendered once per page (`expansions`), nested at most
+    /// [`MAX_DEPTH`] deep and expanded at most [`MAX_EXPANSIONS`] times.
+    fn expand<'a>(
+        &mut self,
+        reference: Reference<'_>,
+        range: Range<usize>,
+        out: &mut Vec<Spanned<'a>>,
+    ) {
+        let ctx = self.ctx;
+        let (key, source, what) = match reference {
+            Reference::Snippet(id) => (id.to_owned(), ctx.snippets.snippet(id), "snippet"),
+            Reference::Include(path) => (path.to_owned(), ctx.snippets.include(path), "include"),
+        };
+        let source = match source {
+            Ok(source) => source,
+            Err(message) => {
+                let help = match what {
+                    "snippet" => "define it in _includes/snippets.md of this locale as a section `## Title {#id}`",
+                    _ => "include a readable file under /help/_includes/ of this locale, inside the site",
+                };
+                self.errors.push(self.error(&range, message, help));
+                return;
+            }
+        };
+        if let Some(error) = self.nesting_error(&key, what, &range) {
+            self.errors.push(error);
+            return;
+        }
+        let memo_key = format!("{what}:{key}");
+        let remembered = self
+            .expansions
+            .html
+            .lock()
+            .ok()
+            .and_then(|html| html.get(&memo_key).cloned());
+        if let Some((html, inside)) = remembered {
+            if let Err(first) = self.expansions.add(inside) {
+                self.too_many(first, &range);
+                return;
+            }
+            out.push((Event::Html(CowStr::from(html.to_string())), range));
+            return;
+        }
+        if let Err(first) = self.expansions.add(1) {
+            self.too_many(first, &range);
+            return;
+        }
+        let html = self.render(&source, key, memo_key);
+        out.push((Event::Html(CowStr::from(html)), range));
+    }
+
+    /// Renders a snippet or include's markdown as nested in this page, and remembers its HTML.
+    fn render(&mut self, source: &Source, key: String, memo_key: String) -> String {
+        let ctx = self.ctx;
+        let expansions = self.expansions;
+        let counted_before = expansions.count();
+        let mut stack = ctx.include_stack.to_vec();
+        stack.push(key);
+        let markdown = &source.text[source.range.clone()];
+        let nested = RenderContext {
+            shown_path: &source.shown_path,
+            file_text: &source.text,
+            body_offset: source.range.start,
+            locale: ctx.locale,
+            ui: ctx.ui,
+            resolve_link: ctx.resolve_link,
+            snippets: ctx.snippets,
+            include_stack: &stack,
+            cache: ctx.cache,
+            expansions: Some(expansions),
+        };
+        let rendered = super::render(markdown, &nested);
+        self.errors.extend(rendered.errors);
+        self.warnings.extend(rendered.warnings);
+        let inside = expansions.count() + 1 - counted_before;
+        if let Ok(mut html) = expansions.html.lock() {
+            html.insert(memo_key, (Arc::from(rendered.html.as_str()), inside));
+        }
+        rendered.html
+    }
+
+    /// An include error at `range` of the text being rendered.
+    fn error(&self, range: &Range<usize>, message: String, help: &str) -> SourceError {
+        let ctx = self.ctx;
         SourceError::new(
             SourceErrorKind::Include,
             ctx.shown_path,
@@ -386,94 +492,46 @@ fn expand<'a>(
             message,
         )
         .with_help(help.to_owned())
-    };
-    let source = match source {
-        Ok(source) => source,
-        Err(message) => {
-            errors.push(match what {
-                "snippet" => error(
-                    message,
-                    "define it in _includes/snippets.md of this locale as a section `## Title {#id}`",
-                ),
-                _ => error(
-                    message,
-                    "include a readable file under /help/_includes/ of this locale, inside the site",
-                ),
-            });
-            return;
+    }
+
+    /// Why `key` cannot be expanded here: it includes itself, or the chain is too deep.
+    fn nesting_error(&self, key: &str, what: &str, range: &Range<usize>) -> Option<SourceError> {
+        let stack = self.ctx.include_stack;
+        if stack.iter().any(|k| k == key) {
+            let mut chain = stack.to_vec();
+            chain.push(key.to_owned());
+            return Some(self.error(
+                range,
+                format!("circular {what}: {}", chain.join(" -> ")),
+                "a snippet or include must not include itself, directly or through others",
+            ));
         }
-    };
-    if ctx.include_stack.contains(&key) {
-        let mut chain = ctx.include_stack.to_vec();
-        chain.push(key.clone());
-        errors.push(error(
-            format!("circular {what}: {}", chain.join(" -> ")),
-            "a snippet or include must not include itself, directly or through others",
-        ));
-        return;
+        if stack.len() >= MAX_DEPTH {
+            let first = stack.first().map_or("", String::as_str);
+            return Some(self.error(
+                range,
+                format!(
+                    "snippets and includes are nested more than {MAX_DEPTH} levels deep ({first} -> … -> {key})"
+                ),
+                "include the text at a shallower level; a chain this deep is most likely a mistake",
+            ));
+        }
+        None
     }
-    if ctx.include_stack.len() >= MAX_DEPTH {
-        let first = ctx.include_stack.first().map_or("", String::as_str);
-        errors.push(error(
-            format!(
-                "snippets and includes are nested more than {MAX_DEPTH} levels deep ({first} -> … -> {key})"
-            ),
-            "include the text at a shallower level; a chain this deep is most likely a mistake",
-        ));
-        return;
-    }
-    let too_many = |first: bool, errors: &mut Vec<SourceError>| {
+
+    /// The page expands too much: said once, where it stopped.
+    fn too_many(&mut self, first: bool, range: &Range<usize>) {
         if first {
-            errors.push(error(
+            let error = self.error(
+                range,
                 format!(
                     "the page expands more than {MAX_EXPANSIONS} snippets and includes (counting repeats); this is where it stopped"
                 ),
                 "include less often: a file that includes another several times, which does the same, grows the page exponentially",
-            ));
+            );
+            self.errors.push(error);
         }
-    };
-    let memo_key = format!("{what}:{key}");
-    let remembered = expansions
-        .html
-        .lock()
-        .ok()
-        .and_then(|html| html.get(&memo_key).cloned());
-    if let Some((html, inside)) = remembered {
-        if let Err(first) = expansions.add(inside) {
-            too_many(first, errors);
-            return;
-        }
-        out.push((Event::Html(CowStr::from(html.to_string())), range));
-        return;
     }
-    if let Err(first) = expansions.add(1) {
-        too_many(first, errors);
-        return;
-    }
-    let counted_before = expansions.count();
-    let mut stack = ctx.include_stack.to_vec();
-    stack.push(key);
-    let markdown = &source.text[source.range.clone()];
-    let nested = RenderContext {
-        shown_path: &source.shown_path,
-        file_text: &source.text,
-        body_offset: source.range.start,
-        locale: ctx.locale,
-        ui: ctx.ui,
-        resolve_link: ctx.resolve_link,
-        snippets: ctx.snippets,
-        include_stack: &stack,
-        cache: ctx.cache,
-        expansions: Some(expansions),
-    };
-    let rendered = super::render(markdown, &nested);
-    errors.extend(rendered.errors);
-    warnings.extend(rendered.warnings);
-    let inside = expansions.count() + 1 - counted_before;
-    if let Ok(mut html) = expansions.html.lock() {
-        html.insert(memo_key, (Arc::from(rendered.html.as_str()), inside));
-    }
-    out.push((Event::Html(CowStr::from(rendered.html)), range));
 }
 
 #[cfg(test)]

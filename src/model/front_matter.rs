@@ -102,28 +102,8 @@ pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, E
     if split.yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
-    let error = |span: Range<usize>, message: String| {
-        SourceError::new(SourceErrorKind::FrontMatter, path, text, span, message)
-    };
-    let entries: Entries = serde_saphyr::from_str(split.yaml).map_err(|e| {
-        let at = e.location().map_or(split.yaml_offset, |l| {
-            split.yaml_offset + offset_of(split.yaml, l.line() as usize, l.column() as usize)
-        });
-        if let Some((quote, fixed)) = apostrophe_in_single_quotes(text, at) {
-            return error(
-                quote..quote + 1,
-                "this apostrophe ends the single-quoted value early".to_owned(),
-            )
-            .with_help(format!(
-                "write '' for an apostrophe inside single quotes, or use double quotes: {fixed}"
-            ));
-        }
-        let message = yaml_message(&e);
-        error(at..at, format!("invalid YAML in front matter: {message}")).with_help(
-            "front matter is YAML: one `key: value` per line; quote values that contain `: ` or start with a quote, `[`, `{` or `*`",
-        )
-    })?;
-
+    let entries: Entries =
+        serde_saphyr::from_str(split.yaml).map_err(|e| yaml_error(path, text, split, &e))?;
     let mut fm = FrontMatter::default();
     for (key, value) in entries.0 {
         let span = to_file_span(split, &value.referenced);
@@ -135,103 +115,11 @@ pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, E
             value: &value.value,
             raw,
             span,
+            path,
+            file: text,
         };
-        let invalid = |why: String, help: &str| {
-            Error::from(error(field.span.clone(), why).with_help(help.to_owned()))
-        };
-        match key.value.as_str() {
-            "title" => {
-                fm.title = field
-                    .text()
-                    .map_err(|w| invalid(w, "write the title as text"))?
-            }
-            "description" => {
-                fm.description = field
-                    .text()
-                    .map_err(|w| invalid(w, "write the description as text"))?
-            }
-            "exl-id" => {
-                let id = field.text().map_err(|w| invalid(w, EXL_ID_HELP))?;
-                match id {
-                    Some(id) if is_uuid(&id) => fm.exl_id = Some(id.to_ascii_lowercase()),
-                    Some(id) => {
-                        return Err(invalid(format!("exl-id `{id}` is not a UUID"), EXL_ID_HELP))
-                    }
-                    None => {}
-                }
-            }
-            "source-git-commit" => {
-                let commit = field.text().map_err(|w| invalid(w, COMMIT_HELP))?;
-                match commit {
-                    Some(c) if c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()) => {
-                        fm.source_git_commit = Some(c.to_ascii_lowercase());
-                    }
-                    Some(c) => {
-                        return Err(invalid(
-                            format!("source-git-commit `{c}` is not a full commit id (40 hexadecimal digits)"),
-                            COMMIT_HELP,
-                        ))
-                    }
-                    None => {}
-                }
-            }
-            "source-wordcount" => {
-                let help =
-                    "write the number of words of the source article, e.g. source-wordcount: '233'";
-                fm.source_wordcount = match field.text().map_err(|w| invalid(w, help))? {
-                    Some(n) => Some(n.trim().parse().map_err(|_| {
-                        invalid(
-                            format!("source-wordcount `{n}` is not a whole number"),
-                            help,
-                        )
-                    })?),
-                    None => None,
-                };
-            }
-            "ht-degree" => {
-                let help = "write the share of human translation as a percentage from 0% to 100%, e.g. ht-degree: 31%";
-                fm.ht_degree = match field.text().map_err(|w| invalid(w, help))? {
-                    Some(p) => Some(parse_percent(&p).ok_or_else(|| {
-                        invalid(
-                            format!("ht-degree `{p}` is not a percentage from 0% to 100%"),
-                            help,
-                        )
-                    })?),
-                    None => None,
-                };
-            }
-            "workflow-type" => {
-                fm.workflow_type = field
-                    .text()
-                    .map_err(|w| invalid(w, "e.g. workflow-type: tm+mt"))?
-            }
-            "product-area" => {
-                let areas = field.text().map_err(|w| {
-                    invalid(
-                        w,
-                        "separate areas with `;`, e.g. product-area: projects;requests",
-                    )
-                })?;
-                fm.product_area = areas
-                    .iter()
-                    .flat_map(|a| a.split(';'))
-                    .map(str::trim)
-                    .filter(|a| !a.is_empty())
-                    .map(str::to_owned)
-                    .collect();
-            }
-            "navigation-topic" => {
-                fm.navigation_topic = field.list_text().map_err(|w| invalid(w, LIST_HELP))?
-            }
-            "feature" => fm.feature = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
-            "author" => fm.author = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
-            "solution" => fm.solution = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
-            "role" => fm.role = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
-            "level" => fm.level = field.list_text().map_err(|w| invalid(w, LIST_HELP))?,
-            "hide" => fm.hide = field.flag().map_err(|w| invalid(w, FLAG_HELP))?,
-            "hidefromtoc" => fm.hidefromtoc = field.flag().map_err(|w| invalid(w, FLAG_HELP))?,
-            "locales" => fm.locales = Some(field.codes().map_err(|w| invalid(w, LOCALES_HELP))?),
-            _ => fm.extra.push((key.value, value.value)),
+        if !set_known(&mut fm, &field)? {
+            fm.extra.push((key.value, value.value));
         }
     }
     Ok(fm)
@@ -239,6 +127,125 @@ pub fn parse(path: &str, text: &str, split: &Split<'_>) -> Result<FrontMatter, E
 
 const LOCALES_HELP: &str =
     "list the locale codes the article exists in, e.g. locales: [en] or locales: [en, fr]";
+
+/// The front matter is not YAML: points at the error, or at the apostrophe that caused it.
+fn yaml_error(path: &str, text: &str, split: &Split<'_>, e: &serde_saphyr::Error) -> SourceError {
+    let error = |span: Range<usize>, message: String| {
+        SourceError::new(SourceErrorKind::FrontMatter, path, text, span, message)
+    };
+    let at = e.location().map_or(split.yaml_offset, |l| {
+        split.yaml_offset + offset_of(split.yaml, l.line() as usize, l.column() as usize)
+    });
+    if let Some((quote, fixed)) = apostrophe_in_single_quotes(text, at) {
+        return error(
+            quote..quote + 1,
+            "this apostrophe ends the single-quoted value early".to_owned(),
+        )
+        .with_help(format!(
+            "write '' for an apostrophe inside single quotes, or use double quotes: {fixed}"
+        ));
+    }
+    let message = yaml_message(e);
+    error(at..at, format!("invalid YAML in front matter: {message}")).with_help(
+        "front matter is YAML: one `key: value` per line; quote values that contain `: ` or start with a quote, `[`, `{` or `*`",
+    )
+}
+
+/// Sets the key `field` names, typed and checked. False for a key tolk does not know.
+fn set_known(fm: &mut FrontMatter, field: &Field<'_>) -> Result<bool, Error> {
+    let text = |help: &str| field.text().map_err(|w| field.invalid(w, help));
+    let list = || field.list_text().map_err(|w| field.invalid(w, LIST_HELP));
+    let flag = || field.flag().map_err(|w| field.invalid(w, FLAG_HELP));
+    match field.key {
+        "title" => fm.title = text("write the title as text")?,
+        "description" => fm.description = text("write the description as text")?,
+        "exl-id" => {
+            if let Some(id) = exl_id(field)? {
+                fm.exl_id = Some(id);
+            }
+        }
+        "source-git-commit" => {
+            if let Some(commit) = source_git_commit(field)? {
+                fm.source_git_commit = Some(commit);
+            }
+        }
+        "source-wordcount" => fm.source_wordcount = source_wordcount(field)?,
+        "ht-degree" => fm.ht_degree = ht_degree(field)?,
+        "workflow-type" => fm.workflow_type = text("e.g. workflow-type: tm+mt")?,
+        "product-area" => {
+            let areas = text("separate areas with `;`, e.g. product-area: projects;requests")?;
+            fm.product_area = areas
+                .iter()
+                .flat_map(|a| a.split(';'))
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        "navigation-topic" => fm.navigation_topic = list()?,
+        "feature" => fm.feature = list()?,
+        "author" => fm.author = list()?,
+        "solution" => fm.solution = list()?,
+        "role" => fm.role = list()?,
+        "level" => fm.level = list()?,
+        "hide" => fm.hide = flag()?,
+        "hidefromtoc" => fm.hidefromtoc = flag()?,
+        "locales" => fm.locales = Some(field.codes().map_err(|w| field.invalid(w, LOCALES_HELP))?),
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// `exl-id`: a UUID, kept in lowercase.
+fn exl_id(field: &Field<'_>) -> Result<Option<String>, Error> {
+    match field.text().map_err(|w| field.invalid(w, EXL_ID_HELP))? {
+        Some(id) if is_uuid(&id) => Ok(Some(id.to_ascii_lowercase())),
+        Some(id) => Err(field.invalid(format!("exl-id `{id}` is not a UUID"), EXL_ID_HELP)),
+        None => Ok(None),
+    }
+}
+
+/// `source-git-commit`: a full commit id, kept in lowercase.
+fn source_git_commit(field: &Field<'_>) -> Result<Option<String>, Error> {
+    match field.text().map_err(|w| field.invalid(w, COMMIT_HELP))? {
+        Some(c) if c.len() == 40 && c.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            Ok(Some(c.to_ascii_lowercase()))
+        }
+        Some(c) => Err(field.invalid(
+            format!("source-git-commit `{c}` is not a full commit id (40 hexadecimal digits)"),
+            COMMIT_HELP,
+        )),
+        None => Ok(None),
+    }
+}
+
+fn source_wordcount(field: &Field<'_>) -> Result<Option<u32>, Error> {
+    let help = "write the number of words of the source article, e.g. source-wordcount: '233'";
+    match field.text().map_err(|w| field.invalid(w, help))? {
+        Some(n) => Ok(Some(n.trim().parse().map_err(|_| {
+            field.invalid(
+                format!("source-wordcount `{n}` is not a whole number"),
+                help,
+            )
+        })?)),
+        None => Ok(None),
+    }
+}
+
+fn ht_degree(field: &Field<'_>) -> Result<Option<u8>, Error> {
+    let help =
+        "write the share of human translation as a percentage from 0% to 100%, e.g. ht-degree: 31%";
+    match field.text().map_err(|w| field.invalid(w, help))? {
+        Some(p) => Ok(Some(parse_percent(&p).ok_or_else(|| {
+            field.invalid(
+                format!("ht-degree `{p}` is not a percentage from 0% to 100%"),
+                help,
+            )
+        })?)),
+        None => Ok(None),
+    }
+}
+
 const EXL_ID_HELP: &str = "an exl-id is a UUID such as 4a911760-e3fe-4e77-b7aa-b08f9ea59d6a; \
     every translation of an article carries the same one, so copy it from another locale";
 const COMMIT_HELP: &str =
@@ -340,9 +347,25 @@ struct Field<'a> {
     /// The value as written in the file, for scalars YAML turned into numbers.
     raw: &'a str,
     span: Range<usize>,
+    /// The file, as shown in errors, and its text.
+    path: &'a str,
+    file: &'a str,
 }
 
 impl Field<'_> {
+    /// The error for this value: what is wrong and how to write it.
+    fn invalid(&self, why: String, help: &str) -> Error {
+        SourceError::new(
+            SourceErrorKind::FrontMatter,
+            self.path,
+            self.file,
+            self.span.clone(),
+            why,
+        )
+        .with_help(help.to_owned())
+        .into()
+    }
+
     /// A scalar as text; numbers and booleans keep their spelling (`source-wordcount: 233`).
     fn text(&self) -> Result<Option<String>, String> {
         match self.value {

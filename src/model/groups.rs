@@ -45,8 +45,6 @@ pub fn group(config: &Config, articles: &[&Article]) -> Grouping {
     let locale_index = |code: &str| config.locales.iter().position(|l| l.code == code);
     let source = config.source_locale.as_deref();
     let mut grouping = Grouping::default();
-    let groups = &mut grouping.groups;
-
     let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut without_id = Vec::new();
     for (i, article) in articles.iter().enumerate() {
@@ -56,33 +54,62 @@ pub fn group(config: &Config, articles: &[&Article]) -> Grouping {
         }
     }
     for (id, list) in by_id {
-        let common = common_path(articles, &list, source);
-        let mut members: Vec<usize> = Vec::new();
-        for locale in &config.locales {
-            let mine: Vec<usize> = list
-                .iter()
-                .copied()
-                .filter(|&i| articles[i].locale == locale.code)
-                .collect();
-            let Some(&primary) = mine
-                .iter()
-                .find(|&&i| articles[i].rel_path == common)
-                .or(mine.first())
-            else {
-                continue;
-            };
-            members.push(primary);
-            for &other in mine.iter().filter(|&&i| i != primary) {
-                grouping.duplicates.push((other, primary));
-            }
-        }
-        groups.push(Group {
-            exl_id: Some(id.to_owned()),
-            name: common,
-            members,
-        });
+        let group = id_group(config, articles, id, &list, &mut grouping.duplicates);
+        grouping.groups.push(group);
     }
+    let groups = &mut grouping.groups;
+    add_by_path(articles, without_id, groups);
+    for group in groups.iter_mut() {
+        group
+            .members
+            .sort_by_key(|&i| locale_index(&articles[i].locale));
+        if group.exl_id.is_none() {
+            group.name = common_path(articles, &group.members, source);
+        }
+    }
+    groups.sort_by(|a, b| (&a.name, &a.exl_id).cmp(&(&b.name, &b.exl_id)));
+    grouping
+}
 
+/// The group of the articles `list` that share the exl-id `id`: one member per locale, the
+/// others go to `duplicates` with the member they yielded to.
+fn id_group(
+    config: &Config,
+    articles: &[&Article],
+    id: &str,
+    list: &[usize],
+    duplicates: &mut Vec<(usize, usize)>,
+) -> Group {
+    let common = common_path(articles, list, config.source_locale.as_deref());
+    let mut members: Vec<usize> = Vec::new();
+    for locale in &config.locales {
+        let mine: Vec<usize> = list
+            .iter()
+            .copied()
+            .filter(|&i| articles[i].locale == locale.code)
+            .collect();
+        let Some(&primary) = mine
+            .iter()
+            .find(|&&i| articles[i].rel_path == common)
+            .or(mine.first())
+        else {
+            continue;
+        };
+        members.push(primary);
+        for &other in mine.iter().filter(|&&i| i != primary) {
+            duplicates.push((other, primary));
+        }
+    }
+    Group {
+        exl_id: Some(id.to_owned()),
+        name: common,
+        members,
+    }
+}
+
+/// Adds each article without an exl-id to a group at its path that lacks its locale, or to a
+/// new group of its own.
+fn add_by_path(articles: &[&Article], without_id: Vec<usize>, groups: &mut Vec<Group>) {
     let mut by_path: HashMap<&str, Vec<usize>> = HashMap::default();
     for (g, group) in groups.iter().enumerate() {
         for &i in &group.members {
@@ -118,16 +145,6 @@ pub fn group(config: &Config, articles: &[&Article]) -> Grouping {
             }
         }
     }
-    for group in groups.iter_mut() {
-        group
-            .members
-            .sort_by_key(|&i| locale_index(&articles[i].locale));
-        if group.exl_id.is_none() {
-            group.name = common_path(articles, &group.members, source);
-        }
-    }
-    groups.sort_by(|a, b| (&a.name, &a.exl_id).cmp(&(&b.name, &b.exl_id)));
-    grouping
 }
 
 /// The path most members have; the source's path wins a tie.

@@ -96,50 +96,63 @@ const STRUCTURE_BLOCKS: &[&str] = &[
 /// Reads the body of `text` that starts at `body_offset`.
 pub fn outline(text: &str, body_offset: usize) -> Outline {
     let body = text.get(body_offset..).unwrap_or_default();
-    let at = |range: &Range<usize>| (body_offset + range.start, range.len());
-    let mut outline = Outline::default();
-    let mut spans = Spans::default();
-    let mut blank: Vec<Range<usize>> = Vec::new();
-    let mut code_block: Option<(Option<String>, String, Range<usize>)> = None;
-    let mut heading: Option<(u8, Option<String>, Range<usize>, String)> = None;
-    let mut html: Vec<Range<usize>> = Vec::new();
     // Read as the page is rendered: comments that span lines masked at the same length.
     let (masked_comments, unclosed) = markdown::sanitize::mask_comments(body);
-    outline.unclosed_comments = unclosed.iter().map(|o| body_offset + o).collect();
+    let mut reader = EventReader::new(body, body_offset);
+    reader.outline.unclosed_comments = unclosed.iter().map(|o| body_offset + o).collect();
     for (event, range) in Parser::new_ext(&masked_comments, markdown::options()).into_offset_iter()
     {
+        reader.event(event, range);
+    }
+    reader.finish(text)
+}
+
+/// The state of the one pass over a body's events: what is found so far, and the heading or code
+/// block being read.
+struct EventReader<'b> {
+    body: &'b str,
+    body_offset: usize,
+    outline: Outline,
+    spans: Spans,
+    /// Code to blank out before the text scan.
+    blank: Vec<Range<usize>>,
+    /// Raw HTML, searched for links after the pass.
+    html: Vec<Range<usize>>,
+    code_block: Option<(Option<String>, String, Range<usize>)>,
+    heading: Option<(u8, Option<String>, Range<usize>, String)>,
+}
+
+impl<'b> EventReader<'b> {
+    fn new(body: &'b str, body_offset: usize) -> Self {
+        Self {
+            body,
+            body_offset,
+            outline: Outline::default(),
+            spans: Spans::default(),
+            blank: Vec::new(),
+            html: Vec::new(),
+            code_block: None,
+            heading: None,
+        }
+    }
+
+    /// A body range as a file offset and a length.
+    fn at(&self, range: &Range<usize>) -> (usize, usize) {
+        (self.body_offset + range.start, range.len())
+    }
+
+    fn event(&mut self, event: Event, range: Range<usize>) {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
-                heading = Some((
+                self.heading = Some((
                     crate::markdown::headings::level_number(level),
                     id.map(|i| i.to_string()),
                     range,
                     String::new(),
                 ));
             }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, range, plain)) = heading.take() {
-                    let (offset, len) = at(&range);
-                    outline.headings.push(Heading {
-                        level,
-                        anchor: id.clone().unwrap_or_else(|| plain_heading(&plain)),
-                        id,
-                        offset,
-                        len,
-                    });
-                }
-            }
-            Event::Start(Tag::BlockQuote(_)) => {
-                if let Some(kind) = body.get(range.clone()).and_then(block_kind) {
-                    let (offset, len) = at(&range);
-                    let len = body[range].find('\n').unwrap_or(len);
-                    outline.blocks.push(Marker {
-                        text: kind,
-                        offset,
-                        len,
-                    });
-                }
-            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::BlockQuote(_)) => self.block_quote(range),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
@@ -147,43 +160,17 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
                     }
                     CodeBlockKind::Indented => None,
                 };
-                code_block = Some((lang, String::new(), range));
+                self.code_block = Some((lang, String::new(), range));
             }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((lang, code, range)) = code_block.take() {
-                    let (offset, len) = at(&range);
-                    outline.code_blocks.push(CodeBlock {
-                        lang,
-                        code,
-                        offset,
-                        len,
-                    });
-                    blank.push(range);
-                }
-            }
+            Event::End(TagEnd::CodeBlock) => self.end_code_block(),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 ..
-            }) => {
-                let text = match link_type {
-                    LinkType::Autolink | LinkType::Email => None,
-                    _ => {
-                        link_text(body, &range).map(|r| body_offset + r.start..body_offset + r.end)
-                    }
-                };
-                let (offset, len) = at(&range);
-                outline.links.push(Link {
-                    dest: dest_url.to_string(),
-                    image: false,
-                    offset,
-                    len,
-                    text,
-                });
-            }
+            }) => self.link(link_type, &dest_url, range),
             Event::Start(Tag::Image { dest_url, .. }) => {
-                let (offset, len) = at(&range);
-                outline.links.push(Link {
+                let (offset, len) = self.at(&range);
+                self.outline.links.push(Link {
                     dest: dest_url.to_string(),
                     image: true,
                     offset,
@@ -191,58 +178,130 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
                     text: None,
                 });
             }
-            Event::Html(_) | Event::InlineHtml(_) => html.push(range),
-            Event::Start(Tag::Strong) => spans.strong.push(range),
-            Event::Start(Tag::Emphasis) => spans.emphasis.push(range),
-            Event::Text(t) => {
-                if let Some((_, code, _)) = &mut code_block {
-                    code.push_str(&t);
-                } else {
-                    if let Some((_, _, _, plain)) = &mut heading {
-                        plain.push_str(&t);
-                    }
-                    if t.contains("**") {
-                        let within = body[range.clone()].find("**").unwrap_or(0);
-                        spans.stray_stars.push(range.start + within);
-                    }
-                }
-            }
+            Event::Html(_) | Event::InlineHtml(_) => self.html.push(range),
+            Event::Start(Tag::Strong) => self.spans.strong.push(range),
+            Event::Start(Tag::Emphasis) => self.spans.emphasis.push(range),
+            Event::Text(t) => self.text(&t, range),
             Event::Code(t) => {
-                if let Some((_, _, _, plain)) = &mut heading {
+                if let Some((_, _, _, plain)) = &mut self.heading {
                     plain.push_str(&t);
                 }
-                blank.push(range);
+                self.blank.push(range);
             }
             Event::SoftBreak | Event::HardBreak => {
-                if let Some((_, _, _, plain)) = &mut heading {
+                if let Some((_, _, _, plain)) = &mut self.heading {
                     plain.push(' ');
                 }
             }
             _ => {}
         }
     }
-    unique_anchors(&mut outline.headings);
-    let masked = mask(body, &blank);
-    // Links in raw HTML (`<a href>`, `<img src>`), outside comments.
-    for range in html {
-        let Some(source) = masked.get(range.clone()) else {
-            continue;
-        };
-        for (image, dest, value) in markdown::raw_html::link_attributes(source) {
-            outline.links.push(Link {
-                dest,
-                image,
-                offset: body_offset + range.start + value.start,
-                len: value.len(),
-                text: None,
+
+    fn end_heading(&mut self) {
+        if let Some((level, id, range, plain)) = self.heading.take() {
+            let (offset, len) = self.at(&range);
+            self.outline.headings.push(Heading {
+                level,
+                anchor: id.clone().unwrap_or_else(|| plain_heading(&plain)),
+                id,
+                offset,
+                len,
             });
         }
     }
-    outline.links.sort_by_key(|l| l.offset);
-    scan_text(&masked, body_offset, &mut outline);
-    outline.blocks.sort_by_key(|b| b.offset);
-    outline.artifacts = artifacts::scan(text, body_offset, &masked, &outline.links, &spans);
-    outline
+
+    /// A blockquote that starts an ExL block (`> [!NOTE]`, `>[!TAB x]`...): its first line.
+    fn block_quote(&mut self, range: Range<usize>) {
+        if let Some(kind) = self.body.get(range.clone()).and_then(block_kind) {
+            let (offset, len) = self.at(&range);
+            let len = self.body[range].find('\n').unwrap_or(len);
+            self.outline.blocks.push(Marker {
+                text: kind,
+                offset,
+                len,
+            });
+        }
+    }
+
+    fn end_code_block(&mut self) {
+        if let Some((lang, code, range)) = self.code_block.take() {
+            let (offset, len) = self.at(&range);
+            self.outline.code_blocks.push(CodeBlock {
+                lang,
+                code,
+                offset,
+                len,
+            });
+            self.blank.push(range);
+        }
+    }
+
+    fn link(&mut self, link_type: LinkType, dest_url: &str, range: Range<usize>) {
+        let text = match link_type {
+            LinkType::Autolink | LinkType::Email => None,
+            _ => link_text(self.body, &range)
+                .map(|r| self.body_offset + r.start..self.body_offset + r.end),
+        };
+        let (offset, len) = self.at(&range);
+        self.outline.links.push(Link {
+            dest: dest_url.to_string(),
+            image: false,
+            offset,
+            len,
+            text,
+        });
+    }
+
+    /// Text goes to the code block or heading being read; outside code, `**` left in a text is
+    /// a bold marker the parser did not pair.
+    fn text(&mut self, t: &str, range: Range<usize>) {
+        if let Some((_, code, _)) = &mut self.code_block {
+            code.push_str(t);
+            return;
+        }
+        if let Some((_, _, _, plain)) = &mut self.heading {
+            plain.push_str(t);
+        }
+        if t.contains("**") {
+            let within = self.body[range.clone()].find("**").unwrap_or(0);
+            self.spans.stray_stars.push(range.start + within);
+        }
+    }
+
+    /// After the pass: unique anchors, links in raw HTML, the text markers and the artifacts.
+    fn finish(self, text: &str) -> Outline {
+        let Self {
+            body,
+            body_offset,
+            mut outline,
+            spans,
+            blank,
+            html,
+            ..
+        } = self;
+        unique_anchors(&mut outline.headings);
+        let masked = mask(body, &blank);
+        // Links in raw HTML (`<a href>`, `<img src>`), outside comments.
+        for range in html {
+            let Some(source) = masked.get(range.clone()) else {
+                continue;
+            };
+            for (image, dest, value) in markdown::raw_html::link_attributes(source) {
+                outline.links.push(Link {
+                    dest,
+                    image,
+                    offset: body_offset + range.start + value.start,
+                    len: value.len(),
+                    text: None,
+                });
+            }
+        }
+        outline.links.sort_by_key(|l| l.offset);
+        scan_text(&masked, body_offset, &mut outline);
+        outline.blocks.sort_by_key(|b| b.offset);
+        outline.artifacts = artifacts::scan(text, body_offset, &masked, &outline.links, &spans);
+        outline
+    }
 }
 
 /// The kind of ExL block a blockquote starts with: a callout kind, `TAB`, `BEGINSHADEBOX`...

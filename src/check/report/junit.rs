@@ -7,35 +7,15 @@ use std::fmt::Write;
 
 use crate::check::{Finding, Report, Severity};
 
+/// An article's findings in one locale (empty for a clean article).
+type Cases<'r> = BTreeMap<&'r str, Vec<&'r Finding>>;
+/// The file of each (locale, article) checked.
+type Files<'r> = BTreeMap<(&'r str, &'r str), &'r str>;
+
 pub fn render(report: &Report) -> String {
-    // Test cases per locale: the article name -> its findings.
-    let mut suites: BTreeMap<&str, BTreeMap<&str, Vec<&Finding>>> = BTreeMap::new();
-    let mut files: BTreeMap<(&str, &str), &str> = BTreeMap::new();
     let order: Vec<&str> = report.locales.iter().map(|l| l.locale.as_str()).collect();
-    for locale in &order {
-        suites.insert(locale, BTreeMap::new());
-    }
-    for entry in &report.entries {
-        files.insert((&entry.locale, &entry.article), &entry.path);
-        if let Some(cases) = suites.get_mut(entry.locale.as_str()) {
-            cases.entry(entry.article.as_str()).or_default();
-        }
-    }
-    for f in &report.findings {
-        suites
-            .entry(f.locale.as_str())
-            .or_default()
-            .entry(f.article.as_str())
-            .or_default()
-            .push(f);
-    }
+    let (suites, files) = test_cases(report, &order);
     let tests: usize = suites.values().map(BTreeMap::len).sum();
-    let failures = |cases: &BTreeMap<&str, Vec<&Finding>>| {
-        cases
-            .values()
-            .filter(|fs| fs.iter().any(|f| f.severity == Severity::Error))
-            .count()
-    };
     let total_failures: usize = suites.values().map(failures).sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -61,56 +41,103 @@ pub fn render(report: &Report) -> String {
                 .get(&(locale, *article))
                 .copied()
                 .or_else(|| findings.first().map(|f| f.path.as_str()));
-            let _ = write!(
-                out,
-                "    <testcase classname=\"{}\" name=\"{}\"",
-                escape(locale),
-                escape(article)
-            );
-            if let Some(file) = file {
-                let _ = write!(out, " file=\"{}\"", escape(file));
-            }
-            if findings.is_empty() {
-                out.push_str("/>\n");
-                continue;
-            }
-            out.push_str(">\n");
-            for f in findings.iter().filter(|f| f.severity == Severity::Error) {
-                let _ = writeln!(
-                    out,
-                    "      <failure type=\"{}\" message=\"{}\">{}: {}</failure>",
-                    f.rule.id(),
-                    escape(&f.message),
-                    escape(&f.location()),
-                    escape(&f.message)
-                );
-            }
-            let others: Vec<String> = findings
-                .iter()
-                .filter(|f| f.severity != Severity::Error)
-                .map(|f| {
-                    format!(
-                        "{}: {}[{}]: {}",
-                        f.location(),
-                        f.severity,
-                        f.rule,
-                        f.message
-                    )
-                })
-                .collect();
-            if !others.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "      <system-out>{}</system-out>",
-                    escape(&others.join("\n"))
-                );
-            }
-            out.push_str("    </testcase>\n");
+            write_test_case(&mut out, locale, article, file, findings);
         }
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// The test cases per locale (every checked article, and every article with a finding), and
+/// the file of each checked article.
+fn test_cases<'r>(
+    report: &'r Report,
+    order: &[&'r str],
+) -> (BTreeMap<&'r str, Cases<'r>>, Files<'r>) {
+    let mut suites: BTreeMap<&str, Cases<'r>> = BTreeMap::new();
+    let mut files: Files<'r> = BTreeMap::new();
+    for locale in order {
+        suites.insert(locale, BTreeMap::new());
+    }
+    for entry in &report.entries {
+        files.insert((&entry.locale, &entry.article), &entry.path);
+        if let Some(cases) = suites.get_mut(entry.locale.as_str()) {
+            cases.entry(entry.article.as_str()).or_default();
+        }
+    }
+    for f in &report.findings {
+        suites
+            .entry(f.locale.as_str())
+            .or_default()
+            .entry(f.article.as_str())
+            .or_default()
+            .push(f);
+    }
+    (suites, files)
+}
+
+/// How many articles have an error.
+fn failures(cases: &Cases<'_>) -> usize {
+    cases
+        .values()
+        .filter(|fs| fs.iter().any(|f| f.severity == Severity::Error))
+        .count()
+}
+
+/// One article: its errors as failures, its other findings as the case's output.
+fn write_test_case(
+    out: &mut String,
+    locale: &str,
+    article: &str,
+    file: Option<&str>,
+    findings: &[&Finding],
+) {
+    let _ = write!(
+        out,
+        "    <testcase classname=\"{}\" name=\"{}\"",
+        escape(locale),
+        escape(article)
+    );
+    if let Some(file) = file {
+        let _ = write!(out, " file=\"{}\"", escape(file));
+    }
+    if findings.is_empty() {
+        out.push_str("/>\n");
+        return;
+    }
+    out.push_str(">\n");
+    for f in findings.iter().filter(|f| f.severity == Severity::Error) {
+        let _ = writeln!(
+            out,
+            "      <failure type=\"{}\" message=\"{}\">{}: {}</failure>",
+            f.rule.id(),
+            escape(&f.message),
+            escape(&f.location()),
+            escape(&f.message)
+        );
+    }
+    let others: Vec<String> = findings
+        .iter()
+        .filter(|f| f.severity != Severity::Error)
+        .map(|f| {
+            format!(
+                "{}: {}[{}]: {}",
+                f.location(),
+                f.severity,
+                f.rule,
+                f.message
+            )
+        })
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(
+            out,
+            "      <system-out>{}</system-out>",
+            escape(&others.join("\n"))
+        );
+    }
+    out.push_str("    </testcase>\n");
 }
 
 /// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold.
