@@ -76,7 +76,7 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     // and a strict build that fails them never touches the previous site.
     let started = std::time::Instant::now();
     let mut stages = Stages::start();
-    let site = crate::model::Site::load(&config)?;
+    let mut site = crate::model::Site::load(&config)?;
     stages.done(
         "load",
         format!(
@@ -125,6 +125,7 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
             ));
         }
     }
+    site.forget_outlines();
     let output = Output::disk(&out)?;
     let bar = progress_bar(site.article_count() as u64, started, options.quiet);
     let tick = |n: u64| bar.tick(n);

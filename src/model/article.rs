@@ -67,6 +67,11 @@ impl Article {
         self.outline.get().is_some()
     }
 
+    /// Drops the parsed outline, if any.
+    pub fn forget_outline(&mut self) {
+        self.outline = std::sync::OnceLock::new();
+    }
+
     /// The body's structure, parsed once; `None` when the body could not be found (unclosed
     /// front matter).
     pub fn outline(&self) -> Option<&Outline> {

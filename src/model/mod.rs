@@ -136,6 +136,14 @@ impl Site {
             .count()
     }
 
+    /// Drops the parsed outlines (a build, once checked, renders from the text alone), so that
+    /// their memory is free for the pages. One that is asked for again is parsed again.
+    pub fn forget_outlines(&mut self) {
+        for article in self.contents.iter_mut().flat_map(|c| &mut c.articles) {
+            article.forget_outline();
+        }
+    }
+
     pub fn article_count(&self) -> usize {
         self.contents.iter().map(|c| c.articles.len()).sum()
     }

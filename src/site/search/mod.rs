@@ -213,14 +213,22 @@ impl Postings {
         for (in_title, text) in [(true, doc.title), (false, doc.text)] {
             for word in analyzer.words(text) {
                 length += 1;
-                let w = self.word_id(analyzer, &word);
-                let word = &mut self.words[w as usize];
-                if word.last_page != mark {
-                    word.last_page = mark;
-                    word.pages += 1;
-                    touched_words.push(w);
-                }
-                let Some(term) = word.term else {
+                let term = if word.bytes().all(|b| b.is_ascii_digit()) {
+                    // A number is its own term and has no ending: it is looked up once, among
+                    // the terms, and the words stay few (error codes and ids are many).
+                    let indexed = (text::MIN_WORD..=text::MAX_WORD).contains(&word.len());
+                    indexed.then(|| self.number_term(&word))
+                } else {
+                    let w = self.word_id(analyzer, &word);
+                    let word = &mut self.words[w as usize];
+                    if word.last_page != mark {
+                        word.last_page = mark;
+                        word.pages += 1;
+                        touched_words.push(w);
+                    }
+                    word.term
+                };
+                let Some(term) = term else {
                     continue;
                 };
                 let count = &mut self.counts[term as usize];
@@ -272,6 +280,14 @@ impl Postings {
         });
         self.word_ids.insert(word.to_owned(), id);
         id
+    }
+
+    /// The term of a number (`2646`): the number itself.
+    fn number_term(&mut self, number: &str) -> u32 {
+        match self.term_ids.get(number) {
+            Some(&id) => id,
+            None => self.intern(number.to_owned()),
+        }
     }
 
     /// The id of `term`, numbered now if it is new.
@@ -595,6 +611,24 @@ mod tests {
         fresh.add(doc("fr/c/", "Projets", "Des projets"));
         assert_eq!(files(&mut live).0, files(&mut fresh).0);
         Ok(())
+    }
+
+    /// Numbers skip the stemmer: that is only right while every stemmer leaves them as they are.
+    #[test]
+    fn numbers_are_their_own_terms_in_every_language() {
+        for tag in ["nl", "fr", "it", "en", "de"] {
+            let analyzer = Analyzer::new(tag);
+            for number in ["2646", "00978", "12", "1234567890123"] {
+                assert_eq!(analyzer.term(number).as_deref(), Some(number), "{tag}");
+            }
+            let mut postings = Postings::default();
+            postings.add(&analyzer, doc("x/", "Fout 2646", "Fout 2646 en 7"));
+            let terms: Vec<&str> = postings.terms.iter().map(|(t, _)| t.as_str()).collect();
+            assert!(
+                terms.contains(&"2646") && !terms.contains(&"7"),
+                "{tag}: {terms:?}"
+            );
+        }
     }
 
     #[test]
