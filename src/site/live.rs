@@ -166,40 +166,10 @@ impl LiveSite {
         articles: &[(String, String)],
         assets: &[(String, String)],
     ) -> Result<Option<Update>> {
-        let mut read = Vec::new();
-        let mut errors = Vec::new();
-        for (code, rel) in articles {
-            let Some(li) = self.locale_index(code) else {
-                continue;
-            };
-            let locale = &self.site.contents[li].locale;
-            let article = if locale.content_dir.join(rel).is_file() {
-                match model::article::read_article(&self.config, locale, rel) {
-                    Ok(article) => match article.front_error() {
-                        Some(error) => {
-                            errors.push(error);
-                            continue;
-                        }
-                        None => Some(article),
-                    },
-                    Err(error) => {
-                        errors.push(error);
-                        continue;
-                    }
-                }
-            } else {
-                None
-            };
-            read.push((li, rel.clone(), article));
-        }
-        if let Some(error) = Error::from_many(errors) {
-            return Err(error);
-        }
-
+        let read = self.read_saved(articles)?;
         let mut work = std::mem::take(&mut self.pending);
         let mut removed = Vec::new();
         let mut retitled: Vec<(usize, String)> = Vec::new();
-        let mut renavigate = BTreeSet::new();
         for (li, rel, article) in read {
             let relimited = self.relimits(li, &rel, article.as_ref());
             let (old_key, new_key) = self.replace(li, &rel, article, &mut removed);
@@ -207,24 +177,76 @@ impl LiveSite {
             work.sitemap |= old_key != new_key || relimited;
             if rel == "index.md" {
                 work.indexes.insert(li);
-                continue;
-            }
-            let info = self.site.contents[li]
-                .articles
-                .iter()
-                .find(|a| a.rel_path == rel)
-                .map(pages::article_info);
-            let frame = &mut self.frames[li];
-            let old = match info {
-                Some(info) => frame.infos.insert(rel.clone(), info),
-                None => frame.infos.remove(&rel),
-            };
-            if old.as_ref() != frame.infos.get(&rel) {
-                renavigate.insert(li);
+            } else if self.reinfo(li, &rel) {
                 retitled.push((li, rel));
             }
         }
-        for li in renavigate {
+        self.renavigate(&retitled, &mut work);
+        if self.fallback() && (work.sitemap || !work.indexes.is_empty() || !removed.is_empty()) {
+            return Ok(None);
+        }
+        let pending = work.clone();
+        match self.render(work, &removed, assets) {
+            Ok(update) => Ok(Some(update)),
+            Err(error) => {
+                self.pending = pending;
+                Err(error)
+            }
+        }
+    }
+
+    /// Reads the saved articles (`None`: deleted). Any that cannot be read or whose front
+    /// matter is wrong fails the update, all of them reported together.
+    fn read_saved(
+        &self,
+        articles: &[(String, String)],
+    ) -> Result<Vec<(usize, String, Option<Article>)>> {
+        let mut read = Vec::new();
+        let mut errors = Vec::new();
+        for (code, rel) in articles {
+            let Some(li) = self.locale_index(code) else {
+                continue;
+            };
+            let locale = &self.site.contents[li].locale;
+            if !locale.content_dir.join(rel).is_file() {
+                read.push((li, rel.clone(), None));
+                continue;
+            }
+            match model::article::read_article(&self.config, locale, rel) {
+                Ok(article) => match article.front_error() {
+                    Some(error) => errors.push(error),
+                    None => read.push((li, rel.clone(), Some(article))),
+                },
+                Err(error) => errors.push(error),
+            }
+        }
+        match Error::from_many(errors) {
+            Some(error) => Err(error),
+            None => Ok(read),
+        }
+    }
+
+    /// Takes what the navigation knows of the article at `rel` from the model again; whether
+    /// that changed (a title, or the article came or went).
+    fn reinfo(&mut self, li: usize, rel: &str) -> bool {
+        let info = self.site.contents[li]
+            .articles
+            .iter()
+            .find(|a| a.rel_path == rel)
+            .map(pages::article_info);
+        let frame = &mut self.frames[li];
+        let old = match info {
+            Some(info) => frame.infos.insert(rel.to_owned(), info),
+            None => frame.infos.remove(rel),
+        };
+        old.as_ref() != frame.infos.get(rel)
+    }
+
+    /// Builds the navigation of the locales of `retitled` articles again, and adds to `work`
+    /// their home pages and the pages whose previous/next links or breadcrumbs changed.
+    fn renavigate(&mut self, retitled: &[(usize, String)], work: &mut Work) {
+        let locales: BTreeSet<usize> = retitled.iter().map(|(li, _)| *li).collect();
+        for li in locales {
             work.indexes.insert(li);
             let frame = &mut self.frames[li];
             let old = std::mem::take(&mut frame.nav);
@@ -239,21 +261,9 @@ impl LiveSite {
         }
         // Pages that link to a retitled article by its title.
         for (li, rel) in retitled {
-            let nav = &self.frames[li].nav;
-            let (prev, next) = nav.neighbours(&rel);
+            let (prev, next) = self.frames[*li].nav.neighbours(rel);
             for neighbour in [prev, next].into_iter().flatten() {
-                work.pages.insert((li, neighbour.to_owned()));
-            }
-        }
-        if self.fallback() && (work.sitemap || !work.indexes.is_empty() || !removed.is_empty()) {
-            return Ok(None);
-        }
-        let pending = work.clone();
-        match self.render(work, &removed, assets) {
-            Ok(update) => Ok(Some(update)),
-            Err(error) => {
-                self.pending = pending;
-                Err(error)
+                work.pages.insert((*li, neighbour.to_owned()));
             }
         }
     }
@@ -325,86 +335,11 @@ impl LiveSite {
         assets: &[(String, String)],
     ) -> Result<Update> {
         self.recheck(&work.groups)?;
-
-        let mut targets: BTreeSet<(usize, String)> = work.pages;
-        for key in &work.groups {
-            for (code, rel) in self.translations.members(key) {
-                if let Some(li) = self.locale_index(code) {
-                    targets.insert((li, rel.clone()));
-                }
-            }
-        }
-        targets.retain(|(_, rel)| rel != "index.md");
-
-        let renderer = self.renderer();
-        // The borrowed copies of the groups' articles in the locales that lack them.
-        let borrowed: Vec<HashMap<&str, PageArticle>> =
-            if self.fallback() && !work.groups.is_empty() {
-                let rels: HashSet<&str> = work
-                    .groups
-                    .iter()
-                    .flat_map(|key| self.translations.members(key))
-                    .map(|(_, rel)| rel.as_str())
-                    .collect();
-                self.site
-                    .contents
-                    .iter()
-                    .enumerate()
-                    .map(|(li, content)| {
-                        renderer
-                            .borrowed_articles(&content.locale)
-                            .into_iter()
-                            .filter(|e| rels.contains(e.article.rel_path.as_str()))
-                            .inspect(|e| {
-                                targets.insert((li, e.article.rel_path.clone()));
-                            })
-                            .map(|e| (e.article.rel_path.as_str(), e))
-                            .collect()
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-        let results: Vec<Result<Option<(usize, pages::BuiltArticle)>>> = targets
-            .par_iter()
-            .map(|(li, rel)| {
-                let content = &self.site.contents[*li];
-                let own = content.articles.iter().find(|a| &a.rel_path == rel);
-                let entry = match own {
-                    Some(article) => PageArticle {
-                        article,
-                        borrowed_from: None,
-                    },
-                    None => match borrowed.get(*li).and_then(|b| b.get(rel.as_str())) {
-                        Some(entry) => PageArticle {
-                            article: entry.article,
-                            borrowed_from: entry.borrowed_from,
-                        },
-                        None => return Ok(None),
-                    },
-                };
-                renderer
-                    .article_page(&content.locale, &self.frames[*li], entry)
-                    .map(|built| Some((*li, built)))
-            })
-            .collect();
-        let mut files = Changes::new();
         let mut warnings = Vec::new();
         let mut errors = Vec::new();
-        let mut rendered = 0;
-        let mut searched = Vec::new();
-        for result in results {
-            match result {
-                Ok(Some((li, built))) => {
-                    rendered += 1;
-                    warnings.extend(built.warnings);
-                    files.insert(built.page.path, Some(built.page.html.into_bytes()));
-                    searched.extend(built.search.map(|text| (li, text)));
-                }
-                Ok(None) => {}
-                Err(error) => errors.push(error),
-            }
-        }
+        let renderer = self.renderer();
+        let (mut files, searched, rendered) =
+            self.article_pages(&renderer, &work, &mut warnings, &mut errors);
         for &li in &work.indexes {
             let content = &self.site.contents[li];
             match renderer.locale_index_pages(content, &self.frames[li], &mut warnings) {
@@ -420,37 +355,146 @@ impl LiveSite {
             return Err(error);
         }
         if work.sitemap {
-            let mut counts = Vec::new();
-            let mut sitemap_pages = Vec::new();
-            for content in &self.site.contents {
-                let code = &content.locale.code;
-                counts.push((code.clone(), content.articles.len()));
-                let urls: Vec<(String, String)> = content
-                    .articles
-                    .iter()
-                    .filter(|a| a.rel_path != "index.md")
-                    .map(|a| {
-                        (
-                            self.translations
-                                .key_of(&a.locale, &a.rel_path)
-                                .unwrap_or_default()
-                                .to_owned(),
-                            format!("/{code}/{}", urls::article_url(&a.rel_path)),
-                        )
-                    })
-                    .collect();
-                sitemap_pages.push((code.clone(), urls));
-            }
-            for page in renderer.root_pages(&counts)? {
-                files.insert(page.path, Some(page.html.into_bytes()));
-            }
-            let xml = sitemap::sitemap(&self.config, &sitemap_pages, &self.look.templates)?;
-            files.insert("sitemap.xml".to_owned(), Some(xml.into_bytes()));
+            files.extend(self.sitemap_files(&renderer)?);
         }
         for path in removed {
             files.entry(path.clone()).or_insert(None);
         }
+        files.extend(self.asset_files(assets)?);
         self.update_search(searched, removed);
+        Ok(Update {
+            files,
+            pages: rendered,
+            warnings,
+        })
+    }
+
+    /// The article pages `work` names: its single pages and every member of its groups, with
+    /// their borrowed copies in fallback mode. Returns the pages, their search texts and how
+    /// many were rendered; a page that fails adds its error to `errors`.
+    fn article_pages(
+        &self,
+        renderer: &Renderer<'_>,
+        work: &Work,
+        warnings: &mut Vec<Warning>,
+        errors: &mut Vec<Error>,
+    ) -> (Changes, Vec<(usize, pages::SearchText)>, usize) {
+        let mut targets: BTreeSet<(usize, String)> = work.pages.clone();
+        for key in &work.groups {
+            for (code, rel) in self.translations.members(key) {
+                if let Some(li) = self.locale_index(code) {
+                    targets.insert((li, rel.clone()));
+                }
+            }
+        }
+        targets.retain(|(_, rel)| rel != "index.md");
+        let borrowed = self.borrowed_copies(renderer, &work.groups, &mut targets);
+        let results: Vec<Result<Option<(usize, pages::BuiltArticle)>>> = targets
+            .par_iter()
+            .map(|(li, rel)| {
+                let content = &self.site.contents[*li];
+                let entry = match content.articles.iter().find(|a| &a.rel_path == rel) {
+                    Some(article) => PageArticle {
+                        article,
+                        borrowed_from: None,
+                    },
+                    None => match borrowed.get(*li).and_then(|b| b.get(rel.as_str())) {
+                        Some(entry) => *entry,
+                        None => return Ok(None),
+                    },
+                };
+                renderer
+                    .article_page(&content.locale, &self.frames[*li], entry)
+                    .map(|built| Some((*li, built)))
+            })
+            .collect();
+        let mut files = Changes::new();
+        let mut searched = Vec::new();
+        let mut rendered = 0;
+        for result in results {
+            match result {
+                Ok(Some((li, built))) => {
+                    rendered += 1;
+                    warnings.extend(built.warnings);
+                    files.insert(built.page.path, Some(built.page.html.into_bytes()));
+                    searched.extend(built.search.map(|text| (li, text)));
+                }
+                Ok(None) => {}
+                Err(error) => errors.push(error),
+            }
+        }
+        (files, searched, rendered)
+    }
+
+    /// In fallback mode, the borrowed copies of the `groups`' articles in the locales that
+    /// lack them, by locale and path; each is added to `targets`.
+    fn borrowed_copies<'s>(
+        &'s self,
+        renderer: &Renderer<'s>,
+        groups: &BTreeSet<String>,
+        targets: &mut BTreeSet<(usize, String)>,
+    ) -> Vec<HashMap<&'s str, PageArticle<'s>>> {
+        if !self.fallback() || groups.is_empty() {
+            return Vec::new();
+        }
+        let rels: HashSet<&str> = groups
+            .iter()
+            .flat_map(|key| self.translations.members(key))
+            .map(|(_, rel)| rel.as_str())
+            .collect();
+        self.site
+            .contents
+            .iter()
+            .enumerate()
+            .map(|(li, content)| {
+                renderer
+                    .borrowed_articles(&content.locale)
+                    .into_iter()
+                    .filter(|e| rels.contains(e.article.rel_path.as_str()))
+                    .inspect(|e| {
+                        targets.insert((li, e.article.rel_path.clone()));
+                    })
+                    .map(|e| (e.article.rel_path.as_str(), e))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The root pages and the sitemap, when articles came or went.
+    fn sitemap_files(&self, renderer: &Renderer<'_>) -> Result<Changes> {
+        let mut files = Changes::new();
+        let mut counts = Vec::new();
+        let mut sitemap_pages = Vec::new();
+        for content in &self.site.contents {
+            let code = &content.locale.code;
+            counts.push((code.clone(), content.articles.len()));
+            let urls: Vec<(String, String)> = content
+                .articles
+                .iter()
+                .filter(|a| a.rel_path != "index.md")
+                .map(|a| {
+                    (
+                        self.translations
+                            .key_of(&a.locale, &a.rel_path)
+                            .unwrap_or_default()
+                            .to_owned(),
+                        format!("/{code}/{}", urls::article_url(&a.rel_path)),
+                    )
+                })
+                .collect();
+            sitemap_pages.push((code.clone(), urls));
+        }
+        for page in renderer.root_pages(&counts)? {
+            files.insert(page.path, Some(page.html.into_bytes()));
+        }
+        let xml = sitemap::sitemap(&self.config, &sitemap_pages, &self.look.templates)?;
+        files.insert("sitemap.xml".to_owned(), Some(xml.into_bytes()));
+        Ok(files)
+    }
+
+    /// The saved copied files (`None`: deleted), as `code/path`.
+    fn asset_files(&self, assets: &[(String, String)]) -> Result<Changes> {
+        let mut files = Changes::new();
         for (code, rel) in assets {
             let Some(content) = self.site.contents.iter().find(|c| &c.locale.code == code) else {
                 continue;
@@ -463,11 +507,7 @@ impl LiveSite {
             };
             files.insert(format!("{code}/{rel}"), bytes);
         }
-        Ok(Update {
-            files,
-            pages: rendered,
-            warnings,
-        })
+        Ok(files)
     }
 
     /// Puts the rendered pages' texts in place of their entries in the search indexes and
