@@ -2,9 +2,10 @@
 
 use std::path::PathBuf;
 
-use crate::check::{self, Severity};
+use crate::check::{self, Report, Severity};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::model::Site;
 use crate::site::{self, Output};
 
 #[derive(Debug, Clone)]
@@ -85,52 +86,19 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
             thousands(site.stats.parsed)
         ),
     );
-    let checked = if options.check {
-        let report = check::run(&config, &site)?;
-        stages.done(
-            "check",
-            format!(
-                "{} outlines parsed once, {} findings in {} translation groups",
-                thousands(site.outlines_parsed()),
-                thousands(report.findings.len()),
-                thousands(report.groups)
-            ),
-        );
-        Some(report)
-    } else {
-        None
-    };
-    if let Some(checked) = checked.as_ref().filter(|_| options.strict) {
-        let errors = checked.count(Severity::Error);
-        if errors > 0 {
-            // The errors only: the warnings are `tolk check`'s to show.
-            let mut errors_only = checked.clone();
-            errors_only
-                .findings
-                .retain(|f| f.severity == Severity::Error);
-            eprint!(
-                "{}",
-                check::report::render(
-                    &errors_only,
-                    check::report::Format::Human,
-                    &Default::default()
-                )
-            );
-            return Err(Error::setup(
-                format!(
-                    "the translation checks found {errors} error{}; the previous site was kept",
-                    if errors == 1 { "" } else { "s" }
-                ),
-                "fix the errors above, or build without --strict",
-            ));
-        }
+    let checked = options
+        .check
+        .then(|| check_site(&config, &site, &mut stages))
+        .transpose()?;
+    if options.strict {
+        refuse_errors(checked.as_ref())?;
     }
     site.forget_outlines();
     let output = Output::disk(&out)?;
     let bar = progress_bar(site.article_count() as u64, started, options.quiet);
     let tick = |n: u64| bar.tick(n);
     let look = site::Look::load(&config)?;
-    let report = site::build_site(
+    let built = site::build_site(
         &config,
         &site,
         &look,
@@ -144,8 +112,8 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         "render",
         format!(
             "{} article pages, {} in the search index",
-            thousands(report.pages.iter().map(|(_, n)| n).sum()),
-            thousands(report.searchable)
+            thousands(built.pages.iter().map(|(_, n)| n).sum()),
+            thousands(built.searchable)
         ),
     );
     output.commit()?;
@@ -158,26 +126,76 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
             eprintln!("{line}");
         }
     }
-    if options.quiet {
+    if !options.quiet {
+        print_summary(&built, checked.as_ref(), &out);
+    }
+    Ok(())
+}
+
+/// The checks, timed as a stage.
+fn check_site(config: &Config, site: &Site, stages: &mut Stages) -> Result<Report> {
+    let report = check::run(config, site)?;
+    stages.done(
+        "check",
+        format!(
+            "{} outlines parsed once, {} findings in {} translation groups",
+            thousands(site.outlines_parsed()),
+            thousands(report.findings.len()),
+            thousands(report.groups)
+        ),
+    );
+    Ok(report)
+}
+
+/// `--strict`: the checks' errors stop the build before anything is written. Only the errors
+/// are shown: the warnings are `tolk check`'s to show.
+fn refuse_errors(checked: Option<&Report>) -> Result<()> {
+    let Some(checked) = checked else {
+        return Ok(());
+    };
+    let errors = checked.count(Severity::Error);
+    if errors == 0 {
         return Ok(());
     }
+    let mut errors_only = checked.clone();
+    errors_only
+        .findings
+        .retain(|f| f.severity == Severity::Error);
+    eprint!(
+        "{}",
+        check::report::render(
+            &errors_only,
+            check::report::Format::Human,
+            &Default::default()
+        )
+    );
+    Err(Error::setup(
+        format!(
+            "the translation checks found {errors} error{}; the previous site was kept",
+            if errors == 1 { "" } else { "s" }
+        ),
+        "fix the errors above, or build without --strict",
+    ))
+}
 
-    for warning in &report.warnings {
+/// The warnings and the closing lines: what was built, and what the checks found.
+fn print_summary(built: &site::BuildReport, checked: Option<&Report>, out: &std::path::Path) {
+    for warning in &built.warnings {
         eprintln!("warning: {warning}");
     }
-    let per_locale: Vec<String> = report
+    let per_locale: Vec<String> = built
         .pages
         .iter()
         .map(|(code, n)| format!("{code} {n}"))
         .collect();
-    let total: usize = report.pages.iter().map(|(_, n)| n).sum();
+    let total: usize = built.pages.iter().map(|(_, n)| n).sum();
     println!(
         "Built {total} article{} ({}) in {:.2} s into {}{}",
         if total == 1 { "" } else { "s" },
         per_locale.join(", "),
-        report.elapsed.as_secs_f64(),
-        out.strip_prefix(".").unwrap_or(&out).display(),
-        match report.warnings.len() {
+        built.elapsed.as_secs_f64(),
+        out.strip_prefix(".").unwrap_or(out).display(),
+        match built.warnings.len() {
             0 => String::new(),
             1 => ", 1 warning".to_owned(),
             n => format!(", {n} warnings"),
@@ -186,7 +204,6 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     if let Some(checked) = checked {
         println!("{}; run `tolk check` for details", checked.summary_line());
     }
-    Ok(())
 }
 
 /// A progress bar on a terminal, shown only when a build runs longer than a second; nothing

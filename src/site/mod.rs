@@ -100,15 +100,7 @@ pub fn build_site(
         .flat_map(|c| c.files.skipped.iter().cloned())
         .collect();
     unique_urls(contents)?;
-    let collisions = urls::reserved_collisions(config, contents);
-    if let Some(e) = Error::from_many(
-        collisions
-            .into_iter()
-            .map(|m| Error::setup(m, "generated files and folders are listed under \"Errors and exit codes\" in the README"))
-            .collect(),
-    ) {
-        return Err(e);
-    }
+    no_reserved_paths(config, contents)?;
     warnings.extend(look.warnings.iter().cloned());
     let (theme, strings, templates) = (&look.theme, &look.strings, &look.templates);
     let translations = Translations::new(site);
@@ -160,24 +152,7 @@ pub fn build_site(
     for page in renderer.root_pages(&counts)? {
         output.write(&page.path, page.html.as_bytes())?;
     }
-    output.write(
-        "sitemap.xml",
-        sitemap::sitemap(config, &sitemap_pages, templates)?.as_bytes(),
-    )?;
-    output.write("robots.txt", sitemap::robots(config).as_bytes())?;
-    if let Some(report) = report.filter(|_| config.site.status) {
-        let t = strings.table(theme, status::LANGUAGE);
-        for (path, text) in status::pages(config, report, contents, templates, &t)? {
-            output.write(&path, text.as_bytes())?;
-        }
-    }
-    output.write(
-        "static/syntax.css",
-        crate::markdown::highlight::stylesheet().as_bytes(),
-    )?;
-    for (name, file) in theme.static_files() {
-        output.write(&format!("static/{name}"), &file.bytes)?;
-    }
+    site_files(config, look, contents, report, &sitemap_pages, output)?;
     Ok(BuildReport {
         pages: counts,
         searchable,
@@ -185,6 +160,52 @@ pub fn build_site(
         elapsed: started.elapsed(),
         search: kept,
     })
+}
+
+/// The files of the whole site: the sitemap, robots.txt, the status dashboard (with a check's
+/// report), the highlighting stylesheet and the theme's static files.
+fn site_files(
+    config: &Config,
+    look: &Look,
+    contents: &[LocaleContent],
+    report: Option<&Report>,
+    sitemap_pages: &[(String, Vec<(String, String)>)],
+    output: &Output,
+) -> Result<()> {
+    output.write(
+        "sitemap.xml",
+        sitemap::sitemap(config, sitemap_pages, &look.templates)?.as_bytes(),
+    )?;
+    output.write("robots.txt", sitemap::robots(config).as_bytes())?;
+    if let Some(report) = report.filter(|_| config.site.status) {
+        let t = look.strings.table(&look.theme, status::LANGUAGE);
+        for (path, text) in status::pages(config, report, contents, &look.templates, &t)? {
+            output.write(&path, text.as_bytes())?;
+        }
+    }
+    output.write(
+        "static/syntax.css",
+        crate::markdown::highlight::stylesheet().as_bytes(),
+    )?;
+    for (name, file) in look.theme.static_files() {
+        output.write(&format!("static/{name}"), &file.bytes)?;
+    }
+    Ok(())
+}
+
+/// Generated files and folders (`search/`, `static/`, `sitemap.xml`) must not be articles' or
+/// copied files' paths.
+fn no_reserved_paths(config: &Config, contents: &[LocaleContent]) -> Result<()> {
+    let collisions = urls::reserved_collisions(config, contents);
+    match Error::from_many(
+        collisions
+            .into_iter()
+            .map(|m| Error::setup(m, "generated files and folders are listed under \"Errors and exit codes\" in the README"))
+            .collect(),
+    ) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }
 
 /// Two articles must not be published at the same URL (`a.md` and `a/index.md`).
