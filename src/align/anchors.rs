@@ -1,0 +1,519 @@
+//! The anchors of one segment: what survives translation and so must match across locales
+//! (numbers, inline code, plain-text URLs, e-mail addresses, placeholders, `[!DNL]` and
+//! `[!UICONTROL]` texts), and a fingerprint of its prose (the words outside those anchors) to
+//! tell a paragraph left untranslated.
+//!
+//! Numbers are read with every locale's separators: `1,000.5`, `1.000,5`, `1 000,5` (a space,
+//! U+00A0 or U+202F before a group of three digits) and `1'000` are all the digits `10005`;
+//! ordinals (`1st`, `1er`, `1°`) and times (`10:30`, `10h30`) keep their digits; leading zeros
+//! are dropped (`02` is `2`). A number glued to a letter before it (`H1`, `mp4`, `Q3`) is a name,
+//! not a number.
+
+use std::hash::{BuildHasher, Hasher};
+use std::ops::Range;
+
+/// A number in a segment: its digits (as a hash, separators dropped) and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    pub value: u64,
+    /// File offsets.
+    pub range: Range<usize>,
+}
+
+/// What a segment carries besides its prose. Ranges are file offsets.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Anchors {
+    pub numbers: Vec<Number>,
+    /// Inline code spans, backticks included.
+    pub code: Vec<Range<usize>>,
+    /// URLs written as text (not inside a link).
+    pub urls: Vec<Range<usize>>,
+    pub emails: Vec<Range<usize>>,
+    /// `{{snippet}}` references and `{0}`-style placeholders.
+    pub placeholders: Vec<Range<usize>>,
+    /// The texts inside `[!DNL ...]`.
+    pub dnl: Vec<Range<usize>>,
+    /// The texts inside `[!UICONTROL ...]`.
+    pub labels: Vec<Range<usize>>,
+    /// Hashes of every anchor and link target, sorted: what alignment compares.
+    pub keys: Vec<u64>,
+    /// Words and letters of the prose (outside anchors and markup).
+    pub words: u32,
+    pub letters: u32,
+    /// A hash of the prose words, lowercased.
+    pub prose: u64,
+}
+
+/// The markup inside a segment that the parser found: file offsets.
+#[derive(Debug, Default, Clone)]
+pub struct Inline {
+    /// Inline code spans.
+    pub code: Vec<Range<usize>>,
+    /// Whole links `[text](dest)`.
+    pub links: Vec<Range<usize>>,
+    /// Link destinations.
+    pub dests: Vec<Range<usize>>,
+    /// Inline HTML tags.
+    pub html: Vec<Range<usize>>,
+}
+
+/// The one hasher of anchors: the same text gives the same key in every article of a run.
+pub fn hasher() -> impl Hasher {
+    foldhash::fast::FixedState::with_seed(0x746f_6c6b).build_hasher()
+}
+
+/// Hashes `text` with whitespace runs (and zero-width spaces) collapsed and trimmed.
+pub fn key(text: &str) -> u64 {
+    let mut h = hasher();
+    for word in text
+        .split(|c: char| c.is_whitespace() || c == '\u{200B}')
+        .filter(|w| !w.is_empty() && *w != "&#x200B;")
+    {
+        h.write(word.as_bytes());
+        h.write_u8(0);
+    }
+    h.finish()
+}
+
+/// Reads the anchors of `text[range]`; `inline` is what the parser found there.
+pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
+    let mut anchors = Anchors {
+        code: inline.code.clone(),
+        ..Anchors::default()
+    };
+    let slice = text.get(range.clone()).unwrap_or_default();
+    let base = range.start;
+    let mut hard: Vec<Range<usize>> = Vec::new();
+    hard.extend(inline.code.iter().cloned());
+    hard.extend(inline.dests.iter().cloned());
+    hard.extend(inline.html.iter().cloned());
+    hard.extend(tags(slice, base));
+    for (whole, kind) in braces(slice, base) {
+        if kind == Brace::Placeholder {
+            anchors.placeholders.push(whole.clone());
+        }
+        hard.push(whole);
+    }
+    let outside = |r: &Range<usize>, list: &[Range<usize>]| {
+        !list.iter().any(|s| s.start <= r.start && r.end <= s.end)
+    };
+    for url in urls(slice, base) {
+        if outside(&url, &hard) {
+            if outside(&url, &inline.links) {
+                anchors.urls.push(url.clone());
+            }
+            hard.push(url);
+        }
+    }
+    for email in emails(slice, base) {
+        if outside(&email, &hard) {
+            anchors.emails.push(email.clone());
+            hard.push(email);
+        }
+    }
+    hard.sort_by_key(|r| r.start);
+    let mut markers = hard.clone();
+    for (opener, list) in [
+        ("[!DNL", &mut anchors.dnl),
+        ("[!UICONTROL", &mut anchors.labels),
+    ] {
+        for (whole, inner) in crate::model::outline::bracketed(slice, opener) {
+            let inner = base + inner.start..base + inner.end;
+            if outside(&inner, &hard) {
+                list.push(inner);
+                markers.push(base + whole.start..base + whole.end);
+            }
+        }
+    }
+    markers.sort_by_key(|r| r.start);
+    anchors.numbers = numbers(text, range.clone(), &hard);
+    prose(text, range, &markers, &mut anchors);
+    anchors.keys = keys(text, inline, &anchors);
+    anchors
+}
+
+/// Every anchor's hash, sorted: numbers, code, placeholders, DNL texts, link targets.
+fn keys(text: &str, inline: &Inline, anchors: &Anchors) -> Vec<u64> {
+    let at = |r: &Range<usize>| text.get(r.clone()).unwrap_or_default();
+    let mut keys: Vec<u64> = anchors.numbers.iter().map(|n| n.value).collect();
+    for list in [
+        &anchors.code,
+        &anchors.placeholders,
+        &anchors.dnl,
+        &inline.dests,
+        &anchors.emails,
+    ] {
+        keys.extend(list.iter().map(|r| key(at(r))));
+    }
+    keys.sort_unstable();
+    keys
+}
+
+/// Whether `r` starts inside one of the sorted, possibly overlapping `ranges` (from `*cursor`).
+struct Skipper<'a> {
+    ranges: &'a [Range<usize>],
+    cursor: usize,
+}
+
+impl Skipper<'_> {
+    /// The end of the range that covers `offset`, if one does.
+    fn covering(&mut self, offset: usize) -> Option<usize> {
+        while self.cursor < self.ranges.len() && self.ranges[self.cursor].end <= offset {
+            self.cursor += 1;
+        }
+        self.ranges[self.cursor..]
+            .iter()
+            .take_while(|r| r.start <= offset)
+            .filter(|r| r.end > offset)
+            .map(|r| r.end)
+            .max()
+    }
+}
+
+/// Separators inside a number: a group of three digits may follow a space.
+fn is_space_separator(c: char) -> bool {
+    matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}')
+}
+
+/// The numbers of `text[range]` outside `skip` (sorted file ranges).
+pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Number> {
+    let mut found = Vec::new();
+    let Some(slice) = text.get(range.clone()) else {
+        return found;
+    };
+    let mut skipper = Skipper {
+        ranges: skip,
+        cursor: 0,
+    };
+    let chars: Vec<(usize, char)> = slice.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (offset, c) = chars[i];
+        if let Some(end) = skipper.covering(range.start + offset) {
+            while i < chars.len() && range.start + chars[i].0 < end {
+                i += 1;
+            }
+            continue;
+        }
+        if !c.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let before = i.checked_sub(1).map(|j| chars[j].1);
+        let glued = before.is_some_and(|b| {
+            let time = matches!(b, 'h' | 'H') && i >= 2 && chars[i - 2].1.is_ascii_digit();
+            (b.is_alphanumeric()
+                || b == '_'
+                || b == '-' && i >= 2 && chars[i - 2].1.is_alphanumeric())
+                && !time
+        });
+        let start = i;
+        let mut h = hasher();
+        let mut leading = true;
+        let mut end = i;
+        while end < chars.len() {
+            let ch = chars[end].1;
+            if ch.is_ascii_digit() {
+                if !(leading && ch == '0') {
+                    leading = false;
+                    h.write_u8(ch as u8);
+                }
+                end += 1;
+                continue;
+            }
+            let next_digit = chars.get(end + 1).is_some_and(|(_, n)| n.is_ascii_digit());
+            let grouped = matches!(ch, '.' | ',' | '\'') && next_digit;
+            let spaced = is_space_separator(ch)
+                && (1..=3).all(|k| chars.get(end + k).is_some_and(|(_, n)| n.is_ascii_digit()))
+                && !chars.get(end + 4).is_some_and(|(_, n)| n.is_ascii_digit());
+            if grouped || spaced {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        // Within an identifier (`mp4`, `v2.1`, `e3f2`): not a number.
+        let run: &[(usize, char)] = {
+            let len = chars[end..]
+                .iter()
+                .take_while(|(_, n)| n.is_alphanumeric())
+                .count();
+            &chars[end..end + len]
+        };
+        // `10h30`: a time, both numbers count.
+        let time = run.len() > 1
+            && matches!(run[0].1, 'h' | 'H')
+            && run[1..].iter().all(|(_, n)| n.is_ascii_digit());
+        let after_letters = !time
+            && run.first().is_some_and(|(_, n)| n.is_alphabetic())
+            && run.iter().any(|(_, n)| n.is_ascii_digit());
+        if !glued && !after_letters {
+            if leading {
+                h.write_u8(b'0');
+            }
+            let last = chars[end - 1];
+            found.push(Number {
+                value: h.finish(),
+                range: range.start + chars[start].0..range.start + last.0 + last.1.len_utf8(),
+            });
+        }
+        i = end.max(start + 1);
+        // Skip the rest of an identifier the digits were part of.
+        while !time && i < chars.len() && chars[i].1.is_alphanumeric() {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// Counts and fingerprints the words of `text[range]` outside `skip`.
+fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut Anchors) {
+    let Some(slice) = text.get(range.clone()) else {
+        return;
+    };
+    let mut skipper = Skipper {
+        ranges: skip,
+        cursor: 0,
+    };
+    let mut h = hasher();
+    let mut in_word = false;
+    let mut skip_to = 0;
+    for (offset, c) in slice.char_indices() {
+        let at = range.start + offset;
+        if at < skip_to {
+            continue;
+        }
+        if let Some(end) = skipper.covering(at) {
+            skip_to = end;
+            if in_word {
+                h.write_u8(0);
+                in_word = false;
+            }
+            continue;
+        }
+        if c.is_alphabetic() {
+            if !in_word {
+                anchors.words += 1;
+                in_word = true;
+            }
+            anchors.letters += 1;
+            for lower in c.to_lowercase() {
+                h.write_u32(lower as u32);
+            }
+        } else if in_word && c != '\'' && c != '’' && c != '-' {
+            h.write_u8(0);
+            in_word = false;
+        }
+    }
+    anchors.prose = h.finish();
+}
+
+/// HTML tags `<a ...>`, `</td>`, `<br/>` (file ranges): markup, not prose.
+fn tags(slice: &str, base: usize) -> Vec<Range<usize>> {
+    let bytes = slice.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(j) = slice[i..].find('<') {
+        let start = i + j;
+        let next = bytes.get(start + 1).copied().unwrap_or(b' ');
+        if next.is_ascii_alphabetic() || next == b'/' || next == b'!' {
+            if let Some(len) = slice[start..].find('>') {
+                found.push(base + start..base + start + len + 1);
+                i = start + len + 1;
+                continue;
+            }
+        }
+        i = start + 1;
+    }
+    found
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Brace {
+    /// `{{snippet}}`, `{0}`.
+    Placeholder,
+    /// `{#id}`, `{style="..."}`, `{width=400}`: attributes, markup.
+    Attributes,
+}
+
+/// `{...}` on one line: placeholders and attribute lists (file ranges).
+fn braces(slice: &str, base: usize) -> Vec<(Range<usize>, Brace)> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(j) = slice[i..].find('{') {
+        let start = i + j;
+        let double = slice[start..].starts_with("{{");
+        let close = if double { "}}" } else { "}" };
+        let Some(len) = slice[start..].find(close) else {
+            break;
+        };
+        let inner = &slice[start + if double { 2 } else { 1 }..start + len];
+        let end = start + len + close.len();
+        i = start + 1;
+        if inner.contains('\n') {
+            continue;
+        }
+        let kind = if double || (!inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit())) {
+            Brace::Placeholder
+        } else if inner.starts_with(['#', '.']) || inner.contains('=') {
+            Brace::Attributes
+        } else {
+            continue;
+        };
+        found.push((base + start..base + end, kind));
+        i = end;
+    }
+    found
+}
+
+/// URLs written out: `https://...`, `http://...` (file ranges), trailing punctuation left out.
+fn urls(slice: &str, base: usize) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(j) = slice[i..].find("http") {
+        let start = i + j;
+        let rest = &slice[start..];
+        if !(rest.starts_with("https://") || rest.starts_with("http://")) {
+            i = start + 4;
+            continue;
+        }
+        let len = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '<' | '"' | '\''))
+            .unwrap_or(rest.len());
+        let url = rest[..len].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        found.push(base + start..base + start + url.len());
+        i = start + len.max(1);
+    }
+    found
+}
+
+/// E-mail addresses (file ranges).
+fn emails(slice: &str, base: usize) -> Vec<Range<usize>> {
+    let local = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
+    let domain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-');
+    let bytes = slice.as_bytes();
+    let mut found = Vec::new();
+    for (at, _) in slice.match_indices('@') {
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| !local(b))
+            .map_or(0, |p| p + 1);
+        let end = bytes[at + 1..]
+            .iter()
+            .position(|&b| !domain(b))
+            .map_or(bytes.len(), |p| at + 1 + p);
+        let host = slice[at + 1..end].trim_end_matches(['.', '-']);
+        if start < at && host.contains('.') && !host.starts_with('.') {
+            found.push(base + start..base + at + 1 + host.len());
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digits(text: &str) -> Vec<(&str, u64)> {
+        numbers(text, 0..text.len(), &[])
+            .into_iter()
+            .map(|n| (&text[n.range.clone()], n.value))
+            .collect()
+    }
+
+    fn value(canonical: &str) -> u64 {
+        let mut h = hasher();
+        for b in canonical.bytes() {
+            h.write_u8(b);
+        }
+        h.finish()
+    }
+
+    #[test]
+    fn numbers_read_every_locale_format() {
+        let cases: [(&str, &[(&str, &str)]); 16] = [
+            ("en 1,000.5 users", &[("1,000.5", "10005")]),
+            ("nl 1.000,5 gebruikers", &[("1.000,5", "10005")]),
+            ("it 1.000,5 utenti", &[("1.000,5", "10005")]),
+            ("fr 1 000,5 utilisateurs", &[("1 000,5", "10005")]),
+            ("fr 1\u{A0}000,5", &[("1\u{A0}000,5", "10005")]),
+            ("fr 1\u{202F}000,5", &[("1\u{202F}000,5", "10005")]),
+            ("ch 1'000", &[("1'000", "1000")]),
+            ("the 1st and 2nd", &[("1", "1"), ("2", "2")]),
+            ("le 1er et le 2e", &[("1", "1"), ("2", "2")]),
+            ("il 1° passo", &[("1", "1")]),
+            ("version 2.3.1.", &[("2.3.1", "231")]),
+            (
+                "at 10:30, à 10h30",
+                &[("10", "10"), ("30", "30"), ("10", "10"), ("30", "30")],
+            ),
+            (
+                "on 02/04/2026",
+                &[("02", "2"), ("04", "4"), ("2026", "2026")],
+            ),
+            ("H1 mp4 Q3 v2 e3f2 x-2", &[]),
+            ("page 2 of 12 000 items", &[("2", "2"), ("12 000", "12000")]),
+            ("1 2026 and 0", &[("1", "1"), ("2026", "2026"), ("0", "0")]),
+        ];
+        for (text, expected) in cases {
+            let expected: Vec<(&str, u64)> = expected.iter().map(|(s, c)| (*s, value(c))).collect();
+            assert_eq!(digits(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_same_number_in_four_locales_has_one_value() {
+        let values: Vec<Vec<u64>> = ["1,000.5", "1.000,5", "1 000,5", "1\u{202F}000,5"]
+            .iter()
+            .map(|t| digits(t).into_iter().map(|(_, v)| v).collect())
+            .collect();
+        assert!(values.windows(2).all(|w| w[0] == w[1]), "{values:?}");
+        assert_ne!(digits("1,000.6")[0].1, values[0][0]);
+    }
+
+    #[test]
+    fn anchors_of_a_paragraph() {
+        let text = "Click [!UICONTROL Save 2] in [!DNL Workfront], run `cmd 3`, see https://x.example/a. or mail a.b@c.example {{snip}} {0} {#id} <b>5</b> [link 7](page-8.md)";
+        let dest = text.find("page-8").unwrap_or(0);
+        let link = text.find("[link").unwrap_or(0);
+        let code = text.find('`').unwrap_or(0);
+        let b = text.find("<b>").unwrap_or(0);
+        let inline = Inline {
+            code: vec![code..code + 7],
+            links: vec![link..text.len()],
+            dests: vec![dest..dest + 9],
+            html: vec![b..b + 3, b + 4..b + 8],
+        };
+        let a = read(text, 0..text.len(), &inline);
+        let at = |r: &Range<usize>| &text[r.clone()];
+        assert_eq!(a.labels.iter().map(at).collect::<Vec<_>>(), [" Save 2"]);
+        assert_eq!(a.dnl.iter().map(at).collect::<Vec<_>>(), [" Workfront"]);
+        assert_eq!(
+            a.urls.iter().map(at).collect::<Vec<_>>(),
+            ["https://x.example/a"]
+        );
+        assert_eq!(
+            a.emails.iter().map(at).collect::<Vec<_>>(),
+            ["a.b@c.example"]
+        );
+        assert_eq!(
+            a.placeholders.iter().map(at).collect::<Vec<_>>(),
+            ["{{snip}}", "{0}"]
+        );
+        let nums: Vec<&str> = a.numbers.iter().map(|n| at(&n.range)).collect();
+        assert_eq!(nums, ["2", "5", "7"]);
+        // Prose: Click in run see or mail link.
+        assert_eq!(a.words, 7);
+    }
+
+    #[test]
+    fn prose_ignores_anchors_and_case() {
+        let read_plain = |t: &str| read(t, 0..t.len(), &Inline::default());
+        let a = read_plain("Select [!UICONTROL Save] to keep the 3 changes.");
+        let b = read_plain("select [!UICONTROL Enregistrer] to keep the 4 changes");
+        let c = read_plain("Sélectionnez [!UICONTROL Save] pour garder les 3 changements.");
+        assert_eq!(a.prose, b.prose);
+        assert_ne!(a.prose, c.prose);
+        assert_eq!(a.words, 5);
+    }
+}
