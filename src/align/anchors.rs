@@ -16,6 +16,9 @@ use std::ops::Range;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Number {
     pub value: u64,
+    /// One digit (`0` to `9`, leading zeros aside): the kind of number a translation may
+    /// write out as a word ("1 hit", "één hit").
+    pub small: bool,
     /// File offsets.
     pub range: Range<usize>,
 }
@@ -88,6 +91,7 @@ pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
     hard.extend(inline.dests.iter().cloned());
     hard.extend(inline.html.iter().cloned());
     hard.extend(tags(slice, base));
+    hard.extend(entities(slice, base));
     for (whole, kind) in braces(slice, base) {
         if kind == Brace::Placeholder {
             anchors.placeholders.push(whole.clone());
@@ -186,6 +190,7 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
         cursor: 0,
     };
     let chars: Vec<(usize, char)> = slice.char_indices().collect();
+    let mut digits: Vec<u8> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let (offset, c) = chars[i];
@@ -199,61 +204,37 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
             i += 1;
             continue;
         }
-        let before = i.checked_sub(1).map(|j| chars[j].1);
-        let glued = before.is_some_and(|b| {
-            let time = matches!(b, 'h' | 'H') && i >= 2 && chars[i - 2].1.is_ascii_digit();
-            (b.is_alphanumeric()
-                || b == '_'
-                || b == '-' && i >= 2 && chars[i - 2].1.is_alphanumeric())
-                && !time
-        });
         let start = i;
-        let mut h = hasher();
-        let mut leading = true;
-        let mut end = i;
-        while end < chars.len() {
-            let ch = chars[end].1;
-            if ch.is_ascii_digit() {
-                if !(leading && ch == '0') {
-                    leading = false;
-                    h.write_u8(ch as u8);
-                }
-                end += 1;
-                continue;
-            }
-            let next_digit = chars.get(end + 1).is_some_and(|(_, n)| n.is_ascii_digit());
-            let grouped = matches!(ch, '.' | ',' | '\'') && next_digit;
-            let spaced = is_space_separator(ch)
-                && (1..=3).all(|k| chars.get(end + k).is_some_and(|(_, n)| n.is_ascii_digit()))
-                && !chars.get(end + 4).is_some_and(|(_, n)| n.is_ascii_digit());
-            if grouped || spaced {
-                end += 1;
-            } else {
-                break;
-            }
-        }
-        // Within an identifier (`mp4`, `v2.1`, `e3f2`): not a number.
-        let run: &[(usize, char)] = {
-            let len = chars[end..]
-                .iter()
-                .take_while(|(_, n)| n.is_alphanumeric())
-                .count();
-            &chars[end..end + len]
-        };
-        // `10h30`: a time, both numbers count.
+        let end = token_end(&chars, i);
+        // What follows the digits: `10h30` (a time), `mp4`-like identifiers, units.
+        let run_len = chars[end..]
+            .iter()
+            .take_while(|(_, n)| n.is_alphanumeric())
+            .count();
+        let run = &chars[end..end + run_len];
         let time = run.len() > 1
             && matches!(run[0].1, 'h' | 'H')
             && run[1..].iter().all(|(_, n)| n.is_ascii_digit());
         let after_letters = !time
             && run.first().is_some_and(|(_, n)| n.is_alphabetic())
             && run.iter().any(|(_, n)| n.is_ascii_digit());
-        if !glued && !after_letters {
-            if leading {
-                h.write_u8(b'0');
-            }
+        let rest = &slice[chars.get(end).map_or(slice.len(), |(o, _)| *o)..];
+        // `{… 0}` and `0&rbrace;`: a placeholder machine translation broke, not a number.
+        let broken = rest.starts_with('}') || rest.starts_with("&rbrace;");
+        if !is_glued(&chars, start) && !after_letters && !broken {
+            digits.clear();
+            digits.extend(
+                chars[start..end]
+                    .iter()
+                    .filter_map(|(_, c)| c.is_ascii_digit().then_some(*c as u8)),
+            );
+            canonical(&mut digits, rest);
+            let mut h = hasher();
+            h.write(&digits);
             let last = chars[end - 1];
             found.push(Number {
                 value: h.finish(),
+                small: digits.len() <= 1,
                 range: range.start + chars[start].0..range.start + last.0 + last.1.len_utf8(),
             });
         }
@@ -264,6 +245,77 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
         }
     }
     found
+}
+
+/// Whether the digits at `i` belong to a name: glued to a letter before them (`H1`, `Q3`,
+/// `x-2`), or a character reference (`&#39;`). `10h30`'s `30` and `v1.6` are numbers.
+fn is_glued(chars: &[(usize, char)], i: usize) -> bool {
+    let Some(b) = i.checked_sub(1).map(|j| chars[j].1) else {
+        return false;
+    };
+    let before_b = i.checked_sub(2).map(|j| chars[j].1);
+    let time = matches!(b, 'h' | 'H') && before_b.is_some_and(|c| c.is_ascii_digit());
+    let version = matches!(b, 'v' | 'V') && !before_b.is_some_and(char::is_alphanumeric);
+    let glued = b.is_alphanumeric()
+        || b == '_'
+        || b == '-' && before_b.is_some_and(char::is_alphabetic)
+        || b == '#' && before_b == Some('&');
+    glued && !time && !version
+}
+
+/// Where the number that starts at `i` ends: digits, and separators (`.`, `,`, `'`; a space
+/// before a group of three digits) between them. `21,2026` is a day and a year.
+fn token_end(chars: &[(usize, char)], i: usize) -> usize {
+    let digit_at = |k: usize| chars.get(k).is_some_and(|(_, n)| n.is_ascii_digit());
+    let mut end = i;
+    while end < chars.len() {
+        let ch = chars[end].1;
+        if ch.is_ascii_digit() {
+            end += 1;
+            continue;
+        }
+        let year = (1..=4).all(|k| digit_at(end + k))
+            && !digit_at(end + 5)
+            && matches!(
+                (chars[end + 1].1, chars[end + 2].1),
+                ('1', '9') | ('2', '0')
+            );
+        let grouped = matches!(ch, '.' | ',' | '\'') && digit_at(end + 1) && !(ch == ',' && year);
+        let spaced =
+            is_space_separator(ch) && (1..=3).all(|k| digit_at(end + k)) && !digit_at(end + 4);
+        if grouped || spaced {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Leading zeros dropped (`02` is `2`), `50K` is `50000`, `11:59 PM` is `23:59`.
+fn canonical(digits: &mut Vec<u8>, rest: &str) {
+    let zeros = digits.iter().take_while(|&&d| d == b'0').count();
+    digits.drain(..zeros.min(digits.len().saturating_sub(1)));
+    let mut after = rest.chars();
+    let suffix = after.next();
+    if matches!(suffix, Some('K' | 'k')) && !after.next().is_some_and(char::is_alphanumeric) {
+        digits.extend_from_slice(b"000");
+        return;
+    }
+    let pm = rest.starts_with(':')
+        && rest
+            .get(3..)
+            .is_some_and(|r| r.trim_start().to_ascii_lowercase().starts_with("pm"));
+    if pm && digits.len() <= 2 {
+        let hour: u32 = std::str::from_utf8(digits)
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(12);
+        if hour < 12 {
+            digits.clear();
+            digits.extend_from_slice((hour + 12).to_string().as_bytes());
+        }
+    }
 }
 
 /// Counts and fingerprints the words of `text[range]` outside `skip`.
@@ -324,6 +376,21 @@ fn tags(slice: &str, base: usize) -> Vec<Range<usize>> {
             }
         }
         i = start + 1;
+    }
+    found
+}
+
+/// Character references `&#39;`, `&#x200B;`, `&quot;` (file ranges): markup, not numbers.
+fn entities(slice: &str, base: usize) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    for (start, _) in slice.match_indices('&') {
+        let rest = &slice[start + 1..];
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(rest.len());
+        if len > 0 && len <= 10 && rest[len..].starts_with(';') {
+            found.push(base + start..base + start + len + 2);
+        }
     }
     found
 }
@@ -423,15 +490,13 @@ mod tests {
 
     fn value(canonical: &str) -> u64 {
         let mut h = hasher();
-        for b in canonical.bytes() {
-            h.write_u8(b);
-        }
+        h.write(canonical.as_bytes());
         h.finish()
     }
 
     #[test]
     fn numbers_read_every_locale_format() {
-        let cases: [(&str, &[(&str, &str)]); 16] = [
+        let cases: [(&str, &[(&str, &str)]); 20] = [
             ("en 1,000.5 users", &[("1,000.5", "10005")]),
             ("nl 1.000,5 gebruikers", &[("1.000,5", "10005")]),
             ("it 1.000,5 utenti", &[("1.000,5", "10005")]),
@@ -451,7 +516,17 @@ mod tests {
                 "on 02/04/2026",
                 &[("02", "2"), ("04", "4"), ("2026", "2026")],
             ),
-            ("H1 mp4 Q3 v2 e3f2 x-2", &[]),
+            ("H1 mp4 Q3 v2 e3f2 x-2 &#39;", &[]),
+            ("14-20 dec", &[("14", "14"), ("20", "20")]),
+            (
+                "February 15-21,2026",
+                &[("15", "15"), ("21", "21"), ("2026", "2026")],
+            ),
+            (": “V” 1:“", &[("1", "1")]),
+            (
+                "50K items, 11:59 PM, v1.6",
+                &[("50", "50000"), ("11", "23"), ("59", "59"), ("1.6", "16")],
+            ),
             ("page 2 of 12 000 items", &[("2", "2"), ("12 000", "12000")]),
             ("1 2026 and 0", &[("1", "1"), ("2026", "2026"), ("0", "0")]),
         ];

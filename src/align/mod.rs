@@ -82,6 +82,57 @@ impl Segment {
     }
 }
 
+/// A translation aligned with its pivot, kept for the status site's side-by-side page: owned
+/// (paths and ranges only), so that it outlives the site model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alignment {
+    /// The translation group's name.
+    pub article: String,
+    /// Locale and shown path of the pivot and of the translation.
+    pub pivot: (String, String),
+    pub other: (String, String),
+    pub rows: Vec<AlignedRow>,
+}
+
+/// One row of an [`Alignment`]: the segments' kind and their ranges (file offsets); `None` is a
+/// gap on that side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlignedRow {
+    pub kind: SegmentKind,
+    pub pivot: Option<Range<usize>>,
+    pub other: Option<Range<usize>>,
+}
+
+impl Alignment {
+    /// The rows of `links` between `pivot` and `other`.
+    pub fn new(
+        article: &str,
+        (pivot_article, pivot): (&Article, &[Segment]),
+        (other_article, other): (&Article, &[Segment]),
+        links: &[Link],
+    ) -> Alignment {
+        let rows = links
+            .iter()
+            .map(|l| {
+                let a = l.pivot.map(|i| &pivot[i]);
+                let b = l.other.map(|j| &other[j]);
+                AlignedRow {
+                    kind: a.or(b).map_or(SegmentKind::Paragraph, |s| s.kind),
+                    pivot: a.map(|s| s.range.clone()),
+                    other: b.map(|s| s.range.clone()),
+                }
+            })
+            .collect();
+        let side = |a: &Article| (a.locale.clone(), a.shown_path.clone());
+        Alignment {
+            article: article.to_owned(),
+            pivot: side(pivot_article),
+            other: side(other_article),
+            rows,
+        }
+    }
+}
+
 /// The segments of an article's body; empty when its body could not be found.
 pub fn segments(article: &Article) -> Vec<Segment> {
     if article.outline().is_none() {
