@@ -40,8 +40,10 @@ pub struct Anchors {
     pub labels: Vec<Range<usize>>,
     /// Hashes of every anchor and link target, sorted: what alignment compares.
     pub keys: Vec<u64>,
-    /// Words and letters of the prose (outside anchors and markup).
+    /// Words (with a lowercase letter) and letters of the prose (outside anchors and markup).
     pub words: u32,
+    /// Words that start with a lowercase letter: `the`, `with`; product names are capitalized.
+    pub plain_words: u32,
     pub letters: u32,
     /// A hash of the prose words, lowercased.
     pub prose: u64,
@@ -302,10 +304,11 @@ fn canonical(digits: &mut Vec<u8>, rest: &str) {
         digits.extend_from_slice(b"000");
         return;
     }
-    let pm = rest.starts_with(':')
-        && rest
-            .get(3..)
-            .is_some_and(|r| r.trim_start().to_ascii_lowercase().starts_with("pm"));
+    let is_pm = |r: &str| {
+        let r = r.trim_start().to_ascii_lowercase();
+        r.starts_with("pm") || r.starts_with("p.m.")
+    };
+    let pm = is_pm(rest) || rest.starts_with(':') && rest.get(3..).is_some_and(is_pm);
     if pm && digits.len() <= 2 {
         let hour: u32 = std::str::from_utf8(digits)
             .ok()
@@ -329,6 +332,8 @@ fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut A
     };
     let mut h = hasher();
     let mut in_word = false;
+    // Only a word with a lowercase letter counts: `AN-211870`, `CSV` are names.
+    let mut lower_seen = false;
     let mut skip_to = 0;
     for (offset, c) in slice.char_indices() {
         let at = range.start + offset;
@@ -343,10 +348,17 @@ fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut A
             }
             continue;
         }
-        if c.is_alphabetic() {
+        if c.is_alphabetic() || in_word && c == '_' {
             if !in_word {
-                anchors.words += 1;
                 in_word = true;
+                lower_seen = false;
+                if c.is_lowercase() {
+                    anchors.plain_words += 1;
+                }
+            }
+            if c.is_lowercase() && !lower_seen {
+                lower_seen = true;
+                anchors.words += 1;
             }
             anchors.letters += 1;
             for lower in c.to_lowercase() {
@@ -496,7 +508,7 @@ mod tests {
 
     #[test]
     fn numbers_read_every_locale_format() {
-        let cases: [(&str, &[(&str, &str)]); 20] = [
+        let cases: [(&str, &[(&str, &str)]); 21] = [
             ("en 1,000.5 users", &[("1,000.5", "10005")]),
             ("nl 1.000,5 gebruikers", &[("1.000,5", "10005")]),
             ("it 1.000,5 utenti", &[("1.000,5", "10005")]),

@@ -52,7 +52,7 @@ pub fn segments(text: &str, body_offset: usize) -> Vec<Segment> {
         match event {
             Event::Start(tag) => {
                 if !is_block(&tag) {
-                    if let Tag::Link { .. } = tag {
+                    if let Tag::Link { .. } | Tag::Image { .. } = tag {
                         inline.links.push(range.clone());
                         if let Some(dest) = dest_range(&masked, &range) {
                             inline.dests.push(dest);

@@ -16,6 +16,8 @@ use crate::align::{self, Alignment, Link, Segment, SegmentKind};
 
 /// A prose of fewer words than this is never called untranslated (names, labels, `OK`).
 const MIN_UNTRANSLATED_WORDS: u32 = 5;
+/// Nor one with fewer words that start lowercase: a title-case product name is no sentence.
+const MIN_UNTRANSLATED_PLAIN_WORDS: u32 = 3;
 /// Nor one of fewer letters.
 const MIN_UNTRANSLATED_LETTERS: u32 = 25;
 /// `length-ratio`: only pivot segments with at least this many letters...
@@ -265,7 +267,9 @@ impl Pair<'_> {
 
     fn untranslated(&self, a: &Segment, b: &Segment) -> Option<Finding> {
         let (pa, pb) = (&a.anchors, &b.anchors);
-        let long = pb.words >= MIN_UNTRANSLATED_WORDS && pb.letters >= MIN_UNTRANSLATED_LETTERS;
+        let long = pb.words >= MIN_UNTRANSLATED_WORDS
+            && pb.plain_words >= MIN_UNTRANSLATED_PLAIN_WORDS
+            && pb.letters >= MIN_UNTRANSLATED_LETTERS;
         if !(long && pa.prose == pb.prose && pa.words == pb.words) {
             return None;
         }
@@ -412,7 +416,7 @@ impl Pair<'_> {
     fn gap(&self, first: &Segment, count: usize, missing: bool, end: usize) -> Finding {
         let more = match count {
             1 => String::new(),
-            n => format!(" and {} more segments", n - 1),
+            n => format!(" (and {} segments after it)", n - 1),
         };
         if missing {
             // Where the translation would have it: before its next segment, else after the last.
@@ -496,6 +500,18 @@ fn normalize_label(label: &str) -> String {
         .to_lowercase()
 }
 
+/// A label variant as counted: each word without a final `s` (plurals are one variant).
+fn stem(variant: &str) -> String {
+    variant
+        .split(' ')
+        .map(|w| match w.strip_suffix('s') {
+            Some(rest) if rest.chars().count() >= 3 => rest,
+            _ => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The first words of a segment, for a message.
 fn excerpt(text: &str) -> String {
     let flat = crate::model::outline::normalize_space(text);
@@ -514,27 +530,28 @@ fn inconsistent_labels(docs: &[Doc<'_>], uses: Vec<LabelUse>) -> Vec<Finding> {
     }
     let mut found = Vec::new();
     for ((pivot_locale, label, _), uses) in by_key {
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        // Variants counted by their stem: `tag` and `tags` are one rendering.
+        let mut counts: BTreeMap<String, (usize, &str)> = BTreeMap::new();
         for u in &uses {
-            *counts.entry(u.variant.as_str()).or_default() += 1;
+            counts.entry(stem(&u.variant)).or_insert((0, &u.variant)).0 += 1;
         }
         if counts.len() < 2 || label.is_empty() {
             continue;
         }
-        let (common, common_count) = counts
+        let (common, common_count, common_shown) = counts
             .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(v, n)| (*v, *n))
+            .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.0.cmp(a.0)))
+            .map(|(k, (n, shown))| (k.clone(), *n, *shown))
             .unwrap_or_default();
-        let example = uses.iter().find(|u| u.variant == common);
+        let example = uses.iter().find(|u| stem(&u.variant) == common);
         let variants: Vec<String> = counts
-            .iter()
-            .map(|(v, n)| format!("\"{v}\" ({n}x)"))
+            .values()
+            .map(|(n, shown)| format!("\"{shown}\" ({n}x)"))
             .collect();
-        for u in uses.iter().filter(|u| u.variant != common) {
+        for u in uses.iter().filter(|u| stem(&u.variant) != common) {
             let doc = &docs[u.doc];
             let message = format!(
-                "the {pivot_locale} label \"{label}\" is \"{}\" here but \"{common}\" in {common_count} other places of this locale; its variants: {}",
+                "the {pivot_locale} label \"{label}\" is \"{}\" here but \"{common_shown}\" in {common_count} places of this locale; its variants: {}",
                 u.variant,
                 variants.join(", ")
             );
