@@ -551,7 +551,7 @@ fn inconsistent_labels(docs: &[Doc<'_>], uses: Vec<LabelUse>) -> Vec<Finding> {
         for u in uses.iter().filter(|u| stem(&u.variant) != common) {
             let doc = &docs[u.doc];
             let message = format!(
-                "the {pivot_locale} label \"{label}\" is \"{}\" here but \"{common_shown}\" in {common_count} places of this locale; its variants: {}",
+                "the {pivot_locale} label \"{label}\" is \"{}\" here but \"{common_shown}\" {common_count}x in this locale; its variants: {}",
                 u.variant,
                 variants.join(", ")
             );
