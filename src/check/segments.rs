@@ -597,3 +597,260 @@ pub fn keep_flagged(alignments: &mut Vec<Alignment>, findings: &[Finding]) {
         .collect();
     alignments.retain(|a| flagged.contains(a.other.1.as_str()));
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::model::{parse_article, Article};
+
+    const ID: &str = "58f4b190-113c-49d4-99bd-0a7bc512dae5";
+    const OTHER_ID: &str = "8c00751a-c706-4248-8266-87c457ce367f";
+
+    fn config(source: Option<&str>, locales: &[&str]) -> Config {
+        let mut toml = source.map_or(String::new(), |s| format!("source-locale = \"{s}\"\n"));
+        for l in locales {
+            toml.push_str(&format!("[[locales]]\ncode = \"{l}\"\n"));
+        }
+        Config::parse(Path::new(""), "tolk.toml", &toml).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn article(locale: &str, rel: &str, id: &str, ht: u8, body: &str) -> Article {
+        let text = format!("---\ntitle: t\nexl-id: {id}\nht-degree: {ht}%\n---\n{body}");
+        parse_article(locale, rel, format!("content/{locale}/{rel}"), text)
+    }
+
+    /// The segment findings of a site of `articles`: (rule, locale, line, related line).
+    fn run(source: Option<&str>, articles: &[Article]) -> Vec<(Rule, String, usize, usize)> {
+        let mut locales: Vec<&str> = Vec::new();
+        for a in articles {
+            if !locales.contains(&a.locale.as_str()) {
+                locales.push(&a.locale);
+            }
+        }
+        let config = config(source, &locales);
+        let refs: Vec<&Article> = articles.iter().collect();
+        let grouping = crate::model::groups::group(&config, &refs);
+        let docs: Vec<Doc> = refs.iter().map(|a| Doc::new(a)).collect();
+        let history = Default::default();
+        let view = View {
+            config: &config,
+            docs: &docs,
+            groups: &grouping.groups,
+            history: &history,
+        };
+        let line = |at: Option<&super::super::At>| at.map_or(0, |a| a.line);
+        check(&view)
+            .findings
+            .iter()
+            .map(|f| {
+                let related = f.related.first().and_then(|r| r.at.as_ref());
+                (f.rule, f.locale.clone(), line(f.at.as_ref()), line(related))
+            })
+            .collect()
+    }
+
+    /// One pivot body and one translation body, with a source.
+    fn pair(
+        source: &str,
+        other: &str,
+        body_a: &str,
+        body_b: &str,
+    ) -> Vec<(Rule, String, usize, usize)> {
+        run(
+            Some(source),
+            &[
+                article(source, "a.md", ID, 0, body_a),
+                article(other, "a.md", ID, 0, body_b),
+            ],
+        )
+    }
+
+    #[test]
+    fn number_formats_of_every_locale_match_and_a_changed_number_does_not() {
+        // Line 6 is the body's first line.
+        let cases: [(&str, &str, &str, Option<Rule>); 10] = [
+            (
+                "nl",
+                "We have 1,000.5 users.",
+                "We hebben 1.000,5 gebruikers.",
+                None,
+            ),
+            (
+                "fr",
+                "We have 1,000.5 users.",
+                "Nous avons 1 000,5 utilisateurs.",
+                None,
+            ),
+            (
+                "fr",
+                "We have 1,000.5 users.",
+                "Nous avons 1\u{202F}000,5 utilisateurs.",
+                None,
+            ),
+            (
+                "fr",
+                "We have 1,000.5 users.",
+                "Nous avons 1\u{A0}000,5 utilisateurs.",
+                None,
+            ),
+            (
+                "it",
+                "We have 1,000.5 users.",
+                "Abbiamo 1.000,5 utenti.",
+                None,
+            ),
+            (
+                "fr",
+                "The 1st of 2 steps, at 10:30.",
+                "La 1re des 2 étapes, à 10h30.",
+                None,
+            ),
+            (
+                "it",
+                "Version 2.3.1 is out.",
+                "La versione 2.3.1 è uscita.",
+                None,
+            ),
+            ("nl", "It has 1 hit.", "Het heeft één hit.", None),
+            (
+                "nl",
+                "We have 1,000.5 users.",
+                "We hebben 1.000,6 gebruikers.",
+                Some(Rule::NumberMismatch),
+            ),
+            (
+                "it",
+                "Version 2.3.1 is out.",
+                "La versione 2.4.1 è uscita.",
+                Some(Rule::NumberMismatch),
+            ),
+        ];
+        for (locale, en, other, expected) in cases {
+            let found: Vec<Rule> = pair("en", locale, en, other)
+                .into_iter()
+                .map(|(rule, _, line, related)| {
+                    assert_eq!((line, related), (6, 6));
+                    rule
+                })
+                .collect();
+            assert_eq!(
+                found,
+                expected.into_iter().collect::<Vec<_>>(),
+                "{locale}: {other}"
+            );
+        }
+    }
+
+    #[test]
+    fn untranslated_needs_a_sentence_not_a_name() {
+        let en = "Select the team and open its settings to change them.";
+        let cases: [(&str, Option<Rule>); 4] = [
+            (en, Some(Rule::UntranslatedSegment)),
+            (
+                "Selecteer het team en open de instellingen om ze te wijzigen.",
+                None,
+            ),
+            // Labels, names and code differ only by what is never translated.
+            ("Adobe Workfront Fusion Planning Guide Overview", None),
+            ("Select [!UICONTROL Save] and `code`.", None),
+        ];
+        for (nl, expected) in cases {
+            // The last two are the same in both files.
+            let en = if nl.starts_with("Select [") || nl.starts_with("Adobe") {
+                nl
+            } else {
+                en
+            };
+            let found: Vec<Rule> = pair("en", "nl", en, nl).into_iter().map(|f| f.0).collect();
+            assert_eq!(found, expected.into_iter().collect::<Vec<_>>(), "{nl}");
+        }
+    }
+
+    #[test]
+    fn gaps_are_missing_or_extra_segments_with_both_lines() {
+        let en =
+            "# T\n\nFirst 10 things here.\n\nSecond has `code` in it.\n\nThird has 30 things.\n";
+        let nl = "# T\n\nEerste 10 dingen hier.\n\nDerde heeft 30 dingen.\n";
+        assert_eq!(
+            pair("en", "nl", en, nl),
+            [(Rule::SegmentMissing, "nl".to_owned(), 10, 10)]
+        );
+        let extra = "# T\n\nEerste 10 dingen hier.\n\nTweede heeft `code`.\n\nExtra zin met 99 woorden.\n\nDerde heeft 30 dingen.\n";
+        assert_eq!(
+            pair("en", "nl", en, extra),
+            [(Rule::SegmentExtra, "nl".to_owned(), 12, 12)]
+        );
+    }
+
+    #[test]
+    fn placeholders_code_urls_and_emails_must_match() {
+        let cases: [(&str, &str, bool); 6] = [
+            (
+                "Use {{snippet}} and {0} here.",
+                "Gebruik {{snippet}} en {0} hier.",
+                false,
+            ),
+            ("Use {0} here.", "Gebruik {1} hier.", true),
+            ("Run `tolk check` now.", "Voer `tolk check` uit.", false),
+            ("Run `tolk check` now.", "Voer `tolk build` uit.", true),
+            (
+                "See https://x.example/en/docs/a or a@b.example.",
+                "Zie https://x.example/nl/docs/a of a@b.example.",
+                false,
+            ),
+            ("Mail a@b.example today.", "Mail c@b.example vandaag.", true),
+        ];
+        for (en, nl, expected) in cases {
+            let found = pair("en", "nl", en, nl);
+            let hit = found.iter().any(|f| f.0 == Rule::PlaceholderMismatch);
+            assert_eq!(hit, expected, "{nl}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn a_label_rendered_two_ways_in_one_locale_is_inconsistent() {
+        let en = |id, text: &str| article("en", &format!("{id}.md"), id, 0, text);
+        let fr = |id, text: &str| article("fr", &format!("{id}.md"), id, 90, text);
+        let third = "0c2b1a7e-3f4d-4c5b-9a6e-7d8f9a0b1c2d";
+        let found = run(
+            Some("en"),
+            &[
+                en(ID, "Click [!UICONTROL Save] now."),
+                en(OTHER_ID, "Then click [!UICONTROL Save] again."),
+                en(third, "Finally [!UICONTROL Save] it."),
+                fr(ID, "Cliquez sur [!UICONTROL Enregistrer]."),
+                fr(OTHER_ID, "Puis cliquez sur [!UICONTROL Sauvegarder]."),
+                fr(third, "Enfin [!UICONTROL Enregistrer]."),
+            ],
+        );
+        assert_eq!(
+            found,
+            [(Rule::UiLabelInconsistent, "fr".to_owned(), 6, 6)],
+            "one finding, at the odd variant"
+        );
+    }
+
+    #[test]
+    fn length_ratio_only_with_a_source_and_the_pivot_is_the_highest_ht_degree() {
+        let long = "This paragraph is long enough to be compared by its length with the translation that was made of it, surely.";
+        let short = "Kort.";
+        assert_eq!(
+            pair("en", "nl", long, short),
+            [(Rule::LengthRatio, "nl".to_owned(), 6, 6)]
+        );
+        // No source: nl (0%) is compared with fr (90%), the pivot; no length-ratio by default.
+        let found = run(
+            None,
+            &[
+                article("nl", "a.md", ID, 0, &format!("{long}\n\nTwee 2.\n")),
+                article("fr", "a.md", ID, 90, &format!("{short}\n\nDeux 3.\n")),
+            ],
+        );
+        assert_eq!(found, [(Rule::NumberMismatch, "nl".to_owned(), 8, 8)]);
+        // One locale only: nothing to compare.
+        assert!(run(None, &[article("nl", "a.md", ID, 0, long)]).is_empty());
+    }
+}
