@@ -92,37 +92,37 @@ pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
     hard.extend(inline.code.iter().cloned());
     hard.extend(inline.dests.iter().cloned());
     hard.extend(inline.html.iter().cloned());
-    hard.extend(tags(slice, base));
-    hard.extend(entities(slice, base));
-    for (whole, kind) in braces(slice, base) {
+    // Each scan runs only where its marker character is: most segments are plain prose.
+    if slice.contains('<') {
+        hard.extend(tags(slice, base));
+    }
+    if slice.contains('&') {
+        hard.extend(entities(slice, base));
+    }
+    let braced = if slice.contains('{') {
+        braces(slice, base)
+    } else {
+        Vec::new()
+    };
+    for (whole, kind) in braced {
         if kind == Brace::Placeholder {
             anchors.placeholders.push(whole.clone());
         }
         hard.push(whole);
     }
+    written_out(slice, base, &inline.links, &mut hard, &mut anchors);
+    hard.sort_by_key(|r| r.start);
     let outside = |r: &Range<usize>, list: &[Range<usize>]| {
         !list.iter().any(|s| s.start <= r.start && r.end <= s.end)
     };
-    for url in urls(slice, base) {
-        if outside(&url, &hard) {
-            if outside(&url, &inline.links) {
-                anchors.urls.push(url.clone());
-            }
-            hard.push(url);
-        }
-    }
-    for email in emails(slice, base) {
-        if outside(&email, &hard) {
-            anchors.emails.push(email.clone());
-            hard.push(email);
-        }
-    }
-    hard.sort_by_key(|r| r.start);
     let mut markers = hard.clone();
     for (opener, list) in [
         ("[!DNL", &mut anchors.dnl),
         ("[!UICONTROL", &mut anchors.labels),
     ] {
+        if !slice.contains("[!") {
+            break;
+        }
         for (whole, inner) in crate::model::outline::bracketed(slice, opener) {
             let inner = base + inner.start..base + inner.end;
             if outside(&inner, &hard) {
@@ -132,10 +132,49 @@ pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
         }
     }
     markers.sort_by_key(|r| r.start);
-    anchors.numbers = numbers(text, range.clone(), &hard);
+    if slice.bytes().any(|b| b.is_ascii_digit()) {
+        anchors.numbers = numbers(text, range.clone(), &hard);
+    }
     prose(text, range, &markers, &mut anchors);
     anchors.keys = keys(text, inline, &anchors);
     anchors
+}
+
+/// URLs and e-mail addresses written as text, outside the markup in `hard` (which they join).
+fn written_out(
+    slice: &str,
+    base: usize,
+    links: &[Range<usize>],
+    hard: &mut Vec<Range<usize>>,
+    anchors: &mut Anchors,
+) {
+    let outside = |r: &Range<usize>, list: &[Range<usize>]| {
+        !list.iter().any(|s| s.start <= r.start && r.end <= s.end)
+    };
+    let found_urls = if slice.contains("http") {
+        urls(slice, base)
+    } else {
+        Vec::new()
+    };
+    for url in found_urls {
+        if outside(&url, hard) {
+            if outside(&url, &links) {
+                anchors.urls.push(url.clone());
+            }
+            hard.push(url);
+        }
+    }
+    let found_emails = if slice.contains('@') {
+        emails(slice, base)
+    } else {
+        Vec::new()
+    };
+    for email in found_emails {
+        if outside(&email, hard) {
+            anchors.emails.push(email.clone());
+            hard.push(email);
+        }
+    }
 }
 
 /// Every anchor's hash, sorted: numbers, code, placeholders, DNL texts, link targets.
