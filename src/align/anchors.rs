@@ -49,18 +49,7 @@ pub struct Anchors {
     pub prose: u64,
 }
 
-/// The markup inside a segment that the parser found: file offsets.
-#[derive(Debug, Default, Clone)]
-pub struct Inline {
-    /// Inline code spans.
-    pub code: Vec<Range<usize>>,
-    /// Whole links `[text](dest)`.
-    pub links: Vec<Range<usize>>,
-    /// Link destinations.
-    pub dests: Vec<Range<usize>>,
-    /// Inline HTML tags.
-    pub html: Vec<Range<usize>>,
-}
+pub use crate::model::spans::Inline;
 
 /// The one hasher of anchors: the same text gives the same key in every article of a run.
 pub fn hasher() -> impl Hasher {
@@ -123,7 +112,7 @@ pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
         if !slice.contains("[!") {
             break;
         }
-        for (whole, inner) in crate::model::outline::bracketed(slice, opener) {
+        for (whole, inner) in markers_in(slice, opener) {
             let inner = base + inner.start..base + inner.end;
             if outside(&inner, &hard) {
                 list.push(inner);
@@ -175,6 +164,26 @@ fn written_out(
             hard.push(email);
         }
     }
+}
+
+/// Every `opener ...]` of a segment (ASCII case-insensitive), brackets matched so that
+/// `[!UICONTROL Copy [!DNL Workfront] link]` nests: the whole span and the content's span.
+fn markers_in(slice: &str, opener: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut found = Vec::new();
+    let bytes = slice.as_bytes();
+    for (start, _) in slice.match_indices("[!") {
+        let content = start + opener.len();
+        let matches = bytes
+            .get(start..content)
+            .is_some_and(|b| b.eq_ignore_ascii_case(opener.as_bytes()));
+        if !matches || bytes.get(content).is_some_and(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        if let Some(close) = crate::model::outline::closing_bracket(&slice[content..]) {
+            found.push((start..content + close + 1, content..content + close));
+        }
+    }
+    found
 }
 
 /// Every anchor's hash, sorted: numbers, code, placeholders, DNL texts, link targets.
@@ -400,8 +409,12 @@ fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut A
                 anchors.words += 1;
             }
             anchors.letters += 1;
-            for lower in c.to_lowercase() {
-                h.write_u32(lower as u32);
+            if c.is_ascii() {
+                h.write_u32(c.to_ascii_lowercase() as u32);
+            } else {
+                for lower in c.to_lowercase() {
+                    h.write_u32(lower as u32);
+                }
             }
         } else if in_word && c != '\'' && c != '’' && c != '-' {
             h.write_u8(0);

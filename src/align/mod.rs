@@ -20,18 +20,7 @@ use crate::model::Article;
 pub use anchors::Anchors;
 pub use pairs::{align, Link};
 
-/// What kind of block a segment is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SegmentKind {
-    /// A heading of this level.
-    Heading(u8),
-    Paragraph,
-    ListItem,
-    TableCell,
-    /// A paragraph inside a callout (`>[!NOTE]`, tabs, shadeboxes).
-    Callout,
-    Code,
-}
+pub use crate::model::spans::SegmentKind;
 
 impl SegmentKind {
     /// How people call it: `paragraph`, `level-2 heading`...
@@ -135,10 +124,12 @@ impl Alignment {
 
 /// The segments of an article's body; empty when its body could not be found.
 pub fn segments(article: &Article) -> Vec<Segment> {
-    if article.outline().is_none() {
-        return Vec::new();
+    match article.outline() {
+        Some(outline) => {
+            segment::from_spans(&article.text, article.body_offset, &outline.segment_spans)
+        }
+        None => Vec::new(),
     }
-    segment::segments(&article.text, article.body_offset)
 }
 
 /// The member of a group the others are aligned with: the one in `source` (the site's source

@@ -28,6 +28,8 @@ pub struct Outline {
     pub artifacts: Vec<Artifact>,
     /// File offsets of HTML comments `<!--` that are never closed.
     pub unclosed_comments: Vec<usize>,
+    /// The blocks segment alignment cuts the body into ([`crate::align`]).
+    pub segment_spans: super::spans::SegmentSpans,
 }
 
 impl Outline {
@@ -106,8 +108,10 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
     // Read as the page is rendered: comments that span lines masked at the same length.
     let (masked_comments, unclosed) = markdown::sanitize::mask_comments(body);
     outline.unclosed_comments = unclosed.iter().map(|o| body_offset + o).collect();
+    let mut segment_spans = super::spans::Collector::default();
     for (event, range) in Parser::new_ext(&masked_comments, markdown::options()).into_offset_iter()
     {
+        segment_spans.event(&event, &range, &masked_comments);
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
@@ -221,6 +225,7 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
             _ => {}
         }
     }
+    outline.segment_spans = segment_spans.finish(body_offset);
     unique_anchors(&mut outline.headings);
     let masked = mask(body, &blank);
     // Links in raw HTML (`<a href>`, `<img src>`), outside comments.
