@@ -374,54 +374,101 @@ fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut A
     let Some(slice) = text.get(range.clone()) else {
         return;
     };
-    let mut skipper = Skipper {
-        ranges: skip,
-        cursor: 0,
+    let mut words = Words {
+        hasher: hasher(),
+        buffer: [0; 128],
+        len: 0,
+        in_word: false,
+        lower_seen: false,
     };
-    let mut h = hasher();
-    let mut in_word = false;
-    // Only a word with a lowercase letter counts: `AN-211870`, `CSV` are names.
-    let mut lower_seen = false;
-    let mut skip_to = 0;
-    for (offset, c) in slice.char_indices() {
-        let at = range.start + offset;
-        if at < skip_to {
+    let bytes = slice.as_bytes();
+    let mut k = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let at = range.start + i;
+        while k < skip.len() && skip[k].end <= at {
+            k += 1;
+        }
+        if k < skip.len() && skip[k].start <= at {
+            words.end_word();
+            i = skip[k].end - range.start;
             continue;
         }
-        if let Some(end) = skipper.covering(at) {
-            skip_to = end;
-            if in_word {
-                h.write_u8(0);
-                in_word = false;
+        let (c, len) = match bytes[i] {
+            b if b.is_ascii() => (b as char, 1),
+            _ => {
+                let c = slice[i..].chars().next().unwrap_or(' ');
+                (c, c.len_utf8())
             }
-            continue;
-        }
-        if c.is_alphabetic() || in_word && c == '_' {
-            if !in_word {
-                in_word = true;
-                lower_seen = false;
+        };
+        i += len;
+        words.push(c, anchors);
+    }
+    words.end_word();
+    words.flush();
+    anchors.prose = words.hasher.finish();
+}
+
+/// The prose words of a segment as they are hashed: lowercased, each ended by a 0 byte,
+/// buffered so that the hasher takes a few long writes.
+struct Words<H: Hasher> {
+    hasher: H,
+    buffer: [u8; 128],
+    len: usize,
+    in_word: bool,
+    /// Only a word with a lowercase letter counts: `AN-211870`, `CSV` are names.
+    lower_seen: bool,
+}
+
+impl<H: Hasher> Words<H> {
+    fn push(&mut self, c: char, anchors: &mut Anchors) {
+        if c.is_alphabetic() || self.in_word && c == '_' {
+            if !self.in_word {
+                self.in_word = true;
+                self.lower_seen = false;
                 if c.is_lowercase() {
                     anchors.plain_words += 1;
                 }
             }
-            if c.is_lowercase() && !lower_seen {
-                lower_seen = true;
+            if c.is_lowercase() && !self.lower_seen {
+                self.lower_seen = true;
                 anchors.words += 1;
             }
             anchors.letters += 1;
             if c.is_ascii() {
-                h.write_u32(c.to_ascii_lowercase() as u32);
+                self.byte(c.to_ascii_lowercase() as u8);
             } else {
                 for lower in c.to_lowercase() {
-                    h.write_u32(lower as u32);
+                    let mut utf8 = [0; 4];
+                    for &b in lower.encode_utf8(&mut utf8).as_bytes() {
+                        self.byte(b);
+                    }
                 }
             }
-        } else if in_word && c != '\'' && c != '’' && c != '-' {
-            h.write_u8(0);
-            in_word = false;
+        } else if self.in_word && c != '\'' && c != '’' && c != '-' {
+            self.end_word();
         }
     }
-    anchors.prose = h.finish();
+
+    fn end_word(&mut self) {
+        if self.in_word {
+            self.byte(0);
+            self.in_word = false;
+        }
+    }
+
+    fn byte(&mut self, b: u8) {
+        if self.len == self.buffer.len() {
+            self.flush();
+        }
+        self.buffer[self.len] = b;
+        self.len += 1;
+    }
+
+    fn flush(&mut self) {
+        self.hasher.write(&self.buffer[..self.len]);
+        self.len = 0;
+    }
 }
 
 /// HTML tags `<a ...>`, `</td>`, `<br/>` (file ranges): markup, not prose.
