@@ -147,7 +147,7 @@ fn written_out(
     };
     for url in found_urls {
         if outside(&url, hard) {
-            if outside(&url, &links) {
+            if outside(&url, links) {
                 anchors.urls.push(url.clone());
             }
             hard.push(url);
@@ -666,9 +666,18 @@ mod tests {
         let code = text.find('`').unwrap_or(0);
         let b = text.find("<b>").unwrap_or(0);
         let inline = Inline {
-            code: vec![code..code + 7],
-            links: vec![link..text.len()],
-            dests: vec![dest..dest + 9],
+            code: vec![Range {
+                start: code,
+                end: code + 7,
+            }],
+            links: vec![Range {
+                start: link,
+                end: text.len(),
+            }],
+            dests: vec![Range {
+                start: dest,
+                end: dest + 9,
+            }],
             html: vec![b..b + 3, b + 4..b + 8],
         };
         let a = read(text, 0..text.len(), &inline);

@@ -284,7 +284,8 @@ impl Pair<'_> {
 
     fn placeholders(&self, a: &Segment, b: &Segment) -> Option<Finding> {
         type Pick = fn(&align::Anchors) -> &Vec<Range<usize>>;
-        let kinds: [(&str, Pick, fn(&str) -> String); 4] = [
+        type Normal = fn(&str) -> String;
+        let kinds: [(&str, Pick, Normal); 4] = [
             ("placeholders", |x| &x.placeholders, |t| t.trim().to_owned()),
             (
                 "inline code",
