@@ -71,6 +71,12 @@ pub fn align(
     if n.saturating_mul(m) > MAX_CELLS {
         return by_kind(pivot, other);
     }
+    best_path(n, m, &score)
+}
+
+/// The weighted longest common subsequence of `n` pivot and `m` other segments, `score(i, j)`
+/// the worth of pairing two (`None`: never).
+fn best_path(n: usize, m: usize, score: &dyn Fn(usize, usize) -> Option<f32>) -> Vec<Link> {
     // best[i][j]: the best score of aligning pivot[i..] with other[j..].
     let width = m + 1;
     let mut best = vec![0f32; (n + 1) * width];
