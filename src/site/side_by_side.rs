@@ -11,13 +11,23 @@ use super::templates::Templates;
 use crate::align::Alignment;
 use crate::check::{segments::is_segment_rule, Finding, Report, Rule};
 use crate::error::Result;
-use crate::model::Article;
+use crate::model::{Article, LocaleContent};
 
 /// Where the side-by-side page of the translation at `shown_path` goes, relative to the status
 /// folder's dashboard: `segments/fr/a/b.html`.
 pub fn page_path(locale: &str, rel_path: &str) -> String {
     let stem = rel_path.strip_suffix(".md").unwrap_or(rel_path);
     format!("segments/{locale}/{stem}.html")
+}
+
+/// Every side-by-side page the articles of `contents` could have (paths in the site): serve
+/// removes those a new report no longer makes.
+pub fn possible_pages(contents: &[LocaleContent]) -> impl Iterator<Item = String> + '_ {
+    contents.iter().flat_map(|c| {
+        c.articles
+            .iter()
+            .map(|a| format!("status/{}", page_path(&a.locale, &a.rel_path)))
+    })
 }
 
 #[derive(Debug, Serialize)]
