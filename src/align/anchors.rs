@@ -239,7 +239,18 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
         ranges: skip,
         cursor: 0,
     };
-    let chars: Vec<(usize, char)> = slice.char_indices().collect();
+    // Read from a little before the first digit (two characters of context for `is_glued`).
+    let Some(first) = slice.bytes().position(|b| b.is_ascii_digit()) else {
+        return found;
+    };
+    let mut begin = first.saturating_sub(8);
+    while !slice.is_char_boundary(begin) {
+        begin -= 1;
+    }
+    let chars: Vec<(usize, char)> = slice[begin..]
+        .char_indices()
+        .map(|(o, c)| (o + begin, c))
+        .collect();
     let mut digits: Vec<u8> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
