@@ -7,6 +7,7 @@
 //! every save. [`history`] reads git history (the source's log, files changed since a ref) for
 //! the checks. [`cli`] and [`cmd`] only translate command-line flags into calls of these stages.
 
+pub mod align;
 pub mod check;
 pub mod cli;
 pub mod cmd;

@@ -74,11 +74,18 @@ pub enum Rule {
     MtArtifact,
     UnclosedComment,
     UiStringMissing,
+    NumberMismatch,
+    UntranslatedSegment,
+    SegmentMissing,
+    SegmentExtra,
+    PlaceholderMismatch,
+    UiLabelInconsistent,
+    LengthRatio,
 }
 
 impl Rule {
     /// Every rule, in the order they are documented.
-    pub const ALL: [Rule; 19] = [
+    pub const ALL: [Rule; 26] = [
         Rule::FrontMatterInvalid,
         Rule::DuplicateExlId,
         Rule::MissingTranslation,
@@ -98,6 +105,13 @@ impl Rule {
         Rule::MtArtifact,
         Rule::UnclosedComment,
         Rule::UiStringMissing,
+        Rule::NumberMismatch,
+        Rule::UntranslatedSegment,
+        Rule::SegmentMissing,
+        Rule::SegmentExtra,
+        Rule::PlaceholderMismatch,
+        Rule::UiLabelInconsistent,
+        Rule::LengthRatio,
     ];
 
     pub fn id(self) -> &'static str {
@@ -121,6 +135,13 @@ impl Rule {
             Rule::MtArtifact => "mt-artifact",
             Rule::UnclosedComment => "unclosed-comment",
             Rule::UiStringMissing => "ui-string-missing",
+            Rule::NumberMismatch => "number-mismatch",
+            Rule::UntranslatedSegment => "untranslated-segment",
+            Rule::SegmentMissing => "segment-missing",
+            Rule::SegmentExtra => "segment-extra",
+            Rule::PlaceholderMismatch => "placeholder-mismatch",
+            Rule::UiLabelInconsistent => "ui-label-inconsistent",
+            Rule::LengthRatio => "length-ratio",
         }
     }
 
@@ -148,8 +169,15 @@ impl Rule {
             | Rule::LinkTargetMismatch
             | Rule::DnlMismatch
             | Rule::MtArtifact
-            | Rule::UnclosedComment => Severity::Warning,
-            Rule::LinkNotLocalized => Severity::Info,
+            | Rule::UnclosedComment
+            | Rule::NumberMismatch
+            | Rule::UntranslatedSegment
+            | Rule::SegmentMissing
+            | Rule::SegmentExtra
+            | Rule::PlaceholderMismatch => Severity::Warning,
+            Rule::LinkNotLocalized | Rule::UiLabelInconsistent | Rule::LengthRatio => {
+                Severity::Info
+            }
         }
     }
 
@@ -175,6 +203,13 @@ impl Rule {
             Rule::MtArtifact => "machine translation damaged the markup; `tolk check --fix` trims the stray spaces",
             Rule::UnclosedComment => "close the HTML comment with `-->` where it should end; the page reads it as ending with its line",
             Rule::UiStringMissing => "add the message to this locale's .ftl file",
+            Rule::NumberMismatch => "numbers, versions and times are not translated: copy them from the text it was compared with (in this locale's format)",
+            Rule::UntranslatedSegment => "translate the segment; text that must stay as it is goes in [!DNL ...] or [!UICONTROL ...]",
+            Rule::SegmentMissing => "translate the missing segment from the text it was compared with, or remove it there",
+            Rule::SegmentExtra => "remove the segment, or add it to the text it was compared with",
+            Rule::PlaceholderMismatch => "placeholders, inline code, URLs and e-mail addresses are not translated: copy them from the text it was compared with",
+            Rule::UiLabelInconsistent => "render one UI label the same way everywhere in a locale: use the most common variant",
+            Rule::LengthRatio => "the segment is far shorter or longer than the one it was compared with: check that it is translated whole",
         }
     }
 }

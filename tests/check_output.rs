@@ -170,8 +170,9 @@ fn the_known_issues_report_is_workable() {
     assert!(context.len() > 500);
     let widest = context.iter().map(|l| unicode_width(l)).max().unwrap_or(0);
     assert!(widest <= 100, "a line of context is {widest} columns wide");
-    // It was 9,625 lines before grouping, clipping and folding.
-    assert!(lines.len() < 3_000, "{} lines", lines.len());
+    // It was 9,625 lines before grouping, clipping and folding (the segment rules added about
+    // 250 lines of findings, most of them ui-label-inconsistent infos).
+    assert!(lines.len() < 3_300, "{} lines", lines.len());
     assert!(stdout.contains(
         "source-commit-mismatch  warning    -   1   -  213    214\nwordcount-mismatch      warning    -   5   5    7     17\n"
     ), "{stdout}");
@@ -197,7 +198,7 @@ fn sarif_has_the_rules_and_one_result_per_finding() {
     let driver = &sarif["runs"][0]["tool"]["driver"];
     assert_eq!(driver["name"], "tolk");
     let rules = driver["rules"].as_array().expect("rules");
-    assert_eq!(rules.len(), 19);
+    assert_eq!(rules.len(), 26);
     let broken = rules
         .iter()
         .position(|r| r["id"] == "broken-link")
@@ -326,7 +327,7 @@ fn fix_adds_the_exl_id_to_articles_paired_by_path() {
             "--- {nl}\n+++ {nl}\n@@ -1,0 +2,1 @@\n+exl-id: 9502ffb3-f287-47b2-9b35-1a906345e924\n"
         ))
         .stdout_has("Would fix 247 findings in 79 files (dry run: nothing was written)")
-        .stdout_has("260 findings would remain: 23 errors, 237 warnings, 0 infos");
+        .stdout_has("376 findings would remain: 23 errors, 250 warnings, 103 infos");
     assert_eq!(site.read(nl), before);
     site.run(&["check", "--fix"]).failure(1);
     assert_eq!(

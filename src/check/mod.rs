@@ -15,6 +15,7 @@ pub mod metadata;
 pub mod pairing;
 pub mod report;
 pub mod scope;
+pub mod segments;
 pub mod staleness;
 pub mod structure;
 pub mod ui_strings;
@@ -247,6 +248,9 @@ pub struct Report {
     pub elapsed: Duration,
     /// The text of every file with a finding, by path, to show the lines.
     pub sources: BTreeMap<String, Arc<str>>,
+    /// Each translation with a segment finding, aligned with its pivot (the status site's
+    /// side-by-side pages).
+    pub alignments: Vec<crate::align::Alignment>,
 }
 
 impl Report {
@@ -326,8 +330,8 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
         .collect();
     // The rule families are independent: run them side by side (reading the git history for
     // staleness takes the longest).
-    let (staleness, ((metadata, structure), (links, artifacts))) = rayon::join(
-        || staleness::check(&view),
+    let ((staleness, segments), ((metadata, structure), (links, artifacts))) = rayon::join(
+        || rayon::join(|| staleness::check(&view), || segments::check(&view)),
         || {
             rayon::join(
                 || rayon::join(|| metadata::check(&view), || structure::check(&view)),
@@ -340,6 +344,8 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
     findings.extend(structure);
     findings.extend(links);
     findings.extend(artifacts);
+    let mut alignments = segments.alignments;
+    findings.extend(segments.findings);
     let (ui_findings, ui_sources) = ui_strings::check(config)?;
     findings.extend(ui_findings);
 
@@ -412,6 +418,7 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
             selection
         }
     };
+    segments::keep_flagged(&mut alignments, &findings);
     let locales = summarize(config, docs, groups, &findings, &selection);
     // The text of each file with a finding, looked up once per file (not once per article).
     let flagged: HashSet<&str> = findings.iter().map(|f| f.path.as_str()).collect();
@@ -446,6 +453,7 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
         groups: selection.groups.iter().filter(|&&g| g).count(),
         elapsed: started.elapsed(),
         sources,
+        alignments,
     })
 }
 

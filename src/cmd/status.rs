@@ -182,6 +182,7 @@ mod tests {
             groups: 2,
             elapsed: Duration::ZERO,
             sources: BTreeMap::new(),
+            alignments: Vec::new(),
         }
     }
 

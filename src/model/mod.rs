@@ -15,6 +15,7 @@ pub mod front_matter;
 pub mod groups;
 pub mod links;
 pub mod outline;
+pub mod spans;
 
 use std::ops::Range;
 use std::time::{Duration, Instant};

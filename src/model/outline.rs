@@ -28,6 +28,8 @@ pub struct Outline {
     pub artifacts: Vec<Artifact>,
     /// File offsets of HTML comments `<!--` that are never closed.
     pub unclosed_comments: Vec<usize>,
+    /// The blocks segment alignment cuts the body into ([`crate::align`]).
+    pub segment_spans: super::spans::SegmentSpans,
 }
 
 impl Outline {
@@ -100,11 +102,15 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
     let (masked_comments, unclosed) = markdown::sanitize::mask_comments(body);
     let mut reader = EventReader::new(body, body_offset);
     reader.outline.unclosed_comments = unclosed.iter().map(|o| body_offset + o).collect();
+    let mut segment_spans = super::spans::Collector::default();
     for (event, range) in Parser::new_ext(&masked_comments, markdown::options()).into_offset_iter()
     {
+        segment_spans.event(&event, &range, &masked_comments);
         reader.event(event, range);
     }
-    reader.finish(text)
+    let mut outline = reader.finish(text);
+    outline.segment_spans = segment_spans.finish(body_offset);
+    outline
 }
 
 /// The state of the one pass over a body's events: what is found so far, and the heading or code

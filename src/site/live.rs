@@ -632,6 +632,10 @@ impl LiveSite {
         )? {
             update.files.insert(path, Some(text.into_bytes()));
         }
+        // A side-by-side page the report no longer makes goes away.
+        for path in super::side_by_side::possible_pages(&self.site.contents) {
+            update.files.entry(path).or_insert(None);
+        }
         Ok(update)
     }
 }

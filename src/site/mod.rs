@@ -6,6 +6,7 @@ pub mod nav;
 pub mod output;
 pub mod pages;
 pub mod search;
+pub mod side_by_side;
 pub mod sitemap;
 pub mod status;
 pub mod templates;

@@ -85,6 +85,8 @@ struct Cell {
     ht_degree: Option<u8>,
     /// Relative URL of the page, when it exists.
     url: Option<String>,
+    /// Relative URL of its side-by-side page, when it has segment findings.
+    segments_url: Option<String>,
 }
 
 /// Renders the dashboard and the JSON file.
@@ -123,6 +125,11 @@ pub fn pages(
             .or_default()
             .insert(entry.locale.as_str(), entry.path.as_str());
     }
+    let aligned: HashSet<&str> = report
+        .alignments
+        .iter()
+        .map(|a| a.other.1.as_str())
+        .collect();
     let rows = groups
         .into_iter()
         .map(|(name, members)| Row {
@@ -146,6 +153,9 @@ pub fn pages(
                             url: article.map(|a| {
                                 format!("../{}/{}", a.locale, super::urls::article_url(&a.rel_path))
                             }),
+                            segments_url: article
+                                .filter(|a| aligned.contains(a.shown_path.as_str()))
+                                .map(|a| super::side_by_side::page_path(&a.locale, &a.rel_path)),
                         }
                     }
                     None => Cell {
@@ -154,6 +164,7 @@ pub fn pages(
                         rules: Vec::new(),
                         ht_degree: None,
                         url: None,
+                        segments_url: None,
                     },
                 })
                 .collect(),
@@ -180,7 +191,7 @@ pub fn pages(
             .collect(),
         summary_line: report.counts_line(),
     };
-    Ok(vec![
+    let mut pages = vec![
         (
             "status/index.html".to_owned(),
             templates.render("status.html", &context)?,
@@ -189,5 +200,12 @@ pub fn pages(
             "status.json".to_owned(),
             check::report::render(report, check::report::Format::Json, &Default::default()),
         ),
-    ])
+    ];
+    let side_by_side = super::side_by_side::pages(&config.title, report, &articles, templates, t)?;
+    pages.extend(
+        side_by_side
+            .into_iter()
+            .map(|(p, html)| (format!("status/{p}"), html)),
+    );
+    Ok(pages)
 }

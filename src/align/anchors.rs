@@ -1,0 +1,726 @@
+//! The anchors of one segment: what survives translation and so must match across locales
+//! (numbers, inline code, plain-text URLs, e-mail addresses, placeholders, `[!DNL]` and
+//! `[!UICONTROL]` texts), and a fingerprint of its prose (the words outside those anchors) to
+//! tell a paragraph left untranslated.
+//!
+//! Numbers are read with every locale's separators: `1,000.5`, `1.000,5`, `1 000,5` (a space,
+//! U+00A0 or U+202F before a group of three digits) and `1'000` are all the digits `10005`;
+//! ordinals (`1st`, `1er`, `1°`) and times (`10:30`, `10h30`) keep their digits; leading zeros
+//! are dropped (`02` is `2`). A number glued to a letter before it (`H1`, `mp4`, `Q3`) is a name,
+//! not a number.
+
+use std::hash::{BuildHasher, Hasher};
+use std::ops::Range;
+
+/// A number in a segment: its digits (as a hash, separators dropped) and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Number {
+    pub value: u64,
+    /// One digit (`0` to `9`, leading zeros aside): the kind of number a translation may
+    /// write out as a word ("1 hit", "één hit").
+    pub small: bool,
+    /// File offsets.
+    pub range: Range<usize>,
+}
+
+/// What a segment carries besides its prose. Ranges are file offsets.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Anchors {
+    pub numbers: Vec<Number>,
+    /// Inline code spans, backticks included.
+    pub code: Vec<Range<usize>>,
+    /// URLs written as text (not inside a link).
+    pub urls: Vec<Range<usize>>,
+    pub emails: Vec<Range<usize>>,
+    /// `{{snippet}}` references and `{0}`-style placeholders.
+    pub placeholders: Vec<Range<usize>>,
+    /// The texts inside `[!DNL ...]`.
+    pub dnl: Vec<Range<usize>>,
+    /// The texts inside `[!UICONTROL ...]`.
+    pub labels: Vec<Range<usize>>,
+    /// Hashes of every anchor and link target, sorted: what alignment compares.
+    pub keys: Vec<u64>,
+    /// Words (with a lowercase letter) and letters of the prose (outside anchors and markup).
+    pub words: u32,
+    /// Words that start with a lowercase letter: `the`, `with`; product names are capitalized.
+    pub plain_words: u32,
+    pub letters: u32,
+    /// A hash of the prose words, lowercased.
+    pub prose: u64,
+}
+
+pub use crate::model::spans::Inline;
+
+/// The one hasher of anchors: the same text gives the same key in every article of a run.
+pub fn hasher() -> impl Hasher {
+    foldhash::fast::FixedState::with_seed(0x746f_6c6b).build_hasher()
+}
+
+/// Hashes `text` with whitespace runs (and zero-width spaces) collapsed and trimmed.
+pub fn key(text: &str) -> u64 {
+    let mut h = hasher();
+    for word in text
+        .split(|c: char| c.is_whitespace() || c == '\u{200B}')
+        .filter(|w| !w.is_empty() && *w != "&#x200B;")
+    {
+        h.write(word.as_bytes());
+        h.write_u8(0);
+    }
+    h.finish()
+}
+
+/// Reads the anchors of `text[range]`; `inline` is what the parser found there.
+pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
+    let mut anchors = Anchors {
+        code: inline.code.clone(),
+        ..Anchors::default()
+    };
+    let slice = text.get(range.clone()).unwrap_or_default();
+    let base = range.start;
+    let mut hard: Vec<Range<usize>> = Vec::new();
+    hard.extend(inline.code.iter().cloned());
+    hard.extend(inline.dests.iter().cloned());
+    hard.extend(inline.html.iter().cloned());
+    // Each scan runs only where its marker character is: most segments are plain prose.
+    if slice.contains('<') {
+        hard.extend(tags(slice, base));
+    }
+    if slice.contains('&') {
+        hard.extend(entities(slice, base));
+    }
+    let braced = if slice.contains('{') {
+        braces(slice, base)
+    } else {
+        Vec::new()
+    };
+    for (whole, kind) in braced {
+        if kind == Brace::Placeholder {
+            anchors.placeholders.push(whole.clone());
+        }
+        hard.push(whole);
+    }
+    written_out(slice, base, &inline.links, &mut hard, &mut anchors);
+    hard.sort_by_key(|r| r.start);
+    let outside = |r: &Range<usize>, list: &[Range<usize>]| {
+        !list.iter().any(|s| s.start <= r.start && r.end <= s.end)
+    };
+    let mut markers = hard.clone();
+    for (opener, list) in [
+        ("[!DNL", &mut anchors.dnl),
+        ("[!UICONTROL", &mut anchors.labels),
+    ] {
+        if !slice.contains("[!") {
+            break;
+        }
+        for (whole, inner) in markers_in(slice, opener) {
+            let inner = base + inner.start..base + inner.end;
+            if outside(&inner, &hard) {
+                list.push(inner);
+                markers.push(base + whole.start..base + whole.end);
+            }
+        }
+    }
+    markers.sort_by_key(|r| r.start);
+    if slice.bytes().any(|b| b.is_ascii_digit()) {
+        anchors.numbers = numbers(text, range.clone(), &hard);
+    }
+    prose(text, range, &markers, &mut anchors);
+    anchors.keys = keys(text, inline, &anchors);
+    anchors
+}
+
+/// URLs and e-mail addresses written as text, outside the markup in `hard` (which they join).
+fn written_out(
+    slice: &str,
+    base: usize,
+    links: &[Range<usize>],
+    hard: &mut Vec<Range<usize>>,
+    anchors: &mut Anchors,
+) {
+    let outside = |r: &Range<usize>, list: &[Range<usize>]| {
+        !list.iter().any(|s| s.start <= r.start && r.end <= s.end)
+    };
+    let found_urls = if slice.contains("http") {
+        urls(slice, base)
+    } else {
+        Vec::new()
+    };
+    for url in found_urls {
+        if outside(&url, hard) {
+            if outside(&url, links) {
+                anchors.urls.push(url.clone());
+            }
+            hard.push(url);
+        }
+    }
+    let found_emails = if slice.contains('@') {
+        emails(slice, base)
+    } else {
+        Vec::new()
+    };
+    for email in found_emails {
+        if outside(&email, hard) {
+            anchors.emails.push(email.clone());
+            hard.push(email);
+        }
+    }
+}
+
+/// Every `opener ...]` of a segment (ASCII case-insensitive), brackets matched so that
+/// `[!UICONTROL Copy [!DNL Workfront] link]` nests: the whole span and the content's span.
+fn markers_in(slice: &str, opener: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut found = Vec::new();
+    let bytes = slice.as_bytes();
+    for (start, _) in slice.match_indices("[!") {
+        let content = start + opener.len();
+        let matches = bytes
+            .get(start..content)
+            .is_some_and(|b| b.eq_ignore_ascii_case(opener.as_bytes()));
+        if !matches || bytes.get(content).is_some_and(u8::is_ascii_alphanumeric) {
+            continue;
+        }
+        if let Some(close) = crate::model::outline::closing_bracket(&slice[content..]) {
+            found.push((start..content + close + 1, content..content + close));
+        }
+    }
+    found
+}
+
+/// Every anchor's hash, sorted: numbers, code, placeholders, DNL texts, link targets.
+fn keys(text: &str, inline: &Inline, anchors: &Anchors) -> Vec<u64> {
+    let at = |r: &Range<usize>| text.get(r.clone()).unwrap_or_default();
+    let mut keys: Vec<u64> = anchors.numbers.iter().map(|n| n.value).collect();
+    for list in [
+        &anchors.code,
+        &anchors.placeholders,
+        &anchors.dnl,
+        &inline.dests,
+        &anchors.emails,
+    ] {
+        keys.extend(list.iter().map(|r| key(at(r))));
+    }
+    keys.sort_unstable();
+    keys
+}
+
+/// Whether `r` starts inside one of the sorted, possibly overlapping `ranges` (from `*cursor`).
+struct Skipper<'a> {
+    ranges: &'a [Range<usize>],
+    cursor: usize,
+}
+
+impl Skipper<'_> {
+    /// The end of the range that covers `offset`, if one does.
+    fn covering(&mut self, offset: usize) -> Option<usize> {
+        while self.cursor < self.ranges.len() && self.ranges[self.cursor].end <= offset {
+            self.cursor += 1;
+        }
+        self.ranges[self.cursor..]
+            .iter()
+            .take_while(|r| r.start <= offset)
+            .filter(|r| r.end > offset)
+            .map(|r| r.end)
+            .max()
+    }
+}
+
+/// Separators inside a number: a group of three digits may follow a space.
+fn is_space_separator(c: char) -> bool {
+    matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}')
+}
+
+/// The numbers of `text[range]` outside `skip` (sorted file ranges).
+pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Number> {
+    let mut found = Vec::new();
+    let Some(slice) = text.get(range.clone()) else {
+        return found;
+    };
+    let mut skipper = Skipper {
+        ranges: skip,
+        cursor: 0,
+    };
+    // Read from a little before the first digit (two characters of context for `is_glued`).
+    let Some(first) = slice.bytes().position(|b| b.is_ascii_digit()) else {
+        return found;
+    };
+    let mut begin = first.saturating_sub(8);
+    while !slice.is_char_boundary(begin) {
+        begin -= 1;
+    }
+    let chars: Vec<(usize, char)> = slice[begin..]
+        .char_indices()
+        .map(|(o, c)| (o + begin, c))
+        .collect();
+    let mut digits: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let (offset, c) = chars[i];
+        if let Some(end) = skipper.covering(range.start + offset) {
+            while i < chars.len() && range.start + chars[i].0 < end {
+                i += 1;
+            }
+            continue;
+        }
+        if !c.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let end = token_end(&chars, i);
+        // What follows the digits: `10h30` (a time), `mp4`-like identifiers, units.
+        let run_len = chars[end..]
+            .iter()
+            .take_while(|(_, n)| n.is_alphanumeric())
+            .count();
+        let run = &chars[end..end + run_len];
+        let time = run.len() > 1
+            && matches!(run[0].1, 'h' | 'H')
+            && run[1..].iter().all(|(_, n)| n.is_ascii_digit());
+        let after_letters = !time
+            && run.first().is_some_and(|(_, n)| n.is_alphabetic())
+            && run.iter().any(|(_, n)| n.is_ascii_digit());
+        let rest = &slice[chars.get(end).map_or(slice.len(), |(o, _)| *o)..];
+        // `{… 0}` and `0&rbrace;`: a placeholder machine translation broke, not a number.
+        let broken = rest.starts_with('}') || rest.starts_with("&rbrace;");
+        if !is_glued(&chars, start) && !after_letters && !broken {
+            digits.clear();
+            digits.extend(
+                chars[start..end]
+                    .iter()
+                    .filter_map(|(_, c)| c.is_ascii_digit().then_some(*c as u8)),
+            );
+            canonical(&mut digits, rest);
+            let mut h = hasher();
+            h.write(&digits);
+            let last = chars[end - 1];
+            found.push(Number {
+                value: h.finish(),
+                small: digits.len() <= 1,
+                range: range.start + chars[start].0..range.start + last.0 + last.1.len_utf8(),
+            });
+        }
+        i = end.max(start + 1);
+        // Skip the rest of an identifier the digits were part of.
+        while !time && i < chars.len() && chars[i].1.is_alphanumeric() {
+            i += 1;
+        }
+    }
+    found
+}
+
+/// Whether the digits at `i` belong to a name: glued to a letter before them (`H1`, `Q3`,
+/// `x-2`), or a character reference (`&#39;`). `10h30`'s `30` and `v1.6` are numbers.
+fn is_glued(chars: &[(usize, char)], i: usize) -> bool {
+    let Some(b) = i.checked_sub(1).map(|j| chars[j].1) else {
+        return false;
+    };
+    let before_b = i.checked_sub(2).map(|j| chars[j].1);
+    let time = matches!(b, 'h' | 'H') && before_b.is_some_and(|c| c.is_ascii_digit());
+    let version = matches!(b, 'v' | 'V') && !before_b.is_some_and(char::is_alphanumeric);
+    let glued = b.is_alphanumeric()
+        || b == '_'
+        || b == '-' && before_b.is_some_and(char::is_alphabetic)
+        || b == '#' && before_b == Some('&');
+    glued && !time && !version
+}
+
+/// Where the number that starts at `i` ends: digits, and separators (`.`, `,`, `'`; a space
+/// before a group of three digits) between them. `21,2026` is a day and a year.
+fn token_end(chars: &[(usize, char)], i: usize) -> usize {
+    let digit_at = |k: usize| chars.get(k).is_some_and(|(_, n)| n.is_ascii_digit());
+    let mut end = i;
+    while end < chars.len() {
+        let ch = chars[end].1;
+        if ch.is_ascii_digit() {
+            end += 1;
+            continue;
+        }
+        let year = (1..=4).all(|k| digit_at(end + k))
+            && !digit_at(end + 5)
+            && matches!(
+                (chars[end + 1].1, chars[end + 2].1),
+                ('1', '9') | ('2', '0')
+            );
+        let grouped = matches!(ch, '.' | ',' | '\'') && digit_at(end + 1) && !(ch == ',' && year);
+        let spaced =
+            is_space_separator(ch) && (1..=3).all(|k| digit_at(end + k)) && !digit_at(end + 4);
+        if grouped || spaced {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Leading zeros dropped (`02` is `2`), `50K` is `50000`, `11:59 PM` is `23:59`.
+fn canonical(digits: &mut Vec<u8>, rest: &str) {
+    let zeros = digits.iter().take_while(|&&d| d == b'0').count();
+    digits.drain(..zeros.min(digits.len().saturating_sub(1)));
+    let mut after = rest.chars();
+    let suffix = after.next();
+    if matches!(suffix, Some('K' | 'k')) && !after.next().is_some_and(char::is_alphanumeric) {
+        digits.extend_from_slice(b"000");
+        return;
+    }
+    let is_pm = |r: &str| {
+        let r = r.trim_start().to_ascii_lowercase();
+        r.starts_with("pm") || r.starts_with("p.m.")
+    };
+    let pm = is_pm(rest) || rest.starts_with(':') && rest.get(3..).is_some_and(is_pm);
+    if pm && digits.len() <= 2 {
+        let hour: u32 = std::str::from_utf8(digits)
+            .ok()
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(12);
+        if hour < 12 {
+            digits.clear();
+            digits.extend_from_slice((hour + 12).to_string().as_bytes());
+        }
+    }
+}
+
+/// Counts and fingerprints the words of `text[range]` outside `skip`.
+fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut Anchors) {
+    let Some(slice) = text.get(range.clone()) else {
+        return;
+    };
+    let mut words = Words {
+        hasher: hasher(),
+        buffer: [0; 128],
+        len: 0,
+        in_word: false,
+        lower_seen: false,
+    };
+    let bytes = slice.as_bytes();
+    let mut k = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let at = range.start + i;
+        while k < skip.len() && skip[k].end <= at {
+            k += 1;
+        }
+        if k < skip.len() && skip[k].start <= at {
+            words.end_word();
+            i = skip[k].end - range.start;
+            continue;
+        }
+        let (c, len) = match bytes[i] {
+            b if b.is_ascii() => (b as char, 1),
+            _ => {
+                let c = slice[i..].chars().next().unwrap_or(' ');
+                (c, c.len_utf8())
+            }
+        };
+        i += len;
+        words.push(c, anchors);
+    }
+    words.end_word();
+    words.flush();
+    anchors.prose = words.hasher.finish();
+}
+
+/// The prose words of a segment as they are hashed: lowercased, each ended by a 0 byte,
+/// buffered so that the hasher takes a few long writes.
+struct Words<H: Hasher> {
+    hasher: H,
+    buffer: [u8; 128],
+    len: usize,
+    in_word: bool,
+    /// Only a word with a lowercase letter counts: `AN-211870`, `CSV` are names.
+    lower_seen: bool,
+}
+
+impl<H: Hasher> Words<H> {
+    fn push(&mut self, c: char, anchors: &mut Anchors) {
+        if c.is_alphabetic() || self.in_word && c == '_' {
+            if !self.in_word {
+                self.in_word = true;
+                self.lower_seen = false;
+                if c.is_lowercase() {
+                    anchors.plain_words += 1;
+                }
+            }
+            if c.is_lowercase() && !self.lower_seen {
+                self.lower_seen = true;
+                anchors.words += 1;
+            }
+            anchors.letters += 1;
+            if c.is_ascii() {
+                self.byte(c.to_ascii_lowercase() as u8);
+            } else {
+                for lower in c.to_lowercase() {
+                    let mut utf8 = [0; 4];
+                    for &b in lower.encode_utf8(&mut utf8).as_bytes() {
+                        self.byte(b);
+                    }
+                }
+            }
+        } else if self.in_word && c != '\'' && c != '’' && c != '-' {
+            self.end_word();
+        }
+    }
+
+    fn end_word(&mut self) {
+        if self.in_word {
+            self.byte(0);
+            self.in_word = false;
+        }
+    }
+
+    fn byte(&mut self, b: u8) {
+        if self.len == self.buffer.len() {
+            self.flush();
+        }
+        self.buffer[self.len] = b;
+        self.len += 1;
+    }
+
+    fn flush(&mut self) {
+        self.hasher.write(&self.buffer[..self.len]);
+        self.len = 0;
+    }
+}
+
+/// HTML tags `<a ...>`, `</td>`, `<br/>` (file ranges): markup, not prose.
+fn tags(slice: &str, base: usize) -> Vec<Range<usize>> {
+    let bytes = slice.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(j) = slice[i..].find('<') {
+        let start = i + j;
+        let next = bytes.get(start + 1).copied().unwrap_or(b' ');
+        if next.is_ascii_alphabetic() || next == b'/' || next == b'!' {
+            if let Some(len) = slice[start..].find('>') {
+                found.push(base + start..base + start + len + 1);
+                i = start + len + 1;
+                continue;
+            }
+        }
+        i = start + 1;
+    }
+    found
+}
+
+/// Character references `&#39;`, `&#x200B;`, `&quot;` (file ranges): markup, not numbers.
+fn entities(slice: &str, base: usize) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    for (start, _) in slice.match_indices('&') {
+        let rest = &slice[start + 1..];
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(rest.len());
+        if len > 0 && len <= 10 && rest[len..].starts_with(';') {
+            found.push(base + start..base + start + len + 2);
+        }
+    }
+    found
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Brace {
+    /// `{{snippet}}`, `{0}`.
+    Placeholder,
+    /// `{#id}`, `{style="..."}`, `{width=400}`: attributes, markup.
+    Attributes,
+}
+
+/// `{...}` on one line: placeholders and attribute lists (file ranges).
+fn braces(slice: &str, base: usize) -> Vec<(Range<usize>, Brace)> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(j) = slice[i..].find('{') {
+        let start = i + j;
+        let double = slice[start..].starts_with("{{");
+        let close = if double { "}}" } else { "}" };
+        let Some(len) = slice[start..].find(close) else {
+            break;
+        };
+        let inner = &slice[start + if double { 2 } else { 1 }..start + len];
+        let end = start + len + close.len();
+        i = start + 1;
+        if inner.contains('\n') {
+            continue;
+        }
+        let kind = if double || (!inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit())) {
+            Brace::Placeholder
+        } else if inner.starts_with(['#', '.']) || inner.contains('=') {
+            Brace::Attributes
+        } else {
+            continue;
+        };
+        found.push((base + start..base + end, kind));
+        i = end;
+    }
+    found
+}
+
+/// URLs written out: `https://...`, `http://...` (file ranges), trailing punctuation left out.
+fn urls(slice: &str, base: usize) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(j) = slice[i..].find("http") {
+        let start = i + j;
+        let rest = &slice[start..];
+        if !(rest.starts_with("https://") || rest.starts_with("http://")) {
+            i = start + 4;
+            continue;
+        }
+        let len = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '<' | '"' | '\''))
+            .unwrap_or(rest.len());
+        let url = rest[..len].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        found.push(base + start..base + start + url.len());
+        i = start + len.max(1);
+    }
+    found
+}
+
+/// E-mail addresses (file ranges).
+fn emails(slice: &str, base: usize) -> Vec<Range<usize>> {
+    let local = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'%' | b'+' | b'-');
+    let domain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-');
+    let bytes = slice.as_bytes();
+    let mut found = Vec::new();
+    for (at, _) in slice.match_indices('@') {
+        let start = bytes[..at]
+            .iter()
+            .rposition(|&b| !local(b))
+            .map_or(0, |p| p + 1);
+        let end = bytes[at + 1..]
+            .iter()
+            .position(|&b| !domain(b))
+            .map_or(bytes.len(), |p| at + 1 + p);
+        let host = slice[at + 1..end].trim_end_matches(['.', '-']);
+        if start < at && host.contains('.') && !host.starts_with('.') {
+            found.push(base + start..base + at + 1 + host.len());
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digits(text: &str) -> Vec<(&str, u64)> {
+        numbers(text, 0..text.len(), &[])
+            .into_iter()
+            .map(|n| (&text[n.range.clone()], n.value))
+            .collect()
+    }
+
+    fn value(canonical: &str) -> u64 {
+        let mut h = hasher();
+        h.write(canonical.as_bytes());
+        h.finish()
+    }
+
+    #[test]
+    fn numbers_read_every_locale_format() {
+        let cases: [(&str, &[(&str, &str)]); 21] = [
+            ("en 1,000.5 users", &[("1,000.5", "10005")]),
+            ("nl 1.000,5 gebruikers", &[("1.000,5", "10005")]),
+            ("it 1.000,5 utenti", &[("1.000,5", "10005")]),
+            ("fr 1 000,5 utilisateurs", &[("1 000,5", "10005")]),
+            ("fr 1\u{A0}000,5", &[("1\u{A0}000,5", "10005")]),
+            ("fr 1\u{202F}000,5", &[("1\u{202F}000,5", "10005")]),
+            ("ch 1'000", &[("1'000", "1000")]),
+            ("the 1st and 2nd", &[("1", "1"), ("2", "2")]),
+            ("le 1er et le 2e", &[("1", "1"), ("2", "2")]),
+            ("il 1° passo", &[("1", "1")]),
+            ("version 2.3.1.", &[("2.3.1", "231")]),
+            (
+                "at 10:30, à 10h30",
+                &[("10", "10"), ("30", "30"), ("10", "10"), ("30", "30")],
+            ),
+            (
+                "on 02/04/2026",
+                &[("02", "2"), ("04", "4"), ("2026", "2026")],
+            ),
+            ("H1 mp4 Q3 av2 e3f2 x-2 &#39;", &[]),
+            ("6 p.m. - 2 a.m.", &[("6", "18"), ("2", "2")]),
+            ("14-20 dec", &[("14", "14"), ("20", "20")]),
+            (
+                "February 15-21,2026",
+                &[("15", "15"), ("21", "21"), ("2026", "2026")],
+            ),
+            (": “V” 1:“", &[("1", "1")]),
+            (
+                "50K items, 11:59 PM, v1.6",
+                &[("50", "50000"), ("11", "23"), ("59", "59"), ("1.6", "16")],
+            ),
+            ("page 2 of 12 000 items", &[("2", "2"), ("12 000", "12000")]),
+            ("1 2026 and 0", &[("1", "1"), ("2026", "2026"), ("0", "0")]),
+        ];
+        for (text, expected) in cases {
+            let expected: Vec<(&str, u64)> = expected.iter().map(|(s, c)| (*s, value(c))).collect();
+            assert_eq!(digits(text), expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_same_number_in_four_locales_has_one_value() {
+        let values: Vec<Vec<u64>> = ["1,000.5", "1.000,5", "1 000,5", "1\u{202F}000,5"]
+            .iter()
+            .map(|t| digits(t).into_iter().map(|(_, v)| v).collect())
+            .collect();
+        assert!(values.windows(2).all(|w| w[0] == w[1]), "{values:?}");
+        assert_ne!(digits("1,000.6")[0].1, values[0][0]);
+    }
+
+    #[test]
+    fn anchors_of_a_paragraph() {
+        let text = "Click [!UICONTROL Save 2] in [!DNL Workfront], run `cmd 3`, see https://x.example/a. or mail a.b@c.example {{snip}} {0} {#id} <b>5</b> [link 7](page-8.md)";
+        let dest = text.find("page-8").unwrap_or(0);
+        let link = text.find("[link").unwrap_or(0);
+        let code = text.find('`').unwrap_or(0);
+        let b = text.find("<b>").unwrap_or(0);
+        let inline = Inline {
+            code: vec![Range {
+                start: code,
+                end: code + 7,
+            }],
+            links: vec![Range {
+                start: link,
+                end: text.len(),
+            }],
+            dests: vec![Range {
+                start: dest,
+                end: dest + 9,
+            }],
+            html: vec![b..b + 3, b + 4..b + 8],
+        };
+        let a = read(text, 0..text.len(), &inline);
+        let at = |r: &Range<usize>| &text[r.clone()];
+        assert_eq!(a.labels.iter().map(at).collect::<Vec<_>>(), [" Save 2"]);
+        assert_eq!(a.dnl.iter().map(at).collect::<Vec<_>>(), [" Workfront"]);
+        assert_eq!(
+            a.urls.iter().map(at).collect::<Vec<_>>(),
+            ["https://x.example/a"]
+        );
+        assert_eq!(
+            a.emails.iter().map(at).collect::<Vec<_>>(),
+            ["a.b@c.example"]
+        );
+        assert_eq!(
+            a.placeholders.iter().map(at).collect::<Vec<_>>(),
+            ["{{snip}}", "{0}"]
+        );
+        let nums: Vec<&str> = a.numbers.iter().map(|n| at(&n.range)).collect();
+        assert_eq!(nums, ["2", "5", "7"]);
+        // Prose: Click in run see or mail link.
+        assert_eq!(a.words, 7);
+    }
+
+    #[test]
+    fn prose_ignores_anchors_and_case() {
+        let read_plain = |t: &str| read(t, 0..t.len(), &Inline::default());
+        let a = read_plain("Select [!UICONTROL Save] to keep the 3 changes.");
+        let b = read_plain("select [!UICONTROL Enregistrer] to keep the 4 changes");
+        let c = read_plain("Sélectionnez [!UICONTROL Save] pour garder les 3 changements.");
+        assert_eq!(a.prose, b.prose);
+        assert_ne!(a.prose, c.prose);
+        assert_eq!(a.words, 5);
+    }
+}

@@ -1,0 +1,186 @@
+//! Segment-level alignment of an article's translations: the body cut into blocks
+//! ([`segment`]: headings, paragraphs, list items, table cells (raw HTML tables too), callout
+//! bodies, code blocks), each with its anchors ([`anchors`]: numbers, inline code, URLs, e-mails,
+//! placeholders, `[!DNL]` and `[!UICONTROL]` texts), and each translation's blocks paired with
+//! the pivot's ([`pairs`]). The pivot is the source locale's article when the group has one,
+//! else the member with the highest `ht-degree`.
+//!
+//! Built from the site model only: one pulldown-cmark pass per article over the body with HTML
+//! comments masked (as the outline reads it). Segments hold byte ranges of the file, never
+//! copies of its text. One alignment feeds the `check::segments` rules and the status site's
+//! side-by-side pages.
+
+pub mod anchors;
+pub mod pairs;
+pub mod segment;
+
+use std::ops::Range;
+
+use crate::model::Article;
+pub use anchors::Anchors;
+pub use pairs::{align, Link};
+
+pub use crate::model::spans::SegmentKind;
+
+impl SegmentKind {
+    /// How people call it: `paragraph`, `level-2 heading`...
+    pub fn name(self) -> String {
+        match self {
+            SegmentKind::Heading(level) => format!("level-{level} heading"),
+            SegmentKind::Paragraph => "paragraph".to_owned(),
+            SegmentKind::ListItem => "list item".to_owned(),
+            SegmentKind::TableCell => "table cell".to_owned(),
+            SegmentKind::Callout => "callout paragraph".to_owned(),
+            SegmentKind::Code => "code block".to_owned(),
+        }
+    }
+
+    /// The CSS class and JSON name: `heading`, `paragraph`, `list-item`...
+    pub fn class(self) -> &'static str {
+        match self {
+            SegmentKind::Heading(_) => "heading",
+            SegmentKind::Paragraph => "paragraph",
+            SegmentKind::ListItem => "list-item",
+            SegmentKind::TableCell => "table-cell",
+            SegmentKind::Callout => "callout",
+            SegmentKind::Code => "code",
+        }
+    }
+}
+
+/// One block of an article's body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    pub kind: SegmentKind,
+    /// The block's bytes in the file (for a list item: its own text, not its sub-lists).
+    pub range: Range<usize>,
+    /// The heading's `{#id}`, as written.
+    pub heading_id: Option<Range<usize>>,
+    pub anchors: Anchors,
+}
+
+impl Segment {
+    /// The block's text in `text` (the whole file the ranges point into).
+    pub fn text<'a>(&self, text: &'a str) -> &'a str {
+        text.get(self.range.clone()).unwrap_or_default()
+    }
+
+    /// Whether the block says anything: words, or an anchor.
+    pub fn has_content(&self) -> bool {
+        self.anchors.words > 0 || !self.anchors.keys.is_empty()
+    }
+}
+
+/// A translation aligned with its pivot, kept for the status site's side-by-side page: owned
+/// (paths and ranges only), so that it outlives the site model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alignment {
+    /// The translation group's name.
+    pub article: String,
+    /// Locale and shown path of the pivot and of the translation.
+    pub pivot: (String, String),
+    pub other: (String, String),
+    pub rows: Vec<AlignedRow>,
+}
+
+/// One row of an [`Alignment`]: the segments' kind and their ranges (file offsets); `None` is a
+/// gap on that side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlignedRow {
+    pub kind: SegmentKind,
+    pub pivot: Option<Range<usize>>,
+    pub other: Option<Range<usize>>,
+}
+
+impl Alignment {
+    /// The rows of `links` between `pivot` and `other`.
+    pub fn new(
+        article: &str,
+        (pivot_article, pivot): (&Article, &[Segment]),
+        (other_article, other): (&Article, &[Segment]),
+        links: &[Link],
+    ) -> Alignment {
+        let rows = links
+            .iter()
+            .map(|l| {
+                let a = l.pivot.map(|i| &pivot[i]);
+                let b = l.other.map(|j| &other[j]);
+                AlignedRow {
+                    kind: a.or(b).map_or(SegmentKind::Paragraph, |s| s.kind),
+                    pivot: a.map(|s| s.range.clone()),
+                    other: b.map(|s| s.range.clone()),
+                }
+            })
+            .collect();
+        let side = |a: &Article| (a.locale.clone(), a.shown_path.clone());
+        Alignment {
+            article: article.to_owned(),
+            pivot: side(pivot_article),
+            other: side(other_article),
+            rows,
+        }
+    }
+}
+
+/// The segments of an article's body; empty when its body could not be found.
+pub fn segments(article: &Article) -> Vec<Segment> {
+    match article.outline() {
+        Some(outline) => {
+            segment::from_spans(&article.text, article.body_offset, &outline.segment_spans)
+        }
+        None => Vec::new(),
+    }
+}
+
+/// The member of a group the others are aligned with: the one in `source` (the site's source
+/// locale) when there is one, else the one with the highest `ht-degree` (the first of them in
+/// config order on a tie; none known counts as 0).
+pub fn pivot(members: &[&Article], source: Option<&str>) -> Option<usize> {
+    if let Some(i) = members
+        .iter()
+        .position(|a| Some(a.locale.as_str()) == source)
+    {
+        return Some(i);
+    }
+    let mut best: Option<(usize, u8)> = None;
+    for (i, article) in members.iter().enumerate() {
+        let degree = article.front.ht_degree.unwrap_or(0);
+        if best.is_none_or(|(_, b)| degree > b) {
+            best = Some((i, degree));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(locale: &str, degree: Option<u8>) -> Article {
+        let ht = degree.map_or(String::new(), |d| format!("ht-degree: {d}%\n"));
+        crate::model::parse_article(
+            locale,
+            "a.md",
+            format!("content/{locale}/a.md"),
+            format!("---\ntitle: T\nexl-id: 58f4b190-113c-49d4-99bd-0a7bc512dae5\n{ht}---\nBody\n"),
+        )
+    }
+
+    #[test]
+    fn pivot_is_the_source_else_the_highest_ht_degree() {
+        let nl = article("nl", Some(0));
+        let fr = article("fr", Some(89));
+        let it = article("it", Some(12));
+        let en = article("en", None);
+        let cases: [(Vec<&Article>, Option<&str>, Option<usize>); 5] = [
+            (vec![&nl, &fr, &it], None, Some(1)),
+            (vec![&en, &nl, &fr], Some("en"), Some(0)),
+            (vec![&nl, &fr], Some("en"), Some(1)),
+            (vec![&nl], None, Some(0)),
+            (vec![], None, None),
+        ];
+        for (members, source, expected) in cases {
+            assert_eq!(pivot(&members, source), expected, "{source:?}");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Cuts an article's body into segments: the leaf blocks the outline's one pass recorded
+//! ([`crate::model::spans`]), trimmed, each with its anchors read from the body with HTML
+//! comments masked.
+
+use std::ops::Range;
+
+use super::anchors::{self, Inline};
+use super::{Segment, SegmentKind};
+use crate::markdown;
+use crate::model::spans::SegmentSpans;
+
+/// The segments of the body of `text` that starts at `body_offset`, parsing it (tests, and
+/// callers without an article). Ranges are file offsets.
+pub fn segments(text: &str, body_offset: usize) -> Vec<Segment> {
+    let outline = crate::model::outline::outline(text, body_offset);
+    from_spans(text, body_offset, &outline.segment_spans)
+}
+
+/// The segments of the blocks `spans` of the body of `text` that starts at `body_offset`.
+pub fn from_spans(text: &str, body_offset: usize, spans: &SegmentSpans) -> Vec<Segment> {
+    let body = text.get(body_offset..).unwrap_or_default();
+    // The masked text, whole, so that anchors never read a comment; a body without comments
+    // is read as it is, without a copy.
+    let file: std::borrow::Cow<str> = match markdown::sanitize::mask_comments(body).0 {
+        std::borrow::Cow::Borrowed(_) => std::borrow::Cow::Borrowed(text),
+        std::borrow::Cow::Owned(masked) => {
+            let mut file = String::with_capacity(text.len());
+            file.push_str(&text[..body_offset.min(text.len())]);
+            file.push_str(&masked);
+            std::borrow::Cow::Owned(file)
+        }
+    };
+    let all = &spans.inline;
+    let mut out = Vec::with_capacity(spans.leaves.len());
+    for leaf in &spans.leaves {
+        let Some(range) = trim(&file, leaf.range.clone()) else {
+            continue;
+        };
+        let within = |list: &[Range<usize>]| -> Vec<Range<usize>> {
+            let from = list.partition_point(|r| r.start < range.start);
+            list[from..]
+                .iter()
+                .take_while(|r| r.start < range.end)
+                .filter(|r| r.end <= range.end)
+                .cloned()
+                .collect()
+        };
+        let mine = Inline {
+            code: within(&all.code),
+            links: within(&all.links),
+            dests: within(&all.dests),
+            html: within(&all.html),
+        };
+        let anchors = if leaf.kind == SegmentKind::Code {
+            let mut h = anchors::hasher();
+            std::hash::Hasher::write(&mut h, file[range.clone()].trim().as_bytes());
+            anchors::Anchors {
+                keys: vec![std::hash::Hasher::finish(&h)],
+                ..Default::default()
+            }
+        } else {
+            anchors::read(&file, range.clone(), &mine)
+        };
+        out.push(Segment {
+            kind: leaf.kind,
+            range,
+            heading_id: leaf.heading_id.clone(),
+            anchors,
+        });
+    }
+    out
+}
+
+/// `range` without the whitespace at its ends; `None` when nothing else is left.
+fn trim(text: &str, range: Range<usize>) -> Option<Range<usize>> {
+    let slice = text.get(range.clone())?;
+    let start = range.start + (slice.len() - slice.trim_start().len());
+    let end = range.start + slice.trim_end().len();
+    (start < end).then_some(start..end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(body: &str) -> Vec<(SegmentKind, &str)> {
+        segments(body, 0)
+            .into_iter()
+            .map(|s| (s.kind, &body[s.range]))
+            .collect()
+    }
+
+    #[test]
+    fn blocks_of_every_kind() {
+        use SegmentKind::*;
+        let body = "# Title {#t}\n\nA paragraph\nover two lines.\n\n* one\n* two\n  * nested\n\n1. loose\n\n   still item\n\n>[!NOTE]\n>\n>Callout body.\n\n> plain quote\n\n| a | b |\n| --- | --- |\n| c 1 | d |\n\n```\ncode 2\n```\n\n<table><tr><td>Cell <b>x</b></td>\n<td> y </td></tr></table>\n\n<!-- hidden\n\nparagraph -->\n";
+        assert_eq!(
+            kinds(body),
+            [
+                (Heading(1), "# Title {#t}"),
+                (Paragraph, "A paragraph\nover two lines."),
+                (ListItem, "one"),
+                (ListItem, "two"),
+                (ListItem, "nested"),
+                (ListItem, "loose"),
+                (ListItem, "still item"),
+                (Callout, "Callout body."),
+                (Paragraph, "plain quote"),
+                (TableCell, "a"),
+                (TableCell, "b"),
+                (TableCell, "c 1"),
+                (TableCell, "d"),
+                (Code, "```\ncode 2\n```"),
+                (TableCell, "Cell <b>x</b>"),
+                (TableCell, "y"),
+            ]
+        );
+        let first = &segments(body, 0)[0];
+        assert_eq!(first.heading_id.clone().map(|r| &body[r]), Some("t"));
+    }
+
+    #[test]
+    fn marker_lines_are_not_segments_and_offsets_are_the_files() {
+        let text = "---\nt: x\n---\n>[!TIP]\n>Tip text with 3 numbers.\n\n>[!BEGINTABS]\n";
+        let found: Vec<(SegmentKind, &str)> = segments(text, 12)
+            .into_iter()
+            .map(|s| (s.kind, &text[s.range]))
+            .collect();
+        assert_eq!(found, [(SegmentKind::Callout, "Tip text with 3 numbers.")]);
+    }
+}

@@ -1,0 +1,170 @@
+//! The segment rules end to end: one real article of the known-issues corpus in en, nl, fr and
+//! it (tests/fixtures/segments/), checked clean as it is, then with drift made here: a changed
+//! number (fr), a paragraph left in English (nl), a paragraph missing (it) and a UI label
+//! rendered two ways (fr). Each finding is asserted with its line in the translation and in the
+//! source; the status site gets a side-by-side page for each drifted translation.
+
+mod common;
+
+use common::{copy_tree, fixtures, Site};
+use serde_json::Value;
+
+const ARTICLE: &str = "wf-teams-statuses-missing.md";
+const LOCALES: [&str; 4] = ["en", "nl", "fr", "it"];
+const SEGMENT_RULES: [&str; 7] = [
+    "number-mismatch",
+    "untranslated-segment",
+    "segment-missing",
+    "segment-extra",
+    "placeholder-mismatch",
+    "ui-label-inconsistent",
+    "length-ratio",
+];
+
+fn site() -> Site {
+    let site = Site::new();
+    copy_tree(&fixtures().join("segments/content"), &site.path("content"));
+    let mut toml = String::from("title = \"Segments\"\nbase-url = \"/\"\nsource-locale = \"en\"\n");
+    for code in LOCALES {
+        toml.push_str(&format!(
+            "\n[[locales]]\ncode = \"{code}\"\nname = \"{code}\"\n"
+        ));
+    }
+    site.file("tolk.toml", &toml);
+    site
+}
+
+fn segment_findings(site: &Site) -> Vec<Value> {
+    let run = site.run(&["check", "--format", "json"]);
+    let report: Value = serde_json::from_str(&run.stdout).expect("the JSON report parses");
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| SEGMENT_RULES.contains(&f["rule"].as_str().unwrap_or_default()))
+        .cloned()
+        .collect()
+}
+
+/// Replaces `from` (which must be there once) with `to` in `rel`.
+fn edit(site: &Site, rel: &str, from: &str, to: &str) {
+    let text = site.read(rel);
+    assert_eq!(text.matches(from).count(), 1, "{from:?} in {rel}");
+    site.file(rel, &text.replace(from, to));
+}
+
+#[test]
+fn the_real_article_has_no_segment_findings() {
+    let site = site();
+    let found = segment_findings(&site);
+    assert!(found.is_empty(), "{found:#?}");
+}
+
+#[test]
+fn each_drift_is_found_at_its_lines_in_both_files() {
+    let site = site();
+    let path = |l: &str| format!("content/{l}/{ARTICLE}");
+    // fr: a changed number (5 becomes 6), line 28.
+    edit(
+        &site,
+        &path("fr"),
+        "mercredi 5 décembre",
+        "mercredi 6 décembre",
+    );
+    // nl: the workaround paragraph (line 27) left in English.
+    edit(
+        &site,
+        &path("nl"),
+        "Als u de lijst met statussen weergeeft in [!UICONTROL Setup] > [!UICONTROL Project Preferences] > [!UICONTROL Statuses] , kunnen de problemen tijdelijk worden opgelost.",
+        "Viewing the list of statuses in [!UICONTROL Setup] > [!UICONTROL Project Preferences] > [!UICONTROL Statuses] may temporarily resolve the issues.",
+    );
+    // it: the paragraph before the list (line 19) is gone, with its blank line.
+    edit(
+        &site,
+        &path("it"),
+        "Sono stati segnalati i seguenti problemi relativi agli stati per il pulsante [!UICONTROL Fine] durante la modifica o la creazione di un team:\n\n",
+        "",
+    );
+    // fr: [!UICONTROL Done] is "Terminé" in the heading and in a second article, "Fait" on line 19.
+    edit(
+        &site,
+        &path("fr"),
+        "pour le bouton [!UICONTROL Terminé] lors",
+        "pour le bouton [!UICONTROL Fait] lors",
+    );
+    let id = "exl-id: 0c2b1a7e-3f4d-4c5b-9a6e-7d8f9a0b1c2d";
+    site.file(
+        "content/en/done.md",
+        &format!("---\ntitle: Done\n{id}\n---\n# Done\n\nClick [!UICONTROL Done] when the team is ready.\n"),
+    );
+    site.file(
+        "content/fr/done.md",
+        &format!("---\ntitle: Terminé\n{id}\n---\n# Terminé\n\nCliquez sur [!UICONTROL Terminé] quand l’équipe est prête.\n"),
+    );
+    let found = segment_findings(&site);
+    // (rule, locale, line here, line in en, part of the message)
+    let expected = [
+        (
+            "number-mismatch",
+            "fr",
+            28,
+            22,
+            "6, 2023 here, 5, 2023 in en",
+        ),
+        ("untranslated-segment", "nl", 27, 20, "reads as in en"),
+        (
+            "segment-missing",
+            "it",
+            19,
+            13,
+            "The following issues have been reported",
+        ),
+        (
+            "ui-label-inconsistent",
+            "fr",
+            19,
+            13,
+            "the en label \"done\" is \"fait\" here but \"terminé\" 2x",
+        ),
+    ];
+    for (rule, locale, line, source_line, message) in expected {
+        let hit = found
+            .iter()
+            .find(|f| f["rule"] == rule && f["locale"] == locale);
+        let Some(f) = hit else {
+            panic!("no {rule} in {locale}: {found:#?}");
+        };
+        assert_eq!(f["path"], path(locale), "{f:#}");
+        assert_eq!(f["line"], line, "{f:#}");
+        let text = f["message"].as_str().unwrap_or_default();
+        assert!(text.contains(message), "{rule}: {text}");
+        let related = &f["related"][0];
+        assert_eq!(related["path"], path("en"), "{f:#}");
+        assert_eq!(related["line"], source_line, "{f:#}");
+    }
+    assert_eq!(found.len(), expected.len(), "{found:#?}");
+
+    // The status site: a side-by-side page per drifted translation, linked from the dashboard.
+    site.run(&["build", "--out", "out"]).success();
+    let dashboard = site.read("out/status/index.html");
+    let page = "segments/fr/wf-teams-statuses-missing.html";
+    assert!(
+        dashboard.contains(&format!("href=\"{page}\"")),
+        "{dashboard}"
+    );
+    let html = site.read(&format!("out/status/{page}"));
+    assert!(html.contains("number-mismatch"), "{html}");
+    assert!(html.contains("ui-label-inconsistent"), "{html}");
+    assert!(html.contains("mercredi 6 décembre"), "{html}");
+    let missing = site.read("out/status/segments/it/wf-teams-statuses-missing.html");
+    assert!(missing.contains("class=\"gap\""), "{missing}");
+    assert!(missing.contains("segment-missing"), "{missing}");
+    let status: Value = serde_json::from_str(&site.read("out/status.json")).expect("status.json");
+    let rules: Vec<&str> = status["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"segment-missing"), "{rules:?}");
+}
