@@ -623,13 +623,26 @@ impl LiveSite {
             return Ok(update);
         }
         let t = self.look.strings.table(&self.look.theme, status::LANGUAGE);
-        for (path, text) in status::pages(
+        let pages = std::sync::Mutex::new(Vec::new());
+        let collect = |path: String, text: String| {
+            pages
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push((path, text));
+            Ok(())
+        };
+        status::pages(
             &self.config,
             report,
             &self.site.contents,
             &self.look.templates,
             &t,
-        )? {
+            &collect,
+        )?;
+        let pages = pages
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (path, text) in pages {
             update.files.insert(path, Some(text.into_bytes()));
         }
         // A side-by-side page the report no longer makes goes away.

@@ -180,9 +180,8 @@ fn site_files(
     output.write("robots.txt", sitemap::robots(config).as_bytes())?;
     if let Some(report) = report.filter(|_| config.site.status) {
         let t = look.strings.table(&look.theme, status::LANGUAGE);
-        for (path, text) in status::pages(config, report, contents, &look.templates, &t)? {
-            output.write(&path, text.as_bytes())?;
-        }
+        let write = |path: String, text: String| output.write(&path, text.as_bytes());
+        status::pages(config, report, contents, &look.templates, &t, &write)?;
     }
     output.write(
         "static/syntax.css",

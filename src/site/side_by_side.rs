@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::templates::Templates;
@@ -77,18 +78,19 @@ pub fn pages(
     articles: &HashMap<&str, &Article>,
     templates: &Templates,
     t: &std::collections::BTreeMap<String, String>,
-) -> Result<Vec<(String, String)>> {
+    sink: super::status::Sink<'_>,
+) -> Result<()> {
     let mut by_path: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in report.findings.iter().filter(|f| is_segment_rule(f.rule)) {
         by_path.entry(f.path.as_str()).or_default().push(f);
     }
-    let mut pages = Vec::new();
-    for alignment in &report.alignments {
+    // Each page on its own: they are rendered in parallel.
+    let page = |alignment: &Alignment| -> Result<()> {
         let (Some(pivot), Some(other)) = (
             articles.get(alignment.pivot.1.as_str()),
             articles.get(alignment.other.1.as_str()),
         ) else {
-            continue;
+            return Ok(());
         };
         let findings = by_path
             .get(other.shown_path.as_str())
@@ -112,9 +114,9 @@ pub fn pages(
             rows: rows(alignment, pivot, other, findings),
             findings: findings.len(),
         };
-        pages.push((path, templates.render("status-segments.html", &context)?));
-    }
-    Ok(pages)
+        sink(path, templates.render("status-segments.html", &context)?)
+    };
+    report.alignments.par_iter().try_for_each(page)
 }
 
 /// The rows of the page, each with the findings that fall on it.

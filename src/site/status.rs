@@ -89,14 +89,19 @@ struct Cell {
     segments_url: Option<String>,
 }
 
-/// Renders the dashboard and the JSON file.
+/// Where rendered pages go, as (path in the output, text), from any thread: written as they
+/// are made, so that thousands of side-by-side pages are never all in memory.
+pub type Sink<'a> = &'a (dyn Fn(String, String) -> Result<()> + Sync);
+
+/// Renders the dashboard, the JSON file and the side-by-side pages into `sink`.
 pub fn pages(
     config: &Config,
     report: &Report,
     contents: &[LocaleContent],
     templates: &Templates,
     t: &BTreeMap<String, String>,
-) -> Result<Vec<(String, String)>> {
+    sink: Sink<'_>,
+) -> Result<()> {
     let articles: HashMap<&str, &crate::model::Article> = contents
         .iter()
         .flat_map(|c| c.articles.iter())
@@ -191,21 +196,21 @@ pub fn pages(
             .collect(),
         summary_line: report.counts_line(),
     };
-    let mut pages = vec![
-        (
-            "status/index.html".to_owned(),
-            templates.render("status.html", &context)?,
-        ),
-        (
-            "status.json".to_owned(),
-            check::report::render(report, check::report::Format::Json, &Default::default()),
-        ),
-    ];
-    let side_by_side = super::side_by_side::pages(&config.title, report, &articles, templates, t)?;
-    pages.extend(
-        side_by_side
-            .into_iter()
-            .map(|(p, html)| (format!("status/{p}"), html)),
-    );
-    Ok(pages)
+    sink(
+        "status/index.html".to_owned(),
+        templates.render("status.html", &context)?,
+    )?;
+    sink(
+        "status.json".to_owned(),
+        check::report::render(report, check::report::Format::Json, &Default::default()),
+    )?;
+    let side_by_side = |path: String, html: String| sink(format!("status/{path}"), html);
+    super::side_by_side::pages(
+        &config.title,
+        report,
+        &articles,
+        templates,
+        t,
+        &side_by_side,
+    )
 }
