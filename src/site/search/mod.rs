@@ -21,6 +21,9 @@ use text::Analyzer;
 /// The folder of the search indexes in the output: one subfolder per locale code.
 pub const FOLDER: &str = "search";
 
+/// A file of the index: its path in the output and its bytes.
+pub type File = (String, Vec<u8>);
+
 /// What the index gets of a page.
 #[derive(Debug, Clone, Copy)]
 pub struct Document<'a> {
@@ -163,7 +166,7 @@ impl Index {
     }
 
     /// The files of the index, as (path in the output, bytes), and the number of pages in it.
-    pub fn files(&mut self, code: &str) -> Result<(Vec<(String, Vec<u8>)>, usize)> {
+    pub fn files(&mut self, code: &str) -> Result<(Vec<File>, usize)> {
         let postings = merged(&mut self.parts, self.replaceable);
         postings.compact();
         let files = postings.bundle(&self.analyzer)?;
