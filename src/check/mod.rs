@@ -306,13 +306,49 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
     };
     let docs = &docs;
     let groups = &site.grouping.groups;
-    let mut findings = pairing::check(config, docs, &site.grouping);
     let view = View {
         config,
         docs,
         groups,
         history: &site.history,
     };
+    let (mut findings, mut alignments) = run_rules(site, &view)?;
+    let (ui_findings, ui_sources) = ui_strings::check(config)?;
+    findings.extend(ui_findings);
+    let severities = Severities::new(&config.check);
+    findings.retain_mut(|f| match severities.of(f.rule) {
+        Some(severity) => {
+            f.severity = severity;
+            true
+        }
+        None => false,
+    });
+    file_under_groups(&mut findings, docs, groups);
+    sort(&mut findings, config);
+    let selection = select(scope, docs, groups, &mut findings);
+    segments::keep_flagged(&mut alignments, &findings);
+    let locales = summarize(config, docs, groups, &findings, &selection);
+    let mut sources = sources_of(docs, &findings);
+    sources.extend(ui_sources);
+    Ok(Report {
+        entries: entries(docs, groups, &selection),
+        findings,
+        locales,
+        articles: selection.docs.iter().filter(|&&d| d).count(),
+        groups: selection.groups.iter().filter(|&&g| g).count(),
+        elapsed: started.elapsed(),
+        sources,
+        alignments,
+    })
+}
+
+/// The rules over the articles: pairing, then the independent families side by side (reading
+/// the git history for staleness takes the longest).
+fn run_rules(
+    site: &model::Site,
+    view: &View<'_>,
+) -> Result<(Vec<Finding>, Vec<crate::align::Alignment>)> {
+    let mut findings = pairing::check(view.config, view.docs, &site.grouping);
     let files: HashMap<String, HashSet<String>> = site
         .contents
         .iter()
@@ -328,14 +364,17 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
             (c.locale.code.clone(), all)
         })
         .collect();
-    // The rule families are independent: run them side by side (reading the git history for
-    // staleness takes the longest).
     let ((staleness, segments), ((metadata, structure), (links, artifacts))) = rayon::join(
-        || rayon::join(|| staleness::check(&view), || segments::check(&view)),
+        || rayon::join(|| staleness::check(view), || segments::check(view)),
         || {
             rayon::join(
-                || rayon::join(|| metadata::check(&view), || structure::check(&view)),
-                || rayon::join(|| links::check(&view, &files), || artifacts::check(docs)),
+                || rayon::join(|| metadata::check(view), || structure::check(view)),
+                || {
+                    rayon::join(
+                        || links::check(view, &files),
+                        || artifacts::check(view.docs),
+                    )
+                },
             )
         },
     );
@@ -344,28 +383,20 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
     findings.extend(structure);
     findings.extend(links);
     findings.extend(artifacts);
-    let mut alignments = segments.alignments;
     findings.extend(segments.findings);
-    let (ui_findings, ui_sources) = ui_strings::check(config)?;
-    findings.extend(ui_findings);
+    Ok((findings, segments.alignments))
+}
 
-    let severities = Severities::new(&config.check);
-    findings.retain_mut(|f| match severities.of(f.rule) {
-        Some(severity) => {
-            f.severity = severity;
-            true
-        }
-        None => false,
-    });
-    // Each finding goes under the article its translation group is named after, with the
-    // group's exl-id (an article paired by path has none of its own).
+/// Each finding goes under the article its translation group is named after, with the group's
+/// exl-id (an article paired by path has none of its own).
+fn file_under_groups(findings: &mut [Finding], docs: &[Doc], groups: &[Group]) {
     let mut group_of: HashMap<&str, &Group> = HashMap::default();
     for group in groups {
         for &i in &group.members {
             group_of.insert(docs[i].article.shown_path.as_str(), group);
         }
     }
-    for finding in &mut findings {
+    for finding in findings {
         if let Some(group) = group_of.get(finding.path.as_str()) {
             finding.article.clone_from(&group.name);
             if finding.exl_id.is_none() {
@@ -373,6 +404,10 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
             }
         }
     }
+}
+
+/// By article, locale (in the order of `tolk.toml`), file, place and rule.
+fn sort(findings: &mut [Finding], config: &Config) {
     let locale_index = |code: &str| config.locales.iter().position(|l| l.code == code);
     findings.sort_by(|a, b| {
         (
@@ -390,49 +425,60 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
                 b.rule,
             ))
     });
+}
 
-    let selection = match scope {
-        Scope::All => scope::Selection {
+/// The articles and groups `scope` selects; the findings outside it are dropped.
+fn select(
+    scope: &Scope,
+    docs: &[Doc],
+    groups: &[Group],
+    findings: &mut Vec<Finding>,
+) -> scope::Selection {
+    let Scope::Changed(changed) = scope else {
+        return scope::Selection {
             groups: vec![true; groups.len()],
             docs: vec![true; docs.len()],
-        },
-        Scope::Changed(changed) => {
-            let selection = scope::select(docs, groups, changed);
-            let paths: HashSet<&str> = docs
-                .iter()
-                .zip(&selection.docs)
-                .filter(|(_, &in_scope)| in_scope)
-                .map(|(d, _)| d.article.shown_path.as_str())
-                .collect();
-            let names: HashSet<&str> = groups
-                .iter()
-                .zip(&selection.groups)
-                .filter(|(_, &selected)| selected)
-                .map(|(g, _)| g.name.as_str())
-                .collect();
-            findings.retain(|f| match f.rule {
-                Rule::UiStringMissing => changed.ui_strings,
-                Rule::MissingTranslation => names.contains(f.article.as_str()),
-                _ => paths.contains(f.path.as_str()),
-            });
-            selection
-        }
+        };
     };
-    segments::keep_flagged(&mut alignments, &findings);
-    let locales = summarize(config, docs, groups, &findings, &selection);
-    // The text of each file with a finding, looked up once per file (not once per article).
+    let selection = scope::select(docs, groups, changed);
+    let paths: HashSet<&str> = docs
+        .iter()
+        .zip(&selection.docs)
+        .filter(|(_, &in_scope)| in_scope)
+        .map(|(d, _)| d.article.shown_path.as_str())
+        .collect();
+    let names: HashSet<&str> = groups
+        .iter()
+        .zip(&selection.groups)
+        .filter(|(_, &selected)| selected)
+        .map(|(g, _)| g.name.as_str())
+        .collect();
+    findings.retain(|f| match f.rule {
+        Rule::UiStringMissing => changed.ui_strings,
+        Rule::MissingTranslation => names.contains(f.article.as_str()),
+        _ => paths.contains(f.path.as_str()),
+    });
+    selection
+}
+
+/// The text of each file with a finding (shared with the model, not copied), looked up once
+/// per file.
+fn sources_of(docs: &[Doc], findings: &[Finding]) -> BTreeMap<String, Arc<str>> {
     let flagged: HashSet<&str> = findings.iter().map(|f| f.path.as_str()).collect();
-    let mut sources = BTreeMap::new();
-    for doc in docs {
-        if flagged.contains(doc.article.shown_path.as_str()) {
-            sources.insert(
+    docs.iter()
+        .filter(|doc| flagged.contains(doc.article.shown_path.as_str()))
+        .map(|doc| {
+            (
                 doc.article.shown_path.clone(),
-                Arc::from(doc.article.text.as_str()),
-            );
-        }
-    }
-    sources.extend(ui_sources);
-    let entries = groups
+                Arc::clone(&doc.article.text),
+            )
+        })
+        .collect()
+}
+
+/// Every article of the selected groups, as reports list them.
+fn entries(docs: &[Doc], groups: &[Group], selection: &scope::Selection) -> Vec<Entry> {
+    groups
         .iter()
         .zip(&selection.groups)
         .filter(|(_, &selected)| selected)
@@ -444,17 +490,7 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
                 ht_degree: docs[i].article.front.ht_degree,
             })
         })
-        .collect();
-    Ok(Report {
-        entries,
-        findings,
-        locales,
-        articles: selection.docs.iter().filter(|&&d| d).count(),
-        groups: selection.groups.iter().filter(|&&g| g).count(),
-        elapsed: started.elapsed(),
-        sources,
-        alignments,
-    })
+        .collect()
 }
 
 fn summarize(

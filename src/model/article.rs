@@ -19,7 +19,7 @@ pub struct Article {
     pub shown_path: String,
     pub front: FrontMatter,
     /// The whole file.
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Where the markdown body starts in `text`.
     pub body_offset: usize,
     /// What is wrong with the front matter; `front` is then empty.
@@ -167,7 +167,7 @@ pub fn parse_article(locale: &str, rel: &str, shown_path: String, text: String) 
         shown_path,
         front,
         body_offset: body_offset.unwrap_or(text.len()),
-        text,
+        text: text.into(),
         front_problem,
         body_known: body_offset.is_some(),
         outline: std::sync::OnceLock::new(),
