@@ -9,7 +9,7 @@ use super::templates::Templates;
 use crate::check::{self, Report, Rule, Severity};
 use crate::config::Config;
 use crate::error::Result;
-use crate::model::LocaleContent;
+use crate::model::{Article, LocaleContent};
 
 /// The language of the status page, for the people who maintain the translations: all of it
 /// (headings, states, the summary line, the rule ids) in English.
@@ -102,87 +102,18 @@ pub fn pages(
     t: &BTreeMap<String, String>,
     sink: Sink<'_>,
 ) -> Result<()> {
-    let articles: HashMap<&str, &crate::model::Article> = contents
+    let articles: HashMap<&str, &Article> = contents
         .iter()
         .flat_map(|c| c.articles.iter())
         .map(|a| (a.shown_path.as_str(), a))
         .collect();
-    let mut rules_of: HashMap<&str, Vec<RuleCell>> = HashMap::new();
-    let mut findings: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.severity != Severity::Info && f.rule != Rule::MissingTranslation)
-        .collect();
-    findings.sort_by_key(|f| f.severity);
-    for finding in findings {
-        let rules = rules_of.entry(finding.path.as_str()).or_default();
-        if !rules.iter().any(|r| r.id == finding.rule.id()) {
-            rules.push(RuleCell {
-                id: finding.rule.id(),
-                severity: finding.severity.as_str(),
-            });
-        }
-    }
-    let mut groups: BTreeMap<&str, HashMap<&str, &str>> = BTreeMap::new();
-    for entry in &report.entries {
-        groups
-            .entry(entry.article.as_str())
-            .or_default()
-            .insert(entry.locale.as_str(), entry.path.as_str());
-    }
-    let aligned: HashSet<&str> = report
-        .alignments
-        .iter()
-        .map(|a| a.other.1.as_str())
-        .collect();
-    let rows = groups
-        .into_iter()
-        .map(|(name, members)| Row {
-            article: name.to_owned(),
-            cells: config
-                .locales
-                .iter()
-                .map(|locale| match members.get(locale.code.as_str()) {
-                    Some(path) => {
-                        let rules = rules_of.get(path).cloned().unwrap_or_default();
-                        let article = articles.get(path);
-                        Cell {
-                            state: if rules.is_empty() {
-                                "in-sync"
-                            } else {
-                                "out-of-sync"
-                            },
-                            severity: rules.first().map_or("", |r| r.severity),
-                            rules,
-                            ht_degree: article.and_then(|a| a.front.ht_degree),
-                            url: article.map(|a| {
-                                format!("../{}/{}", a.locale, super::urls::article_url(&a.rel_path))
-                            }),
-                            segments_url: article
-                                .filter(|a| aligned.contains(a.shown_path.as_str()))
-                                .map(|a| super::side_by_side::page_path(&a.locale, &a.rel_path)),
-                        }
-                    }
-                    None => Cell {
-                        state: "missing",
-                        severity: "",
-                        rules: Vec::new(),
-                        ht_degree: None,
-                        url: None,
-                        segments_url: None,
-                    },
-                })
-                .collect(),
-        })
-        .collect();
-    let lang = LANGUAGE;
     let context = StatusContext {
         site_title: &config.title,
-        lang,
+        lang: LANGUAGE,
         root: "../",
         t,
         locales: config.locales.iter().map(|l| l.code.as_str()).collect(),
-        rows,
+        rows: rows(config, report, &articles),
         summary: report
             .locales
             .iter()
@@ -213,4 +144,82 @@ pub fn pages(
         t,
         &side_by_side,
     )
+}
+
+/// The rules that flag each file (warnings and errors, errors first), by shown path.
+fn rules_by_file(report: &Report) -> HashMap<&str, Vec<RuleCell>> {
+    let mut rules_of: HashMap<&str, Vec<RuleCell>> = HashMap::new();
+    let mut findings: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.severity != Severity::Info && f.rule != Rule::MissingTranslation)
+        .collect();
+    findings.sort_by_key(|f| f.severity);
+    for finding in findings {
+        let rules = rules_of.entry(finding.path.as_str()).or_default();
+        if !rules.iter().any(|r| r.id == finding.rule.id()) {
+            rules.push(RuleCell {
+                id: finding.rule.id(),
+                severity: finding.severity.as_str(),
+            });
+        }
+    }
+    rules_of
+}
+
+/// One row per translation group, one cell per locale of `tolk.toml`.
+fn rows(config: &Config, report: &Report, articles: &HashMap<&str, &Article>) -> Vec<Row> {
+    let rules_of = rules_by_file(report);
+    let mut groups: BTreeMap<&str, HashMap<&str, &str>> = BTreeMap::new();
+    for entry in &report.entries {
+        groups
+            .entry(entry.article.as_str())
+            .or_default()
+            .insert(entry.locale.as_str(), entry.path.as_str());
+    }
+    let aligned: HashSet<&str> = report
+        .alignments
+        .iter()
+        .map(|a| a.other.1.as_str())
+        .collect();
+    let cell = |path: &str| {
+        let rules = rules_of.get(path).cloned().unwrap_or_default();
+        let article = articles.get(path);
+        Cell {
+            state: if rules.is_empty() {
+                "in-sync"
+            } else {
+                "out-of-sync"
+            },
+            severity: rules.first().map_or("", |r| r.severity),
+            rules,
+            ht_degree: article.and_then(|a| a.front.ht_degree),
+            url: article
+                .map(|a| format!("../{}/{}", a.locale, super::urls::article_url(&a.rel_path))),
+            segments_url: article
+                .filter(|a| aligned.contains(a.shown_path.as_str()))
+                .map(|a| super::side_by_side::page_path(&a.locale, &a.rel_path)),
+        }
+    };
+    groups
+        .into_iter()
+        .map(|(name, members)| Row {
+            article: name.to_owned(),
+            cells: config
+                .locales
+                .iter()
+                .map(|locale| match members.get(locale.code.as_str()) {
+                    Some(path) => cell(path),
+                    None => Cell {
+                        state: "missing",
+                        severity: "",
+                        rules: Vec::new(),
+                        ht_degree: None,
+                        url: None,
+                        segments_url: None,
+                    },
+                })
+                .collect(),
+        })
+        .collect()
 }
