@@ -610,6 +610,19 @@ impl<'a> Renderer<'a> {
         })
     }
 
+    /// The notice of a text borrowed from `lender`.
+    fn borrowed(&self, locale: &Locale, lender: &Locale) -> Borrowed {
+        let mut args = FluentArgs::new();
+        args.set("language", locale.name.clone());
+        args.set("original", lender.name.clone());
+        Borrowed {
+            lang: lender.tag.clone(),
+            notice: self
+                .strings
+                .get(&locale.code, "fallback-notice", Some(&args)),
+        }
+    }
+
     fn article_html(
         &self,
         locale: &Locale,
@@ -624,7 +637,6 @@ impl<'a> Renderer<'a> {
             t: None,
             ..self.common(locale, &url_dir, table)
         };
-        let home = common.home.clone();
         let link_to = |target: &str| -> Option<Link> {
             Some(Link {
                 url: urls::relative(
@@ -635,20 +647,7 @@ impl<'a> Renderer<'a> {
             })
         };
         let (prev, next) = nav.neighbours(rel);
-        let mut breadcrumbs = vec![Link {
-            url: home.clone(),
-            title_html: inline::escape(&table_get(table, "home")),
-        }];
-        for (title_html, id) in nav.trail(rel) {
-            let url = match id {
-                Some(id) => format!("{home}#{id}"),
-                None => home.clone(),
-            };
-            breadcrumbs.push(Link {
-                url,
-                title_html: title_html.clone(),
-            });
-        }
+        let breadcrumbs = breadcrumbs(frame, rel, &common.home);
         let key = self
             .translations
             .key_of(&r.article.locale, &r.article.rel_path)
@@ -661,34 +660,14 @@ impl<'a> Renderer<'a> {
             None => format!("{}{}", self.config.base_url, url_dir),
         };
         let x_default = self.x_default(&key);
-        let borrowed = r.borrowed_from.map(|lender| {
-            let mut args = FluentArgs::new();
-            args.set("language", locale.name.clone());
-            args.set("original", lender.name.clone());
-            Borrowed {
-                lang: lender.tag.clone(),
-                notice: self
-                    .strings
-                    .get(&locale.code, "fallback-notice", Some(&args)),
-            }
-        });
+        let borrowed = r.borrowed_from.map(|lender| self.borrowed(locale, lender));
         let context = ArticleContext {
             title: r.title.clone(),
             title_html: r.title_html.clone(),
             description: r.description.clone(),
             body: &r.body.html,
             has_h1: r.body.h1().is_some(),
-            toc: r
-                .body
-                .headings
-                .iter()
-                .filter(|h| h.level == 2 || h.level == 3)
-                .map(|h| TocEntry {
-                    level: h.level,
-                    id: h.id.clone(),
-                    text: h.text.clone(),
-                })
-                .collect(),
+            toc: toc(&r.body.headings),
             breadcrumbs,
             prev: prev.and_then(link_to),
             next: next.and_then(link_to),
@@ -970,6 +949,38 @@ impl<'a> Renderer<'a> {
             t: Some(table),
         }
     }
+}
+
+/// The page's table of contents: its second- and third-level headings.
+fn toc(headings: &[crate::markdown::RenderedHeading]) -> Vec<TocEntry> {
+    headings
+        .iter()
+        .filter(|h| h.level == 2 || h.level == 3)
+        .map(|h| TocEntry {
+            level: h.level,
+            id: h.id.clone(),
+            text: h.text.clone(),
+        })
+        .collect()
+}
+
+/// The home page, then the sections of the navigation down to the article at `rel`.
+fn breadcrumbs(frame: &Frame, rel: &str, home: &str) -> Vec<Link> {
+    let mut breadcrumbs = vec![Link {
+        url: home.to_owned(),
+        title_html: inline::escape(&table_get(&frame.table, "home")),
+    }];
+    for (title_html, id) in frame.nav.trail(rel) {
+        let url = match id {
+            Some(id) => format!("{home}#{id}"),
+            None => home.to_owned(),
+        };
+        breadcrumbs.push(Link {
+            url,
+            title_html: title_html.clone(),
+        });
+    }
+    breadcrumbs
 }
 
 fn table_get(table: &BTreeMap<String, String>, id: &str) -> String {
