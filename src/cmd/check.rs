@@ -112,58 +112,9 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
     let mut report = check::run_scoped(&config, &crate::model::Site::load(&config)?, &scope)?;
     options.filter.apply(&config, &mut report)?;
     if options.fix {
-        let fixes = fix::plan(&config, &report);
-        let count: usize = fixes.iter().map(|f| f.changes.len()).sum();
-        let mut notes = String::new();
-        for file in &fixes {
-            if options.dry_run {
-                notes.push_str(&fix::diff(file));
-            } else {
-                for change in &file.changes {
-                    notes.push_str(change);
-                    notes.push('\n');
-                }
-            }
+        if let Some(verdict) = fix_site(options, &config, &scope, &mut report)? {
+            return Ok(verdict);
         }
-        let verb = if options.dry_run {
-            "Would fix"
-        } else {
-            "Fixed"
-        };
-        notes.push_str(&format!(
-            "{verb} {count} finding{} in {} file{}{}\n",
-            plural(count),
-            fixes.len(),
-            plural(fixes.len()),
-            if options.dry_run {
-                " (dry run: nothing was written)"
-            } else {
-                ""
-            }
-        ));
-        if options.dry_run {
-            // The diff and what would remain; the report itself is what `tolk check` shows.
-            let fixed: std::collections::HashSet<&str> = fixes
-                .iter()
-                .flat_map(|f| f.changes.iter().map(String::as_str))
-                .collect();
-            report.findings.retain(|f| {
-                !fixed.contains(format!("{}: fixed: {}", f.location(), f.message).as_str())
-            });
-            notes.push_str(&format!(
-                "{} would remain: {}; run `tolk check` for the details\n",
-                plural_of(report.findings.len(), "finding"),
-                severity_counts(&report)
-            ));
-            print_notes(options, &notes);
-            return Ok(verdict(&report, options.strict));
-        }
-        if !fixes.is_empty() {
-            fix::apply(&fixes)?;
-            report = check::run_scoped(&config, &crate::model::Site::load(&config)?, &scope)?;
-            options.filter.apply(&config, &mut report)?;
-        }
-        print_notes(options, &notes);
     }
     let root = options.root.to_string_lossy().replace('\\', "/");
     let stdout_terminal = std::io::stdout().is_terminal();
@@ -199,6 +150,69 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
         }
     }
     Ok(verdict)
+}
+
+/// `--fix`: applies the fixes the findings carry and checks again (`Some`: a dry run, which
+/// shows the diff and what would remain, and decides the verdict itself).
+fn fix_site(
+    options: &CheckOptions,
+    config: &Config,
+    scope: &Scope,
+    report: &mut Report,
+) -> Result<Option<Verdict>> {
+    let fixes = fix::plan(config, report);
+    let count: usize = fixes.iter().map(|f| f.changes.len()).sum();
+    let mut notes = String::new();
+    for file in &fixes {
+        if options.dry_run {
+            notes.push_str(&fix::diff(file));
+        } else {
+            for change in &file.changes {
+                notes.push_str(change);
+                notes.push('\n');
+            }
+        }
+    }
+    let verb = if options.dry_run {
+        "Would fix"
+    } else {
+        "Fixed"
+    };
+    notes.push_str(&format!(
+        "{verb} {count} finding{} in {} file{}{}\n",
+        plural(count),
+        fixes.len(),
+        plural(fixes.len()),
+        if options.dry_run {
+            " (dry run: nothing was written)"
+        } else {
+            ""
+        }
+    ));
+    if options.dry_run {
+        // The diff and what would remain; the report itself is what `tolk check` shows.
+        let fixed: std::collections::HashSet<&str> = fixes
+            .iter()
+            .flat_map(|f| f.changes.iter().map(String::as_str))
+            .collect();
+        report.findings.retain(|f| {
+            !fixed.contains(format!("{}: fixed: {}", f.location(), f.message).as_str())
+        });
+        notes.push_str(&format!(
+            "{} would remain: {}; run `tolk check` for the details\n",
+            plural_of(report.findings.len(), "finding"),
+            severity_counts(report)
+        ));
+        print_notes(options, &notes);
+        return Ok(Some(verdict(report, options.strict)));
+    }
+    if !fixes.is_empty() {
+        fix::apply(&fixes)?;
+        *report = check::run_scoped(config, &crate::model::Site::load(config)?, scope)?;
+        options.filter.apply(config, report)?;
+    }
+    print_notes(options, &notes);
+    Ok(None)
 }
 
 /// The notes of `--fix` (what was fixed, or the diff): beside the machine formats, which own

@@ -59,13 +59,7 @@ pub fn files(
     terms: &[(String, Vec<Posting>)],
     mut suffixes: Vec<String>,
 ) -> Result<Vec<(String, Vec<u8>)>> {
-    // Number the pages in URL order.
-    let mut order: Vec<u32> = (0..u32::try_from(docs.len()).unwrap_or(u32::MAX)).collect();
-    order.sort_unstable_by(|&a, &b| docs[a as usize].url.cmp(&docs[b as usize].url));
-    let mut number = vec![0u32; docs.len()];
-    for (new, &old) in order.iter().enumerate() {
-        number[old as usize] = u32::try_from(new).unwrap_or(u32::MAX);
-    }
+    let (order, number) = url_order(docs);
     let lengths: Vec<u32> = docs.iter().map(|d| d.length).collect();
     let average =
         (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs.len().max(1) as f64).max(1.0);
@@ -87,20 +81,7 @@ pub fn files(
             )
         }));
         flat.sort_unstable();
-        entry.clear();
-        push_string(&mut entry, term);
-        entry.extend_from_slice(b":[");
-        let mut previous = 0;
-        for (i, &(page, impact)) in flat.iter().enumerate() {
-            if i > 0 {
-                entry.push(b',');
-            }
-            push_number(&mut entry, page - previous);
-            entry.push(b',');
-            push_number(&mut entry, impact);
-            previous = page;
-        }
-        entry.push(b']');
+        term_entry(&mut entry, term, &flat);
         if !current.is_empty() && current.len() + entry.len() > TERM_FILE_BYTES {
             current.push(b'}');
             files.push((
@@ -146,6 +127,36 @@ pub fn files(
     };
     files.push(("index.json".to_owned(), to_json(&manifest)?));
     Ok(files)
+}
+
+/// The pages in URL order (`order[new] = old`), and each page's number in it
+/// (`number[old] = new`).
+fn url_order(docs: &[&DocInfo]) -> (Vec<u32>, Vec<u32>) {
+    let mut order: Vec<u32> = (0..u32::try_from(docs.len()).unwrap_or(u32::MAX)).collect();
+    order.sort_unstable_by(|&a, &b| docs[a as usize].url.cmp(&docs[b as usize].url));
+    let mut number = vec![0u32; docs.len()];
+    for (new, &old) in order.iter().enumerate() {
+        number[old as usize] = u32::try_from(new).unwrap_or(u32::MAX);
+    }
+    (order, number)
+}
+
+/// `"term":[page,impact,…]` into `entry`, pages delta coded; `postings` is sorted by page.
+fn term_entry(entry: &mut Vec<u8>, term: &str, postings: &[(u32, u32)]) {
+    entry.clear();
+    push_string(entry, term);
+    entry.extend_from_slice(b":[");
+    let mut previous = 0;
+    for (i, &(page, impact)) in postings.iter().enumerate() {
+        if i > 0 {
+            entry.push(b',');
+        }
+        push_number(entry, page - previous);
+        entry.push(b',');
+        push_number(entry, impact);
+        previous = page;
+    }
+    entry.push(b']');
 }
 
 /// BM25's term-frequency part, scaled to 1..=100.
