@@ -34,10 +34,51 @@ enum Command {
     New(NewArgs),
     /// Show how far each locale is: in sync, out of sync, stale, missing, ht-degree
     Status(StatusArgs),
+    /// Send translators only what changed (XLIFF), and take their work back in
+    #[command(subcommand)]
+    Handoff(HandoffCommand),
     /// Print a shell completion script
     Completions(CompletionsArgs),
     /// Print the man page of tolk, or of one of its commands
     Man(ManArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum HandoffCommand {
+    /// Write the changed and added source segments of every stale or missing translation of a
+    /// locale to one XLIFF 1.2 file
+    Export(HandoffExportArgs),
+    /// Write the translated segments of an XLIFF file into the articles
+    Import(HandoffImportArgs),
+}
+
+#[derive(Debug, Args)]
+struct HandoffExportArgs {
+    /// The site folder: the one with tolk.toml and content/
+    #[arg(short = 'r', long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// The locale to hand off: `nl`
+    #[arg(short, long, value_name = "LOCALE")]
+    locale: String,
+    /// Where to write the XLIFF file [default: standard output]
+    #[arg(short, long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Only the source articles under these paths
+    #[arg(value_name = "PATH")]
+    paths: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct HandoffImportArgs {
+    /// The site folder: the one with tolk.toml and content/
+    #[arg(short = 'r', long, value_name = "DIR", default_value = ".")]
+    root: PathBuf,
+    /// The XLIFF file with the translations
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Show the changes as a unified diff; write nothing
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -331,6 +372,21 @@ pub fn main() -> ExitCode {
                 },
             };
             cmd::status::execute(&options)
+        }
+        Command::Handoff(HandoffCommand::Export(args)) => {
+            cmd::handoff::export(&cmd::handoff::ExportOptions {
+                root: args.root,
+                locale: args.locale,
+                out: args.out,
+                paths: args.paths,
+            })
+        }
+        Command::Handoff(HandoffCommand::Import(args)) => {
+            cmd::handoff::import(&cmd::handoff::ImportOptions {
+                root: args.root,
+                file: args.file,
+                dry_run: args.dry_run,
+            })
         }
         Command::Completions(args) => {
             cmd::completions::completions(Cli::command(), args.shell, &mut std::io::stdout())

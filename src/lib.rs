@@ -15,6 +15,7 @@ pub mod config;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod handoff;
 pub mod history;
 pub mod i18n;
 pub mod markdown;

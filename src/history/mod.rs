@@ -126,3 +126,46 @@ pub(crate) fn folder_tree(
         .map_err(fail())?;
     Ok(entry.filter(|e| e.mode().is_tree()).map(|e| e.object_id()))
 }
+
+/// The text of the file at `path` (inside the folder) in `commit`; `None` when the commit
+/// has no such file.
+pub fn file_at(located: &Located, commit: &str, path: &str) -> crate::error::Result<Option<String>> {
+    let fail = || failed(format!("{path} in commit {commit}"), &located.workdir);
+    let id = gix::ObjectId::from_hex(commit.as_bytes()).map_err(fail())?;
+    let tree = located
+        .repo
+        .find_commit(id)
+        .map_err(fail())?
+        .tree()
+        .map_err(fail())?;
+    let full = if located.prefix.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{}/{path}", located.prefix)
+    };
+    let Some(entry) = tree.lookup_entry_by_path(&full).map_err(fail())? else {
+        return Ok(None);
+    };
+    let blob = entry.object().map_err(fail())?;
+    Ok(Some(String::from_utf8_lossy(&blob.data).into_owned()))
+}
+
+/// The whole message of `commit`.
+pub fn message(located: &Located, commit: &str) -> crate::error::Result<String> {
+    let fail = || failed(format!("commit {commit}"), &located.workdir);
+    let id = gix::ObjectId::from_hex(commit.as_bytes()).map_err(fail())?;
+    let found = located.repo.find_commit(id).map_err(fail())?;
+    let raw = found.message_raw().map_err(fail())?;
+    Ok(String::from_utf8_lossy(raw).into_owned())
+}
+
+/// Whether a commit message ends with a `Translation: none` trailer: its last paragraph has
+/// that line (the key in any case).
+pub fn no_translation(message: &str) -> bool {
+    let last = message.trim_end().rsplit("\n\n").next().unwrap_or_default();
+    last.lines().any(|line| {
+        line.split_once(':').is_some_and(|(key, value)| {
+            key.trim().eq_ignore_ascii_case("translation") && value.trim().eq_ignore_ascii_case("none")
+        })
+    })
+}

@@ -1,0 +1,263 @@
+//! `tolk handoff export`: for every stale or missing translation of a locale, the changed and
+//! added source segments, as one XLIFF [`Document`].
+
+use super::xliff::{Document, FileUnits, Unit};
+use super::{collapse, words, History, Place, Plan, PlannedUnit};
+use crate::align::{self, Segment, SegmentKind};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::history;
+use crate::model::{parse_article, Article, Site};
+
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// The locale to hand off.
+    pub locale: String,
+    /// Only the source articles under these paths (as shown, or inside the locale folder).
+    pub paths: Vec<String>,
+}
+
+/// The plans of every translation of `options.locale` that needs work.
+pub fn plans(config: &Config, site: &Site, options: &ExportOptions) -> Result<Vec<Plan>> {
+    let source_locale = config.source_locale.clone().unwrap_or_default();
+    if options.locale == source_locale || config.locale(&options.locale).is_none() {
+        return Err(Error::setup(
+            format!("`{}` is not a translated locale of this site", options.locale),
+            format!(
+                "give one of the locales tolk.toml lists other than the source `{source_locale}`"
+            ),
+        ));
+    }
+    let history = History::open(config)?;
+    let articles = site.articles();
+    let mut plans = Vec::new();
+    for group in &site.grouping.groups {
+        let member = |locale: &str| {
+            group
+                .members
+                .iter()
+                .map(|&i| articles[i])
+                .find(|a| a.locale == locale)
+        };
+        let Some(source) = member(&source_locale) else {
+            continue;
+        };
+        if !selected(source, &options.paths) || !source.wanted_in(config, &options.locale) {
+            continue;
+        }
+        let plan = match member(&options.locale) {
+            Some(translation) => stale(&history, source, translation)?,
+            None => missing(config, &history, source, &options.locale, &history.head)?,
+        };
+        plans.extend(plan.filter(|p| !p.units.is_empty()));
+    }
+    Ok(plans)
+}
+
+/// The XLIFF document of `plans`.
+pub fn document(config: &Config, locale: &str, plans: &[Plan]) -> Document {
+    let files = plans
+        .iter()
+        .map(|plan| FileUnits {
+            original: plan.translation_shown.clone(),
+            exl_id: plan.exl_id.clone(),
+            base: plan.base.clone(),
+            head: plan.head.clone(),
+            units: plan.units.iter().map(|u| unit(plan, u)).collect(),
+            line: 0,
+        })
+        .collect();
+    Document {
+        source_language: config.source_locale.clone().unwrap_or_default(),
+        target_language: locale.to_owned(),
+        files,
+    }
+}
+
+fn unit(plan: &Plan, unit: &PlannedUnit) -> Unit {
+    Unit {
+        id: unit.id.clone(),
+        source: unit.source.clone(),
+        target: unit.target.clone(),
+        note: format!(
+            "{}; exl-id {}; {} ({}); {} words",
+            plan.source_shown,
+            plan.exl_id,
+            unit.kind.name(),
+            unit.change,
+            unit.words
+        ),
+        ..Unit::default()
+    }
+}
+
+/// Whether `source` is under one of `paths` (all articles when there are none).
+fn selected(source: &Article, paths: &[String]) -> bool {
+    paths.is_empty()
+        || paths.iter().any(|p| {
+            let p = p.trim_start_matches("./").trim_end_matches('/');
+            [&source.shown_path, &source.rel_path]
+                .iter()
+                .any(|have| have.as_str() == p || have.starts_with(&format!("{p}/")))
+        })
+}
+
+/// The plan of a translation whose source changed since its `source-git-commit`, if it did:
+/// none when the commits since only carry a `Translation: none` trailer, or the commit is
+/// unknown (`tolk check` reports that).
+fn stale(history: &History, source: &Article, translation: &Article) -> Result<Option<Plan>> {
+    if source.front.exl_id.is_none() {
+        return Ok(None);
+    }
+    let Some(from) = translation.front.source_git_commit.as_deref() else {
+        return Ok(None);
+    };
+    let Some(at) = history.log.find(from) else {
+        return Ok(None);
+    };
+    let lag = history.log.lags(&[(at, source.rel_path.as_str())]);
+    let mut counted = false;
+    for &commit in lag.iter().flat_map(|l| &l.behind) {
+        let message = history::message(&history.located, &history.log.commit(commit).id)?;
+        counted |= !history::no_translation(&message);
+    }
+    if !counted {
+        return Ok(None);
+    }
+    let base = history.log.commit(at).id.clone();
+    plan(history, source, translation, &base, &history.head)
+}
+
+/// The plan of `translation` from source commit `base` to `head`; `None` when the source is
+/// not at its path in one of them.
+pub fn plan(
+    history: &History,
+    source: &Article,
+    translation: &Article,
+    base: &str,
+    head: &str,
+) -> Result<Option<Plan>> {
+    let read = |commit: &str| history::file_at(&history.located, commit, &source.rel_path);
+    let (Some(old), Some(new)) = (read(base)?, read(head)?) else {
+        return Ok(None);
+    };
+    let parse = |text: String| parse_article(&source.locale, &source.rel_path, String::new(), text);
+    let (old, new) = (parse(old), parse(new));
+    let exl_id = source.front.exl_id.clone().unwrap_or_default();
+    Ok(Some(Plan {
+        units: changed_units(&exl_id, &old, &new, translation),
+        exl_id,
+        source_shown: source.shown_path.clone(),
+        translation_shown: translation.shown_path.clone(),
+        translation_path: std::path::PathBuf::new(),
+        base: base.to_owned(),
+        head: head.to_owned(),
+        text: translation.text.clone(),
+        source_words: words(new.body()),
+    }))
+}
+
+/// The segments of `new` that differ from `old` (whitespace aside) or are not in it, each
+/// placed in `translation` (aligned with `old`).
+fn changed_units(exl_id: &str, old: &Article, new: &Article, translation: &Article) -> Vec<PlannedUnit> {
+    let (old_s, new_s, ours) = (
+        align::segments(old),
+        align::segments(new),
+        align::segments(translation),
+    );
+    let mut ours_of = vec![None; old_s.len()];
+    for link in align::align(&old_s, &old.text, &ours, &translation.text) {
+        if let (Some(o), Some(t)) = (link.pivot, link.other) {
+            ours_of[o] = Some(t);
+        }
+    }
+    let mut units = Vec::new();
+    let mut last_end = translation.body_offset;
+    let mut new_end = new.body_offset;
+    for link in align::align(&old_s, &old.text, &new_s, &new.text) {
+        let mine = link.pivot.and_then(|o| ours_of[o]);
+        let Some(n) = link.other else {
+            last_end = mine.map_or(last_end, |t| ours[t].range.end);
+            continue;
+        };
+        let seg = &new_s[n];
+        let changed = link
+            .pivot
+            .is_none_or(|o| collapse(old_s[o].text(&old.text)) != collapse(seg.text(&new.text)));
+        if changed && seg.kind != SegmentKind::Code && seg.has_content() {
+            let place = match mine {
+                Some(t) => Place::Replace(ours[t].range.clone()),
+                None => Place::Insert {
+                    at: last_end,
+                    prefix: new.text.get(new_end..seg.range.start).unwrap_or("\n\n").to_owned(),
+                },
+            };
+            let target = mine.map(|t| ours[t].text(&translation.text).to_owned());
+            let change = if mine.is_some() { "changed" } else { "added" };
+            units.push(planned(exl_id, n, seg, &new.text, target, change, place));
+        }
+        last_end = mine.map_or(last_end, |t| ours[t].range.end);
+        new_end = seg.range.end;
+    }
+    units
+}
+
+fn planned(
+    exl_id: &str,
+    n: usize,
+    seg: &Segment,
+    text: &str,
+    target: Option<String>,
+    change: &'static str,
+    place: Place,
+) -> PlannedUnit {
+    let source = seg.text(text).to_owned();
+    PlannedUnit {
+        id: format!("{exl_id}/{n}-{}", seg.kind.class()),
+        kind: seg.kind,
+        words: words(&source),
+        source,
+        target,
+        change,
+        place,
+    }
+}
+
+/// The plan of a translation that does not exist yet: every segment of the source at `head`,
+/// to be written into a copy of the source.
+pub fn missing(
+    config: &Config,
+    history: &History,
+    source: &Article,
+    locale: &str,
+    head: &str,
+) -> Result<Option<Plan>> {
+    let (Some(exl_id), Some(dir)) = (
+        source.front.exl_id.clone(),
+        config.locale(locale).map(|l| l.content_dir.clone()),
+    ) else {
+        return Ok(None);
+    };
+    let Some(text) = history::file_at(&history.located, head, &source.rel_path)? else {
+        return Ok(None);
+    };
+    let copy = parse_article(locale, &source.rel_path, String::new(), text);
+    let units = align::segments(&copy)
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kind != SegmentKind::Code && s.has_content())
+        .map(|(n, s)| planned(&exl_id, n, s, &copy.text, None, "new", Place::Replace(s.range.clone())))
+        .collect();
+    let path = dir.join(&source.rel_path);
+    Ok(Some(Plan {
+        exl_id,
+        source_shown: source.shown_path.clone(),
+        translation_shown: config.display_path(&path),
+        translation_path: path,
+        base: String::new(),
+        head: head.to_owned(),
+        source_words: words(copy.body()),
+        text: copy.text,
+        units,
+    }))
+}

@@ -1,0 +1,267 @@
+//! `tolk handoff import`: the translated units of an XLIFF file written into the articles.
+//!
+//! Each article's plan is computed again from the commits the file names; a unit that is not
+//! in it, whose source no longer matches, or whose target is missing or holds markup its
+//! source does not, is a [`Problem`], and nothing of that article is written. Only the units'
+//! segments change, then `source-git-commit` and `source-wordcount`.
+
+use super::xliff::{self, FileUnits, Problem, Unit};
+use super::{collapse, export, History, Place, Plan, PlannedUnit};
+use crate::config::Config;
+use crate::error::{Location, Result};
+use crate::model::{front_matter, parse_article, Site};
+
+/// One article as it is and as the import would write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub path: std::path::PathBuf,
+    pub shown: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// What an import would do: the articles it writes and the problems that kept others back.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub changes: Vec<Change>,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads the handoff file `text` (shown as `shown`) and works out every article's new text.
+pub fn plan_import(config: &Config, site: &Site, shown: &str, text: &str) -> Result<Outcome> {
+    let mut outcome = Outcome::default();
+    let doc = match xliff::read(shown, text) {
+        Ok(doc) => doc,
+        Err(problem) => {
+            outcome.problems.push(problem);
+            return Ok(outcome);
+        }
+    };
+    let history = History::open(config)?;
+    for file in &doc.files {
+        let problem = |message: String, help: &str| Problem {
+            location: Location {
+                path: shown.to_owned(),
+                line: file.line,
+                column: 1,
+            },
+            message,
+            help: help.to_owned(),
+        };
+        match article_plan(config, site, &history, &doc.target_language, file) {
+            Err((message, help)) => outcome.problems.push(problem(message, help)),
+            Ok(plan) => match apply(shown, &plan, file) {
+                Ok(after) => outcome.changes.push(Change {
+                    path: plan.translation_path.clone(),
+                    shown: plan.translation_shown.clone(),
+                    before: if plan.base.is_empty() { String::new() } else { plan.text.clone() },
+                    after,
+                }),
+                Err(problems) => outcome.problems.extend(problems),
+            },
+        }
+    }
+    Ok(outcome)
+}
+
+type Refusal = (String, &'static str);
+
+/// The plan of the translation `file` names, computed again from its commits.
+fn article_plan(
+    config: &Config,
+    site: &Site,
+    history: &History,
+    locale: &str,
+    file: &FileUnits,
+) -> std::result::Result<Plan, Refusal> {
+    const EXPORT: &str = "export the locale again and translate the new file";
+    let source_locale = config.source_locale.as_deref().unwrap_or_default();
+    let dir = config
+        .locale(locale)
+        .filter(|l| l.code != source_locale)
+        .map(|l| l.content_dir.clone())
+        .ok_or_else(|| (format!("target-language `{locale}` is not a translated locale of this site"), EXPORT))?;
+    let articles = site.articles();
+    let group = site
+        .grouping
+        .groups
+        .iter()
+        .find(|g| g.exl_id.as_deref() == Some(file.exl_id.as_str()))
+        .ok_or_else(|| (format!("no article has the exl-id `{}`", file.exl_id), EXPORT))?;
+    let member = |code: &str| group.members.iter().map(|&i| articles[i]).find(|a| a.locale == code);
+    let source = member(source_locale)
+        .ok_or_else(|| (format!("exl-id `{}` has no source article", file.exl_id), EXPORT))?;
+    let head = history
+        .resolve(&file.head)
+        .ok_or_else(|| (format!("commit `{}` is not in the source's history", file.head), EXPORT))?;
+    let found = match member(locale) {
+        None if file.base.is_empty() => export::missing(config, history, source, locale, &head),
+        None => return Err((format!("{} has no {locale} translation any more", source.shown_path), EXPORT)),
+        Some(translation) => {
+            let made_from = translation.front.source_git_commit.as_deref().and_then(|c| history.resolve(c));
+            if file.base.is_empty() || made_from.as_deref() != Some(file.base.as_str()) {
+                return Err((
+                    format!("{} was changed since the export: it is no longer made from `{}`", translation.shown_path, file.base),
+                    EXPORT,
+                ));
+            }
+            export::plan(history, source, translation, &file.base, &head).map(|p| {
+                p.map(|mut p| {
+                    p.translation_path = dir.join(&translation.rel_path);
+                    p
+                })
+            })
+        }
+    };
+    found
+        .map_err(|e| (e.to_string(), EXPORT))?
+        .ok_or_else(|| (format!("{} is not in both commits of the file", source.shown_path), EXPORT))
+}
+
+/// The translation's new text, or every problem of the file's units.
+fn apply(shown: &str, plan: &Plan, file: &FileUnits) -> std::result::Result<String, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for unit in &file.units {
+        let at = |message: String, help: &str| Problem {
+            location: Location {
+                path: shown.to_owned(),
+                line: unit.line,
+                column: unit.column,
+            },
+            message: format!("unit `{}`: {message}", unit.id),
+            help: help.to_owned(),
+        };
+        match plan.units.iter().find(|p| p.id == unit.id) {
+            None => problems.push(at(
+                format!("no such unit in {}", plan.translation_shown),
+                "keep the unit ids the export wrote; export again if the source moved",
+            )),
+            Some(planned) => match target(planned, unit) {
+                Ok(text) => edits.push(edit(planned, text)),
+                Err((message, help)) => problems.push(at(message, help)),
+            },
+        }
+    }
+    for planned in &plan.units {
+        if !file.units.iter().any(|u| u.id == planned.id) {
+            problems.push(Problem {
+                location: Location { path: shown.to_owned(), line: file.line, column: 1 },
+                message: format!("unit `{}` of {} is missing from the file", planned.id, plan.translation_shown),
+                help: "translate every unit the export wrote for the article".to_owned(),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let after = finish(plan, splice(&plan.text, edits));
+    let parsed = parse_article("", "", plan.translation_shown.clone(), after.clone());
+    if let Some(problem) = parsed.front_problem {
+        let location = Location::from_offset(&plan.translation_shown, &after, problem.offset);
+        return Err(vec![Problem {
+            location,
+            message: problem.message,
+            help: "the import would break the front matter; nothing was written".to_owned(),
+        }]);
+    }
+    Ok(after)
+}
+
+/// The unit's target as it is written: one line, checked.
+fn target(planned: &PlannedUnit, unit: &Unit) -> std::result::Result<String, Refusal> {
+    if collapse(&unit.source) != collapse(&planned.source) {
+        return Err((
+            format!("the source no longer matches: the article now has `{}`", collapse(&planned.source)),
+            "export the locale again: the source or the translation changed since",
+        ));
+    }
+    let text = collapse(unit.target.as_deref().unwrap_or_default());
+    if text.is_empty() {
+        return Err(("the target is missing or empty".to_owned(), "fill in <target> with the translation"));
+    }
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find('<') {
+        let tag = &rest[i..];
+        let starts_tag = tag[1..].starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c));
+        let tag = &tag[..tag.find('>').map_or(tag.len(), |e| e + 1)];
+        if starts_tag && !planned.source.contains(tag) {
+            return Err((
+                format!("the target has the markup `{tag}`, which its source does not have"),
+                "write the translation as text; markup only where the source has the same",
+            ));
+        }
+        rest = &rest[i + 1..];
+    }
+    Ok(text)
+}
+
+/// (start, end, replacement) of a unit's target.
+fn edit(planned: &PlannedUnit, text: String) -> (usize, usize, String) {
+    match &planned.place {
+        Place::Replace(range) => (range.start, range.end, text),
+        Place::Insert { at, prefix } => (*at, *at, format!("{prefix}{text}")),
+    }
+}
+
+/// `text` with `edits` (which do not overlap) made; insertions at one place keep their order.
+fn splice(text: &str, mut edits: Vec<(usize, usize, String)>) -> String {
+    edits.sort_by_key(|(start, end, _)| (*start, *end));
+    let mut out = String::with_capacity(text.len());
+    let mut cursor = 0;
+    for (start, end, replacement) in edits {
+        out.push_str(text.get(cursor..start).unwrap_or_default());
+        out.push_str(&replacement);
+        cursor = end.max(cursor);
+    }
+    out.push_str(text.get(cursor..).unwrap_or_default());
+    out
+}
+
+/// The front matter moved to the exported commit and the source's word count.
+fn finish(plan: &Plan, text: String) -> String {
+    let text = set_field(&text, "source-git-commit", &plan.head);
+    set_field(&text, "source-wordcount", &format!("'{}'", plan.source_words))
+}
+
+/// `text` with the front matter's `key` set to `value` (its line replaced, else added last).
+pub fn set_field(text: &str, key: &str, value: &str) -> String {
+    let Ok(split) = front_matter::split("", text) else {
+        return text.to_owned();
+    };
+    let (start, end) = (split.yaml_offset, split.yaml_offset + split.yaml.len());
+    let mut offset = start;
+    for line in split.yaml.split_inclusive('\n') {
+        if line.strip_prefix(key).is_some_and(|r| r.starts_with(':')) {
+            let stop = offset + line.trim_end_matches('\n').len();
+            return format!("{}{key}: {value}{}", &text[..offset], &text[stop..]);
+        }
+        offset += line.len();
+    }
+    let newline = if split.yaml.ends_with('\n') || split.yaml.is_empty() { "" } else { "\n" };
+    format!("{}{newline}{key}: {value}\n{}", &text[..end], &text[end..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_replaced_in_place_or_added_last() {
+        let text = "---\ntitle: T\nsource-git-commit: abc\n---\nBody\n";
+        assert_eq!(
+            set_field(text, "source-git-commit", "def"),
+            "---\ntitle: T\nsource-git-commit: def\n---\nBody\n"
+        );
+        assert_eq!(
+            set_field(text, "source-wordcount", "'3'"),
+            "---\ntitle: T\nsource-git-commit: abc\nsource-wordcount: '3'\n---\nBody\n"
+        );
+    }
+
+    #[test]
+    fn splice_keeps_the_order_of_insertions() {
+        let edits = vec![(4, 4, "X".to_owned()), (0, 1, "a".to_owned()), (4, 4, "Y".to_owned())];
+        assert_eq!(splice("AbcdE", edits), "abcdXYE");
+    }
+}

@@ -1,0 +1,131 @@
+//! Translation handoff: what changed in the source since each translation was made, sent to
+//! translators as XLIFF ([`export`]), and their work written back into the articles
+//! ([`import`]).
+//!
+//! Both directions compute the same [`Plan`] per translation: the source article at the
+//! translation's `source-git-commit` and at the exported commit, read from git
+//! ([`crate::history`]), aligned segment by segment ([`crate::align`]); the translation's own
+//! segments are aligned with the older source, so each changed source segment knows the
+//! translation segment it replaces, and each added one where it goes. Import computes the plan
+//! again from the commits the file names and refuses any unit that does not match it.
+
+pub mod export;
+pub mod import;
+pub mod xliff;
+
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::align::SegmentKind;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::history::{self, Located, Log};
+
+/// Where a unit's target goes in the translation's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// In place of the translation's segment at these bytes.
+    Replace(Range<usize>),
+    /// A new block at byte `at`: `prefix` (the source's text between the block and the one
+    /// before it, e.g. `\n\n` or `\n* `), then the target.
+    Insert { at: usize, prefix: String },
+}
+
+/// One segment to translate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedUnit {
+    /// `<exl-id>/<index of the segment in the source>-<kind>`.
+    pub id: String,
+    pub kind: SegmentKind,
+    /// The source segment at the exported commit.
+    pub source: String,
+    /// The translation's segment, where the source segment only changed.
+    pub target: Option<String>,
+    pub words: usize,
+    /// `changed`, `added` or `new` (the translation does not exist yet).
+    pub change: &'static str,
+    pub place: Place,
+}
+
+/// What one translation needs, and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub exl_id: String,
+    pub source_shown: String,
+    pub translation_shown: String,
+    pub translation_path: PathBuf,
+    /// The full source commit the translation was made from; empty for a new translation.
+    pub base: String,
+    pub head: String,
+    /// The text the units' places point into: the translation, or, for a new one, the source.
+    pub text: String,
+    pub source_words: usize,
+    pub units: Vec<PlannedUnit>,
+}
+
+/// The source's git history: the folder it is read from, its log and HEAD.
+#[derive(Debug)]
+pub struct History {
+    pub located: Located,
+    pub log: Arc<Log>,
+    pub head: String,
+}
+
+impl History {
+    /// The history of the source locale's folder (or of `source-repository`).
+    pub fn open(config: &Config) -> Result<History> {
+        let source = config.source_locale.as_deref().ok_or_else(|| {
+            Error::setup(
+                "tolk.toml names no source-locale, so there is nothing to hand off from",
+                "set source-locale = \"en\" (the locale translations are made from) in tolk.toml",
+            )
+        })?;
+        let folder = match (&config.source_repository, config.locale(source)) {
+            (Some(repo), _) => repo.path.clone(),
+            (None, Some(locale)) => locale.content_dir.clone(),
+            (None, None) => PathBuf::new(),
+        };
+        let located = history::locate(&folder).ok_or_else(|| {
+            Error::setup(
+                format!("{} is not in a git repository", folder.display()),
+                "handoff reads the source's versions from git: commit the source first",
+            )
+        })?;
+        let log = history::log::LogCache::default().read(&located)?;
+        let head = located
+            .repo
+            .head_id()
+            .map(|id| id.detach().to_hex().to_string())
+            .map_err(history::failed("HEAD".to_owned(), &located.workdir))?;
+        Ok(History { located, log, head })
+    }
+
+    /// The full id of `commit` (full or abbreviated), when HEAD reaches it.
+    pub fn resolve(&self, commit: &str) -> Option<String> {
+        self.log.find(commit).map(|i| self.log.commit(i).id.clone())
+    }
+}
+
+/// `text` with every run of whitespace one space: re-wrapping is no change.
+pub fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Words as a word count sees them: runs of text with a letter or digit in them.
+pub fn words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_and_words() {
+        assert_eq!(collapse(" a\n  b\tc "), "a b c");
+        assert_eq!(words("One, two - 3 **x**"), 4);
+    }
+}

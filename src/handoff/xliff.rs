@@ -1,0 +1,434 @@
+//! XLIFF 1.2, the subset tolk writes and reads back: one `<file>` per article, one
+//! `<trans-unit>` per segment with `<source>`, an optional `<target>` and a `<note>`.
+//!
+//! Written and read by hand: quick-xml is not among tolk's dependencies, and this small
+//! subset needs no general XML reader. Reading refuses what a hostile file could use: a
+//! DOCTYPE or entity declaration, any entity other than the five XML ones and character
+//! references, and any element inside `<source>` or `<target>` (targets are plain text).
+
+use crate::error::Location;
+
+/// The namespace of tolk's own attributes on `<file>`.
+pub const TOLK_NS: &str = "urn:tolk:handoff:1";
+
+/// One handoff file: every article's units for one target locale.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    pub source_language: String,
+    pub target_language: String,
+    pub files: Vec<FileUnits>,
+}
+
+/// The units of one translation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileUnits {
+    /// The translation's path, as shown (relative to the site root).
+    pub original: String,
+    pub exl_id: String,
+    /// The source commit the translation was made from; empty for a new translation.
+    pub base: String,
+    /// The source commit the units were exported at.
+    pub head: String,
+    pub units: Vec<Unit>,
+    /// Where `<file>` starts in the XLIFF (1-based line), when read.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unit {
+    pub id: String,
+    pub source: String,
+    pub target: Option<String>,
+    pub note: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// `text` with `&`, `<`, `>`, `"` and `'` escaped, for text and attribute values alike.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot carry at all are dropped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The document as XLIFF 1.2.
+pub fn write(doc: &Document) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\" xmlns:tolk=\"{TOLK_NS}\">\n"
+    ));
+    for file in &doc.files {
+        out.push_str(&format!(
+            "  <file original=\"{}\" source-language=\"{}\" target-language=\"{}\" datatype=\"x-markdown\" tolk:exl-id=\"{}\" tolk:base=\"{}\" tolk:head=\"{}\">\n    <body>\n",
+            escape(&file.original),
+            escape(&doc.source_language),
+            escape(&doc.target_language),
+            escape(&file.exl_id),
+            escape(&file.base),
+            escape(&file.head),
+        ));
+        for unit in &file.units {
+            out.push_str(&format!(
+                "      <trans-unit id=\"{}\" xml:space=\"preserve\">\n        <source>{}</source>\n",
+                escape(&unit.id),
+                escape(&unit.source)
+            ));
+            if let Some(target) = &unit.target {
+                out.push_str(&format!("        <target>{}</target>\n", escape(target)));
+            }
+            out.push_str(&format!(
+                "        <note>{}</note>\n      </trans-unit>\n",
+                escape(&unit.note)
+            ));
+        }
+        out.push_str("    </body>\n  </file>\n");
+    }
+    out.push_str("</xliff>\n");
+    out
+}
+
+/// What is wrong where in a handoff file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub location: Location,
+    pub message: String,
+    pub help: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} ({})", self.location, self.message, self.help)
+    }
+}
+
+/// An element of the file, with its attributes (names as written) and children.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<Node>,
+    offset: usize,
+}
+
+#[derive(Debug)]
+enum Node {
+    Element(Element),
+    Text(String),
+}
+
+impl Element {
+    fn local(&self) -> &str {
+        self.name.rsplit(':').next().unwrap_or(&self.name)
+    }
+
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn elements<'a>(&'a self, local: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter_map(move |n| match n {
+            Node::Element(e) if e.local() == local => Some(e),
+            _ => None,
+        })
+    }
+}
+
+/// Reads a handoff file shown as `path`.
+pub fn read(path: &str, text: &str) -> Result<Document, Problem> {
+    let root = parse(path, text)?;
+    let at = |offset: usize, message: String, help: &str| Problem {
+        location: Location::from_offset(path, text, offset),
+        message,
+        help: help.to_owned(),
+    };
+    if root.local() != "xliff" || root.attr("version") != Some("1.2") {
+        return Err(at(
+            root.offset,
+            format!("<{}> is not an XLIFF 1.2 document", root.name),
+            "give the file `tolk handoff export` wrote, with its targets filled in",
+        ));
+    }
+    let mut doc = Document::default();
+    for file in root.elements("file") {
+        doc.source_language = file.attr("source-language").unwrap_or_default().to_owned();
+        doc.target_language = file.attr("target-language").unwrap_or_default().to_owned();
+        let mut units = Vec::new();
+        for body in file.elements("body") {
+            for unit in body.elements("trans-unit") {
+                units.push(read_unit(unit, &at)?);
+            }
+        }
+        let attr = |n: &str| file.attr(n).unwrap_or_default().to_owned();
+        doc.files.push(FileUnits {
+            original: attr("original"),
+            exl_id: attr("tolk:exl-id"),
+            base: attr("tolk:base"),
+            head: attr("tolk:head"),
+            units,
+            line: Location::from_offset(path, text, file.offset).line,
+        });
+    }
+    Ok(doc)
+}
+
+type At<'a> = dyn Fn(usize, String, &str) -> Problem + 'a;
+
+fn read_unit(unit: &Element, at: &At<'_>) -> Result<Unit, Problem> {
+    let text_of = |local: &str| -> Result<Option<String>, Problem> {
+        let Some(e) = unit.elements(local).next() else {
+            return Ok(None);
+        };
+        let mut out = String::new();
+        for child in &e.children {
+            match child {
+                Node::Text(t) => out.push_str(t),
+                Node::Element(inner) => {
+                    return Err(at(
+                        inner.offset,
+                        format!("<{local}> holds the element <{}>", inner.name),
+                        "write the translation as plain text: markup in a target is refused",
+                    ))
+                }
+            }
+        }
+        Ok(Some(out))
+    };
+    let location = at(unit.offset, String::new(), "").location;
+    Ok(Unit {
+        id: unit.attr("id").unwrap_or_default().to_owned(),
+        source: text_of("source")?.unwrap_or_default(),
+        target: text_of("target")?,
+        note: text_of("note")?.unwrap_or_default(),
+        line: location.line,
+        column: location.column,
+    })
+}
+
+/// The element tree of `text`; no recursion, so any depth is safe.
+fn parse(path: &str, text: &str) -> Result<Element, Problem> {
+    let fail = |offset: usize, message: String, help: &str| Problem {
+        location: Location::from_offset(path, text, offset),
+        message,
+        help: help.to_owned(),
+    };
+    let mut stack: Vec<Element> = vec![Element::default()];
+    let mut i = 0;
+    while i < text.len() {
+        let rest = &text[i..];
+        if !rest.starts_with('<') {
+            let end = rest.find('<').map_or(text.len(), |n| i + n);
+            let decoded = unescape(&text[i..end]).map_err(|(at, m)| {
+                fail(i + at, m, "use only &amp; &lt; &gt; &quot; &apos; and &#...; references")
+            })?;
+            if let Some(top) = stack.last_mut() {
+                top.children.push(Node::Text(decoded));
+            }
+            i = end;
+            continue;
+        }
+        i = markup(text, i, &mut stack, &fail)?;
+    }
+    let mut document = stack.pop().unwrap_or_default();
+    if !stack.is_empty() {
+        return Err(fail(
+            text.len(),
+            format!("<{}> is never closed", document.name),
+            "close every element; export again if the file was cut short",
+        ));
+    }
+    let root = std::mem::take(&mut document.children);
+    root.into_iter()
+        .find_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+        .ok_or_else(|| fail(0, "the file has no XML element".to_owned(), "give an XLIFF file"))
+}
+
+/// Reads the markup at `i` (a tag, comment, CDATA or declaration) into `stack`; returns where
+/// it ends.
+fn markup(
+    text: &str,
+    i: usize,
+    stack: &mut Vec<Element>,
+    fail: &At<'_>,
+) -> Result<usize, Problem> {
+    let rest = &text[i..];
+    let until = |close: &str| {
+        rest.find(close).map(|n| i + n + close.len()).ok_or_else(|| {
+            fail(i, format!("`{close}` is missing"), "close the markup that starts here")
+        })
+    };
+    if rest.starts_with("<!--") {
+        return until("-->");
+    }
+    if let Some(body) = rest.strip_prefix("<![CDATA[") {
+        let end = until("]]>")?;
+        let inner = &body[..end - i - "<![CDATA[".len() - 3];
+        if let Some(top) = stack.last_mut() {
+            top.children.push(Node::Text(inner.to_owned()));
+        }
+        return Ok(end);
+    }
+    if rest.starts_with("<!") {
+        return Err(fail(
+            i,
+            "the file declares a DOCTYPE or entities".to_owned(),
+            "remove the declaration: handoff files may not define entities",
+        ));
+    }
+    if rest.starts_with("<?") {
+        return until("?>");
+    }
+    let end = until(">")?;
+    let tag = &text[i + 1..end - 1];
+    if let Some(name) = tag.strip_prefix('/') {
+        let open = stack.len() > 1 && stack.last().is_some_and(|e| e.name == name.trim());
+        let Some(open) = stack.pop().filter(|_| open) else {
+            return Err(fail(
+                i,
+                format!("</{}> closes no open element", name.trim()),
+                "match every closing tag with its opening tag",
+            ));
+        };
+        if let Some(parent) = stack.last_mut() {
+            parent.children.push(Node::Element(open));
+        }
+        return Ok(end);
+    }
+    let (tag, closed) = match tag.strip_suffix('/') {
+        Some(t) => (t, true),
+        None => (tag, false),
+    };
+    let mut element = start_tag(tag, i, fail)?;
+    element.offset = i;
+    if closed {
+        if let Some(parent) = stack.last_mut() {
+            parent.children.push(Node::Element(element));
+        }
+    } else {
+        stack.push(element);
+    }
+    Ok(end)
+}
+
+/// The name and attributes of a start tag's text (between `<` and `>`).
+fn start_tag(tag: &str, at: usize, fail: &At<'_>) -> Result<Element, Problem> {
+    let bad = |m: &str| fail(at, format!("a malformed tag: {m}"), "write attributes as name=\"value\"");
+    let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
+    let name = &tag[..name_end];
+    if name.is_empty() {
+        return Err(bad("no element name"));
+    }
+    let mut attrs = Vec::new();
+    let mut rest = tag[name_end..].trim_start();
+    while !rest.is_empty() {
+        let eq = rest.find('=').ok_or_else(|| bad("an attribute without a value"))?;
+        let key = rest[..eq].trim().to_owned();
+        let after = rest[eq + 1..].trim_start();
+        let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
+        let quote = quote.ok_or_else(|| bad("an unquoted attribute value"))?;
+        let close = after[1..].find(quote).ok_or_else(|| bad("an unclosed attribute value"))?;
+        let value = unescape(&after[1..1 + close]).map_err(|(_, m)| bad(&m))?;
+        attrs.push((key, value));
+        rest = after[close + 2..].trim_start();
+    }
+    Ok(Element {
+        name: name.to_owned(),
+        attrs,
+        ..Element::default()
+    })
+}
+
+/// `text` with its references replaced; an unknown entity is an error (offset, message).
+fn unescape(text: &str) -> Result<String, (usize, String)> {
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(n) = text[i..].find('&') {
+        out.push_str(&text[i..i + n]);
+        let at = i + n;
+        let end = text[at..]
+            .find(';')
+            .map(|e| at + e)
+            .ok_or_else(|| (at, "a `&` that starts no reference".to_owned()))?;
+        let name = &text[at + 1..end];
+        let c = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => name
+                .strip_prefix("#x")
+                .map(|h| u32::from_str_radix(h, 16))
+                .or_else(|| name.strip_prefix('#').map(str::parse::<u32>))
+                .and_then(Result::ok)
+                .and_then(char::from_u32),
+        };
+        let c = c.ok_or_else(|| (at, format!("the entity `&{name};` is not allowed")))?;
+        out.push(c);
+        i = end + 1;
+    }
+    out.push_str(&text[i..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_written_reads_back() {
+        let doc = Document {
+            source_language: "en".into(),
+            target_language: "nl".into(),
+            files: vec![FileUnits {
+                original: "content/nl/a.md".into(),
+                exl_id: "x".into(),
+                base: "b".into(),
+                head: "h".into(),
+                units: vec![Unit {
+                    id: "x/1".into(),
+                    source: "A <b> & \"c\" 'd'".into(),
+                    target: Some("Een & twee".into()),
+                    note: "n".into(),
+                    line: 5,
+                    column: 7,
+                }],
+                line: 3,
+            }],
+        };
+        let back = read("h.xlf", &write(&doc)).expect("reads");
+        assert_eq!(back, doc);
+    }
+
+    #[test]
+    fn hostile_markup_is_refused_with_its_place() {
+        let cases = [
+            ("<!DOCTYPE x [<!ENTITY e \"boom\">]><xliff version=\"1.2\"/>", "1:1", "DOCTYPE"),
+            ("<xliff version=\"1.2\">\n&e;</xliff>", "2:1", "`&e;`"),
+            ("<xliff version=\"1.2\"><file><body><trans-unit id=\"a\"><source>s</source><target>x<script>y</script></target></trans-unit></body></file></xliff>", "1:101", "<script>"),
+            ("<xliff version=\"1.2\"><file>", "1:28", "never closed"),
+        ];
+        for (text, place, what) in cases {
+            let problem = read("h.xlf", text).expect_err(text);
+            let shown = problem.to_string();
+            assert!(shown.starts_with(&format!("h.xlf:{place}:")), "{shown}");
+            assert!(shown.contains(what), "{shown}");
+        }
+    }
+}
