@@ -76,7 +76,10 @@ pub fn import(options: &ImportOptions) -> Result<()> {
     match outcome.problems.len() {
         0 => Ok(()),
         n => Err(Error::setup(
-            format!("{n} problem{} in {shown}; the articles they concern were not written", if n == 1 { "" } else { "s" }),
+            format!(
+                "{n} problem{} in {shown}; the articles they concern were not written",
+                if n == 1 { "" } else { "s" }
+            ),
             "fix what each line above says and import again",
         )),
     }

@@ -22,7 +22,10 @@ pub fn plans(config: &Config, site: &Site, options: &ExportOptions) -> Result<Ve
     let source_locale = config.source_locale.clone().unwrap_or_default();
     if options.locale == source_locale || config.locale(&options.locale).is_none() {
         return Err(Error::setup(
-            format!("`{}` is not a translated locale of this site", options.locale),
+            format!(
+                "`{}` is not a translated locale of this site",
+                options.locale
+            ),
             format!(
                 "give one of the locales tolk.toml lists other than the source `{source_locale}`"
             ),
@@ -102,9 +105,8 @@ fn selected(source: &Article, paths: &[String]) -> bool {
         })
 }
 
-/// The plan of a translation whose source changed since its `source-git-commit`, if it did:
-/// none when the commits since only carry a `Translation: none` trailer, or the commit is
-/// unknown (`tolk check` reports that).
+/// The plan of a translation whose source changed since its `source-git-commit`, if it did
+/// (none when the commit is unknown: `tolk check` reports that).
 fn stale(history: &History, source: &Article, translation: &Article) -> Result<Option<Plan>> {
     if source.front.exl_id.is_none() {
         return Ok(None);
@@ -115,21 +117,58 @@ fn stale(history: &History, source: &Article, translation: &Article) -> Result<O
     let Some(at) = history.log.find(from) else {
         return Ok(None);
     };
-    let lag = history.log.lags(&[(at, source.rel_path.as_str())]);
-    let mut counted = false;
-    for &commit in lag.iter().flat_map(|l| &l.behind) {
-        let message = history::message(&history.located, &history.log.commit(commit).id)?;
-        counted |= !history::no_translation(&message);
-    }
-    if !counted {
-        return Ok(None);
-    }
     let base = history.log.commit(at).id.clone();
     plan(history, source, translation, &base, &history.head)
 }
 
+/// The commits after `base` up to `head` that changed the source at `path`, oldest first,
+/// each with whether it counts (no `Translation: none` trailer).
+fn steps(history: &History, path: &str, base: &str, head: &str) -> Result<Vec<(String, bool)>> {
+    let log = &history.log;
+    let (Some(at), Some(until)) = (log.find(base), log.find(head)) else {
+        return Ok(Vec::new());
+    };
+    let latest = log.commit(until).seconds;
+    let mut steps = Vec::new();
+    for lag in log.lags(&[(at, path)]) {
+        for &c in &lag.behind {
+            let commit = log.commit(c);
+            if commit.seconds <= latest {
+                let message = history::message(&history.located, &commit.id)?;
+                steps.push((commit.id.clone(), !history::no_translation(&message)));
+            }
+        }
+    }
+    Ok(steps)
+}
+
+/// For each segment of the source at the last of `versions`, whether a counted change made it
+/// differ from `versions[0]`: the versions are aligned one after the other, and a segment that
+/// a `Translation: none` commit or whitespace alone changed keeps its flag.
+fn dirty(versions: &[(Article, bool)]) -> Vec<bool> {
+    let Some((first, _)) = versions.first() else {
+        return Vec::new();
+    };
+    let mut before = align::segments(first);
+    let mut flags = vec![false; before.len()];
+    for pair in versions.windows(2) {
+        let ((old, _), (new, counts)) = (&pair[0], &pair[1]);
+        let after = align::segments(new);
+        let mut next = vec![*counts; after.len()];
+        for link in align::align(&before, &old.text, &after, &new.text) {
+            if let (Some(o), Some(n)) = (link.pivot, link.other) {
+                let same =
+                    collapse(before[o].text(&old.text)) == collapse(after[n].text(&new.text));
+                next[n] = flags[o] || (!same && *counts);
+            }
+        }
+        (before, flags) = (after, next);
+    }
+    flags
+}
+
 /// The plan of `translation` from source commit `base` to `head`; `None` when the source is
-/// not at its path in one of them.
+/// not at its path in one of them, or only `Translation: none` commits changed it.
 pub fn plan(
     history: &History,
     source: &Article,
@@ -138,14 +177,28 @@ pub fn plan(
     head: &str,
 ) -> Result<Option<Plan>> {
     let read = |commit: &str| history::file_at(&history.located, commit, &source.rel_path);
-    let (Some(old), Some(new)) = (read(base)?, read(head)?) else {
+    let parse = |text: String| parse_article(&source.locale, &source.rel_path, String::new(), text);
+    let mut versions = Vec::new();
+    let steps = steps(history, &source.rel_path, base, head)?;
+    for (commit, counts) in std::iter::once((base.to_owned(), false)).chain(steps) {
+        versions.extend(read(&commit)?.map(|text| (parse(text), counts)));
+    }
+    let Some(new) = read(head)?.map(parse) else {
         return Ok(None);
     };
-    let parse = |text: String| parse_article(&source.locale, &source.rel_path, String::new(), text);
-    let (old, new) = (parse(old), parse(new));
+    if versions.is_empty() || !versions.iter().any(|(_, counts)| *counts) {
+        return Ok(None);
+    }
+    if versions
+        .last()
+        .is_some_and(|(last, _)| last.text != new.text)
+    {
+        versions.push((new.clone(), true));
+    }
+    let flags = dirty(&versions);
     let exl_id = source.front.exl_id.clone().unwrap_or_default();
     Ok(Some(Plan {
-        units: changed_units(&exl_id, &old, &new, translation),
+        units: changed_units(&exl_id, (&versions[0].0, &new, &flags), translation),
         exl_id,
         source_shown: source.shown_path.clone(),
         translation_shown: translation.shown_path.clone(),
@@ -159,7 +212,11 @@ pub fn plan(
 
 /// The segments of `new` that differ from `old` (whitespace aside) or are not in it, each
 /// placed in `translation` (aligned with `old`).
-fn changed_units(exl_id: &str, old: &Article, new: &Article, translation: &Article) -> Vec<PlannedUnit> {
+fn changed_units(
+    exl_id: &str,
+    (old, new, dirty): (&Article, &Article, &[bool]),
+    translation: &Article,
+) -> Vec<PlannedUnit> {
     let (old_s, new_s, ours) = (
         align::segments(old),
         align::segments(new),
@@ -184,12 +241,17 @@ fn changed_units(exl_id: &str, old: &Article, new: &Article, translation: &Artic
         let changed = link
             .pivot
             .is_none_or(|o| collapse(old_s[o].text(&old.text)) != collapse(seg.text(&new.text)));
-        if changed && seg.kind != SegmentKind::Code && seg.has_content() {
+        let counted = dirty.get(n).copied().unwrap_or(true);
+        if changed && counted && seg.kind != SegmentKind::Code && seg.has_content() {
             let place = match mine {
                 Some(t) => Place::Replace(ours[t].range.clone()),
                 None => Place::Insert {
                     at: last_end,
-                    prefix: new.text.get(new_end..seg.range.start).unwrap_or("\n\n").to_owned(),
+                    prefix: new
+                        .text
+                        .get(new_end..seg.range.start)
+                        .unwrap_or("\n\n")
+                        .to_owned(),
                 },
             };
             let target = mine.map(|t| ours[t].text(&translation.text).to_owned());
@@ -246,7 +308,17 @@ pub fn missing(
         .iter()
         .enumerate()
         .filter(|(_, s)| s.kind != SegmentKind::Code && s.has_content())
-        .map(|(n, s)| planned(&exl_id, n, s, &copy.text, None, "new", Place::Replace(s.range.clone())))
+        .map(|(n, s)| {
+            planned(
+                &exl_id,
+                n,
+                s,
+                &copy.text,
+                None,
+                "new",
+                Place::Replace(s.range.clone()),
+            )
+        })
         .collect();
     let path = dir.join(&source.rel_path);
     Ok(Some(Plan {

@@ -54,7 +54,11 @@ pub fn plan_import(config: &Config, site: &Site, shown: &str, text: &str) -> Res
                 Ok(after) => outcome.changes.push(Change {
                     path: plan.translation_path.clone(),
                     shown: plan.translation_shown.clone(),
-                    before: if plan.base.is_empty() { String::new() } else { plan.text.clone() },
+                    before: if plan.base.is_empty() {
+                        String::new()
+                    } else {
+                        plan.text.clone()
+                    },
                     after,
                 }),
                 Err(problems) => outcome.problems.extend(problems),
@@ -80,28 +84,63 @@ fn article_plan(
         .locale(locale)
         .filter(|l| l.code != source_locale)
         .map(|l| l.content_dir.clone())
-        .ok_or_else(|| (format!("target-language `{locale}` is not a translated locale of this site"), EXPORT))?;
+        .ok_or_else(|| {
+            (
+                format!("target-language `{locale}` is not a translated locale of this site"),
+                EXPORT,
+            )
+        })?;
     let articles = site.articles();
     let group = site
         .grouping
         .groups
         .iter()
         .find(|g| g.exl_id.as_deref() == Some(file.exl_id.as_str()))
-        .ok_or_else(|| (format!("no article has the exl-id `{}`", file.exl_id), EXPORT))?;
-    let member = |code: &str| group.members.iter().map(|&i| articles[i]).find(|a| a.locale == code);
-    let source = member(source_locale)
-        .ok_or_else(|| (format!("exl-id `{}` has no source article", file.exl_id), EXPORT))?;
-    let head = history
-        .resolve(&file.head)
-        .ok_or_else(|| (format!("commit `{}` is not in the source's history", file.head), EXPORT))?;
+        .ok_or_else(|| {
+            (
+                format!("no article has the exl-id `{}`", file.exl_id),
+                EXPORT,
+            )
+        })?;
+    let member = |code: &str| {
+        group
+            .members
+            .iter()
+            .map(|&i| articles[i])
+            .find(|a| a.locale == code)
+    };
+    let source = member(source_locale).ok_or_else(|| {
+        (
+            format!("exl-id `{}` has no source article", file.exl_id),
+            EXPORT,
+        )
+    })?;
+    let head = history.resolve(&file.head).ok_or_else(|| {
+        (
+            format!("commit `{}` is not in the source's history", file.head),
+            EXPORT,
+        )
+    })?;
     let found = match member(locale) {
         None if file.base.is_empty() => export::missing(config, history, source, locale, &head),
-        None => return Err((format!("{} has no {locale} translation any more", source.shown_path), EXPORT)),
+        None => {
+            return Err((
+                format!("{} has no {locale} translation any more", source.shown_path),
+                EXPORT,
+            ))
+        }
         Some(translation) => {
-            let made_from = translation.front.source_git_commit.as_deref().and_then(|c| history.resolve(c));
+            let made_from = translation
+                .front
+                .source_git_commit
+                .as_deref()
+                .and_then(|c| history.resolve(c));
             if file.base.is_empty() || made_from.as_deref() != Some(file.base.as_str()) {
                 return Err((
-                    format!("{} was changed since the export: it is no longer made from `{}`", translation.shown_path, file.base),
+                    format!(
+                        "{} was changed since the export: it is no longer made from `{}`",
+                        translation.shown_path, file.base
+                    ),
                     EXPORT,
                 ));
             }
@@ -113,9 +152,12 @@ fn article_plan(
             })
         }
     };
-    found
-        .map_err(|e| (e.to_string(), EXPORT))?
-        .ok_or_else(|| (format!("{} is not in both commits of the file", source.shown_path), EXPORT))
+    found.map_err(|e| (e.to_string(), EXPORT))?.ok_or_else(|| {
+        (
+            format!("{} is not in both commits of the file", source.shown_path),
+            EXPORT,
+        )
+    })
 }
 
 /// The translation's new text, or every problem of the file's units.
@@ -146,8 +188,15 @@ fn apply(shown: &str, plan: &Plan, file: &FileUnits) -> std::result::Result<Stri
     for planned in &plan.units {
         if !file.units.iter().any(|u| u.id == planned.id) {
             problems.push(Problem {
-                location: Location { path: shown.to_owned(), line: file.line, column: 1 },
-                message: format!("unit `{}` of {} is missing from the file", planned.id, plan.translation_shown),
+                location: Location {
+                    path: shown.to_owned(),
+                    line: file.line,
+                    column: 1,
+                },
+                message: format!(
+                    "unit `{}` of {} is missing from the file",
+                    planned.id, plan.translation_shown
+                ),
                 help: "translate every unit the export wrote for the article".to_owned(),
             });
         }
@@ -172,18 +221,25 @@ fn apply(shown: &str, plan: &Plan, file: &FileUnits) -> std::result::Result<Stri
 fn target(planned: &PlannedUnit, unit: &Unit) -> std::result::Result<String, Refusal> {
     if collapse(&unit.source) != collapse(&planned.source) {
         return Err((
-            format!("the source no longer matches: the article now has `{}`", collapse(&planned.source)),
+            format!(
+                "the source no longer matches: the article now has `{}`",
+                collapse(&planned.source)
+            ),
             "export the locale again: the source or the translation changed since",
         ));
     }
     let text = collapse(unit.target.as_deref().unwrap_or_default());
     if text.is_empty() {
-        return Err(("the target is missing or empty".to_owned(), "fill in <target> with the translation"));
+        return Err((
+            "the target is missing or empty".to_owned(),
+            "fill in <target> with the translation",
+        ));
     }
     let mut rest = text.as_str();
     while let Some(i) = rest.find('<') {
         let tag = &rest[i..];
-        let starts_tag = tag[1..].starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c));
+        let starts_tag =
+            tag[1..].starts_with(|c: char| c.is_ascii_alphabetic() || "/!?".contains(c));
         let tag = &tag[..tag.find('>').map_or(tag.len(), |e| e + 1)];
         if starts_tag && !planned.source.contains(tag) {
             return Err((
@@ -221,7 +277,11 @@ fn splice(text: &str, mut edits: Vec<(usize, usize, String)>) -> String {
 /// The front matter moved to the exported commit and the source's word count.
 fn finish(plan: &Plan, text: String) -> String {
     let text = set_field(&text, "source-git-commit", &plan.head);
-    set_field(&text, "source-wordcount", &format!("'{}'", plan.source_words))
+    set_field(
+        &text,
+        "source-wordcount",
+        &format!("'{}'", plan.source_words),
+    )
 }
 
 /// `text` with the front matter's `key` set to `value` (its line replaced, else added last).
@@ -238,7 +298,11 @@ pub fn set_field(text: &str, key: &str, value: &str) -> String {
         }
         offset += line.len();
     }
-    let newline = if split.yaml.ends_with('\n') || split.yaml.is_empty() { "" } else { "\n" };
+    let newline = if split.yaml.ends_with('\n') || split.yaml.is_empty() {
+        ""
+    } else {
+        "\n"
+    };
     format!("{}{newline}{key}: {value}\n{}", &text[..end], &text[end..])
 }
 
@@ -261,7 +325,11 @@ mod tests {
 
     #[test]
     fn splice_keeps_the_order_of_insertions() {
-        let edits = vec![(4, 4, "X".to_owned()), (0, 1, "a".to_owned()), (4, 4, "Y".to_owned())];
+        let edits = vec![
+            (4, 4, "X".to_owned()),
+            (0, 1, "a".to_owned()),
+            (4, 4, "Y".to_owned()),
+        ];
         assert_eq!(splice("AbcdE", edits), "abcdXYE");
     }
 }

@@ -232,7 +232,11 @@ fn parse(path: &str, text: &str) -> Result<Element, Problem> {
         if !rest.starts_with('<') {
             let end = rest.find('<').map_or(text.len(), |n| i + n);
             let decoded = unescape(&text[i..end]).map_err(|(at, m)| {
-                fail(i + at, m, "use only &amp; &lt; &gt; &quot; &apos; and &#...; references")
+                fail(
+                    i + at,
+                    m,
+                    "use only &amp; &lt; &gt; &quot; &apos; and &#...; references",
+                )
             })?;
             if let Some(top) = stack.last_mut() {
                 top.children.push(Node::Text(decoded));
@@ -256,22 +260,29 @@ fn parse(path: &str, text: &str) -> Result<Element, Problem> {
             Node::Element(e) => Some(e),
             Node::Text(_) => None,
         })
-        .ok_or_else(|| fail(0, "the file has no XML element".to_owned(), "give an XLIFF file"))
+        .ok_or_else(|| {
+            fail(
+                0,
+                "the file has no XML element".to_owned(),
+                "give an XLIFF file",
+            )
+        })
 }
 
 /// Reads the markup at `i` (a tag, comment, CDATA or declaration) into `stack`; returns where
 /// it ends.
-fn markup(
-    text: &str,
-    i: usize,
-    stack: &mut Vec<Element>,
-    fail: &At<'_>,
-) -> Result<usize, Problem> {
+fn markup(text: &str, i: usize, stack: &mut Vec<Element>, fail: &At<'_>) -> Result<usize, Problem> {
     let rest = &text[i..];
     let until = |close: &str| {
-        rest.find(close).map(|n| i + n + close.len()).ok_or_else(|| {
-            fail(i, format!("`{close}` is missing"), "close the markup that starts here")
-        })
+        rest.find(close)
+            .map(|n| i + n + close.len())
+            .ok_or_else(|| {
+                fail(
+                    i,
+                    format!("`{close}` is missing"),
+                    "close the markup that starts here",
+                )
+            })
     };
     if rest.starts_with("<!--") {
         return until("-->");
@@ -328,7 +339,13 @@ fn markup(
 
 /// The name and attributes of a start tag's text (between `<` and `>`).
 fn start_tag(tag: &str, at: usize, fail: &At<'_>) -> Result<Element, Problem> {
-    let bad = |m: &str| fail(at, format!("a malformed tag: {m}"), "write attributes as name=\"value\"");
+    let bad = |m: &str| {
+        fail(
+            at,
+            format!("a malformed tag: {m}"),
+            "write attributes as name=\"value\"",
+        )
+    };
     let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
     let name = &tag[..name_end];
     if name.is_empty() {
@@ -337,12 +354,16 @@ fn start_tag(tag: &str, at: usize, fail: &At<'_>) -> Result<Element, Problem> {
     let mut attrs = Vec::new();
     let mut rest = tag[name_end..].trim_start();
     while !rest.is_empty() {
-        let eq = rest.find('=').ok_or_else(|| bad("an attribute without a value"))?;
+        let eq = rest
+            .find('=')
+            .ok_or_else(|| bad("an attribute without a value"))?;
         let key = rest[..eq].trim().to_owned();
         let after = rest[eq + 1..].trim_start();
         let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'');
         let quote = quote.ok_or_else(|| bad("an unquoted attribute value"))?;
-        let close = after[1..].find(quote).ok_or_else(|| bad("an unclosed attribute value"))?;
+        let close = after[1..]
+            .find(quote)
+            .ok_or_else(|| bad("an unclosed attribute value"))?;
         let value = unescape(&after[1..1 + close]).map_err(|(_, m)| bad(&m))?;
         attrs.push((key, value));
         rest = after[close + 2..].trim_start();

@@ -129,7 +129,11 @@ pub(crate) fn folder_tree(
 
 /// The text of the file at `path` (inside the folder) in `commit`; `None` when the commit
 /// has no such file.
-pub fn file_at(located: &Located, commit: &str, path: &str) -> crate::error::Result<Option<String>> {
+pub fn file_at(
+    located: &Located,
+    commit: &str,
+    path: &str,
+) -> crate::error::Result<Option<String>> {
     let fail = || failed(format!("{path} in commit {commit}"), &located.workdir);
     let id = gix::ObjectId::from_hex(commit.as_bytes()).map_err(fail())?;
     let tree = located
@@ -165,7 +169,8 @@ pub fn no_translation(message: &str) -> bool {
     let last = message.trim_end().rsplit("\n\n").next().unwrap_or_default();
     last.lines().any(|line| {
         line.split_once(':').is_some_and(|(key, value)| {
-            key.trim().eq_ignore_ascii_case("translation") && value.trim().eq_ignore_ascii_case("none")
+            key.trim().eq_ignore_ascii_case("translation")
+                && value.trim().eq_ignore_ascii_case("none")
         })
     })
 }

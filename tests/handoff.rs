@@ -1,0 +1,288 @@
+//! `tolk handoff export` and `import` end to end, in git repositories each test makes (the
+//! `git` command line sets them up; tolk reads them with gix).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::Site;
+
+const ID: &str = "4a911760-e3fe-4e77-b7aa-b08f9ea59d6a";
+const TOML: &str = "title = \"Handoff\"\nsource-locale = \"en\"\n\n[[locales]]\ncode = \"en\"\n\n\
+                    [[locales]]\ncode = \"nl\"\n";
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(["-c", "user.name=Writer", "-c", "user.email=w@example.com"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(["-c", "core.autocrlf=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("run git");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
+/// Commits everything with `message`; returns the commit id.
+fn commit(site: &Site, message: &str) -> String {
+    git(site.root(), &["add", "-A"]);
+    git(
+        site.root(),
+        &["commit", "-q", "--allow-empty", "-m", message],
+    );
+    git(site.root(), &["rev-parse", "HEAD"])
+}
+
+fn source(body: &str) -> String {
+    format!("---\ntitle: Alpha\nexl-id: {ID}\n---\n{body}")
+}
+
+const EN: &str =
+    "# Alpha {#alpha}\n\nFirst paragraph with 10 items.\n\nSecond paragraph about `code`.\n\n\
+                  Third paragraph ends here.\n";
+const NL: &str =
+    "# Alfa {#alpha}\n\nEerste alinea met 10 dingen.\n\nTweede alinea over `code`.\n\n\
+                  Derde alinea eindigt hier.\n";
+
+/// A site whose Dutch translation was made from the first commit; returns it and that commit.
+fn site() -> (Site, String) {
+    let site = Site::new();
+    git(site.root(), &["init", "-q"]);
+    site.file("tolk.toml", TOML)
+        .file("content/en/a.md", &source(EN));
+    let first = commit(&site, "en: a");
+    site.file(
+        "content/nl/a.md",
+        &format!(
+            "---\ntitle: Alfa\nexl-id: {ID}\nsource-git-commit: {first}\nsource-wordcount: '15'\n\
+             workflow-type: tm+mt\n---\n{NL}"
+        ),
+    );
+    commit(&site, "nl: a");
+    (site, first)
+}
+
+/// The units of an exported file: (id, source, target).
+fn units(xliff: &str) -> Vec<(String, String, Option<String>)> {
+    let tag = |block: &str, name: &str| {
+        let open = format!("<{name}>");
+        let start = block.find(&open)? + open.len();
+        let end = block[start..].find(&format!("</{name}>"))? + start;
+        Some(block[start..end].to_owned())
+    };
+    xliff
+        .split("<trans-unit ")
+        .skip(1)
+        .map(|block| {
+            let id = block.split('"').nth(1).unwrap_or_default().to_owned();
+            (
+                id,
+                tag(block, "source").unwrap_or_default(),
+                tag(block, "target"),
+            )
+        })
+        .collect()
+}
+
+fn export(site: &Site) -> String {
+    let run = site.run(&["handoff", "export", "--locale", "nl"]);
+    run.success();
+    run.stdout.clone()
+}
+
+/// Changes the second paragraph and adds one after the third.
+fn change_two(site: &Site) -> String {
+    let changed = EN
+        .replace("about `code`.", "about `code` and more.")
+        .replace(
+            "ends here.\n",
+            "ends here.\n\nA new paragraph at the end.\n",
+        );
+    site.file("content/en/a.md", &source(&changed));
+    commit(site, "en: a changed")
+}
+
+#[test]
+fn a_changed_and_an_added_paragraph_are_the_two_units() {
+    let (site, _) = site();
+    change_two(&site);
+    let xliff = export(&site);
+    let got = units(&xliff);
+    assert_eq!(
+        got,
+        [
+            (
+                format!("{ID}/2-paragraph"),
+                "Second paragraph about `code` and more.".to_owned(),
+                Some("Tweede alinea over `code`.".to_owned())
+            ),
+            (
+                format!("{ID}/4-paragraph"),
+                "A new paragraph at the end.".to_owned(),
+                None
+            ),
+        ],
+        "{xliff}"
+    );
+    assert!(
+        xliff.contains(
+            "<file original=\"content/nl/a.md\" source-language=\"en\" target-language=\"nl\""
+        ),
+        "{xliff}"
+    );
+    assert!(
+        xliff.contains(&format!(
+            "<note>content/en/a.md; exl-id {ID}; paragraph (added); 6 words</note>"
+        )),
+        "{xliff}"
+    );
+}
+
+#[test]
+fn whitespace_and_translation_none_commits_export_nothing() {
+    let (site, _) = site();
+    let rewrapped = EN.replace("First paragraph with 10", "First   paragraph\nwith 10");
+    site.file("content/en/a.md", &source(&rewrapped));
+    commit(&site, "en: re-wrap");
+    assert_eq!(units(&export(&site)), []);
+    let typo = rewrapped.replace("ends here.", "ends  here!");
+    site.file("content/en/a.md", &source(&typo));
+    commit(&site, "en: punctuation\n\nTranslation: none");
+    assert_eq!(units(&export(&site)), []);
+    let run = site.run(&["handoff", "export", "--locale", "nl"]);
+    run.stderr_has("0 segments (0 words) of 0 articles");
+}
+
+/// The XLIFF with every unit's target set to `NL <n>`.
+fn fill(xliff: &str) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for line in xliff.lines() {
+        if line.trim_start().starts_with("<target>") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+        if line.trim_start().starts_with("<source>") {
+            n += 1;
+            out.push_str(&format!("        <target>Vertaalde alinea {n}.</target>\n"));
+        }
+    }
+    out
+}
+
+#[test]
+fn filled_targets_import_into_only_their_segments_and_the_check_is_in_sync() {
+    let (site, _) = site();
+    let head = change_two(&site);
+    site.file("nl.xlf", &fill(&export(&site)));
+    let before = site.read("content/nl/a.md");
+    let dry = site.run(&["handoff", "import", "nl.xlf", "--dry-run"]);
+    dry.success().stdout_has("+Vertaalde alinea 1.");
+    assert_eq!(
+        site.read("content/nl/a.md"),
+        before,
+        "a dry run writes nothing"
+    );
+    site.run(&["handoff", "import", "nl.xlf"]).success();
+    let expected = before
+        .replace("Tweede alinea over `code`.", "Vertaalde alinea 1.")
+        .replace("eindigt hier.\n", "eindigt hier.\n\nVertaalde alinea 2.\n")
+        .replace(
+            &before[before.find("source-git-commit").unwrap_or(0)
+                ..before.find("workflow-type").unwrap_or(0)],
+            &format!("source-git-commit: {head}\nsource-wordcount: '23'\n"),
+        );
+    assert_eq!(site.read("content/nl/a.md"), expected);
+    let check = site.run(&["check", "--format", "json"]);
+    assert!(
+        !check.stdout.contains("stale-translation"),
+        "{}",
+        check.stdout
+    );
+    assert_eq!(units(&export(&site)), [], "nothing is left to hand off");
+}
+
+#[test]
+fn a_hostile_file_changes_nothing() {
+    let (site, _) = site();
+    change_two(&site);
+    let filled = fill(&export(&site));
+    let before = site.read("content/nl/a.md");
+    let cases = [
+        (
+            filled.replacen(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+                "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e \"boom\">]>",
+                1,
+            ),
+            "DOCTYPE",
+        ),
+        (
+            filled.replacen("Vertaalde alinea 1.", "&e;", 1),
+            "the entity `&e;` is not allowed",
+        ),
+        (
+            filled.replacen(
+                &format!("{ID}/2-paragraph"),
+                &format!("{ID}/9-paragraph"),
+                1,
+            ),
+            "no such unit",
+        ),
+        (
+            filled.replacen(
+                "Vertaalde alinea 1.",
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+                1,
+            ),
+            "`<script>`",
+        ),
+        (
+            filled.replacen("Vertaalde alinea 2.", "x<b>y</b>", 1),
+            "markup in a target is refused",
+        ),
+        (
+            filled.replacen("<target>Vertaalde alinea 2.</target>", "", 1),
+            "the target is missing",
+        ),
+        (
+            filled.replacen("A new paragraph", "An old paragraph", 1),
+            "the source no longer matches",
+        ),
+    ];
+    for (text, what) in cases {
+        site.file("bad.xlf", &text);
+        let run = site.run(&["handoff", "import", "bad.xlf"]);
+        run.failure(1).stderr_has(what).stderr_has("bad.xlf:");
+        assert_eq!(site.read("content/nl/a.md"), before, "{what}");
+    }
+}
+
+#[test]
+fn a_missing_translation_exports_every_segment_and_imports_as_a_new_article() {
+    let (site, _) = site();
+    site.file("content/en/b.md", &format!("---\ntitle: Beta\nexl-id: 8c00751a-c706-4248-8266-87c457ce367f\n---\n# Beta\n\nOnly paragraph.\n"));
+    commit(&site, "en: b");
+    let xliff = export(&site);
+    let got: Vec<String> = units(&xliff).into_iter().map(|u| u.1).collect();
+    assert_eq!(got, ["# Beta", "Only paragraph."]);
+    site.file("nl.xlf", &fill(&xliff));
+    site.run(&["handoff", "import", "nl.xlf"]).success();
+    let made = site.read("content/nl/b.md");
+    assert!(made.contains("\nVertaalde alinea 2.\n"), "{made}");
+    assert!(made.contains("source-git-commit: "), "{made}");
+}
