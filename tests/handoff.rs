@@ -275,7 +275,7 @@ fn a_hostile_file_changes_nothing() {
 #[test]
 fn a_missing_translation_exports_every_segment_and_imports_as_a_new_article() {
     let (site, _) = site();
-    site.file("content/en/b.md", &format!("---\ntitle: Beta\nexl-id: 8c00751a-c706-4248-8266-87c457ce367f\n---\n# Beta\n\nOnly paragraph.\n"));
+    site.file("content/en/b.md", "---\ntitle: Beta\nexl-id: 8c00751a-c706-4248-8266-87c457ce367f\n---\n# Beta\n\nOnly paragraph.\n");
     commit(&site, "en: b");
     let xliff = export(&site);
     let got: Vec<String> = units(&xliff).into_iter().map(|u| u.1).collect();
@@ -285,4 +285,32 @@ fn a_missing_translation_exports_every_segment_and_imports_as_a_new_article() {
     let made = site.read("content/nl/b.md");
     assert!(made.contains("\nVertaalde alinea 2.\n"), "{made}");
     assert!(made.contains("source-git-commit: "), "{made}");
+}
+
+#[test]
+fn after_a_translation_none_commit_only_the_counted_change_is_exported() {
+    let (site, _) = site();
+    let typo = EN.replace("ends here.", "ends here!");
+    site.file("content/en/a.md", &source(&typo));
+    commit(&site, "en: typo\n\nTranslation: none");
+    let real = typo.replace(
+        "First paragraph with 10 items.",
+        "First paragraph with 12 items.",
+    );
+    site.file("content/en/a.md", &source(&real));
+    commit(&site, "en: twelve");
+    let got: Vec<String> = units(&export(&site)).into_iter().map(|u| u.0).collect();
+    assert_eq!(got, [format!("{ID}/1-paragraph")]);
+}
+
+#[test]
+fn the_file_names_no_path_to_write_to() {
+    let (site, _) = site();
+    change_two(&site);
+    let filled = fill(&export(&site)).replace("content/nl/a.md", "../../evil.md");
+    site.file("nl.xlf", &filled);
+    site.run(&["handoff", "import", "nl.xlf"]).success();
+    assert!(site.read("content/nl/a.md").contains("Vertaalde alinea 2."));
+    assert!(!site.root().join("../../evil.md").exists());
+    assert!(!site.path("evil.md").exists());
 }

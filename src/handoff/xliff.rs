@@ -442,7 +442,7 @@ mod tests {
         let cases = [
             ("<!DOCTYPE x [<!ENTITY e \"boom\">]><xliff version=\"1.2\"/>", "1:1", "DOCTYPE"),
             ("<xliff version=\"1.2\">\n&e;</xliff>", "2:1", "`&e;`"),
-            ("<xliff version=\"1.2\"><file><body><trans-unit id=\"a\"><source>s</source><target>x<script>y</script></target></trans-unit></body></file></xliff>", "1:101", "<script>"),
+            ("<xliff version=\"1.2\"><file><body><trans-unit id=\"a\"><source>s</source><target>x<script>y</script></target></trans-unit></body></file></xliff>", "1:80", "<script>"),
             ("<xliff version=\"1.2\"><file>", "1:28", "never closed"),
         ];
         for (text, place, what) in cases {

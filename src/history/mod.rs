@@ -174,3 +174,25 @@ pub fn no_translation(message: &str) -> bool {
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::no_translation;
+
+    #[test]
+    fn the_translation_none_trailer_is_read_from_the_last_paragraph() {
+        let cases = [
+            ("Fix a typo\n\nTranslation: none\n", true),
+            (
+                "Fix a typo\n\nSigned-off-by: A <a@b.c>\ntranslation:  None",
+                true,
+            ),
+            ("Fix a typo\n\nTranslation: none\n\nLater paragraph.", false),
+            ("Translation: full", false),
+            ("Fix a typo", false),
+        ];
+        for (message, expected) in cases {
+            assert_eq!(no_translation(message), expected, "{message}");
+        }
+    }
+}
