@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::check::fix::{diff, FileFix};
+use crate::check::fix::{self, diff, FileFix};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::handoff::{export, import, xliff};
@@ -95,7 +95,12 @@ fn file_fix(change: &import::Change) -> FileFix {
     }
 }
 
+/// Writes an article: an existing one as `tolk check --fix` does (each line keeps its ending,
+/// the file is replaced atomically), a new one created.
 fn write(change: &import::Change) -> Result<()> {
+    if change.path.exists() {
+        return fix::apply(&[file_fix(change)]);
+    }
     if let Some(parent) = change.path.parent() {
         std::fs::create_dir_all(parent).map_err(Error::io("create", parent))?;
     }

@@ -9,7 +9,7 @@ use super::xliff::{self, FileUnits, Problem, Unit};
 use super::{collapse, export, History, Place, Plan, PlannedUnit};
 use crate::config::Config;
 use crate::error::{Location, Result};
-use crate::model::{front_matter, parse_article, Site};
+use crate::model::{front_matter, parse_article, Article, Site};
 
 /// One article as it is and as the import would write it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,26 +130,8 @@ fn article_plan(
             ))
         }
         Some(translation) => {
-            let made_from = translation
-                .front
-                .source_git_commit
-                .as_deref()
-                .and_then(|c| history.resolve(c));
-            if file.base.is_empty() || made_from.as_deref() != Some(file.base.as_str()) {
-                return Err((
-                    format!(
-                        "{} was changed since the export: it is no longer made from `{}`",
-                        translation.shown_path, file.base
-                    ),
-                    EXPORT,
-                ));
-            }
-            export::plan(history, source, translation, &file.base, &head).map(|p| {
-                p.map(|mut p| {
-                    p.translation_path = dir.join(&translation.rel_path);
-                    p
-                })
-            })
+            let path = dir.join(&translation.rel_path);
+            return translated(history, (source, translation), file, &head, path);
         }
     };
     found.map_err(|e| (e.to_string(), EXPORT))?.ok_or_else(|| {
@@ -158,6 +140,44 @@ fn article_plan(
             EXPORT,
         )
     })
+}
+
+/// The plan of an existing translation, when it is still made from the file's base commit.
+fn translated(
+    history: &History,
+    (source, translation): (&Article, &Article),
+    file: &FileUnits,
+    head: &str,
+    path: std::path::PathBuf,
+) -> std::result::Result<Plan, Refusal> {
+    const EXPORT: &str = "export the locale again and translate the new file";
+    let made_from = translation
+        .front
+        .source_git_commit
+        .as_deref()
+        .and_then(|c| history.resolve(c));
+    if file.base.is_empty() || made_from.as_deref() != Some(file.base.as_str()) {
+        return Err((
+            format!(
+                "{} was changed since the export: it is no longer made from `{}`",
+                translation.shown_path, file.base
+            ),
+            EXPORT,
+        ));
+    }
+    let plan = export::plan(history, source, translation, &file.base, head)
+        .map_err(|e| (e.to_string(), EXPORT))?;
+    let mut plan = plan.ok_or_else(|| {
+        (
+            format!(
+                "{} has nothing to translate between the file's commits",
+                source.shown_path
+            ),
+            EXPORT,
+        )
+    })?;
+    plan.translation_path = path;
+    Ok(plan)
 }
 
 /// The translation's new text, or every problem of the file's units.
