@@ -314,3 +314,58 @@ fn the_file_names_no_path_to_write_to() {
     assert!(!site.root().join("../../evil.md").exists());
     assert!(!site.path("evil.md").exists());
 }
+
+/// Fills every unit's target with the Translate Toolkit's XLIFF reader and writer (Python's
+/// `translate.storage.xliff`), as a CAT tool would; `false` when it is not installed.
+fn fill_with_translate_toolkit(site: &Site, from: &str, to: &str) -> bool {
+    const SCRIPT: &str = r#"
+import sys
+from translate.storage import xliff
+store = xliff.xlifffile.parsefile(open(sys.argv[1], 'rb'))
+n = 0
+for unit in store.units:
+    if unit.isheader():
+        continue
+    n += 1
+    unit.target = 'Vertaald %d: %s' % (n, unit.source)
+open(sys.argv[2], 'wb').write(bytes(store))
+"#;
+    let found = Command::new("python3")
+        .args(["-c", "import translate.storage.xliff"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!(
+            "skipped: the Translate Toolkit is not installed (pip install translate-toolkit)"
+        );
+        return false;
+    }
+    let output = Command::new("python3")
+        .args(["-c", SCRIPT, from, to])
+        .current_dir(site.root())
+        .output()
+        .expect("run python3");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    true
+}
+
+#[test]
+fn a_real_xliff_tool_reads_the_export_and_writes_what_import_reads() {
+    let (site, _) = site();
+    change_two(&site);
+    site.run(&["handoff", "export", "--locale", "nl", "-o", "nl.xlf"])
+        .success();
+    if !fill_with_translate_toolkit(&site, "nl.xlf", "done.xlf") {
+        return;
+    }
+    site.run(&["handoff", "import", "done.xlf"]).success();
+    let article = site.read("content/nl/a.md");
+    assert!(
+        article.contains("\n\nVertaald 1: Second paragraph about `code` and more.\n\nDerde alinea eindigt hier.\n\nVertaald 2: A new paragraph at the end.\n"),
+        "{article}"
+    );
+}
