@@ -216,6 +216,22 @@ fn filled_targets_import_into_only_their_segments_and_the_check_is_in_sync() {
     assert_eq!(units(&export(&site)), [], "nothing is left to hand off");
 }
 
+/// The first `<trans-unit>` of `xliff`, whole.
+fn unit_block(xliff: &str) -> String {
+    block(xliff, "<trans-unit ", "</trans-unit>")
+}
+
+/// The first `<file>` of `xliff`, whole.
+fn file_block(xliff: &str) -> String {
+    block(xliff, "<file ", "</file>")
+}
+
+fn block(xliff: &str, open: &str, close: &str) -> String {
+    let start = xliff.find(open).unwrap_or(0);
+    let end = xliff.find(close).map_or(0, |e| e + close.len());
+    xliff[start..end.max(start)].to_owned()
+}
+
 #[test]
 fn a_hostile_file_changes_nothing() {
     let (site, _) = site();
@@ -262,6 +278,14 @@ fn a_hostile_file_changes_nothing() {
         (
             filled.replacen("A new paragraph", "An old paragraph", 1),
             "the source no longer matches",
+        ),
+        (
+            filled.replacen("</body>", &format!("{}</body>", unit_block(&filled)), 1),
+            "more than once",
+        ),
+        (
+            filled.replacen("</xliff>", &format!("{}</xliff>", file_block(&filled)), 1),
+            "more than one <file>",
         ),
     ];
     for (text, what) in cases {

@@ -48,6 +48,13 @@ pub fn plan_import(config: &Config, site: &Site, shown: &str, text: &str) -> Res
             message,
             help: help.to_owned(),
         };
+        if doc.files.iter().filter(|f| f.exl_id == file.exl_id).count() > 1 {
+            outcome.problems.push(problem(
+                format!("exl-id `{}` has more than one <file>", file.exl_id),
+                "keep one <file> per article, as the export wrote it",
+            ));
+            continue;
+        }
         match article_plan(config, site, &history, &doc.target_language, file) {
             Err((message, help)) => outcome.problems.push(problem(message, help)),
             Ok(plan) => match apply(shown, &plan, file) {
@@ -194,6 +201,13 @@ fn apply(shown: &str, plan: &Plan, file: &FileUnits) -> std::result::Result<Stri
             message: format!("unit `{}`: {message}", unit.id),
             help: help.to_owned(),
         };
+        if file.units.iter().filter(|u| u.id == unit.id).count() > 1 {
+            problems.push(at(
+                "the unit is in the file more than once".to_owned(),
+                "keep one <trans-unit> per id",
+            ));
+            continue;
+        }
         match plan.units.iter().find(|p| p.id == unit.id) {
             None => problems.push(at(
                 format!("no such unit in {}", plan.translation_shown),
