@@ -164,6 +164,36 @@ fn whitespace_and_translation_none_commits_export_nothing() {
     assert_eq!(units(&export(&site)), []);
     let run = site.run(&["handoff", "export", "--locale", "nl"]);
     run.stderr_has("0 segments (0 words) of 0 articles");
+    site.file("content/en/a.md", &source(EN));
+    commit(&site, "en: back\n\nTranslation: none");
+    let check = site.run(&["check", "--format", "json"]);
+    assert!(
+        check.stdout.contains("\"rule\": \"stale-translation\""),
+        "the re-wrap still counts for the check: {}",
+        check.stdout
+    );
+    let only_none = Site::new();
+    git(only_none.root(), &["init", "-q"]);
+    only_none
+        .file("tolk.toml", TOML)
+        .file("content/en/a.md", &source(EN));
+    let first = commit(&only_none, "en: a");
+    only_none.file(
+        "content/nl/a.md",
+        &format!("---\ntitle: Alfa\nexl-id: {ID}\nsource-git-commit: {first}\n---\n{NL}"),
+    );
+    commit(&only_none, "nl: a");
+    only_none.file(
+        "content/en/a.md",
+        &source(&EN.replace("ends here.", "ends here!")),
+    );
+    commit(&only_none, "en: typo\n\nTranslation: none");
+    let check = only_none.run(&["check", "--format", "json"]);
+    assert!(
+        !check.stdout.contains("stale-translation"),
+        "{}",
+        check.stdout
+    );
 }
 
 /// The XLIFF with every unit's target set to `NL <n>`.

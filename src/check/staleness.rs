@@ -1,6 +1,7 @@
 //! Translations against the source's git history: `stale-translation` (the source article
 //! changed after the commit a translation's `source-git-commit` names) and
-//! `unknown-source-commit` (that commit is not in the history).
+//! `unknown-source-commit` (that commit is not in the history). A commit whose message ends
+//! with a `Translation: none` trailer does not make a translation stale.
 //!
 //! The history is that of the source locale's content folder, or of the folder that
 //! `source-repository` names in tolk.toml. The rules are silent on a site without a source
@@ -52,7 +53,7 @@ pub fn check(site: &View<'_>) -> Result<Vec<Finding>> {
         .zip(&known)
         .filter_map(|(claim, commit)| commit.map(|c| (c, claim.source.article.rel_path.as_str())))
         .collect();
-    let mut lags = log.lags(&queries).into_iter();
+    let mut lags = counted(&located, &log, log.lags(&queries))?.into_iter();
     let mut findings = Vec::new();
     for (claim, commit) in claims.iter().zip(&known) {
         let doc = claim.translation;
@@ -76,6 +77,25 @@ pub fn check(site: &View<'_>) -> Result<Vec<Finding>> {
         findings.push(finding.with_related(claim.source, 0));
     }
     Ok(findings)
+}
+
+/// `lags` without the commits whose message ends with a `Translation: none` trailer (each
+/// commit's message read once).
+fn counted(located: &history::Located, log: &Log, lags: Vec<Lag>) -> Result<Vec<Lag>> {
+    let mut exempt: std::collections::HashMap<usize, bool> = Default::default();
+    let mut out = Vec::with_capacity(lags.len());
+    for mut lag in lags {
+        for &commit in &lag.behind {
+            if let std::collections::hash_map::Entry::Vacant(entry) = exempt.entry(commit) {
+                let message = history::message(located, &log.commit(commit).id)?;
+                entry.insert(history::no_translation(&message));
+            }
+        }
+        lag.behind
+            .retain(|c| !exempt.get(c).copied().unwrap_or(false));
+        out.push(lag);
+    }
+    Ok(out)
 }
 
 /// Every translation with a `source-git-commit` whose group has a source article.
