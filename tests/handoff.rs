@@ -423,3 +423,24 @@ fn a_real_xliff_tool_reads_the_export_and_writes_what_import_reads() {
         "{article}"
     );
 }
+
+#[test]
+fn a_translation_with_crlf_line_ends_keeps_them() {
+    let (site, _) = site();
+    let crlf = site.read("content/nl/a.md").replace('\n', "\r\n");
+    site.file("content/nl/a.md", &crlf);
+    commit(&site, "nl: crlf");
+    change_two(&site);
+    site.file("nl.xlf", &fill(&export(&site)));
+    site.run(&["handoff", "import", "nl.xlf"]).success();
+    let after = site.read("content/nl/a.md");
+    assert!(
+        after.contains("hier.\r\n\r\nVertaalde alinea 2.\r\n"),
+        "{after:?}"
+    );
+    assert_eq!(
+        after.matches('\n').count(),
+        after.matches("\r\n").count(),
+        "{after:?}"
+    );
+}

@@ -247,11 +247,10 @@ fn changed_units(
                 Some(t) => Place::Replace(ours[t].range.clone()),
                 None => Place::Insert {
                     at: last_end,
-                    prefix: new
-                        .text
-                        .get(new_end..seg.range.start)
-                        .unwrap_or("\n\n")
-                        .to_owned(),
+                    prefix: line_ends_of(
+                        &translation.text,
+                        new.text.get(new_end..seg.range.start).unwrap_or("\n\n"),
+                    ),
                 },
             };
             let target = mine.map(|t| ours[t].text(&translation.text).to_owned());
@@ -262,6 +261,16 @@ fn changed_units(
         new_end = seg.range.end;
     }
     units
+}
+
+/// `text` (from the source) with the line ends `translation` uses: `\r\n` when it has one.
+fn line_ends_of(translation: &str, text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    if translation.contains("\r\n") {
+        text.replace('\n', "\r\n")
+    } else {
+        text
+    }
 }
 
 fn planned(

@@ -327,17 +327,26 @@ pub fn set_field(text: &str, key: &str, value: &str) -> String {
     let mut offset = start;
     for line in split.yaml.split_inclusive('\n') {
         if line.strip_prefix(key).is_some_and(|r| r.starts_with(':')) {
-            let stop = offset + line.trim_end_matches('\n').len();
+            let stop = offset + line.trim_end_matches(['\n', '\r']).len();
             return format!("{}{key}: {value}{}", &text[..offset], &text[stop..]);
         }
         offset += line.len();
     }
-    let newline = if split.yaml.ends_with('\n') || split.yaml.is_empty() {
-        ""
+    let end_of_line = if split.yaml.contains("\r\n") {
+        "\r\n"
     } else {
         "\n"
     };
-    format!("{}{newline}{key}: {value}\n{}", &text[..end], &text[end..])
+    let newline = if split.yaml.ends_with('\n') || split.yaml.is_empty() {
+        ""
+    } else {
+        end_of_line
+    };
+    format!(
+        "{}{newline}{key}: {value}{end_of_line}{}",
+        &text[..end],
+        &text[end..]
+    )
 }
 
 #[cfg(test)]
@@ -350,6 +359,10 @@ mod tests {
         assert_eq!(
             set_field(text, "source-git-commit", "def"),
             "---\ntitle: T\nsource-git-commit: def\n---\nBody\n"
+        );
+        assert_eq!(
+            set_field(&text.replace('\n', "\r\n"), "source-wordcount", "'3'"),
+            "---\r\ntitle: T\r\nsource-git-commit: abc\r\nsource-wordcount: '3'\r\n---\r\nBody\r\n"
         );
         assert_eq!(
             set_field(text, "source-wordcount", "'3'"),
