@@ -208,7 +208,15 @@ fn fill(xliff: &str) -> String {
         out.push('\n');
         if line.trim_start().starts_with("<source>") {
             n += 1;
-            out.push_str(&format!("        <target>Vertaalde alinea {n}.</target>\n"));
+            // A heading keeps its `#` marks (and {#id}, which these have none of).
+            let source = line.trim_start().trim_start_matches("<source>");
+            let marks: String = source.chars().take_while(|c| *c == '#').collect();
+            let text = if marks.is_empty() {
+                format!("Vertaalde alinea {n}.")
+            } else {
+                format!("{marks} Vertaalde kop {n}")
+            };
+            out.push_str(&format!("        <target>{text}</target>\n"));
         }
     }
     out
@@ -337,7 +345,10 @@ fn a_missing_translation_exports_every_segment_and_imports_as_a_new_article() {
     site.file("nl.xlf", &fill(&xliff));
     site.run(&["handoff", "import", "nl.xlf"]).success();
     let made = site.read("content/nl/b.md");
-    assert!(made.contains("\nVertaalde alinea 2.\n"), "{made}");
+    assert!(
+        made.ends_with("---\n# Vertaalde kop 1\n\nVertaalde alinea 2.\n"),
+        "{made}"
+    );
     assert!(made.contains("source-git-commit: "), "{made}");
 }
 

@@ -7,6 +7,7 @@
 
 use super::xliff::{self, FileUnits, Problem, Unit};
 use super::{collapse, export, History, Place, Plan, PlannedUnit};
+use crate::align::SegmentKind;
 use crate::config::Config;
 use crate::error::{Location, Result};
 use crate::model::{front_matter, parse_article, Article, Site};
@@ -269,6 +270,25 @@ fn target(planned: &PlannedUnit, unit: &Unit) -> std::result::Result<String, Ref
             "fill in <target> with the translation",
         ));
     }
+    if let SegmentKind::Heading(_) = planned.kind {
+        let marks =
+            &planned.source[..planned.source.len() - planned.source.trim_start_matches('#').len()];
+        let id = planned
+            .source
+            .rfind("{#")
+            .map_or("", |i| &planned.source[i..]);
+        let start = if marks.is_empty() {
+            String::new()
+        } else {
+            format!("{marks} ")
+        };
+        if !text.starts_with(&start) || !text.ends_with(id) {
+            return Err((
+                format!("the heading's target must start with `{start}` and end with `{id}`, as its source"),
+                "keep the heading's `#` marks and its {#id}: links point to it",
+            ));
+        }
+    }
     let mut rest = text.as_str();
     while let Some(i) = rest.find('<') {
         let tag = &rest[i..];
@@ -368,6 +388,54 @@ mod tests {
             set_field(text, "source-wordcount", "'3'"),
             "---\ntitle: T\nsource-git-commit: abc\nsource-wordcount: '3'\n---\nBody\n"
         );
+    }
+
+    #[test]
+    fn targets_are_one_line_of_text_and_headings_keep_their_marks_and_id() {
+        let planned = |kind, source: &str| PlannedUnit {
+            id: "x/1".into(),
+            kind,
+            source: source.into(),
+            target: None,
+            words: 1,
+            change: "changed",
+            place: Place::Replace(0..1),
+        };
+        let unit = |source: &str, target: &str| Unit {
+            source: source.into(),
+            target: Some(target.into()),
+            ..Unit::default()
+        };
+        let heading = planned(SegmentKind::Heading(2), "## Steps {#steps}");
+        let para = planned(SegmentKind::Paragraph, "Press <kbd>Enter</kbd>\nnow.");
+        let cases = [
+            (&heading, "## Stappen {#steps}", Ok("## Stappen {#steps}")),
+            (
+                &heading,
+                "## Stappen",
+                Err("must start with `## ` and end with `{#steps}`"),
+            ),
+            (&heading, "Stappen {#steps}", Err("must start with")),
+            (
+                &para,
+                "Druk op <kbd>Enter</kbd>\n  nu.",
+                Ok("Druk op <kbd>Enter</kbd> nu."),
+            ),
+            (
+                &para,
+                "Druk <img src=x onerror=alert(1)>",
+                Err("`<img src=x onerror=alert(1)>`"),
+            ),
+            (&para, "  ", Err("missing or empty")),
+        ];
+        for (planned, target_text, expected) in cases {
+            let got = target(planned, &unit(&planned.source, target_text));
+            match (got, expected) {
+                (Ok(text), Ok(want)) => assert_eq!(text, want),
+                (Err((message, _)), Err(want)) => assert!(message.contains(want), "{message}"),
+                (got, want) => panic!("{target_text}: {got:?} instead of {want:?}"),
+            }
+        }
     }
 
     #[test]
