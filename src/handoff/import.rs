@@ -65,7 +65,7 @@ pub fn plan_import(config: &Config, site: &Site, shown: &str, text: &str) -> Res
                     before: if plan.base.is_empty() {
                         String::new()
                     } else {
-                        plan.text.clone()
+                        plan.text.to_string()
                     },
                     after,
                 }),

@@ -59,7 +59,7 @@ pub struct Plan {
     pub base: String,
     pub head: String,
     /// The text the units' places point into: the translation, or, for a new one, the source.
-    pub text: String,
+    pub text: Arc<str>,
     pub source_words: usize,
     pub units: Vec<PlannedUnit>,
 }
