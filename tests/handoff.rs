@@ -395,11 +395,14 @@ for unit in store.units:
     unit.target = 'Vertaald %d: %s' % (n, unit.source)
 open(sys.argv[2], 'wb').write(bytes(store))
 "#;
-    let found = Command::new("python3")
-        .args(["-c", "import translate.storage.xliff"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
+    // The first Python that has it: the one on PATH (pip), else the system's (apt).
+    let python = ["python3", "/usr/bin/python3"].into_iter().find(|python| {
+        Command::new(python)
+            .args(["-c", "import translate.storage.xliff"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(python) = python else {
         // CI installs it (.ci/run): there the round trip must run.
         assert!(
             std::env::var_os("CI").is_none(),
@@ -409,8 +412,8 @@ open(sys.argv[2], 'wb').write(bytes(store))
             "skipped: the Translate Toolkit is not installed (apt-get install translate-toolkit)"
         );
         return false;
-    }
-    let output = Command::new("python3")
+    };
+    let output = Command::new(python)
         .args(["-c", SCRIPT, from, to])
         .current_dir(site.root())
         .output()
