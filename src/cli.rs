@@ -302,54 +302,24 @@ pub fn main() -> ExitCode {
         Command::Check(_) | Command::Status(_) => CommandKind::Inspects,
         _ => CommandKind::Makes,
     };
-    let result = match cli.command {
-        Command::Build(args) => cmd::build::execute(&cmd::build::BuildOptions {
-            root: args.root,
-            out: args.out,
-            base_url: args.base_url,
-            strict: args.strict,
-            check: !args.no_check,
-            verbose: args.verbose,
-            quiet: args.quiet,
-        }),
-        Command::Serve(args) => cmd::serve::execute(&ServeOptions {
-            root: args.root,
-            interface: args.interface,
-            port: args.port,
-            watch: !args.no_watch,
-            poll: args.poll,
-            base_url: args.base_url,
-            open: args.open,
-            verbose: args.verbose,
-            quiet: args.quiet,
-        }),
-        Command::Check(args) => {
-            let options = cmd::check::CheckOptions {
-                root: args.root,
-                format: args.format.into(),
-                strict: args.strict,
-                fix: args.fix,
-                dry_run: args.dry_run,
-                changed_since: args.changed_since,
-                filter: cmd::check::Filter {
-                    severity: args.severity.map(|s| match s {
-                        SeverityArg::Error => Severity::Error,
-                        SeverityArg::Warning => Severity::Warning,
-                        SeverityArg::Info => Severity::Info,
-                    }),
-                    rules: args.rules,
-                    locales: args.locales,
-                    paths: args.paths,
-                },
-                quiet: args.quiet,
-            };
-            match cmd::check::execute(&options) {
-                Ok(cmd::check::Verdict::Pass) => Ok(()),
-                // The site failed the check: the report said why.
-                Ok(cmd::check::Verdict::Fail) => return ExitCode::FAILURE,
-                Err(e) => Err(e),
-            }
+    match run(cli.command) {
+        Ok(cmd::check::Verdict::Pass) => ExitCode::SUCCESS,
+        // The site failed the check: the report said why.
+        Ok(cmd::check::Verdict::Fail) => ExitCode::FAILURE,
+        Err(e) => {
+            let code = e.exit_code(kind);
+            eprintln!("{:?}", miette::Report::new(e));
+            ExitCode::from(code)
         }
+    }
+}
+
+/// Runs one command. Only `tolk check` can end in [`cmd::check::Verdict::Fail`].
+fn run(command: Command) -> crate::error::Result<cmd::check::Verdict> {
+    let result = match command {
+        Command::Build(args) => cmd::build::execute(&build_options(args)),
+        Command::Serve(args) => cmd::serve::execute(&serve_options(args)),
+        Command::Check(args) => return cmd::check::execute(&check_options(args)),
         Command::Init(args) => cmd::init::execute(&cmd::init::InitOptions {
             dir: args.dir,
             locales: args.locales,
@@ -363,16 +333,13 @@ pub fn main() -> ExitCode {
             role: args.role,
             level: args.level,
         }),
-        Command::Status(args) => {
-            let options = cmd::status::StatusOptions {
-                root: args.root,
-                format: match args.format {
-                    StatusFormatArg::Human => cmd::status::StatusFormat::Human,
-                    StatusFormatArg::Json => cmd::status::StatusFormat::Json,
-                },
-            };
-            cmd::status::execute(&options)
-        }
+        Command::Status(args) => cmd::status::execute(&cmd::status::StatusOptions {
+            root: args.root,
+            format: match args.format {
+                StatusFormatArg::Human => cmd::status::StatusFormat::Human,
+                StatusFormatArg::Json => cmd::status::StatusFormat::Json,
+            },
+        }),
         Command::Handoff(HandoffCommand::Export(args)) => {
             cmd::handoff::export(&cmd::handoff::ExportOptions {
                 root: args.root,
@@ -397,12 +364,53 @@ pub fn main() -> ExitCode {
             &mut std::io::stdout(),
         ),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let code = e.exit_code(kind);
-            eprintln!("{:?}", miette::Report::new(e));
-            ExitCode::from(code)
-        }
+    result.map(|()| cmd::check::Verdict::Pass)
+}
+
+fn build_options(args: BuildArgs) -> cmd::build::BuildOptions {
+    cmd::build::BuildOptions {
+        root: args.root,
+        out: args.out,
+        base_url: args.base_url,
+        strict: args.strict,
+        check: !args.no_check,
+        verbose: args.verbose,
+        quiet: args.quiet,
+    }
+}
+
+fn serve_options(args: ServeArgs) -> ServeOptions {
+    ServeOptions {
+        root: args.root,
+        interface: args.interface,
+        port: args.port,
+        watch: !args.no_watch,
+        poll: args.poll,
+        base_url: args.base_url,
+        open: args.open,
+        verbose: args.verbose,
+        quiet: args.quiet,
+    }
+}
+
+fn check_options(args: CheckArgs) -> cmd::check::CheckOptions {
+    cmd::check::CheckOptions {
+        root: args.root,
+        format: args.format.into(),
+        strict: args.strict,
+        fix: args.fix,
+        dry_run: args.dry_run,
+        changed_since: args.changed_since,
+        filter: cmd::check::Filter {
+            severity: args.severity.map(|s| match s {
+                SeverityArg::Error => Severity::Error,
+                SeverityArg::Warning => Severity::Warning,
+                SeverityArg::Info => Severity::Info,
+            }),
+            rules: args.rules,
+            locales: args.locales,
+            paths: args.paths,
+        },
+        quiet: args.quiet,
     }
 }
