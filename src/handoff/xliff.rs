@@ -7,6 +7,7 @@
 //! references, and any element inside `<source>` or `<target>` (targets are plain text).
 
 use crate::error::Location;
+use crate::markdown::escape::xml_escape as escape;
 
 /// The namespace of tolk's own attributes on `<file>`.
 pub const TOLK_NS: &str = "urn:tolk:handoff:1";
@@ -42,24 +43,6 @@ pub struct Unit {
     pub note: String,
     pub line: usize,
     pub column: usize,
-}
-
-/// `text` with `&`, `<`, `>`, `"` and `'` escaped, for text and attribute values alike.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all are dropped.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The document as XLIFF 1.2.

@@ -263,20 +263,7 @@ pub fn outside_comments(line: &str, in_comment: &mut bool) -> String {
 /// Callout markers (`>[!KIND]`, also with an argument or inside a quote) in a source file,
 /// outside HTML comments and code fences: what a rendered page must have at least.
 pub fn source_callouts(source: &str) -> usize {
-    const KINDS: [&str; 12] = [
-        "NOTE",
-        "TIP",
-        "IMPORTANT",
-        "CAUTION",
-        "WARNING",
-        "INFO",
-        "ADMIN",
-        "AVAILABILITY",
-        "PREREQUISITES",
-        "ERROR",
-        "SUCCESS",
-        "MORELIKETHIS",
-    ];
+    use tolk::markdown::callout::KINDS;
     let mut count = 0;
     let mut in_comment = false;
     let mut fence: Option<&str> = None;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use crate::check::{Finding, Report, Severity};
+use crate::markdown::escape::xml_escape as escape;
 
 /// An article's findings in one locale (empty for a clean article).
 type Cases<'r> = BTreeMap<&'r str, Vec<&'r Finding>>;
@@ -138,24 +139,6 @@ fn write_test_case(
         );
     }
     out.push_str("    </testcase>\n");
-}
-
-/// Escapes text for XML attributes and content; drops characters XML 1.0 cannot hold.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
