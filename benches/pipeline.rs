@@ -53,7 +53,6 @@ fn check_and_build(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-issues");
     let config = tolk::config::Config::load(&root).expect("the corpus config");
     let site = content::Site::load(&config).expect("the corpus");
-    let look = tolk::site::Look::load(&config).expect("the theme");
     let mut group = c.benchmark_group("known-issues corpus (909 articles)");
     group.sample_size(10);
     group.bench_function("check: every rule", |b| {
@@ -64,10 +63,11 @@ fn check_and_build(c: &mut Criterion) {
         config.site.search = false;
         b.iter(|| {
             let output = tolk::site::Output::memory();
+            let look = tolk::site::Look::load(&config).expect("the theme");
             tolk::site::build_site(
                 &config,
                 &site,
-                &look,
+                look,
                 &output,
                 None,
                 std::time::Instant::now(),

@@ -108,7 +108,7 @@ fn breakdown(root: &Path) -> Result<()> {
     tolk::site::build_site(
         &config,
         &site,
-        &look,
+        look,
         &output,
         Some(&report),
         started,
@@ -117,7 +117,7 @@ fn breakdown(root: &Path) -> Result<()> {
     let files: serve::rebuild::SiteFiles = output
         .commit()?
         .into_iter()
-        .map(|(key, bytes)| (key, bytes.into()))
+        .filter_map(|(key, bytes)| Some((key, bytes?.into())))
         .collect();
     let build = started.elapsed();
     let copy = files.clone();

@@ -101,7 +101,7 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     let built = site::build_site(
         &config,
         &site,
-        &look,
+        look,
         &output,
         checked.as_ref(),
         started,

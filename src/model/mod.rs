@@ -8,6 +8,7 @@
 //! parsed the first time a rule asks, once. Where a link points is [`links`]. Nothing
 //! downstream reads an article again.
 
+pub mod apply;
 pub mod article;
 pub mod artifacts;
 pub mod discover;
@@ -24,6 +25,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+pub use apply::{ArticleChange, Delta, GroupRef};
 pub use article::{
     normalize_newlines, parse_article, read_text, Article, FrontProblem, LocaleContent,
 };

@@ -9,6 +9,7 @@
 
 pub mod changes;
 pub mod guard;
+pub mod live;
 pub mod paths;
 pub mod rebuild;
 pub mod reload;

@@ -16,10 +16,11 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, ReportHandler};
 use super::changes::{Change, ContentPath};
 use std::sync::mpsc::Receiver;
 
+use super::live::LiveSite;
 use crate::check::Report;
 use crate::config::Config;
 use crate::error::Result;
-use crate::site::live::{Changes, LiveSite};
+use crate::site::Changes;
 
 /// Every file of the built site, by its path in the output (`nl/a/b/index.html`).
 pub type SiteFiles = BTreeMap<String, Bytes>;
@@ -113,9 +114,7 @@ impl Builder {
                 .map(|p| (p.locale.clone(), p.rel.clone()))
                 .collect()
         };
-        let Some(update) = live.update(&pairs(articles), &pairs(assets))? else {
-            return self.full_build(started);
-        };
+        let update = live.update(&pairs(articles), &pairs(assets))?;
         self.generation += 1;
         self.last_update = Some(Instant::now());
         let changed = self.apply(update.files);

@@ -1,10 +1,12 @@
-//! The whole build, as one short sequence of stages: load the theme and UI strings, read the
-//! content, render every page, write the output atomically.
+//! The site's pages: what a build renders ([`plan`]), the one renderer of a plan ([`render`]),
+//! and the whole build as one short sequence: check the paths, plan everything, render it into
+//! the output, which is swapped in atomically.
 
-pub mod live;
 pub mod nav;
 pub mod output;
 pub mod pages;
+pub mod plan;
+pub mod render;
 pub mod search;
 pub mod side_by_side;
 pub mod sitemap;
@@ -22,10 +24,10 @@ use crate::error::{Error, Result, Warning};
 use crate::i18n::Strings;
 use crate::model::{self, LocaleContent};
 use crate::theme::Theme;
-pub use output::Output;
-use pages::Renderer;
+pub use output::{Changes, Output};
+pub use plan::Plan;
+pub use render::{Publisher, Rendered};
 use templates::Templates;
-use translations::Translations;
 
 /// What a finished build reports.
 #[derive(Debug)]
@@ -36,9 +38,6 @@ pub struct BuildReport {
     pub searchable: usize,
     pub warnings: Vec<Warning>,
     pub elapsed: Duration,
-    /// The search index of each locale (`None` with search off), kept when the site was built
-    /// into memory: the dev server replaces the saved pages' entries in them.
-    pub search: Vec<Option<search::Index>>,
 }
 
 /// What the pages look like: the theme, its UI strings and templates, loaded once for a build
@@ -74,7 +73,7 @@ pub fn build(config: &Config, output: &Output, report: Option<&Report>) -> Resul
     let started = Instant::now();
     let site = model::Site::load(config)?;
     let look = Look::load(config)?;
-    build_site(config, &site, &look, output, report, started, &|_| {})
+    build_site(config, &site, look, output, report, started, &|_| {})
 }
 
 /// Called with the number of pages just written, from any thread.
@@ -86,12 +85,31 @@ pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 pub fn build_site(
     config: &Config,
     site: &model::Site,
-    look: &Look,
+    look: Look,
     output: &Output,
     report: Option<&Report>,
     started: Instant,
     progress: Progress<'_>,
 ) -> Result<BuildReport> {
+    let (_, built) = publish(config, site, look, output, report, false, progress)?;
+    Ok(BuildReport {
+        elapsed: started.elapsed(),
+        ..built
+    })
+}
+
+/// Builds the whole site, as [`build_site`], and returns what later plans of the same site
+/// need (the dev server's updates); `keep_search` keeps the search indexes for them.
+pub fn publish(
+    config: &Config,
+    site: &model::Site,
+    look: Look,
+    output: &Output,
+    report: Option<&Report>,
+    keep_search: bool,
+    progress: Progress<'_>,
+) -> Result<(Publisher, BuildReport)> {
+    let started = Instant::now();
     if let Some(errors) = site.front_errors() {
         return Err(errors);
     }
@@ -103,94 +121,19 @@ pub fn build_site(
     unique_urls(contents)?;
     no_reserved_paths(config, contents)?;
     warnings.extend(look.warnings.iter().cloned());
-    let (theme, strings, templates) = (&look.theme, &look.strings, &look.templates);
-    let translations = Translations::new(site);
-    let outdated = report.map(status::outdated_paths).unwrap_or_default();
-
-    let cache = crate::markdown::Cache::default();
-    let renderer = Renderer {
-        config,
-        theme,
-        strings,
-        templates,
-        translations: &translations,
-        contents,
-        outdated: &outdated,
-        cache: &cache,
-        progress,
-    };
-    let mut counts = Vec::with_capacity(contents.len());
-    let mut searchable = 0;
-    let mut kept = Vec::new();
-    let mut sitemap_pages = Vec::new();
-    let keep = output.is_memory();
-    for content in contents {
-        let tag = &content.locale.tag;
-        let mut index = config.site.search.then(|| match keep {
-            true => search::Index::replaceable(tag),
-            false => search::Index::new(tag),
-        });
-        let produced = renderer.locale_pages(content, output, index.as_ref(), &mut warnings)?;
-        if let Some(index) = &mut index {
-            let (files, pages) = index.files(&content.locale.code)?;
-            for (path, bytes) in files {
-                output.write(&path, &bytes)?;
-            }
-            searchable += pages;
-        }
-        if keep {
-            kept.push(index);
-        }
-        for asset in &content.files.assets {
-            output.copy(
-                &format!("{}/{asset}", content.locale.code),
-                &content.locale.content_dir.join(asset),
-            )?;
-        }
-        counts.push((content.locale.code.clone(), produced.articles));
-        sitemap_pages.push((content.locale.code.clone(), produced.urls));
-    }
-    for page in renderer.root_pages(&counts)? {
-        output.write(&page.path, page.html.as_bytes())?;
-    }
-    site_files(config, look, contents, report, &sitemap_pages, output)?;
-    Ok(BuildReport {
-        pages: counts,
-        searchable,
+    let mut publisher = Publisher::new(config, site, look, report, keep_search);
+    let rendered = publisher.render(config, site, &Plan::whole(), report, output, progress)?;
+    warnings.extend(rendered.warnings);
+    let built = BuildReport {
+        pages: contents
+            .iter()
+            .map(|c| (c.locale.code.clone(), c.articles.len()))
+            .collect(),
+        searchable: rendered.searchable,
         warnings,
         elapsed: started.elapsed(),
-        search: kept,
-    })
-}
-
-/// The files of the whole site: the sitemap, robots.txt, the status dashboard (with a check's
-/// report), the highlighting stylesheet and the theme's static files.
-fn site_files(
-    config: &Config,
-    look: &Look,
-    contents: &[LocaleContent],
-    report: Option<&Report>,
-    sitemap_pages: &[(String, Vec<(String, String)>)],
-    output: &Output,
-) -> Result<()> {
-    output.write(
-        "sitemap.xml",
-        sitemap::sitemap(config, sitemap_pages, &look.templates)?.as_bytes(),
-    )?;
-    output.write("robots.txt", sitemap::robots(config).as_bytes())?;
-    if let Some(report) = report.filter(|_| config.site.status) {
-        let t = look.strings.table(&look.theme, status::LANGUAGE);
-        let write = |path: String, text: String| output.write(&path, text.as_bytes());
-        status::pages(config, report, contents, &look.templates, &t, &write)?;
-    }
-    output.write(
-        "static/syntax.css",
-        crate::markdown::highlight::stylesheet().as_bytes(),
-    )?;
-    for (name, file) in look.theme.static_files() {
-        output.write(&format!("static/{name}"), &file.bytes)?;
-    }
-    Ok(())
+    };
+    Ok((publisher, built))
 }
 
 /// Generated files and folders (`search/`, `static/`, `sitemap.xml`) must not be articles' or

@@ -38,8 +38,13 @@ pub enum Output {
     },
     /// Changes to the site tolk wrote at `target`.
     Update(Box<UpdateInPlace>),
-    Memory(Mutex<BTreeMap<String, Vec<u8>>>),
+    /// Files in memory: written ones, and `None` for files removed from an earlier site.
+    Memory(Mutex<Changes>),
 }
+
+/// A site's files as a build into memory leaves them: new contents, or `None` for a file that
+/// is gone.
+pub type Changes = BTreeMap<String, Option<Vec<u8>>>;
 
 /// What identifies a file's contents: its hash and length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,10 +142,22 @@ impl Output {
                 let mut files = files
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
-                files.insert(rel.to_owned(), bytes.to_vec());
+                files.insert(rel.to_owned(), Some(bytes.to_vec()));
                 Ok(())
             }
         }
+    }
+
+    /// Removes the file at `rel` of an earlier site. Only the memory output, which holds the
+    /// changes to an earlier site, records it: a folder is always written whole.
+    pub fn remove(&self, rel: &str) -> Result<()> {
+        if let Output::Memory(files) = self {
+            files
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .insert(rel.to_owned(), None);
+        }
+        Ok(())
     }
 
     /// Copies the file at `from` to `rel`.
@@ -158,8 +175,8 @@ impl Output {
     }
 
     /// Makes the build visible: on disk, swaps the staging folder in place of the target.
-    /// Returns the files written, for the memory mode.
-    pub fn commit(self) -> Result<BTreeMap<String, Vec<u8>>> {
+    /// Returns the files written and removed, for the memory mode.
+    pub fn commit(self) -> Result<Changes> {
         match self {
             Output::Update(update) => {
                 update.commit()?;
@@ -862,11 +879,13 @@ mod tests {
     fn memory_output_collects_files() -> Result<()> {
         let output = Output::memory();
         output.write("x/index.html", b"hi")?;
+        output.remove("gone/index.html")?;
+        output.remove("back.html")?;
+        output.write("back.html", b"again")?;
         let files = output.commit()?;
-        assert_eq!(
-            files.get("x/index.html").map(Vec::as_slice),
-            Some(&b"hi"[..])
-        );
+        assert_eq!(files.get("x/index.html"), Some(&Some(b"hi".to_vec())));
+        assert_eq!(files.get("gone/index.html"), Some(&None));
+        assert_eq!(files.get("back.html"), Some(&Some(b"again".to_vec())));
         Ok(())
     }
 }

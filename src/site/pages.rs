@@ -16,7 +16,6 @@ use super::search;
 use super::templates::Templates;
 use super::translations::Translations;
 use super::urls;
-use super::Output;
 use crate::config::{Config, Locale, MissingTranslations};
 use crate::error::{Error, Result, Warning};
 use crate::i18n::Strings;
@@ -235,19 +234,7 @@ struct RenderedArticle<'a> {
 pub struct BuiltArticle {
     pub page: Page,
     pub search: Option<SearchText>,
-    /// `(group key, root-relative URL)` for the sitemap; `None` for a borrowed text, which
-    /// search engines should not index under this locale.
-    pub sitemap: Option<(String, String)>,
     pub warnings: Vec<Warning>,
-}
-
-/// What a locale's pages produced besides the pages themselves.
-#[derive(Debug, Default)]
-pub struct LocaleOutput {
-    /// Articles of this locale's own (borrowed ones not counted).
-    pub articles: usize,
-    /// Root-relative URL of every page of this locale, for the sitemap: `(group key, url)`.
-    pub urls: Vec<(String, String)>,
 }
 
 /// The markdown of an article's title: its front matter `title`, else its first `# ` heading,
@@ -335,64 +322,6 @@ fn first_h1(body: &str) -> Option<&str> {
 }
 
 impl<'a> Renderer<'a> {
-    /// Renders and writes all pages of one locale: its articles, borrowed ones, its home and
-    /// 404 pages. Each article page is rendered, written and added to the `search` index on its
-    /// own, in parallel, and dropped: memory holds the pages being rendered, not the locale's.
-    pub fn locale_pages(
-        &self,
-        content: &'a LocaleContent,
-        output: &Output,
-        search: Option<&search::Index>,
-        warnings: &mut Vec<Warning>,
-    ) -> Result<LocaleOutput> {
-        let locale = &content.locale;
-        let entries = self.entries(content);
-        let frame = self.frame(content, &entries);
-        let results: Vec<Result<Option<BuiltArticle>>> = entries
-            .par_iter()
-            .filter(|entry| entry.article.rel_path != "index.md")
-            .map(|entry| {
-                let built = self.article_page(locale, &frame, *entry)?;
-                output.write(&built.page.path, built.page.html.as_bytes())?;
-                (self.progress)(1);
-                if let (Some(index), Some(text)) = (search, &built.search) {
-                    index.add(text.document());
-                }
-                // The page is on disk and in the index: only the sitemap's part is kept.
-                Ok(Some(BuiltArticle {
-                    page: Page {
-                        path: built.page.path,
-                        html: String::new(),
-                    },
-                    search: None,
-                    ..built
-                }))
-            })
-            .collect();
-        let mut produced = LocaleOutput {
-            articles: content.articles.len(),
-            ..LocaleOutput::default()
-        };
-        let mut errors = Vec::new();
-        for result in results {
-            match result {
-                Ok(Some(built)) => {
-                    produced.urls.extend(built.sitemap);
-                    warnings.extend(built.warnings);
-                }
-                Ok(None) => {}
-                Err(error) => errors.push(error),
-            }
-        }
-        if let Some(error) = Error::from_many(errors) {
-            return Err(error);
-        }
-        for page in self.locale_index_pages(content, &frame, warnings)? {
-            output.write(&page.path, page.html.as_bytes())?;
-        }
-        Ok(produced)
-    }
-
     /// The pages of a locale that list its articles or stand for it: the sidebar tree
     /// (`nav.html`), the home page (with `index.md` as its introduction) and the 404 page.
     pub fn locale_index_pages(
@@ -510,15 +439,8 @@ impl<'a> Renderer<'a> {
                 continue;
             }
             for article in &content.articles {
-                let key = self
-                    .translations
-                    .key_of(&article.locale, &article.rel_path)
-                    .unwrap_or_default();
-                let members = self.translations.members(key);
-                // Not where the article says it does not exist (`locales: [en]`).
-                let lacking = !members.iter().any(|(code, _)| code == &locale.code)
-                    && !own.contains(article.rel_path.as_str())
-                    && article.wanted_in(self.config, &locale.code);
+                let lacking =
+                    !own.contains(article.rel_path.as_str()) && self.lacks(locale, article);
                 if lacking && taken.insert(article.rel_path.as_str()) {
                     borrowed.push(PageArticle {
                         article,
@@ -528,6 +450,49 @@ impl<'a> Renderer<'a> {
             }
         }
         borrowed
+    }
+
+    /// The article page of `content`'s locale at `rel`: its own article there, else (with
+    /// `missing-translations = "fallback"`) the one it borrows, as [`Renderer::entries`] lists
+    /// them.
+    pub fn entry(&self, content: &'a LocaleContent, rel: &str) -> Option<PageArticle<'a>> {
+        let at = |c: &'a LocaleContent| {
+            c.articles
+                .binary_search_by(|a| a.rel_path.as_str().cmp(rel))
+                .ok()
+                .map(|i| &c.articles[i])
+        };
+        if let Some(article) = at(content) {
+            return Some(PageArticle {
+                article,
+                borrowed_from: None,
+            });
+        }
+        if self.config.site.missing_translations != MissingTranslations::Fallback {
+            return None;
+        }
+        self.preferred_lenders()
+            .into_iter()
+            .filter(|lender| lender.locale.code != content.locale.code)
+            .find_map(|lender| {
+                let article = at(lender).filter(|a| self.lacks(&content.locale, a))?;
+                Some(PageArticle {
+                    article,
+                    borrowed_from: Some(&lender.locale),
+                })
+            })
+    }
+
+    /// Whether `locale` lacks `article` (another locale's): no translation of it in the locale,
+    /// and the article does not say it is not wanted there (`locales: [en]`).
+    fn lacks(&self, locale: &Locale, article: &Article) -> bool {
+        let key = self
+            .translations
+            .key_of(&article.locale, &article.rel_path)
+            .unwrap_or_default();
+        let members = self.translations.members(key);
+        !members.iter().any(|(code, _)| code == &locale.code)
+            && article.wanted_in(self.config, &locale.code)
     }
 
     /// Locales to borrow from, best first: the source, then config order.
@@ -597,15 +562,9 @@ impl<'a> Renderer<'a> {
             description: r.description.clone(),
             text: std::mem::take(&mut r.body.text),
         });
-        let key = self
-            .translations
-            .key_of(&r.article.locale, &r.article.rel_path)
-            .unwrap_or_default()
-            .to_owned();
         Ok(BuiltArticle {
             page,
             search,
-            sitemap: r.borrowed_from.is_none().then_some((key, url)),
             warnings: std::mem::take(&mut r.body.warnings),
         })
     }
