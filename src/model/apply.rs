@@ -195,6 +195,9 @@ mod tests {
     use std::path::Path;
 
     fn site_in(dir: &Path, files: &[(&str, &str)]) -> (Config, Site) {
+        for locale in ["nl", "fr"] {
+            std::fs::create_dir_all(dir.join("content").join(locale)).expect("a folder");
+        }
         for (rel, text) in files {
             let path = dir.join(rel);
             std::fs::create_dir_all(path.parent().expect("a parent")).expect("a folder");
@@ -206,6 +209,9 @@ mod tests {
         (config, site)
     }
 
+    const A: &str = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
+    const B: &str = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
+
     fn article(id: &str, title: &str) -> String {
         format!("---\ntitle: {title}\nexl-id: {id}\n---\n# {title}\n\nText.\n")
     }
@@ -216,11 +222,11 @@ mod tests {
         let (config, mut site) = site_in(
             dir.path(),
             &[
-                ("content/nl/a.md", &article("aaaa", "A")),
-                ("content/fr/a.md", &article("aaaa", "A fr")),
+                ("content/nl/a.md", &article(A, "A")),
+                ("content/fr/a.md", &article(A, "A fr")),
             ],
         );
-        std::fs::write(dir.path().join("content/nl/a.md"), article("aaaa", "A2"))
+        std::fs::write(dir.path().join("content/nl/a.md"), article(A, "A2"))
             .map_err(Error::io("write", dir.path()))?;
         let delta = site.apply(&config, &[("nl".into(), "a.md".into())])?;
         assert!(!delta.regrouped);
@@ -228,17 +234,17 @@ mod tests {
         assert!(change.existed && change.exists && !change.moves());
         assert_eq!(change.after.as_ref().map(|g| g.members.len()), Some(2));
 
-        std::fs::write(dir.path().join("content/nl/a.md"), article("bbbb", "B"))
+        std::fs::write(dir.path().join("content/nl/a.md"), article(B, "B"))
             .map_err(Error::io("write", dir.path()))?;
         let delta = site.apply(&config, &[("nl".into(), "a.md".into())])?;
         assert!(delta.regrouped && delta.changes[0].moves());
         assert_eq!(
             delta.changes[0].before.as_ref().map(|g| g.key.as_str()),
-            Some("id:aaaa")
+            Some(format!("id:{A}").as_str())
         );
         assert_eq!(
             delta.changes[0].after.as_ref().map(|g| g.key.as_str()),
-            Some("id:bbbb")
+            Some(format!("id:{B}").as_str())
         );
         Ok(())
     }
@@ -246,8 +252,8 @@ mod tests {
     #[test]
     fn created_and_deleted_articles_come_and_go_and_bad_ones_change_nothing() -> Result<()> {
         let dir = tempfile::tempdir().map_err(Error::io("create", Path::new("tmp")))?;
-        let (config, mut site) = site_in(dir.path(), &[("content/nl/b.md", &article("bbbb", "B"))]);
-        std::fs::write(dir.path().join("content/nl/a.md"), article("aaaa", "A"))
+        let (config, mut site) = site_in(dir.path(), &[("content/nl/b.md", &article(B, "B"))]);
+        std::fs::write(dir.path().join("content/nl/a.md"), article(A, "A"))
             .map_err(Error::io("write", dir.path()))?;
         let delta = site.apply(&config, &[("nl".into(), "a.md".into())])?;
         assert!(!delta.changes[0].existed && delta.changes[0].exists);
@@ -266,7 +272,7 @@ mod tests {
         assert!(site.apply(&config, &saved).is_err());
         assert_eq!(site.contents[0].articles.len(), 2, "nothing changed");
 
-        std::fs::write(dir.path().join("content/nl/a.md"), article("aaaa", "A"))
+        std::fs::write(dir.path().join("content/nl/a.md"), article(A, "A"))
             .map_err(Error::io("write", dir.path()))?;
         let delta = site.apply(&config, &saved)?;
         assert!(delta.changes[1].existed && !delta.changes[1].exists);
