@@ -130,7 +130,7 @@ fn breakdown(root: &Path) -> Result<()> {
         ms(read),
         ms(checks),
         ms(build),
-        files.len(),
+        files.size(),
         bytes / 1_000_000,
         ms(compare),
         if affected.is_empty() {

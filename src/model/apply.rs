@@ -169,16 +169,22 @@ impl Site {
             .groups
             .iter()
             .find(|g| g.members.contains(&primary))?;
-        let articles = self.articles();
+        // Member indices count the articles of every locale in order.
+        let starts: Vec<usize> = self
+            .contents
+            .iter()
+            .scan(0, |start, c| {
+                let this = *start;
+                *start += c.articles.len();
+                Some(this)
+            })
+            .collect();
         let members = group
             .members
             .iter()
             .filter_map(|&i| {
-                let article = articles.get(i)?;
-                let locale = self
-                    .contents
-                    .iter()
-                    .position(|c| c.locale.code == article.locale)?;
+                let locale = starts.partition_point(|&start| start <= i).checked_sub(1)?;
+                let article = self.contents[locale].articles.get(i - starts[locale])?;
                 Some((locale, article.rel_path.clone()))
             })
             .collect();

@@ -103,6 +103,16 @@ pub struct LocaleContent {
     pub files: LocaleFiles,
 }
 
+impl LocaleContent {
+    /// The article at `rel` (articles are sorted by path).
+    pub fn article(&self, rel: &str) -> Option<&Article> {
+        let at = self
+            .articles
+            .binary_search_by(|a| a.rel_path.as_str().cmp(rel));
+        at.ok().map(|i| &self.articles[i])
+    }
+}
+
 /// Reads and parses the article at `rel` under the locale's content folder.
 pub fn read_article(config: &Config, locale: &Locale, rel: &str) -> Result<Article> {
     let path = locale.content_dir.join(rel);

@@ -83,7 +83,7 @@ impl LiveSite {
             }
         }
         let updated = self
-            .recheck(&plan.groups)
+            .recheck(&plan.recheck)
             .and_then(|()| self.render(&plan, None));
         if updated.is_err() {
             self.pending = plan;
@@ -111,37 +111,24 @@ impl LiveSite {
         })
     }
 
-    /// Runs the checks on the translation groups `keys` alone, and takes their articles'
-    /// out-of-date notices from it. (The rules behind the notices compare an article with its
-    /// translations and the source's history, never with other articles.)
-    fn recheck(&mut self, keys: &BTreeSet<String>) -> Result<()> {
-        if keys.is_empty() {
+    /// Runs the checks on the articles `members` (by locale index and path: the saved
+    /// articles' translation groups) alone, and takes their out-of-date notices from it. (The
+    /// rules behind the notices compare an article with its translations and the source's
+    /// history, never with other articles.)
+    fn recheck(&mut self, members: &BTreeSet<(usize, String)>) -> Result<()> {
+        if members.is_empty() {
             return Ok(());
         }
-        let articles = self.site.articles();
-        let members: BTreeSet<usize> = self
-            .site
-            .grouping
-            .groups
-            .iter()
-            .filter(|group| keys.contains(&group.key()))
-            .flat_map(|group| group.members.iter().copied())
-            .collect();
-        let chosen: BTreeSet<(&str, &str)> = members
-            .iter()
-            .filter_map(|&i| articles.get(i))
-            .map(|a| (a.locale.as_str(), a.rel_path.as_str()))
-            .collect();
         let group: Vec<model::LocaleContent> = self
             .site
             .contents
             .iter()
-            .map(|content| model::LocaleContent {
+            .enumerate()
+            .map(|(li, content)| model::LocaleContent {
                 locale: content.locale.clone(),
-                articles: content
-                    .articles
-                    .iter()
-                    .filter(|a| chosen.contains(&(a.locale.as_str(), a.rel_path.as_str())))
+                articles: members
+                    .range((li, String::new())..(li + 1, String::new()))
+                    .filter_map(|(_, rel)| content.article(rel))
                     .cloned()
                     .collect(),
                 files: Default::default(),

@@ -4,13 +4,13 @@
 //! The built site never contains any of this: the script and the overlay are added to HTML
 //! responses as they are sent.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::body::Bytes;
 use serde::Serialize;
 
 use super::paths;
+use super::rebuild::SiteFiles;
 
 /// The live-reload client, served at [`SCRIPT_PATH`].
 pub const SCRIPT: &str = include_str!("live.js");
@@ -84,11 +84,7 @@ impl Affected {
 
 /// Compares two builds of the site. The search index and the sitemap change with any article
 /// and are fetched when used, so they reload nothing by themselves.
-pub fn affected(
-    base_path: &str,
-    old: &BTreeMap<String, Bytes>,
-    new: &BTreeMap<String, Bytes>,
-) -> Affected {
+pub fn affected(base_path: &str, old: &SiteFiles, new: &SiteFiles) -> Affected {
     let changed = new
         .iter()
         .filter(|(key, bytes)| !old.get(*key).is_some_and(|was| same(was, bytes)))
@@ -101,8 +97,8 @@ pub fn affected(
 /// those are compared, which on a large site is most of the time of a small rebuild.
 pub fn affected_among(
     base_path: &str,
-    old: &BTreeMap<String, Bytes>,
-    new: &BTreeMap<String, Bytes>,
+    old: &SiteFiles,
+    new: &SiteFiles,
     candidates: &[String],
 ) -> Affected {
     let changed = candidates
@@ -204,7 +200,7 @@ pub fn overlay(error_text: &str, had_good_build: bool) -> String {
 mod tests {
     use super::*;
 
-    fn site(files: &[(&str, &str)]) -> BTreeMap<String, Bytes> {
+    fn site(files: &[(&str, &str)]) -> SiteFiles {
         files
             .iter()
             .map(|(k, v)| ((*k).to_owned(), Bytes::from(v.to_string())))
@@ -223,7 +219,7 @@ mod tests {
             ("search/nl/terms-0.json", "1"),
             ("sitemap.xml", "1"),
         ]);
-        let cases: Vec<(&str, BTreeMap<String, Bytes>, Affected)> = vec![
+        let cases: Vec<(&str, SiteFiles, Affected)> = vec![
             ("nothing", old.clone(), Affected::default()),
             (
                 "an article and the search index",

@@ -456,13 +456,7 @@ impl<'a> Renderer<'a> {
     /// `missing-translations = "fallback"`) the one it borrows, as [`Renderer::entries`] lists
     /// them.
     pub fn entry(&self, content: &'a LocaleContent, rel: &str) -> Option<PageArticle<'a>> {
-        let at = |c: &'a LocaleContent| {
-            c.articles
-                .binary_search_by(|a| a.rel_path.as_str().cmp(rel))
-                .ok()
-                .map(|i| &c.articles[i])
-        };
-        if let Some(article) = at(content) {
+        if let Some(article) = content.article(rel) {
             return Some(PageArticle {
                 article,
                 borrowed_from: None,
@@ -475,7 +469,9 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .filter(|lender| lender.locale.code != content.locale.code)
             .find_map(|lender| {
-                let article = at(lender).filter(|a| self.lacks(&content.locale, a))?;
+                let article = lender
+                    .article(rel)
+                    .filter(|a| self.lacks(&content.locale, a))?;
                 Some(PageArticle {
                     article,
                     borrowed_from: Some(&lender.locale),

@@ -20,8 +20,9 @@ pub struct Plan {
     pub whole: bool,
     /// Article pages, by locale index and path (a borrowed copy is at its lender's path).
     pub pages: BTreeSet<(usize, String)>,
-    /// Translation groups whose out-of-date notices are checked again before rendering.
-    pub groups: BTreeSet<String>,
+    /// Articles whose out-of-date notices are checked again before rendering (the saved ones'
+    /// translation groups, before and after), by locale index and path.
+    pub recheck: BTreeSet<(usize, String)>,
     /// Locales whose home page, sidebar and 404 page are rendered.
     pub indexes: BTreeSet<usize>,
     /// The sitemap and the root pages: articles came, went or changed groups.
@@ -52,7 +53,7 @@ impl Plan {
     pub fn merge(&mut self, other: Plan) {
         self.whole |= other.whole;
         self.pages.extend(other.pages);
-        self.groups.extend(other.groups);
+        self.recheck.extend(other.recheck);
         self.indexes.extend(other.indexes);
         self.sitemap |= other.sitemap;
         self.removed.extend(other.removed);
@@ -70,7 +71,7 @@ pub fn for_delta(delta: &Delta, renderer: &Renderer<'_>, frames: &mut [Frame]) -
     for change in &delta.changes {
         plan.sitemap |= change.moves();
         for group in [&change.before, &change.after].into_iter().flatten() {
-            plan.groups.insert(group.key.clone());
+            plan.recheck.extend(group.members.iter().cloned());
             touched.extend(group.members.iter().map(|(_, rel)| rel.as_str()));
         }
         touched.insert(&change.rel);
