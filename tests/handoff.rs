@@ -463,3 +463,42 @@ fn a_translation_with_crlf_line_ends_keeps_them() {
         "{after:?}"
     );
 }
+
+#[test]
+fn status_and_the_status_site_show_what_changed_per_stale_translation() {
+    let (site, _) = site();
+    change_two(&site);
+    let status = site.run(&["status"]);
+    status
+        .success()
+        .stdout_has("changed segments  changed words")
+        .stdout_has("  content/nl/a.md  2 segments, 12 words\n");
+    let json = site.run(&["status", "--format", "json"]);
+    json.success()
+        .stdout_has("\"changed_segments\": 2,")
+        .stdout_has("\"changed_words\": 12,");
+    let check = site.run(&["check", "--format", "json"]);
+    assert!(
+        check
+            .stdout
+            .contains("\"changed\": {\n        \"segments\": 2,\n        \"words\": 12\n      },"),
+        "{}",
+        check.stdout
+    );
+    site.run(&["build"]).success();
+    let page = site.read("public/status/index.html");
+    assert!(
+        page.contains("<p class=\"changed\">2 segments (12 words) changed in the source</p>"),
+        "{page}"
+    );
+    assert!(site.read("public/status.json").contains("\"segments\": 2"));
+    // A re-wrap still makes the translation stale for the check, but changes no segment.
+    let (wrapped, _) = self::site();
+    let rewrapped = EN.replace("First paragraph with 10", "First   paragraph\nwith 10");
+    wrapped.file("content/en/a.md", &source(&rewrapped));
+    commit(&wrapped, "en: re-wrap");
+    wrapped
+        .run(&["status"])
+        .success()
+        .stdout_has("  content/nl/a.md  0 segments, 0 words\n");
+}

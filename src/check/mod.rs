@@ -251,6 +251,9 @@ pub struct Report {
     /// Each translation with a segment finding, aligned with its pivot (the status site's
     /// side-by-side pages).
     pub alignments: Vec<crate::align::Alignment>,
+    /// How much of the source changed for each stale translation (by shown path): the
+    /// segments and words `tolk handoff export` would send.
+    pub changes: BTreeMap<String, crate::handoff::Delta>,
 }
 
 impl Report {
@@ -328,6 +331,12 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
     let selection = select(scope, docs, groups, &mut findings);
     segments::keep_flagged(&mut alignments, &findings);
     let locales = summarize(config, docs, groups, &findings, &selection);
+    let stale: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.rule == Rule::StaleTranslation)
+        .map(|f| f.path.as_str())
+        .collect();
+    let changes = crate::handoff::changes::of_stale(config, site, &stale)?;
     let mut sources = sources_of(docs, &findings);
     sources.extend(ui_sources);
     Ok(Report {
@@ -339,6 +348,7 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
         elapsed: started.elapsed(),
         sources,
         alignments,
+        changes,
     })
 }
 

@@ -2,7 +2,7 @@
 //! added source segments, as one XLIFF [`Document`].
 
 use super::xliff::{Document, FileUnits, Unit};
-use super::{collapse, words, History, Place, Plan, PlannedUnit};
+use super::{collapse, words, Delta, History, Place, Plan, PlannedUnit};
 use crate::align::{self, Segment, SegmentKind};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -31,7 +31,7 @@ pub fn plans(config: &Config, site: &Site, options: &ExportOptions) -> Result<Ve
             ),
         ));
     }
-    let history = History::open(config)?;
+    let history = History::open(config, &site.history)?;
     let articles = site.articles();
     let mut plans = Vec::new();
     for group in &site.grouping.groups {
@@ -122,20 +122,24 @@ fn stale(history: &History, source: &Article, translation: &Article) -> Result<O
 }
 
 /// The commits after `base` up to `head` that changed the source at `path`, oldest first,
-/// each with whether it counts (no `Translation: none` trailer).
+/// each with whether it counts (no `Translation: none` trailer). A run of commits that all
+/// count, or that all do not, is one step: only its last commit is kept.
 fn steps(history: &History, path: &str, base: &str, head: &str) -> Result<Vec<(String, bool)>> {
     let log = &history.log;
     let (Some(at), Some(until)) = (log.find(base), log.find(head)) else {
         return Ok(Vec::new());
     };
     let latest = log.commit(until).seconds;
-    let mut steps = Vec::new();
+    let mut steps: Vec<(String, bool)> = Vec::new();
     for lag in log.lags(&[(at, path)]) {
         for &c in &lag.behind {
             let commit = log.commit(c);
             if commit.seconds <= latest {
-                let message = history::message(&history.located, &commit.id)?;
-                steps.push((commit.id.clone(), !history::no_translation(&message)));
+                let counts = history.counts(c)?;
+                if steps.last().is_some_and(|(_, last)| *last == counts) {
+                    steps.pop();
+                }
+                steps.push((commit.id.clone(), counts));
             }
         }
     }
@@ -167,15 +171,15 @@ fn dirty(versions: &[(Article, bool)]) -> Vec<bool> {
     flags
 }
 
-/// The plan of `translation` from source commit `base` to `head`; `None` when the source is
-/// not at its path in one of them, or only `Translation: none` commits changed it.
-pub fn plan(
+/// The source at `base` and at `head`, and for each segment at `head` whether a counted
+/// change made it differ ([`dirty`]); `None` when the source is not at its path in one of
+/// them, or only `Translation: none` commits changed it.
+fn versions(
     history: &History,
     source: &Article,
-    translation: &Article,
     base: &str,
     head: &str,
-) -> Result<Option<Plan>> {
+) -> Result<Option<(Article, Article, Vec<bool>)>> {
     let read = |commit: &str| history::file_at(&history.located, commit, &source.rel_path);
     let parse = |text: String| parse_article(&source.locale, &source.rel_path, String::new(), text);
     let mut versions = Vec::new();
@@ -196,9 +200,25 @@ pub fn plan(
         versions.push((new.clone(), true));
     }
     let flags = dirty(&versions);
+    let old = versions.swap_remove(0).0;
+    Ok(Some((old, new, flags)))
+}
+
+/// The plan of `translation` from source commit `base` to `head`; `None` when the source is
+/// not at its path in one of them, or only `Translation: none` commits changed it.
+pub fn plan(
+    history: &History,
+    source: &Article,
+    translation: &Article,
+    base: &str,
+    head: &str,
+) -> Result<Option<Plan>> {
+    let Some((old, new, flags)) = versions(history, source, base, head)? else {
+        return Ok(None);
+    };
     let exl_id = source.front.exl_id.clone().unwrap_or_default();
     Ok(Some(Plan {
-        units: changed_units(&exl_id, (&versions[0].0, &new, &flags), translation),
+        units: changed_units(&exl_id, (&old, &new, &flags), translation),
         exl_id,
         source_shown: source.shown_path.clone(),
         translation_shown: translation.shown_path.clone(),
@@ -208,6 +228,44 @@ pub fn plan(
         text: translation.text.clone(),
         source_words: words(new.body()),
     }))
+}
+
+/// How much of the source changed from `base` to HEAD, as export counts it: the segments it
+/// would send (changed or added by a counted commit, whitespace aside, code blocks never) and
+/// their words at HEAD. `None` when the source is not at its path in `base` or HEAD.
+pub fn delta(history: &History, source: &Article, base: &str) -> Result<Option<Delta>> {
+    let Some((old, new, flags)) = versions(history, source, base, &history.head)? else {
+        return Ok(None);
+    };
+    let (old_s, new_s) = (align::segments(&old), align::segments(&new));
+    let mut delta = Delta::default();
+    for link in align::align(&old_s, &old.text, &new_s, &new.text) {
+        let Some(n) = link.other else { continue };
+        if sent(
+            link.pivot,
+            (&old_s, &old.text),
+            (&new_s, n, &new.text),
+            &flags,
+        ) {
+            delta.segments += 1;
+            delta.words += words(new_s[n].text(&new.text));
+        }
+    }
+    Ok(Some(delta))
+}
+
+/// Whether segment `n` of `new` is sent: it differs from its segment of `old` (`pivot`;
+/// whitespace aside) or has none, a counted commit changed it, and it is text with content.
+fn sent(
+    pivot: Option<usize>,
+    (old_s, old): (&[Segment], &str),
+    (new_s, n, new): (&[Segment], usize, &str),
+    dirty: &[bool],
+) -> bool {
+    let seg = &new_s[n];
+    let changed = pivot.is_none_or(|o| collapse(old_s[o].text(old)) != collapse(seg.text(new)));
+    let counted = dirty.get(n).copied().unwrap_or(true);
+    changed && counted && seg.kind != SegmentKind::Code && seg.has_content()
 }
 
 /// The segments of `new` that differ from `old` (whitespace aside) or are not in it, each
@@ -238,11 +296,12 @@ fn changed_units(
             continue;
         };
         let seg = &new_s[n];
-        let changed = link
-            .pivot
-            .is_none_or(|o| collapse(old_s[o].text(&old.text)) != collapse(seg.text(&new.text)));
-        let counted = dirty.get(n).copied().unwrap_or(true);
-        if changed && counted && seg.kind != SegmentKind::Code && seg.has_content() {
+        if sent(
+            link.pivot,
+            (&old_s, &old.text),
+            (&new_s, n, &new.text),
+            dirty,
+        ) {
             let place = match mine {
                 Some(t) => Place::Replace(ours[t].range.clone()),
                 None => Place::Insert {

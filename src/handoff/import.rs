@@ -38,7 +38,7 @@ pub fn plan_import(config: &Config, site: &Site, shown: &str, text: &str) -> Res
             return Ok(outcome);
         }
     };
-    let history = History::open(config)?;
+    let history = History::open(config, &site.history)?;
     for file in &doc.files {
         let problem = |message: String, help: &str| Problem {
             location: Location {

@@ -9,18 +9,20 @@
 //! translation segment it replaces, and each added one where it goes. Import computes the plan
 //! again from the commits the file names and refuses any unit that does not match it.
 
+pub mod changes;
 pub mod export;
 pub mod import;
 pub mod xliff;
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::align::SegmentKind;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::history::{self, Located, Log};
+use crate::history::{self, log::LogCache, Located, Log};
 
 /// Where a unit's target goes in the translation's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,17 +66,29 @@ pub struct Plan {
     pub units: Vec<PlannedUnit>,
 }
 
+/// How much of a translation's source changed since its `source-git-commit`: the segments a
+/// handoff would send and their words (at HEAD).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Delta {
+    pub segments: usize,
+    pub words: usize,
+}
+
 /// The source's git history: the folder it is read from, its log and HEAD.
 #[derive(Debug)]
 pub struct History {
     pub located: Located,
     pub log: Arc<Log>,
     pub head: String,
+    /// Whether each commit (by index in the log) counts: its message has no
+    /// `Translation: none` trailer. Each message is read once.
+    counts: Mutex<HashMap<usize, bool>>,
 }
 
 impl History {
-    /// The history of the source locale's folder (or of `source-repository`).
-    pub fn open(config: &Config) -> Result<History> {
+    /// The history of the source locale's folder (or of `source-repository`), its log read
+    /// through `cache` (the site model's, which the check already filled).
+    pub fn open(config: &Config, cache: &LogCache) -> Result<History> {
         let source = config.source_locale.as_deref().ok_or_else(|| {
             Error::setup(
                 "tolk.toml names no source-locale, so there is nothing to hand off from",
@@ -92,13 +106,31 @@ impl History {
                 "handoff reads the source's versions from git: commit the source first",
             )
         })?;
-        let log = history::log::LogCache::default().read(&located)?;
+        let log = cache.read(&located)?;
         let head = located
             .repo
             .head_id()
             .map(|id| id.detach().to_hex().to_string())
             .map_err(history::failed("HEAD".to_owned(), &located.workdir))?;
-        Ok(History { located, log, head })
+        Ok(History {
+            located,
+            log,
+            head,
+            counts: Mutex::default(),
+        })
+    }
+
+    /// Whether commit `index` of the log counts for translation (no `Translation: none`
+    /// trailer in its message).
+    pub fn counts(&self, index: usize) -> Result<bool> {
+        let lock = || self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(&counts) = lock().get(&index) {
+            return Ok(counts);
+        }
+        let message = history::message(&self.located, &self.log.commit(index).id)?;
+        let counts = !history::no_translation(&message);
+        lock().insert(index, counts);
+        Ok(counts)
     }
 
     /// The full id of `commit` (full or abbreviated), when HEAD reaches it.
