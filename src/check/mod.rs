@@ -294,9 +294,21 @@ impl Report {
     }
 }
 
-/// Checks the whole site.
+/// Checks the whole site, with each stale translation's changed source segments and words
+/// ([`Report::changes`]: `tolk status` and the status site show them; `tolk check` does not
+/// read the source's older versions).
 pub fn run(config: &Config, site: &model::Site) -> Result<Report> {
-    run_scoped(config, site, &Scope::All)
+    let mut report = run_scoped(config, site, &Scope::All)?;
+    let started = Instant::now();
+    let stale: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::StaleTranslation)
+        .map(|f| f.path.as_str())
+        .collect();
+    report.changes = crate::handoff::changes::of_stale(config, site, &stale)?;
+    report.elapsed += started.elapsed();
+    Ok(report)
 }
 
 /// Checks the site, reporting on the articles `scope` selects.
@@ -331,12 +343,6 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
     let selection = select(scope, docs, groups, &mut findings);
     segments::keep_flagged(&mut alignments, &findings);
     let locales = summarize(config, docs, groups, &findings, &selection);
-    let stale: Vec<&str> = findings
-        .iter()
-        .filter(|f| f.rule == Rule::StaleTranslation)
-        .map(|f| f.path.as_str())
-        .collect();
-    let changes = crate::handoff::changes::of_stale(config, site, &stale)?;
     let mut sources = sources_of(docs, &findings);
     sources.extend(ui_sources);
     Ok(Report {
@@ -348,7 +354,7 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
         elapsed: started.elapsed(),
         sources,
         alignments,
-        changes,
+        changes: BTreeMap::new(),
     })
 }
 

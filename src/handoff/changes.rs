@@ -26,33 +26,45 @@ pub fn of_stale(config: &Config, site: &Site, stale: &[&str]) -> Result<BTreeMap
         return Ok(out);
     };
     let pairs = with_sources(site, source_locale);
-    let mut done: HashMap<(&str, String), Option<Delta>> = HashMap::new();
+    // Each stale translation's (source, base commit); each pair is worked out once.
+    let mut wanted: Vec<(&str, &Article, String)> = Vec::new();
     for &path in stale {
         let Some(&(translation, source)) = pairs.get(path) else {
             continue;
         };
-        let Some(base) = translation
-            .front
-            .source_git_commit
-            .as_deref()
-            .and_then(|c| history.resolve(c))
-        else {
-            continue;
-        };
-        let key = (source.rel_path.as_str(), base);
-        let delta = match done.get(&key) {
-            Some(delta) => *delta,
-            None => {
-                let delta = export::delta(&history, source, &key.1)?;
-                done.insert(key, delta);
-                delta
-            }
-        };
-        if let Some(delta) = delta {
-            out.insert(path.to_owned(), delta);
+        let base = translation.front.source_git_commit.as_deref();
+        if let Some(base) = base.and_then(|c| history.resolve(c)) {
+            wanted.push((path, source, base));
+        }
+    }
+    let mut jobs: Vec<(&Article, &str)> = wanted.iter().map(|(_, s, b)| (*s, b.as_str())).collect();
+    jobs.sort_by_key(|(source, base)| (source.shown_path.as_str(), *base));
+    jobs.dedup_by_key(|(source, base)| (source.shown_path.as_str(), *base));
+    let deltas = on_every_core(&history, &jobs)?;
+    for (path, source, base) in &wanted {
+        let key = (source.shown_path.as_str(), base.as_str());
+        let found = jobs.binary_search_by_key(&key, |(s, b)| (s.shown_path.as_str(), *b));
+        if let Some(delta) = found.ok().and_then(|i| deltas[i]) {
+            out.insert((*path).to_owned(), delta);
         }
     }
     Ok(out)
+}
+
+/// [`export::delta`] of each (source, base) of `jobs`, in their order, on every core (each
+/// thread opens the repository once).
+fn on_every_core(history: &History, jobs: &[(&Article, &str)]) -> Result<Vec<Option<Delta>>> {
+    use rayon::prelude::*;
+    let handle = history.handle();
+    jobs.par_iter()
+        .map_init(
+            || handle.open(),
+            |mine, (source, base)| match mine {
+                Some(history) => export::delta(history, source, base),
+                None => Ok(None),
+            },
+        )
+        .collect()
 }
 
 /// Every translation (by shown path) with its group's source article.

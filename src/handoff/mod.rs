@@ -82,7 +82,34 @@ pub struct History {
     pub head: String,
     /// Whether each commit (by index in the log) counts: its message has no
     /// `Translation: none` trailer. Each message is read once.
-    counts: Mutex<HashMap<usize, bool>>,
+    counts: Arc<Mutex<HashMap<usize, bool>>>,
+}
+
+/// What another thread needs to open the same [`History`]: paths and shared state only.
+#[derive(Debug, Clone)]
+pub struct HistoryHandle {
+    git_dir: PathBuf,
+    workdir: PathBuf,
+    prefix: String,
+    log: Arc<Log>,
+    head: String,
+    counts: Arc<Mutex<HashMap<usize, bool>>>,
+}
+
+impl HistoryHandle {
+    /// The history, with its own handle on the repository (`None` if it cannot be opened).
+    pub fn open(&self) -> Option<History> {
+        Some(History {
+            located: Located {
+                repo: history::reopen(&self.git_dir)?,
+                workdir: self.workdir.clone(),
+                prefix: self.prefix.clone(),
+            },
+            log: Arc::clone(&self.log),
+            head: self.head.clone(),
+            counts: Arc::clone(&self.counts),
+        })
+    }
 }
 
 impl History {
@@ -116,8 +143,20 @@ impl History {
             located,
             log,
             head,
-            counts: Mutex::default(),
+            counts: Arc::default(),
         })
+    }
+
+    /// A handle to open this history again on another thread.
+    pub fn handle(&self) -> HistoryHandle {
+        HistoryHandle {
+            git_dir: self.located.repo.git_dir().to_owned(),
+            workdir: self.located.workdir.clone(),
+            prefix: self.located.prefix.clone(),
+            log: Arc::clone(&self.log),
+            head: self.head.clone(),
+            counts: Arc::clone(&self.counts),
+        }
     }
 
     /// Whether commit `index` of the log counts for translation (no `Translation: none`
