@@ -314,7 +314,8 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Runs one command. Only `tolk check` can end in [`cmd::check::Verdict::Fail`].
+/// Runs one command. Only `tolk check` and `tolk handoff import` (its check of the imported
+/// articles) can end in [`cmd::check::Verdict::Fail`].
 fn run(command: Command) -> crate::error::Result<cmd::check::Verdict> {
     let result = match command {
         Command::Build(args) => cmd::build::execute(&build_options(args)),
@@ -349,7 +350,7 @@ fn run(command: Command) -> crate::error::Result<cmd::check::Verdict> {
             })
         }
         Command::Handoff(HandoffCommand::Import(args)) => {
-            cmd::handoff::import(&cmd::handoff::ImportOptions {
+            return cmd::handoff::import(&cmd::handoff::ImportOptions {
                 root: args.root,
                 file: args.file,
                 dry_run: args.dry_run,

@@ -504,3 +504,44 @@ fn status_and_the_status_site_show_what_changed_per_stale_translation() {
         .success()
         .stdout_has("  content/nl/a.md  0 segments, 0 words\n");
 }
+
+#[test]
+fn import_checks_the_articles_it_writes_and_fails_on_their_errors() {
+    let (site, _) = site();
+    change_two(&site);
+    let filled = fill(&export(&site));
+    // A paragraph's target that makes a heading the source does not have: import writes it
+    // (it is text), and the check of the result says what it broke.
+    site.file(
+        "bad.xlf",
+        &filled.replacen("Vertaalde alinea 1.", "## Extra kop", 1),
+    );
+    let before = site.read("content/nl/a.md");
+    let dry = site.run(&["handoff", "import", "bad.xlf", "--dry-run"]);
+    dry.failure(1)
+        .stderr_has("content/nl/a.md:")
+        .stderr_has("error[heading-mismatch]")
+        .stderr_has("checked 1 imported article as they would be: 1 error");
+    assert_eq!(
+        site.read("content/nl/a.md"),
+        before,
+        "a dry run writes nothing"
+    );
+    let run = site.run(&["handoff", "import", "bad.xlf"]);
+    run.failure(1)
+        .stderr_has("updated content/nl/a.md")
+        .stderr_has("error[heading-mismatch]")
+        .stderr_has("checked 1 imported article: 1 error");
+    assert!(site.read("content/nl/a.md").contains("\n## Extra kop\n"));
+    let check = site.run(&["check", "--format", "short"]);
+    check.failure(1).stdout_has("error[heading-mismatch]");
+    // A good file: the check of the result passes, and its findings name only the import's
+    // articles (the English source has none to show).
+    let (good, _) = self::site();
+    change_two(&good);
+    good.file("nl.xlf", &fill(&export(&good)));
+    let run = good.run(&["handoff", "import", "nl.xlf"]);
+    run.success()
+        .stderr_has("checked 1 imported article: 0 errors");
+    assert!(!run.stderr.contains("content/en/"), "{}", run.stderr);
+}
