@@ -66,6 +66,10 @@ struct HandoffExportArgs {
     /// Only the source articles under these paths
     #[arg(value_name = "PATH")]
     paths: Vec<String>,
+    /// Only the translations whose source changed since this git ref (its merge base with
+    /// HEAD), e.g. the tag of the last export; each with everything it lacks
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -347,6 +351,7 @@ fn run(command: Command) -> crate::error::Result<cmd::check::Verdict> {
                 locale: args.locale,
                 out: args.out,
                 paths: args.paths,
+                changed_since: args.changed_since,
             })
         }
         Command::Handoff(HandoffCommand::Import(args)) => {

@@ -545,3 +545,72 @@ fn import_checks_the_articles_it_writes_and_fails_on_their_errors() {
         .stderr_has("checked 1 imported article: 0 errors");
     assert!(!run.stderr.contains("content/en/"), "{}", run.stderr);
 }
+
+/// The exl-ids of the `<file>`s of an exported file, in order.
+fn exported_ids(xliff: &str) -> Vec<String> {
+    xliff
+        .split("tolk:exl-id=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn changed_since_exports_only_the_translations_whose_source_changed_after_the_ref() {
+    const B: &str = "8c00751a-c706-4248-8266-87c457ce367f";
+    const C: &str = "0f6f0e43-7a4c-4d51-9a43-0b3f3c54f7d1";
+    let (site, _) = site();
+    let b_en = |text: &str| format!("---\ntitle: Beta\nexl-id: {B}\n---\n# Beta\n\n{text}\n");
+    site.file("content/en/b.md", &b_en("Only paragraph."));
+    let b_made = commit(&site, "en: b");
+    site.file(
+        "content/nl/b.md",
+        &format!("---\ntitle: Beta\nexl-id: {B}\nsource-git-commit: {b_made}\n---\n# Beta\n\nEnige alinea.\n"),
+    );
+    commit(&site, "nl: b");
+    // The last handoff: a changed before it, and was sent then.
+    change_two(&site);
+    git(site.root(), &["tag", "handoff-1"]);
+    // Since then: b changed, a only by a commit that does not count, c is new.
+    site.file("content/en/b.md", &b_en("Only paragraph, changed."));
+    commit(&site, "en: b changed");
+    let a_now = site
+        .read("content/en/a.md")
+        .replace("ends here.", "ends here!");
+    site.file("content/en/a.md", &a_now);
+    commit(&site, "en: a typo\n\nTranslation: none");
+    site.file(
+        "content/en/c.md",
+        &format!("---\ntitle: Gamma\nexl-id: {C}\n---\nNew article.\n"),
+    );
+    commit(&site, "en: c");
+    let all = exported_ids(&export(&site));
+    assert_eq!(all, [ID, B, C]);
+    let run = site.run(&[
+        "handoff",
+        "export",
+        "--locale",
+        "nl",
+        "--changed-since",
+        "handoff-1",
+    ]);
+    run.success();
+    assert_eq!(exported_ids(&run.stdout), [B, C], "{}", run.stdout);
+    // b's units are everything it lacks since its own commit, as without the option.
+    assert_eq!(
+        units(&run.stdout)[0].1,
+        "Only paragraph, changed.",
+        "{}",
+        run.stdout
+    );
+    site.run(&[
+        "handoff",
+        "export",
+        "--locale",
+        "nl",
+        "--changed-since",
+        "no-such-ref",
+    ])
+    .failure(1)
+    .stderr_has("--changed-since no-such-ref");
+}

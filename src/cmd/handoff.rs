@@ -21,6 +21,8 @@ pub struct ExportOptions {
     /// Where to write the XLIFF; standard output when `None`.
     pub out: Option<PathBuf>,
     pub paths: Vec<String>,
+    /// Only translations whose source changed since this git ref.
+    pub changed_since: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +38,7 @@ pub fn export(options: &ExportOptions) -> Result<()> {
     let wanted = export::ExportOptions {
         locale: options.locale.clone(),
         paths: options.paths.clone(),
+        changed_since: options.changed_since.clone(),
     };
     let plans = export::plans(&config, &site, &wanted)?;
     let xml = xliff::write(&export::document(&config, &options.locale, &plans));

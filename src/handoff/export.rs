@@ -15,6 +15,9 @@ pub struct ExportOptions {
     pub locale: String,
     /// Only the source articles under these paths (as shown, or inside the locale folder).
     pub paths: Vec<String>,
+    /// Only the translations whose source a counted commit changed since this ref (its merge
+    /// base with HEAD); each still with all its units.
+    pub changed_since: Option<String>,
 }
 
 /// The plans of every translation of `options.locale` that needs work.
@@ -32,6 +35,10 @@ pub fn plans(config: &Config, site: &Site, options: &ExportOptions) -> Result<Ve
         ));
     }
     let history = History::open(config, &site.history)?;
+    let since = match &options.changed_since {
+        Some(spec) => Some(since(&history, spec)?),
+        None => None,
+    };
     let articles = site.articles();
     let mut plans = Vec::new();
     for group in &site.grouping.groups {
@@ -48,6 +55,11 @@ pub fn plans(config: &Config, site: &Site, options: &ExportOptions) -> Result<Ve
         if !selected(source, &options.paths) || !source.wanted_in(config, &options.locale) {
             continue;
         }
+        if let Some(at) = since {
+            if !changed_after(&history, at, &source.rel_path)? {
+                continue;
+            }
+        }
         let plan = match member(&options.locale) {
             Some(translation) => stale(&history, source, translation)?,
             None => missing(config, &history, source, &options.locale, &history.head)?,
@@ -55,6 +67,32 @@ pub fn plans(config: &Config, site: &Site, options: &ExportOptions) -> Result<Ve
         plans.extend(plan.filter(|p| !p.units.is_empty()));
     }
     Ok(plans)
+}
+
+/// The index in the log of the merge base of `spec` and HEAD.
+fn since(history: &History, spec: &str) -> Result<usize> {
+    let base = history::changed::base_commit(&history.located, spec)?
+        .to_hex()
+        .to_string();
+    history.log.find(&base).ok_or_else(|| {
+        Error::setup(
+            format!("--changed-since {spec}: commit {base} is not in the source's history"),
+            "name a commit of the source's repository that HEAD reaches, e.g. the tag of the last export",
+        )
+    })
+}
+
+/// Whether a commit that counts (no `Translation: none` trailer) changed the source at `path`
+/// after commit `at` of the log (one that `at`'s history lacks).
+fn changed_after(history: &History, at: usize, path: &str) -> Result<bool> {
+    for lag in history.log.lags(&[(at, path)]) {
+        for c in lag.behind {
+            if history.counts(c)? {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// The XLIFF document of `plans`.
