@@ -145,7 +145,8 @@ fn a_changed_and_an_added_paragraph_are_the_two_units() {
     );
     assert!(
         xliff.contains(&format!(
-            "<note>content/en/a.md; exl-id {ID}; paragraph (added); 6 words</note>"
+            "<note>content/en/a.md; exl-id {ID}; paragraph (added); 6 words; under Alpha</note>\n        \
+             <context-group name=\"tolk\" purpose=\"information\"><context context-type=\"x-heading-path\">Alpha</context></context-group>\n"
         )),
         "{xliff}"
     );
@@ -613,4 +614,40 @@ fn changed_since_exports_only_the_translations_whose_source_changed_after_the_re
     ])
     .failure(1)
     .stderr_has("--changed-since no-such-ref");
+}
+
+#[test]
+fn each_unit_names_the_headings_it_is_under() {
+    let (site, _) = site();
+    let nested = EN.replace(
+        "Third paragraph ends here.\n",
+        "## Setup &amp; more {#setup}\n\n### On Linux\n\nRun the <installer>.\n",
+    );
+    site.file("content/en/a.md", &source(&nested));
+    commit(&site, "en: sections");
+    let xliff = export(&site);
+    let context = |id: &str| {
+        let start = xliff.find(&format!("id=\"{ID}/{id}\"")).unwrap_or(0);
+        let unit = &xliff[start..];
+        let unit = &unit[..unit.find("</trans-unit>").unwrap_or(unit.len())];
+        unit.split("context-type=\"x-heading-path\">")
+            .nth(1)
+            .and_then(|c| c.split("</context>").next())
+            .map(str::to_owned)
+    };
+    assert_eq!(context("3-heading").as_deref(), Some("Alpha"), "{xliff}");
+    assert_eq!(
+        context("4-heading").as_deref(),
+        Some("Alpha &gt; Setup &amp;amp; more"),
+        "{xliff}"
+    );
+    assert_eq!(
+        context("5-paragraph").as_deref(),
+        Some("Alpha &gt; Setup &amp;amp; more &gt; On Linux"),
+        "{xliff}"
+    );
+    assert!(
+        xliff.contains("; under Alpha &gt; Setup &amp;amp; more &gt; On Linux</note>"),
+        "{xliff}"
+    );
 }

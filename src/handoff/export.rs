@@ -121,13 +121,19 @@ fn unit(plan: &Plan, unit: &PlannedUnit) -> Unit {
         source: unit.source.clone(),
         target: unit.target.clone(),
         note: format!(
-            "{}; exl-id {}; {} ({}); {} words",
+            "{}; exl-id {}; {} ({}); {} words{}",
             plan.source_shown,
             plan.exl_id,
             unit.kind.name(),
             unit.change,
-            unit.words
+            unit.words,
+            if unit.heading_path.is_empty() {
+                String::new()
+            } else {
+                format!("; under {}", unit.heading_path)
+            }
         ),
+        heading_path: unit.heading_path.clone(),
         ..Unit::default()
     }
 }
@@ -324,6 +330,7 @@ fn changed_units(
             ours_of[o] = Some(t);
         }
     }
+    let paths = align::heading_paths(&new_s, &new.text);
     let mut units = Vec::new();
     let mut last_end = translation.body_offset;
     let mut new_end = new.body_offset;
@@ -352,7 +359,11 @@ fn changed_units(
             };
             let target = mine.map(|t| ours[t].text(&translation.text).to_owned());
             let change = if mine.is_some() { "changed" } else { "added" };
-            units.push(planned(exl_id, n, seg, &new.text, target, change, place));
+            let unit = planned(exl_id, (n, seg, &new.text), target, change, place);
+            units.push(PlannedUnit {
+                heading_path: paths[n].clone(),
+                ..unit
+            });
         }
         last_end = mine.map_or(last_end, |t| ours[t].range.end);
         new_end = seg.range.end;
@@ -372,9 +383,7 @@ fn line_ends_of(translation: &str, text: &str) -> String {
 
 fn planned(
     exl_id: &str,
-    n: usize,
-    seg: &Segment,
-    text: &str,
+    (n, seg, text): (usize, &Segment, &str),
     target: Option<String>,
     change: &'static str,
     place: Place,
@@ -388,6 +397,7 @@ fn planned(
         target,
         change,
         place,
+        heading_path: String::new(),
     }
 }
 
@@ -410,16 +420,18 @@ pub fn missing(
         return Ok(None);
     };
     let copy = parse_article(locale, &source.rel_path, String::new(), text);
-    let units = align::segments(&copy)
+    let segments = align::segments(&copy);
+    let paths = align::heading_paths(&segments, &copy.text);
+    let units = segments
         .iter()
+        .zip(paths)
         .enumerate()
-        .filter(|(_, s)| s.kind != SegmentKind::Code && s.has_content())
-        .map(|(n, s)| {
-            planned(
+        .filter(|(_, (s, _))| s.kind != SegmentKind::Code && s.has_content())
+        .map(|(n, (s, heading_path))| PlannedUnit {
+            heading_path,
+            ..planned(
                 &exl_id,
-                n,
-                s,
-                &copy.text,
+                (n, s, &copy.text),
                 None,
                 "new",
                 Place::Replace(s.range.clone()),

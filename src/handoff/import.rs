@@ -400,6 +400,7 @@ mod tests {
             words: 1,
             change: "changed",
             place: Place::Replace(0..1),
+            heading_path: String::new(),
         };
         let unit = |source: &str, target: &str| Unit {
             source: source.into(),

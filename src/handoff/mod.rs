@@ -47,6 +47,8 @@ pub struct PlannedUnit {
     pub words: usize,
     /// `changed`, `added` or `new` (the translation does not exist yet).
     pub change: &'static str,
+    /// The headings the segment is under in the source, `Install > On Linux`.
+    pub heading_path: String,
     pub place: Place,
 }
 

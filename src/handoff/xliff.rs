@@ -41,6 +41,9 @@ pub struct Unit {
     pub source: String,
     pub target: Option<String>,
     pub note: String,
+    /// The headings the segment is under (`Install > On Linux`), written as a
+    /// `<context context-type="x-heading-path">` of a `<context-group>`.
+    pub heading_path: String,
     pub line: usize,
     pub column: usize,
 }
@@ -70,10 +73,14 @@ pub fn write(doc: &Document) -> String {
             if let Some(target) = &unit.target {
                 out.push_str(&format!("        <target>{}</target>\n", escape(target)));
             }
-            out.push_str(&format!(
-                "        <note>{}</note>\n      </trans-unit>\n",
-                escape(&unit.note)
-            ));
+            out.push_str(&format!("        <note>{}</note>\n", escape(&unit.note)));
+            if !unit.heading_path.is_empty() {
+                out.push_str(&format!(
+                    "        <context-group name=\"tolk\" purpose=\"information\"><context context-type=\"x-heading-path\">{}</context></context-group>\n",
+                    escape(&unit.heading_path)
+                ));
+            }
+            out.push_str("      </trans-unit>\n");
         }
         out.push_str("    </body>\n  </file>\n");
     }
@@ -191,7 +198,22 @@ fn read_unit(unit: &Element, at: &At<'_>) -> Result<Unit, Problem> {
         Ok(Some(out))
     };
     let location = at(unit.offset, String::new(), "").location;
+    let heading_path = unit
+        .elements("context-group")
+        .flat_map(|g| g.elements("context"))
+        .find(|c| c.attr("context-type") == Some("x-heading-path"))
+        .map(|c| {
+            c.children
+                .iter()
+                .filter_map(|n| match n {
+                    Node::Text(t) => Some(t.as_str()),
+                    Node::Element(_) => None,
+                })
+                .collect::<String>()
+        })
+        .unwrap_or_default();
     Ok(Unit {
+        heading_path,
         id: unit.attr("id").unwrap_or_default().to_owned(),
         source: text_of("source")?.unwrap_or_default(),
         target: text_of("target")?,
@@ -410,6 +432,7 @@ mod tests {
                     source: "A <b> & \"c\" 'd'".into(),
                     target: Some("Een & twee".into()),
                     note: "n".into(),
+                    heading_path: "Alpha > Beta & co".into(),
                     line: 5,
                     column: 7,
                 }],
