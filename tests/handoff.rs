@@ -651,3 +651,101 @@ fn each_unit_names_the_headings_it_is_under() {
         "{xliff}"
     );
 }
+
+#[test]
+fn a_paragraph_the_source_removed_is_deleted_from_the_translation_on_import() {
+    let (site, _) = site();
+    let changed = EN
+        .replace("about `code`.", "about `code` and more.")
+        .replace("\n\nThird paragraph ends here.\n", "\n");
+    site.file("content/en/a.md", &source(&changed));
+    let head = commit(&site, "en: third paragraph removed");
+    let xliff = export(&site);
+    assert_eq!(
+        units(&xliff),
+        [
+            (
+                format!("{ID}/2-paragraph"),
+                "Second paragraph about `code` and more.".to_owned(),
+                Some("Tweede alinea over `code`.".to_owned())
+            ),
+            (
+                format!("{ID}/removed-3-paragraph"),
+                "Third paragraph ends here.".to_owned(),
+                Some("Derde alinea eindigt hier.".to_owned())
+            ),
+        ],
+        "{xliff}"
+    );
+    assert!(
+        xliff.contains(&format!(
+            "<trans-unit id=\"{ID}/removed-3-paragraph\" translate=\"no\""
+        )),
+        "{xliff}"
+    );
+    assert!(xliff.contains("the import deletes the target"), "{xliff}");
+    site.file("nl.xlf", &fill(&xliff));
+    let before = site.read("content/nl/a.md");
+    site.run(&["handoff", "import", "nl.xlf"]).success();
+    let after = site.read("content/nl/a.md");
+    assert!(
+        after.ends_with("# Alfa {#alpha}\n\nEerste alinea met 10 dingen.\n\nVertaalde alinea 1.\n"),
+        "{after}"
+    );
+    assert_eq!(
+        after.lines().count(),
+        before.lines().count() - 2,
+        "the paragraph and its blank line went: {after}"
+    );
+    assert!(
+        after.contains(&format!("source-git-commit: {head}\n")),
+        "{after}"
+    );
+    let check = site.run(&["check", "--format", "json"]);
+    for rule in ["segment-extra", "segment-missing", "stale-translation"] {
+        assert!(
+            !check.stdout.contains(&format!("\"rule\": \"{rule}\"")),
+            "{rule}: {}",
+            check.stdout
+        );
+    }
+}
+
+#[test]
+fn a_removed_list_item_is_listed_for_deletion_by_hand_and_left_in_place() {
+    let site = Site::new();
+    git(site.root(), &["init", "-q"]);
+    site.file("tolk.toml", TOML).file(
+        "content/en/a.md",
+        &source("# Alpha {#alpha}\n\n* One item here.\n* Two items here.\n"),
+    );
+    let first = commit(&site, "en: a");
+    let nl_body = "# Alfa {#alpha}\n\n* Een ding hier.\n* Twee dingen hier.\n";
+    site.file(
+        "content/nl/a.md",
+        &format!("---\ntitle: Alfa\nexl-id: {ID}\nsource-git-commit: {first}\n---\n{nl_body}"),
+    );
+    commit(&site, "nl: a");
+    site.file(
+        "content/en/a.md",
+        &source("# Alpha {#alpha}\n\n* One item here.\n"),
+    );
+    commit(&site, "en: item removed");
+    let xliff = export(&site);
+    assert_eq!(
+        units(&xliff),
+        [(
+            format!("{ID}/removed-2-list-item"),
+            "Two items here.".to_owned(),
+            Some("Twee dingen hier.".to_owned())
+        )],
+        "{xliff}"
+    );
+    assert!(
+        xliff.contains("delete the target from the translation by hand"),
+        "{xliff}"
+    );
+    site.file("nl.xlf", &fill(&xliff));
+    site.run(&["handoff", "import", "nl.xlf"]).success();
+    assert!(site.read("content/nl/a.md").ends_with(nl_body));
+}

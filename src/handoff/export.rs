@@ -2,7 +2,7 @@
 //! added source segments, as one XLIFF [`Document`].
 
 use super::xliff::{Document, FileUnits, Unit};
-use super::{collapse, words, Delta, History, Place, Plan, PlannedUnit};
+use super::{collapse, removed, words, Delta, History, Place, Plan, PlannedUnit};
 use crate::align::{self, Segment, SegmentKind};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -121,7 +121,7 @@ fn unit(plan: &Plan, unit: &PlannedUnit) -> Unit {
         source: unit.source.clone(),
         target: unit.target.clone(),
         note: format!(
-            "{}; exl-id {}; {} ({}); {} words{}",
+            "{}; exl-id {}; {} ({}); {} words{}{}",
             plan.source_shown,
             plan.exl_id,
             unit.kind.name(),
@@ -131,9 +131,19 @@ fn unit(plan: &Plan, unit: &PlannedUnit) -> Unit {
                 String::new()
             } else {
                 format!("; under {}", unit.heading_path)
+            },
+            match unit.place {
+                Place::Remove(_) =>
+                    "; the source removed it: nothing to translate, the import \
+                                     deletes the target from the translation",
+                Place::Keep =>
+                    "; the source removed it: nothing to translate, delete the \
+                                target from the translation by hand (tolk cannot do it safely)",
+                _ => "",
             }
         ),
         heading_path: unit.heading_path.clone(),
+        translate: !matches!(unit.place, Place::Remove(_) | Place::Keep),
         ..Unit::default()
     }
 }
@@ -331,13 +341,23 @@ fn changed_units(
         }
     }
     let paths = align::heading_paths(&new_s, &new.text);
+    let old_paths = align::heading_paths(&old_s, &old.text);
     let mut units = Vec::new();
     let mut last_end = translation.body_offset;
     let mut new_end = new.body_offset;
     for link in align::align(&old_s, &old.text, &new_s, &new.text) {
         let mine = link.pivot.and_then(|o| ours_of[o]);
         let Some(n) = link.other else {
-            last_end = mine.map_or(last_end, |t| ours[t].range.end);
+            if let (Some(o), Some(t)) = (link.pivot, mine) {
+                let ours_t = (&ours[t], &*translation.text, translation.body_offset);
+                let old_o = (o, &old_s[o], &*old.text);
+                let unit = removed::unit(exl_id, old_o, ours_t, old_paths[o].clone());
+                // A segment that is deleted is no place to insert after.
+                if unit.place == Place::Keep {
+                    last_end = ours[t].range.end;
+                }
+                units.push(unit);
+            }
             continue;
         };
         let seg = &new_s[n];

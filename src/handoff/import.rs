@@ -215,7 +215,7 @@ fn apply(shown: &str, plan: &Plan, file: &FileUnits) -> std::result::Result<Stri
                 "keep the unit ids the export wrote; export again if the source moved",
             )),
             Some(planned) => match target(planned, unit) {
-                Ok(text) => edits.push(edit(planned, text)),
+                Ok(text) => edits.extend(edit(planned, text)),
                 Err((message, help)) => problems.push(at(message, help)),
             },
         }
@@ -252,7 +252,8 @@ fn apply(shown: &str, plan: &Plan, file: &FileUnits) -> std::result::Result<Stri
     Ok(after)
 }
 
-/// The unit's target as it is written: one line, checked.
+/// The unit's target as it is written: one line, checked (nothing, for a segment the source
+/// removed: its target is not read).
 fn target(planned: &PlannedUnit, unit: &Unit) -> std::result::Result<String, Refusal> {
     if collapse(&unit.source) != collapse(&planned.source) {
         return Err((
@@ -262,6 +263,9 @@ fn target(planned: &PlannedUnit, unit: &Unit) -> std::result::Result<String, Ref
             ),
             "export the locale again: the source or the translation changed since",
         ));
+    }
+    if matches!(planned.place, Place::Remove(_) | Place::Keep) {
+        return Ok(String::new());
     }
     let text = collapse(unit.target.as_deref().unwrap_or_default());
     if text.is_empty() {
@@ -306,11 +310,13 @@ fn target(planned: &PlannedUnit, unit: &Unit) -> std::result::Result<String, Ref
     Ok(text)
 }
 
-/// (start, end, replacement) of a unit's target.
-fn edit(planned: &PlannedUnit, text: String) -> (usize, usize, String) {
+/// (start, end, replacement) of a unit's target; `None` for a removed segment left in place.
+fn edit(planned: &PlannedUnit, text: String) -> Option<(usize, usize, String)> {
     match &planned.place {
-        Place::Replace(range) => (range.start, range.end, text),
-        Place::Insert { at, prefix } => (*at, *at, format!("{prefix}{text}")),
+        Place::Replace(range) => Some((range.start, range.end, text)),
+        Place::Insert { at, prefix } => Some((*at, *at, format!("{prefix}{text}"))),
+        Place::Remove(range) => Some((range.start, range.end, String::new())),
+        Place::Keep => None,
     }
 }
 

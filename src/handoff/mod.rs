@@ -12,6 +12,7 @@
 pub mod changes;
 pub mod export;
 pub mod import;
+pub mod removed;
 pub mod xliff;
 
 use std::collections::HashMap;
@@ -32,6 +33,11 @@ pub enum Place {
     /// A new block at byte `at`: `prefix` (the source's text between the block and the one
     /// before it, e.g. `\n\n` or `\n* `), then the target.
     Insert { at: usize, prefix: String },
+    /// A segment the source removed: these bytes of the translation are deleted.
+    Remove(Range<usize>),
+    /// A segment the source removed that cannot be deleted safely: nothing is written, the
+    /// unit tells a person to delete it.
+    Keep,
 }
 
 /// One segment to translate.
@@ -45,7 +51,8 @@ pub struct PlannedUnit {
     /// The translation's segment, where the source segment only changed.
     pub target: Option<String>,
     pub words: usize,
-    /// `changed`, `added` or `new` (the translation does not exist yet).
+    /// `changed`, `added`, `new` (the translation does not exist yet) or `removed` (from the
+    /// source: the target is the translation's segment to delete).
     pub change: &'static str,
     /// The headings the segment is under in the source, `Install > On Linux`.
     pub heading_path: String,

@@ -44,6 +44,8 @@ pub struct Unit {
     /// The headings the segment is under (`Install > On Linux`), written as a
     /// `<context context-type="x-heading-path">` of a `<context-group>`.
     pub heading_path: String,
+    /// `false`: `translate="no"` (a segment the source removed).
+    pub translate: bool,
     pub line: usize,
     pub column: usize,
 }
@@ -66,8 +68,9 @@ pub fn write(doc: &Document) -> String {
         ));
         for unit in &file.units {
             out.push_str(&format!(
-                "      <trans-unit id=\"{}\" xml:space=\"preserve\">\n        <source>{}</source>\n",
+                "      <trans-unit id=\"{}\"{} xml:space=\"preserve\">\n        <source>{}</source>\n",
                 escape(&unit.id),
+                if unit.translate { "" } else { " translate=\"no\"" },
                 escape(&unit.source)
             ));
             if let Some(target) = &unit.target {
@@ -214,6 +217,7 @@ fn read_unit(unit: &Element, at: &At<'_>) -> Result<Unit, Problem> {
         .unwrap_or_default();
     Ok(Unit {
         heading_path,
+        translate: unit.attr("translate") != Some("no"),
         id: unit.attr("id").unwrap_or_default().to_owned(),
         source: text_of("source")?.unwrap_or_default(),
         target: text_of("target")?,
@@ -433,6 +437,7 @@ mod tests {
                     target: Some("Een & twee".into()),
                     note: "n".into(),
                     heading_path: "Alpha > Beta & co".into(),
+                    translate: false,
                     line: 5,
                     column: 7,
                 }],
