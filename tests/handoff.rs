@@ -126,8 +126,9 @@ fn a_changed_and_an_added_paragraph_are_the_two_units() {
         [
             (
                 format!("{ID}/2-paragraph"),
-                "Second paragraph about `code` and more.".to_owned(),
-                Some("Tweede alinea over `code`.".to_owned())
+                "Second paragraph about <ph id=\"1\" ctype=\"x-code\">`code`</ph> and more."
+                    .to_owned(),
+                Some("Tweede alinea over <ph id=\"1\" ctype=\"x-code\">`code`</ph>.".to_owned())
             ),
             (
                 format!("{ID}/4-paragraph"),
@@ -387,13 +388,16 @@ fn fill_with_translate_toolkit(site: &Site, from: &str, to: &str) -> bool {
     const SCRIPT: &str = r#"
 import sys
 from translate.storage import xliff
+from translate.storage.placeables import StringElem
 store = xliff.xlifffile.parsefile(open(sys.argv[1], 'rb'))
 n = 0
 for unit in store.units:
     if unit.isheader():
         continue
     n += 1
-    unit.target = 'Vertaald %d: %s' % (n, unit.source)
+    # As a CAT tool does: the source's inline codes kept in the translation.
+    source = unit.rich_source[0].copy()
+    unit.rich_target = [StringElem(['Vertaald %d: ' % n, source])]
 open(sys.argv[2], 'wb').write(bytes(store))
 "#;
     // The first Python that has it: the one on PATH (pip), else the system's (apt).
@@ -436,6 +440,11 @@ fn a_real_xliff_tool_reads_the_export_and_writes_what_import_reads() {
     if !fill_with_translate_toolkit(&site, "nl.xlf", "done.xlf") {
         return;
     }
+    let done = site.read("done.xlf");
+    assert!(
+        done.contains("<target>Vertaald 1: Second paragraph about <ph id=\"1\""),
+        "the tool kept the inline code: {done}"
+    );
     site.run(&["handoff", "import", "done.xlf"]).success();
     let article = site.read("content/nl/a.md");
     assert!(
@@ -666,8 +675,9 @@ fn a_paragraph_the_source_removed_is_deleted_from_the_translation_on_import() {
         [
             (
                 format!("{ID}/2-paragraph"),
-                "Second paragraph about `code` and more.".to_owned(),
-                Some("Tweede alinea over `code`.".to_owned())
+                "Second paragraph about <ph id=\"1\" ctype=\"x-code\">`code`</ph> and more."
+                    .to_owned(),
+                Some("Tweede alinea over <ph id=\"1\" ctype=\"x-code\">`code`</ph>.".to_owned())
             ),
             (
                 format!("{ID}/removed-3-paragraph"),
@@ -748,4 +758,66 @@ fn a_removed_list_item_is_listed_for_deletion_by_hand_and_left_in_place() {
     site.file("nl.xlf", &fill(&xliff));
     site.run(&["handoff", "import", "nl.xlf"]).success();
     assert!(site.read("content/nl/a.md").ends_with(nl_body));
+}
+
+#[test]
+fn inline_markup_travels_as_codes_and_comes_back_as_the_sources_markdown() {
+    let (site, _) = site();
+    let rich = EN.replace(
+        "Third paragraph ends here.",
+        "Press **Save** in [!UICONTROL Admin], see [the docs](https://example.com/docs) for [!DNL Adobe].",
+    );
+    site.file("content/en/a.md", &source(&rich));
+    commit(&site, "en: rich");
+    let xliff = export(&site);
+    let id = format!("{ID}/3-paragraph");
+    let got = units(&xliff);
+    let unit = got.iter().find(|u| u.0 == id).expect("the unit");
+    assert_eq!(
+        unit.1,
+        "Press <g id=\"1\" ctype=\"bold\">Save</g> in <ph id=\"2\" ctype=\"x-uicontrol\">[!UICONTROL Admin]</ph>, see <g id=\"3\" ctype=\"link\">the docs</g> for <ph id=\"4\" ctype=\"x-dnl\">[!DNL Adobe]</ph>.",
+        "{xliff}"
+    );
+    // The translator reorders the codes and edits what a placeholder shows: the import writes
+    // the source's markdown for each.
+    let target = "Zie <g id=\"3\">de documentatie</g> over <ph id=\"4\">[!DNL Evil](javascript:x)</ph>; druk op <g id=\"1\">Opslaan</g> in <ph id=\"2\"/>.";
+    let filled = xliff.replacen(
+        "<target>Derde alinea eindigt hier.</target>",
+        &format!("<target>{target}</target>"),
+        1,
+    );
+    assert_ne!(
+        filled, xliff,
+        "the unit had the translation's text as its target"
+    );
+    site.file("nl.xlf", &filled);
+    site.run(&["handoff", "import", "nl.xlf"]).success();
+    let article = site.read("content/nl/a.md");
+    assert!(
+        article.contains("\nZie [de documentatie](https://example.com/docs) over [!DNL Adobe]; druk op **Opslaan** in [!UICONTROL Admin].\n"),
+        "{article}"
+    );
+    // An id the source does not have is refused at its place, and nothing is written.
+    let (other, _) = self::site();
+    other.file("content/en/a.md", &source(&rich));
+    commit(&other, "en: rich");
+    let xliff = export(&other);
+    let bad = xliff.replacen(
+        "<target>Derde alinea eindigt hier.</target>",
+        "<target>Druk op\n<g id=\"7\">Opslaan</g>.</target>",
+        1,
+    );
+    other.file("bad.xlf", &bad);
+    let line = bad[..bad.find("<g id=\"7\"").unwrap_or(0)]
+        .matches('\n')
+        .count()
+        + 1;
+    let before = other.read("content/nl/a.md");
+    other
+        .run(&["handoff", "import", "bad.xlf"])
+        .failure(1)
+        .stderr_has(&format!(
+            "bad.xlf:{line}:1: unit `{id}`: the inline code <g id=\"7\"> is not one of its source"
+        ));
+    assert_eq!(other.read("content/nl/a.md"), before);
 }

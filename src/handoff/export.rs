@@ -2,7 +2,7 @@
 //! added source segments, as one XLIFF [`Document`].
 
 use super::xliff::{Document, FileUnits, Unit};
-use super::{collapse, removed, words, Delta, History, Place, Plan, PlannedUnit};
+use super::{collapse, inline, removed, words, Delta, History, Place, Plan, PlannedUnit};
 use crate::align::{self, Segment, SegmentKind};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -116,10 +116,15 @@ pub fn document(config: &Config, locale: &str, plans: &[Plan]) -> Document {
 }
 
 fn unit(plan: &Plan, unit: &PlannedUnit) -> Unit {
+    let (source, codes) = inline::pieces(&unit.source);
+    let target = unit.target.as_deref().map(|target| {
+        let (theirs, own) = inline::pieces(target);
+        inline::adopt(theirs, &own, &codes)
+    });
     Unit {
         id: unit.id.clone(),
-        source: unit.source.clone(),
-        target: unit.target.clone(),
+        source,
+        target,
         note: format!(
             "{}; exl-id {}; {} ({}); {} words{}{}",
             plan.source_shown,

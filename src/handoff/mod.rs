@@ -12,6 +12,7 @@
 pub mod changes;
 pub mod export;
 pub mod import;
+pub mod inline;
 pub mod removed;
 pub mod xliff;
 
