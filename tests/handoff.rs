@@ -821,3 +821,89 @@ fn inline_markup_travels_as_codes_and_comes_back_as_the_sources_markdown() {
         ));
     assert_eq!(other.read("content/nl/a.md"), before);
 }
+
+/// Every segment of the real corpus (`../shared/corpus/analytics`, English) goes through
+/// the XLIFF inline codes and back byte for byte: an untouched unit writes what it read.
+#[test]
+fn every_corpus_segment_survives_the_inline_codes_unchanged() {
+    use tolk::handoff::{inline, xliff};
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/analytics/content/en"
+    ));
+    if !dir.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing",
+            dir.display()
+        );
+        eprintln!("skip: {} is missing", dir.display());
+        return;
+    }
+    let mut files = vec![dir.to_path_buf()];
+    let (mut segments, mut codes) = (0, 0);
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(
+                std::fs::read_dir(&path)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let article = tolk::model::parse_article("en", "a.md", String::new(), text);
+        let mut units = Vec::new();
+        for segment in tolk::align::segments(&article) {
+            let text = segment.text(&article.text);
+            let (pieces, found) = inline::pieces(text);
+            assert_eq!(
+                inline::markdown(&pieces, &found).as_deref(),
+                Ok(text),
+                "{}",
+                path.display()
+            );
+            segments += 1;
+            codes += found.len();
+            units.push((
+                text.to_owned(),
+                found,
+                xliff::Unit {
+                    id: units.len().to_string(),
+                    target: Some(pieces.clone()),
+                    source: pieces,
+                    ..Default::default()
+                },
+            ));
+        }
+        let doc = xliff::Document {
+            files: vec![xliff::FileUnits {
+                units: units.iter().map(|u| u.2.clone()).collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let back = xliff::read("c.xlf", &xliff::write(&doc)).expect("reads back");
+        for ((text, found, _), unit) in units.iter().zip(&back.files[0].units) {
+            let target = unit.target.clone().unwrap_or_default();
+            assert_eq!(
+                inline::markdown(&target, found).as_deref(),
+                Ok(text.as_str()),
+                "{}",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        segments > 10_000 && codes > 10_000,
+        "{segments} segments, {codes} codes"
+    );
+    eprintln!("{segments} segments with {codes} inline codes");
+}
