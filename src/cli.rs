@@ -66,6 +66,10 @@ struct HandoffExportArgs {
     /// Only the source articles under these paths
     #[arg(value_name = "PATH")]
     paths: Vec<String>,
+    /// Only the translations whose source changed since this git ref (its merge base with
+    /// HEAD), e.g. the tag of the last export; each with everything it lacks
+    #[arg(long, value_name = "REF")]
+    changed_since: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -314,7 +318,8 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Runs one command. Only `tolk check` can end in [`cmd::check::Verdict::Fail`].
+/// Runs one command. Only `tolk check` and `tolk handoff import` (its check of the imported
+/// articles) can end in [`cmd::check::Verdict::Fail`].
 fn run(command: Command) -> crate::error::Result<cmd::check::Verdict> {
     let result = match command {
         Command::Build(args) => cmd::build::execute(&build_options(args)),
@@ -346,10 +351,11 @@ fn run(command: Command) -> crate::error::Result<cmd::check::Verdict> {
                 locale: args.locale,
                 out: args.out,
                 paths: args.paths,
+                changed_since: args.changed_since,
             })
         }
         Command::Handoff(HandoffCommand::Import(args)) => {
-            cmd::handoff::import(&cmd::handoff::ImportOptions {
+            return cmd::handoff::import(&cmd::handoff::ImportOptions {
                 root: args.root,
                 file: args.file,
                 dry_run: args.dry_run,

@@ -1,10 +1,12 @@
 //! How far along each locale's translation is, from the report of `tolk check`: articles, in
 //! sync, out of sync, stale (behind the source's git history), missing, and the average
-//! `ht-degree`. `tolk status` prints these numbers.
+//! `ht-degree`; per stale translation, how many source segments and words changed since it
+//! was made (the report's [`Report::changes`]). `tolk status` prints these numbers.
 
 use std::collections::HashSet;
 
 use crate::check::{self, Report, Rule};
+use crate::handoff::Delta;
 
 /// One locale's numbers.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +17,10 @@ pub struct Row {
     pub out_of_sync: usize,
     /// Articles with a `stale-translation` finding.
     pub stale: usize,
+    /// The changed source segments and words of the stale translations, summed.
+    pub changed: Delta,
+    /// Each stale translation's changed segments and words, by shown path.
+    pub stale_translations: Vec<(String, Delta)>,
     pub missing: usize,
     /// The average `ht-degree` of the articles that have one, to one decimal.
     pub ht_degree: Option<f64>,
@@ -45,6 +51,11 @@ pub fn rows(report: &Report) -> Vec<Row> {
                 let average = degrees.iter().sum::<f64>() / degrees.len() as f64;
                 (average * 10.0).round() / 10.0
             });
+            let stale_translations: Vec<(String, Delta)> = mine
+                .iter()
+                .filter(|e| stale.contains(e.path.as_str()))
+                .filter_map(|e| Some((e.path.clone(), *report.changes.get(&e.path)?)))
+                .collect();
             Row {
                 locale: summary.locale.clone(),
                 articles: summary.articles,
@@ -54,6 +65,13 @@ pub fn rows(report: &Report) -> Vec<Row> {
                     .iter()
                     .filter(|e| stale.contains(e.path.as_str()))
                     .count(),
+                changed: stale_translations
+                    .iter()
+                    .fold(Delta::default(), |sum, (_, d)| Delta {
+                        segments: sum.segments + d.segments,
+                        words: sum.words + d.words,
+                    }),
+                stale_translations,
                 missing: summary.missing,
                 ht_degree,
             }

@@ -126,8 +126,9 @@ fn a_changed_and_an_added_paragraph_are_the_two_units() {
         [
             (
                 format!("{ID}/2-paragraph"),
-                "Second paragraph about `code` and more.".to_owned(),
-                Some("Tweede alinea over `code`.".to_owned())
+                "Second paragraph about <ph id=\"1\" ctype=\"x-code\">`code`</ph> and more."
+                    .to_owned(),
+                Some("Tweede alinea over <ph id=\"1\" ctype=\"x-code\">`code`</ph>.".to_owned())
             ),
             (
                 format!("{ID}/4-paragraph"),
@@ -145,7 +146,8 @@ fn a_changed_and_an_added_paragraph_are_the_two_units() {
     );
     assert!(
         xliff.contains(&format!(
-            "<note>content/en/a.md; exl-id {ID}; paragraph (added); 6 words</note>"
+            "<note>content/en/a.md; exl-id {ID}; paragraph (added); 6 words; under Alpha</note>\n        \
+             <context-group name=\"tolk\" purpose=\"information\"><context context-type=\"x-heading-path\">Alpha</context></context-group>\n"
         )),
         "{xliff}"
     );
@@ -386,13 +388,16 @@ fn fill_with_translate_toolkit(site: &Site, from: &str, to: &str) -> bool {
     const SCRIPT: &str = r#"
 import sys
 from translate.storage import xliff
+from translate.storage.placeables import StringElem
 store = xliff.xlifffile.parsefile(open(sys.argv[1], 'rb'))
 n = 0
 for unit in store.units:
     if unit.isheader():
         continue
     n += 1
-    unit.target = 'Vertaald %d: %s' % (n, unit.source)
+    # As a CAT tool does: the source's inline codes kept in the translation.
+    source = unit.rich_source[0].copy()
+    unit.rich_target = [StringElem(['Vertaald %d: ' % n, source])]
 open(sys.argv[2], 'wb').write(bytes(store))
 "#;
     // The first Python that has it: the one on PATH (pip), else the system's (apt).
@@ -435,6 +440,11 @@ fn a_real_xliff_tool_reads_the_export_and_writes_what_import_reads() {
     if !fill_with_translate_toolkit(&site, "nl.xlf", "done.xlf") {
         return;
     }
+    let done = site.read("done.xlf");
+    assert!(
+        done.contains("<target>Vertaald 1: Second paragraph about <ph id=\"1\""),
+        "the tool kept the inline code: {done}"
+    );
     site.run(&["handoff", "import", "done.xlf"]).success();
     let article = site.read("content/nl/a.md");
     assert!(
@@ -462,4 +472,438 @@ fn a_translation_with_crlf_line_ends_keeps_them() {
         after.matches("\r\n").count(),
         "{after:?}"
     );
+}
+
+#[test]
+fn status_and_the_status_site_show_what_changed_per_stale_translation() {
+    let (site, _) = site();
+    change_two(&site);
+    let status = site.run(&["status"]);
+    status
+        .success()
+        .stdout_has("changed segments  changed words")
+        .stdout_has("  content/nl/a.md  2 segments, 12 words\n");
+    let json = site.run(&["status", "--format", "json"]);
+    json.success()
+        .stdout_has("\"changed_segments\": 2,")
+        .stdout_has("\"changed_words\": 12,");
+    let check = site.run(&["check", "--format", "json"]);
+    assert!(
+        !check.stdout.contains("\"changed\""),
+        "tolk check does not read the older versions: {}",
+        check.stdout
+    );
+    site.run(&["build"]).success();
+    let page = site.read("public/status/index.html");
+    assert!(
+        page.contains("<p class=\"changed\">2 segments (12 words) changed in the source</p>"),
+        "{page}"
+    );
+    let json = site.read("public/status.json");
+    assert!(
+        json.contains("\"changed\": {\n        \"segments\": 2,\n        \"words\": 12\n      },"),
+        "{json}"
+    );
+    // A re-wrap still makes the translation stale for the check, but changes no segment.
+    let (wrapped, _) = self::site();
+    let rewrapped = EN.replace("First paragraph with 10", "First   paragraph\nwith 10");
+    wrapped.file("content/en/a.md", &source(&rewrapped));
+    commit(&wrapped, "en: re-wrap");
+    wrapped
+        .run(&["status"])
+        .success()
+        .stdout_has("  content/nl/a.md  0 segments, 0 words\n");
+}
+
+#[test]
+fn import_checks_the_articles_it_writes_and_fails_on_their_errors() {
+    let (site, _) = site();
+    change_two(&site);
+    let filled = fill(&export(&site));
+    // A paragraph's target that makes a heading the source does not have: import writes it
+    // (it is text), and the check of the result says what it broke.
+    site.file(
+        "bad.xlf",
+        &filled.replacen("Vertaalde alinea 1.", "## Extra kop", 1),
+    );
+    let before = site.read("content/nl/a.md");
+    let dry = site.run(&["handoff", "import", "bad.xlf", "--dry-run"]);
+    dry.failure(1)
+        .stderr_has("content/nl/a.md:")
+        .stderr_has("error[heading-mismatch]")
+        .stderr_has("checked 1 imported article as they would be: 1 error");
+    assert_eq!(
+        site.read("content/nl/a.md"),
+        before,
+        "a dry run writes nothing"
+    );
+    let run = site.run(&["handoff", "import", "bad.xlf"]);
+    run.failure(1)
+        .stderr_has("updated content/nl/a.md")
+        .stderr_has("error[heading-mismatch]")
+        .stderr_has("checked 1 imported article: 1 error");
+    assert!(site.read("content/nl/a.md").contains("\n## Extra kop\n"));
+    let check = site.run(&["check", "--format", "short"]);
+    check.failure(1).stdout_has("error[heading-mismatch]");
+    // A good file: the check of the result passes, and its findings name only the import's
+    // articles (the English source has none to show).
+    let (good, _) = self::site();
+    change_two(&good);
+    good.file("nl.xlf", &fill(&export(&good)));
+    let run = good.run(&["handoff", "import", "nl.xlf"]);
+    run.success()
+        .stderr_has("checked 1 imported article: 0 errors");
+    assert!(!run.stderr.contains("content/en/"), "{}", run.stderr);
+}
+
+/// The exl-ids of the `<file>`s of an exported file, in order.
+fn exported_ids(xliff: &str) -> Vec<String> {
+    xliff
+        .split("tolk:exl-id=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn changed_since_exports_only_the_translations_whose_source_changed_after_the_ref() {
+    const B: &str = "8c00751a-c706-4248-8266-87c457ce367f";
+    const C: &str = "0f6f0e43-7a4c-4d51-9a43-0b3f3c54f7d1";
+    let (site, _) = site();
+    let b_en = |text: &str| format!("---\ntitle: Beta\nexl-id: {B}\n---\n# Beta\n\n{text}\n");
+    site.file("content/en/b.md", &b_en("Only paragraph."));
+    let b_made = commit(&site, "en: b");
+    site.file(
+        "content/nl/b.md",
+        &format!("---\ntitle: Beta\nexl-id: {B}\nsource-git-commit: {b_made}\n---\n# Beta\n\nEnige alinea.\n"),
+    );
+    commit(&site, "nl: b");
+    // The last handoff: a changed before it, and was sent then.
+    change_two(&site);
+    git(site.root(), &["tag", "handoff-1"]);
+    // Since then: b changed, a only by a commit that does not count, c is new.
+    site.file("content/en/b.md", &b_en("Only paragraph, changed."));
+    commit(&site, "en: b changed");
+    let a_now = site
+        .read("content/en/a.md")
+        .replace("ends here.", "ends here!");
+    site.file("content/en/a.md", &a_now);
+    commit(&site, "en: a typo\n\nTranslation: none");
+    site.file(
+        "content/en/c.md",
+        &format!("---\ntitle: Gamma\nexl-id: {C}\n---\nNew article.\n"),
+    );
+    commit(&site, "en: c");
+    let all = exported_ids(&export(&site));
+    assert_eq!(all, [ID, B, C]);
+    let run = site.run(&[
+        "handoff",
+        "export",
+        "--locale",
+        "nl",
+        "--changed-since",
+        "handoff-1",
+    ]);
+    run.success();
+    assert_eq!(exported_ids(&run.stdout), [B, C], "{}", run.stdout);
+    // b's units are everything it lacks since its own commit, as without the option.
+    assert_eq!(
+        units(&run.stdout)[0].1,
+        "Only paragraph, changed.",
+        "{}",
+        run.stdout
+    );
+    site.run(&[
+        "handoff",
+        "export",
+        "--locale",
+        "nl",
+        "--changed-since",
+        "no-such-ref",
+    ])
+    .failure(1)
+    .stderr_has("--changed-since no-such-ref");
+}
+
+#[test]
+fn each_unit_names_the_headings_it_is_under() {
+    let (site, _) = site();
+    let nested = EN.replace(
+        "Third paragraph ends here.\n",
+        "## Setup &amp; more {#setup}\n\n### On Linux\n\nRun the <installer>.\n",
+    );
+    site.file("content/en/a.md", &source(&nested));
+    commit(&site, "en: sections");
+    let xliff = export(&site);
+    let context = |id: &str| {
+        let start = xliff.find(&format!("id=\"{ID}/{id}\"")).unwrap_or(0);
+        let unit = &xliff[start..];
+        let unit = &unit[..unit.find("</trans-unit>").unwrap_or(unit.len())];
+        unit.split("context-type=\"x-heading-path\">")
+            .nth(1)
+            .and_then(|c| c.split("</context>").next())
+            .map(str::to_owned)
+    };
+    assert_eq!(context("3-heading").as_deref(), Some("Alpha"), "{xliff}");
+    assert_eq!(
+        context("4-heading").as_deref(),
+        Some("Alpha &gt; Setup &amp;amp; more"),
+        "{xliff}"
+    );
+    assert_eq!(
+        context("5-paragraph").as_deref(),
+        Some("Alpha &gt; Setup &amp;amp; more &gt; On Linux"),
+        "{xliff}"
+    );
+    assert!(
+        xliff.contains("; under Alpha &gt; Setup &amp;amp; more &gt; On Linux</note>"),
+        "{xliff}"
+    );
+}
+
+#[test]
+fn a_paragraph_the_source_removed_is_deleted_from_the_translation_on_import() {
+    let (site, _) = site();
+    let changed = EN
+        .replace("about `code`.", "about `code` and more.")
+        .replace("\n\nThird paragraph ends here.\n", "\n");
+    site.file("content/en/a.md", &source(&changed));
+    let head = commit(&site, "en: third paragraph removed");
+    let xliff = export(&site);
+    assert_eq!(
+        units(&xliff),
+        [
+            (
+                format!("{ID}/2-paragraph"),
+                "Second paragraph about <ph id=\"1\" ctype=\"x-code\">`code`</ph> and more."
+                    .to_owned(),
+                Some("Tweede alinea over <ph id=\"1\" ctype=\"x-code\">`code`</ph>.".to_owned())
+            ),
+            (
+                format!("{ID}/removed-3-paragraph"),
+                "Third paragraph ends here.".to_owned(),
+                Some("Derde alinea eindigt hier.".to_owned())
+            ),
+        ],
+        "{xliff}"
+    );
+    assert!(
+        xliff.contains(&format!(
+            "<trans-unit id=\"{ID}/removed-3-paragraph\" translate=\"no\""
+        )),
+        "{xliff}"
+    );
+    assert!(xliff.contains("the import deletes the target"), "{xliff}");
+    site.file("nl.xlf", &fill(&xliff));
+    let before = site.read("content/nl/a.md");
+    site.run(&["handoff", "import", "nl.xlf"]).success();
+    let after = site.read("content/nl/a.md");
+    assert!(
+        after.ends_with("# Alfa {#alpha}\n\nEerste alinea met 10 dingen.\n\nVertaalde alinea 1.\n"),
+        "{after}"
+    );
+    assert_eq!(
+        after.lines().count(),
+        before.lines().count() - 2,
+        "the paragraph and its blank line went: {after}"
+    );
+    assert!(
+        after.contains(&format!("source-git-commit: {head}\n")),
+        "{after}"
+    );
+    let check = site.run(&["check", "--format", "json"]);
+    for rule in ["segment-extra", "segment-missing", "stale-translation"] {
+        assert!(
+            !check.stdout.contains(&format!("\"rule\": \"{rule}\"")),
+            "{rule}: {}",
+            check.stdout
+        );
+    }
+}
+
+#[test]
+fn a_removed_list_item_is_listed_for_deletion_by_hand_and_left_in_place() {
+    let site = Site::new();
+    git(site.root(), &["init", "-q"]);
+    site.file("tolk.toml", TOML).file(
+        "content/en/a.md",
+        &source("# Alpha {#alpha}\n\n* One item here.\n* Two items here.\n"),
+    );
+    let first = commit(&site, "en: a");
+    let nl_body = "# Alfa {#alpha}\n\n* Een ding hier.\n* Twee dingen hier.\n";
+    site.file(
+        "content/nl/a.md",
+        &format!("---\ntitle: Alfa\nexl-id: {ID}\nsource-git-commit: {first}\n---\n{nl_body}"),
+    );
+    commit(&site, "nl: a");
+    site.file(
+        "content/en/a.md",
+        &source("# Alpha {#alpha}\n\n* One item here.\n"),
+    );
+    commit(&site, "en: item removed");
+    let xliff = export(&site);
+    assert_eq!(
+        units(&xliff),
+        [(
+            format!("{ID}/removed-2-list-item"),
+            "Two items here.".to_owned(),
+            Some("Twee dingen hier.".to_owned())
+        )],
+        "{xliff}"
+    );
+    assert!(
+        xliff.contains("delete the target from the translation by hand"),
+        "{xliff}"
+    );
+    site.file("nl.xlf", &fill(&xliff));
+    site.run(&["handoff", "import", "nl.xlf"]).success();
+    assert!(site.read("content/nl/a.md").ends_with(nl_body));
+}
+
+#[test]
+fn inline_markup_travels_as_codes_and_comes_back_as_the_sources_markdown() {
+    let (site, _) = site();
+    let rich = EN.replace(
+        "Third paragraph ends here.",
+        "Press **Save** in [!UICONTROL Admin], see [the docs](https://example.com/docs) for [!DNL Adobe].",
+    );
+    site.file("content/en/a.md", &source(&rich));
+    commit(&site, "en: rich");
+    let xliff = export(&site);
+    let id = format!("{ID}/3-paragraph");
+    let got = units(&xliff);
+    let unit = got.iter().find(|u| u.0 == id).expect("the unit");
+    assert_eq!(
+        unit.1,
+        "Press <g id=\"1\" ctype=\"bold\">Save</g> in <ph id=\"2\" ctype=\"x-uicontrol\">[!UICONTROL Admin]</ph>, see <g id=\"3\" ctype=\"link\">the docs</g> for <ph id=\"4\" ctype=\"x-dnl\">[!DNL Adobe]</ph>.",
+        "{xliff}"
+    );
+    // The translator reorders the codes and edits what a placeholder shows: the import writes
+    // the source's markdown for each.
+    let target = "Zie <g id=\"3\">de documentatie</g> over <ph id=\"4\">[!DNL Evil](javascript:x)</ph>; druk op <g id=\"1\">Opslaan</g> in <ph id=\"2\"/>.";
+    let filled = xliff.replacen(
+        "<target>Derde alinea eindigt hier.</target>",
+        &format!("<target>{target}</target>"),
+        1,
+    );
+    assert_ne!(
+        filled, xliff,
+        "the unit had the translation's text as its target"
+    );
+    site.file("nl.xlf", &filled);
+    site.run(&["handoff", "import", "nl.xlf"]).success();
+    let article = site.read("content/nl/a.md");
+    assert!(
+        article.contains("\nZie [de documentatie](https://example.com/docs) over [!DNL Adobe]; druk op **Opslaan** in [!UICONTROL Admin].\n"),
+        "{article}"
+    );
+    // An id the source does not have is refused at its place, and nothing is written.
+    let (other, _) = self::site();
+    other.file("content/en/a.md", &source(&rich));
+    commit(&other, "en: rich");
+    let xliff = export(&other);
+    let bad = xliff.replacen(
+        "<target>Derde alinea eindigt hier.</target>",
+        "<target>Druk op\n<g id=\"7\">Opslaan</g>.</target>",
+        1,
+    );
+    other.file("bad.xlf", &bad);
+    let line = bad[..bad.find("<g id=\"7\"").unwrap_or(0)]
+        .matches('\n')
+        .count()
+        + 1;
+    let before = other.read("content/nl/a.md");
+    other
+        .run(&["handoff", "import", "bad.xlf"])
+        .failure(1)
+        .stderr_has(&format!(
+            "bad.xlf:{line}:1: unit `{id}`: the inline code <g id=\"7\"> is not one of its source"
+        ));
+    assert_eq!(other.read("content/nl/a.md"), before);
+}
+
+/// Every segment of the real corpus (`../shared/corpus/analytics`, English) goes through
+/// the XLIFF inline codes and back byte for byte: an untouched unit writes what it read.
+#[test]
+fn every_corpus_segment_survives_the_inline_codes_unchanged() {
+    use tolk::handoff::{inline, xliff};
+    let dir = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/corpus/analytics/content/en"
+    ));
+    if !dir.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing",
+            dir.display()
+        );
+        eprintln!("skip: {} is missing", dir.display());
+        return;
+    }
+    let mut files = vec![dir.to_path_buf()];
+    let (mut segments, mut codes) = (0, 0);
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(
+                std::fs::read_dir(&path)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let article = tolk::model::parse_article("en", "a.md", String::new(), text);
+        let mut units = Vec::new();
+        for segment in tolk::align::segments(&article) {
+            let text = segment.text(&article.text);
+            let (pieces, found) = inline::pieces(text);
+            assert_eq!(
+                inline::markdown(&pieces, &found).as_deref(),
+                Ok(text),
+                "{}",
+                path.display()
+            );
+            segments += 1;
+            codes += found.len();
+            units.push((
+                text.to_owned(),
+                found,
+                xliff::Unit {
+                    id: units.len().to_string(),
+                    target: Some(pieces.clone()),
+                    source: pieces,
+                    ..Default::default()
+                },
+            ));
+        }
+        let doc = xliff::Document {
+            files: vec![xliff::FileUnits {
+                units: units.iter().map(|u| u.2.clone()).collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let back = xliff::read("c.xlf", &xliff::write(&doc)).expect("reads back");
+        for ((text, found, _), unit) in units.iter().zip(&back.files[0].units) {
+            let target = unit.target.clone().unwrap_or_default();
+            assert_eq!(
+                inline::markdown(&target, found).as_deref(),
+                Ok(text.as_str()),
+                "{}",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        segments > 10_000 && codes > 10_000,
+        "{segments} segments, {codes} codes"
+    );
+    eprintln!("{segments} segments with {codes} inline codes");
 }

@@ -592,13 +592,18 @@ fn status_shows_each_locale_as_a_table_and_as_json() {
     run.success();
     let table: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(
-        table[..5],
+        table[..10],
         [
-            "locale  articles  in sync  out of sync  stale  missing  ht-degree",
-            "en             3        3            0      0        0          -",
-            "nl             3        0            3      1        0        20%",
-            "fr             3        1            2      1        0        20%",
-            "it             3        1            2      2        0        20%",
+            "locale  articles  in sync  out of sync  stale  changed segments  changed words  missing  ht-degree",
+            "en             3        3            0      0                 0              0        0          -",
+            "nl             3        0            3      1                 1              1        0        20%",
+            "fr             3        1            2      1                 1              1        0        20%",
+            "it             3        1            2      2                 2              2        0        20%",
+            "changed in the source since each stale translation was made:",
+            "  content/nl/a.md  1 segment, 1 word",
+            "  content/fr/b.md  1 segment, 1 word",
+            "  content/it/a.md  1 segment, 1 word",
+            "  content/it/b.md  1 segment, 1 word",
         ],
         "{}",
         run.stdout
@@ -613,6 +618,11 @@ fn status_shows_each_locale_as_a_table_and_as_json() {
         .map(|l| l["stale"].as_u64().unwrap_or(99))
         .collect();
     assert_eq!(stale, [0, 1, 1, 2]);
+    assert_eq!(value["locales"][3]["changed_words"], 2);
+    assert_eq!(
+        value["locales"][3]["stale_translations"][1]["path"],
+        "content/it/b.md"
+    );
     assert_eq!(value["locales"][1]["ht_degree"], 20.0);
     assert_eq!(value["locales"][0]["ht_degree"], Value::Null);
     assert_eq!(value["locales"][2]["in_sync"], 1);

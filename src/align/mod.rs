@@ -132,6 +132,43 @@ pub fn segments(article: &Article) -> Vec<Segment> {
     }
 }
 
+/// For each of `segments` (of the file `text`), the titles of the headings it is under,
+/// outermost first and joined with ` > ` (`Install > On Linux`); a heading's own path is its
+/// parents'. One pass.
+pub fn heading_paths(segments: &[Segment], text: &str) -> Vec<String> {
+    let mut open: Vec<(u8, String)> = Vec::new();
+    let mut paths = Vec::with_capacity(segments.len());
+    for seg in segments {
+        let level = match seg.kind {
+            SegmentKind::Heading(level) => Some(level),
+            _ => None,
+        };
+        if let Some(level) = level {
+            open.retain(|(l, _)| *l < level);
+        }
+        let path: Vec<&str> = open.iter().map(|(_, title)| title.as_str()).collect();
+        paths.push(path.join(" > "));
+        if let Some(level) = level {
+            open.push((level, heading_title(seg.text(text))));
+        }
+    }
+    paths
+}
+
+/// A heading's text without its `#` marks, `{#id}` or setext underline.
+pub fn heading_title(heading: &str) -> String {
+    let first = heading.lines().next().unwrap_or_default();
+    let mut title = first.trim().trim_start_matches('#').trim();
+    if let Some(i) = title.rfind("{#").filter(|_| title.ends_with('}')) {
+        title = title[..i].trim_end();
+    }
+    let closed = title.trim_end_matches('#');
+    if closed.ends_with(' ') || closed.is_empty() {
+        title = closed.trim_end();
+    }
+    title.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// The member of a group the others are aligned with: the one in `source` (the site's source
 /// locale) when there is one, else the one with the highest `ht-degree` (the first of them in
 /// config order on a tie; none known counts as 0).
@@ -164,6 +201,34 @@ mod tests {
             format!("content/{locale}/a.md"),
             format!("---\ntitle: T\nexl-id: 58f4b190-113c-49d4-99bd-0a7bc512dae5\n{ht}---\nBody\n"),
         )
+    }
+
+    #[test]
+    fn heading_paths_follow_the_levels() {
+        let text = "# Top {#top}\n\nIntro.\n\n## Install ##\n\nStep.\n\n### On Linux\n\nRun it.\n\n## Use\n\nNow.\n\nSetext\n------\n\nLast.\n";
+        let segs = segment::segments(text, 0);
+        let paths = heading_paths(&segs, text);
+        let shown: Vec<(&str, &str)> = segs
+            .iter()
+            .zip(&paths)
+            .map(|(s, p)| (s.text(text).lines().next().unwrap_or_default(), p.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("# Top {#top}", ""),
+                ("Intro.", "Top"),
+                ("## Install ##", "Top"),
+                ("Step.", "Top > Install"),
+                ("### On Linux", "Top > Install"),
+                ("Run it.", "Top > Install > On Linux"),
+                ("## Use", "Top"),
+                ("Now.", "Top > Use"),
+                ("Setext", "Top"),
+                ("Last.", "Top > Setext"),
+            ]
+        );
+        assert_eq!(heading_title("## C# basics"), "C# basics");
     }
 
     #[test]

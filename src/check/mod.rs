@@ -251,6 +251,9 @@ pub struct Report {
     /// Each translation with a segment finding, aligned with its pivot (the status site's
     /// side-by-side pages).
     pub alignments: Vec<crate::align::Alignment>,
+    /// How much of the source changed for each stale translation (by shown path): the
+    /// segments and words `tolk handoff export` would send.
+    pub changes: BTreeMap<String, crate::handoff::Delta>,
 }
 
 impl Report {
@@ -291,9 +294,21 @@ impl Report {
     }
 }
 
-/// Checks the whole site.
+/// Checks the whole site, with each stale translation's changed source segments and words
+/// ([`Report::changes`]: `tolk status` and the status site show them; `tolk check` does not
+/// read the source's older versions).
 pub fn run(config: &Config, site: &model::Site) -> Result<Report> {
-    run_scoped(config, site, &Scope::All)
+    let mut report = run_scoped(config, site, &Scope::All)?;
+    let started = Instant::now();
+    let stale: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::StaleTranslation)
+        .map(|f| f.path.as_str())
+        .collect();
+    report.changes = crate::handoff::changes::of_stale(config, site, &stale)?;
+    report.elapsed += started.elapsed();
+    Ok(report)
 }
 
 /// Checks the site, reporting on the articles `scope` selects.
@@ -339,6 +354,7 @@ pub fn run_scoped(config: &Config, site: &model::Site, scope: &Scope) -> Result<
         elapsed: started.elapsed(),
         sources,
         alignments,
+        changes: BTreeMap::new(),
     })
 }
 

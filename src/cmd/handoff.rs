@@ -1,13 +1,18 @@
 //! `tolk handoff export` and `tolk handoff import`: the translation handoff of
 //! [`crate::handoff`], with its files read and written here.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use crate::check::fix::{self, diff, FileFix};
+use crate::check::report::{self, Format, Style};
+use crate::check::scope::Changed;
+use crate::check::{self, Rule, Scope, Severity};
+use crate::cmd::check::Verdict;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::handoff::{export, import, xliff};
-use crate::model::Site;
+use crate::model::{parse_article, Site};
 
 #[derive(Debug, Clone)]
 pub struct ExportOptions {
@@ -16,6 +21,8 @@ pub struct ExportOptions {
     /// Where to write the XLIFF; standard output when `None`.
     pub out: Option<PathBuf>,
     pub paths: Vec<String>,
+    /// Only translations whose source changed since this git ref.
+    pub changed_since: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,6 +38,7 @@ pub fn export(options: &ExportOptions) -> Result<()> {
     let wanted = export::ExportOptions {
         locale: options.locale.clone(),
         paths: options.paths.clone(),
+        changed_since: options.changed_since.clone(),
     };
     let plans = export::plans(&config, &site, &wanted)?;
     let xml = xliff::write(&export::document(&config, &options.locale, &plans));
@@ -50,7 +58,9 @@ pub fn export(options: &ExportOptions) -> Result<()> {
     Ok(())
 }
 
-pub fn import(options: &ImportOptions) -> Result<()> {
+/// Imports the file, then checks the articles it wrote (or, with `--dry-run`, would write):
+/// [`Verdict::Fail`] when that check finds an error, as `tolk check` would.
+pub fn import(options: &ImportOptions) -> Result<Verdict> {
     let config = Config::load(&options.root)?;
     let site = Site::load(&config)?;
     let bytes = std::fs::read(&options.file).map_err(Error::io("read", &options.file))?;
@@ -73,8 +83,9 @@ pub fn import(options: &ImportOptions) -> Result<()> {
     for problem in &outcome.problems {
         eprintln!("{problem}");
     }
+    let verdict = check_imported(&config, site, &outcome.changes, options.dry_run)?;
     match outcome.problems.len() {
-        0 => Ok(()),
+        0 => Ok(verdict),
         n => Err(Error::setup(
             format!(
                 "{n} problem{} in {shown}; the articles they concern were not written",
@@ -83,6 +94,89 @@ pub fn import(options: &ImportOptions) -> Result<()> {
             "fix what each line above says and import again",
         )),
     }
+}
+
+/// Runs the check over the site as the import left it (or would leave it) and prints, on
+/// standard error, what it finds in the imported articles, one line each as
+/// `tolk check --format short` does, then a summary line.
+fn check_imported(
+    config: &Config,
+    site: Site,
+    changes: &[import::Change],
+    dry_run: bool,
+) -> Result<Verdict> {
+    if changes.is_empty() {
+        return Ok(Verdict::Pass);
+    }
+    let (site, changed) = site_after(config, site, changes, dry_run);
+    let mut report = check::run_scoped(config, &site, &Scope::Changed(changed))?;
+    let imported: HashSet<&str> = changes.iter().map(|c| c.shown.as_str()).collect();
+    report
+        .findings
+        .retain(|f| imported.contains(f.path.as_str()) && f.rule != Rule::MissingTranslation);
+    eprint!(
+        "{}",
+        report::render(&report, Format::Short, &Style::default())
+    );
+    let errors = report.count(Severity::Error);
+    eprintln!(
+        "checked {} imported article{}{}: {} error{}, {} warning{}",
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" },
+        if dry_run { " as they would be" } else { "" },
+        errors,
+        if errors == 1 { "" } else { "s" },
+        report.count(Severity::Warning),
+        if report.count(Severity::Warning) == 1 {
+            ""
+        } else {
+            "s"
+        },
+    );
+    Ok(if errors > 0 {
+        Verdict::Fail
+    } else {
+        Verdict::Pass
+    })
+}
+
+/// `site` with each imported article parsed from its new text (read back from disk once
+/// written), and the articles that changed.
+fn site_after(
+    config: &Config,
+    mut site: Site,
+    changes: &[import::Change],
+    dry_run: bool,
+) -> (Site, Changed) {
+    let mut changed = Changed::default();
+    for change in changes {
+        let Some(content) = site
+            .contents
+            .iter_mut()
+            .find(|c| change.path.starts_with(&c.locale.content_dir))
+        else {
+            continue;
+        };
+        let Ok(rel) = change.path.strip_prefix(&content.locale.content_dir) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let text = match dry_run {
+            true => change.after.clone(),
+            false => std::fs::read_to_string(&change.path).unwrap_or_else(|_| change.after.clone()),
+        };
+        let article = parse_article(&content.locale.code, &rel, change.shown.clone(), text);
+        match content.articles.binary_search_by(|a| a.rel_path.cmp(&rel)) {
+            Ok(i) => content.articles[i] = article,
+            Err(i) => content.articles.insert(i, article),
+        }
+        if !content.files.articles.contains(&rel) {
+            content.files.articles.push(rel.clone());
+        }
+        changed.articles.insert((content.locale.code.clone(), rel));
+    }
+    site.regroup(config);
+    (site, changed)
 }
 
 fn file_fix(change: &import::Change) -> FileFix {

@@ -30,7 +30,7 @@ pub fn execute(options: &StatusOptions) -> Result<()> {
     let rows = rows(&report);
     match options.format {
         StatusFormat::Human => {
-            print!("{}", table(&rows));
+            print!("{}{}", table(&rows), stale_lines(&rows));
             println!("{}; run `tolk check` for details", report.summary_line());
         }
         StatusFormat::Json => print!("{}", to_json(&report, &rows)),
@@ -40,51 +40,73 @@ pub fn execute(options: &StatusOptions) -> Result<()> {
 
 /// The rows as an aligned table: the locale left, the numbers right.
 pub fn table(rows: &[Row]) -> String {
-    const HEADER: [&str; 7] = [
+    const HEADER: [&str; 9] = [
         "locale",
         "articles",
         "in sync",
         "out of sync",
         "stale",
+        "changed segments",
+        "changed words",
         "missing",
         "ht-degree",
     ];
-    let cells: Vec<[String; 7]> = rows
-        .iter()
-        .map(|r| {
-            [
-                r.locale.clone(),
-                r.articles.to_string(),
-                r.in_sync.to_string(),
-                r.out_of_sync.to_string(),
-                r.stale.to_string(),
-                r.missing.to_string(),
-                r.ht_degree
-                    .map_or_else(|| "-".to_owned(), |d| format!("{:.0}%", d.round())),
-            ]
-        })
-        .collect();
+    let mut cells: Vec<Vec<String>> = vec![HEADER.iter().map(|h| h.to_string()).collect()];
+    cells.extend(rows.iter().map(|r| {
+        vec![
+            r.locale.clone(),
+            r.articles.to_string(),
+            r.in_sync.to_string(),
+            r.out_of_sync.to_string(),
+            r.stale.to_string(),
+            r.changed.segments.to_string(),
+            r.changed.words.to_string(),
+            r.missing.to_string(),
+            r.ht_degree
+                .map_or_else(|| "-".to_owned(), |d| format!("{:.0}%", d.round())),
+        ]
+    }));
     let widths: Vec<usize> = (0..HEADER.len())
         .map(|n| {
             cells
                 .iter()
                 .map(|r| r[n].chars().count())
-                .chain([HEADER[n].len()])
                 .max()
                 .unwrap_or(0)
         })
         .collect();
     let mut out = String::new();
-    let mut line = |row: [&str; 7]| {
+    for row in &cells {
         let _ = write!(out, "{:<w$}", row[0], w = widths[0]);
         for (cell, w) in row.iter().zip(&widths).skip(1) {
             let _ = write!(out, "  {cell:>w$}");
         }
         out.push('\n');
-    };
-    line(HEADER);
-    for r in &cells {
-        line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]]);
+    }
+    out
+}
+
+/// One line per stale translation: how much of its source changed since it was made.
+pub fn stale_lines(rows: &[Row]) -> String {
+    let all: Vec<&(String, crate::handoff::Delta)> =
+        rows.iter().flat_map(|r| &r.stale_translations).collect();
+    if all.is_empty() {
+        return String::new();
+    }
+    let width = all
+        .iter()
+        .map(|(p, _)| p.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from("changed in the source since each stale translation was made:\n");
+    for (path, delta) in all {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "  {path:<width$}  {}, {}",
+            plural(delta.segments, "segment"),
+            plural(delta.words, "word")
+        );
     }
     out
 }
@@ -100,6 +122,13 @@ pub fn to_json(report: &Report, rows: &[Row]) -> String {
                 "in_sync": r.in_sync,
                 "out_of_sync": r.out_of_sync,
                 "stale": r.stale,
+                "changed_segments": r.changed.segments,
+                "changed_words": r.changed.words,
+                "stale_translations": r.stale_translations.iter().map(|(path, d)| json!({
+                    "path": path,
+                    "segments": d.segments,
+                    "words": d.words,
+                })).collect::<Vec<_>>(),
                 "missing": r.missing,
                 "ht_degree": r.ht_degree,
             })
@@ -123,6 +152,7 @@ mod tests {
 
     use super::*;
     use crate::check::{Entry, Finding, LocaleSummary, Rule, Severity};
+    use crate::handoff::Delta;
 
     fn entry(locale: &str, article: &str, ht_degree: Option<u8>) -> Entry {
         Entry {
@@ -183,6 +213,23 @@ mod tests {
             elapsed: Duration::ZERO,
             sources: BTreeMap::new(),
             alignments: Vec::new(),
+            changes: [
+                (
+                    "content/nl/a.md".to_owned(),
+                    Delta {
+                        segments: 2,
+                        words: 11,
+                    },
+                ),
+                (
+                    "content/nl/b.md".to_owned(),
+                    Delta {
+                        segments: 1,
+                        words: 1,
+                    },
+                ),
+            ]
+            .into(),
         }
     }
 
@@ -195,28 +242,59 @@ mod tests {
             in_sync: counts[1],
             out_of_sync: counts[2],
             stale: counts[3],
+            changed: Delta::default(),
+            stale_translations: Vec::new(),
             missing: counts[4],
             ht_degree,
         };
+        let mut nl = row("nl", [2, 0, 2, 2, 0], Some(12.5));
+        nl.changed = Delta {
+            segments: 3,
+            words: 12,
+        };
+        nl.stale_translations = vec![
+            (
+                "content/nl/a.md".to_owned(),
+                Delta {
+                    segments: 2,
+                    words: 11,
+                },
+            ),
+            (
+                "content/nl/b.md".to_owned(),
+                Delta {
+                    segments: 1,
+                    words: 1,
+                },
+            ),
+        ];
         assert_eq!(
             rows,
             [
                 row("en", [2, 2, 0, 0, 0], None),
-                row("nl", [2, 0, 2, 2, 0], Some(12.5)),
+                nl,
                 row("fr", [1, 1, 0, 0, 1], Some(100.0)),
             ]
         );
         assert_eq!(
-            table(&rows),
-            "locale  articles  in sync  out of sync  stale  missing  ht-degree\n\
-             en             2        2            0      0        0          -\n\
-             nl             2        0            2      2        0        13%\n\
-             fr             1        1            0      0        1       100%\n"
+            format!("{}{}", table(&rows), stale_lines(&rows)),
+            "locale  articles  in sync  out of sync  stale  changed segments  changed words  missing  ht-degree\n\
+             en             2        2            0      0                 0              0        0          -\n\
+             nl             2        0            2      2                 3             12        0        13%\n\
+             fr             1        1            0      0                 0              0        1       100%\n\
+             changed in the source since each stale translation was made:\n\
+            \x20 content/nl/a.md  2 segments, 11 words\n\
+            \x20 content/nl/b.md  1 segment, 1 word\n"
         );
         let json: serde_json::Value =
             serde_json::from_str(&to_json(&report(), &rows)).unwrap_or_default();
         assert_eq!(json["locales"][1]["ht_degree"], 12.5);
         assert_eq!(json["locales"][1]["stale"], 2);
+        assert_eq!(json["locales"][1]["changed_words"], 12);
+        assert_eq!(
+            json["locales"][1]["stale_translations"][0],
+            serde_json::json!({"path": "content/nl/a.md", "segments": 2, "words": 11})
+        );
         assert_eq!(json["locales"][0]["ht_degree"], serde_json::Value::Null);
         assert_eq!(json["groups"], 2);
     }

@@ -2,7 +2,7 @@
 //! added source segments, as one XLIFF [`Document`].
 
 use super::xliff::{Document, FileUnits, Unit};
-use super::{collapse, words, History, Place, Plan, PlannedUnit};
+use super::{collapse, inline, removed, words, Delta, History, Place, Plan, PlannedUnit};
 use crate::align::{self, Segment, SegmentKind};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -15,6 +15,9 @@ pub struct ExportOptions {
     pub locale: String,
     /// Only the source articles under these paths (as shown, or inside the locale folder).
     pub paths: Vec<String>,
+    /// Only the translations whose source a counted commit changed since this ref (its merge
+    /// base with HEAD); each still with all its units.
+    pub changed_since: Option<String>,
 }
 
 /// The plans of every translation of `options.locale` that needs work.
@@ -31,7 +34,11 @@ pub fn plans(config: &Config, site: &Site, options: &ExportOptions) -> Result<Ve
             ),
         ));
     }
-    let history = History::open(config)?;
+    let history = History::open(config, &site.history)?;
+    let since = match &options.changed_since {
+        Some(spec) => Some(since(&history, spec)?),
+        None => None,
+    };
     let articles = site.articles();
     let mut plans = Vec::new();
     for group in &site.grouping.groups {
@@ -48,6 +55,11 @@ pub fn plans(config: &Config, site: &Site, options: &ExportOptions) -> Result<Ve
         if !selected(source, &options.paths) || !source.wanted_in(config, &options.locale) {
             continue;
         }
+        if let Some(at) = since {
+            if !changed_after(&history, at, &source.rel_path)? {
+                continue;
+            }
+        }
         let plan = match member(&options.locale) {
             Some(translation) => stale(&history, source, translation)?,
             None => missing(config, &history, source, &options.locale, &history.head)?,
@@ -55,6 +67,32 @@ pub fn plans(config: &Config, site: &Site, options: &ExportOptions) -> Result<Ve
         plans.extend(plan.filter(|p| !p.units.is_empty()));
     }
     Ok(plans)
+}
+
+/// The index in the log of the merge base of `spec` and HEAD.
+fn since(history: &History, spec: &str) -> Result<usize> {
+    let base = history::changed::base_commit(&history.located, spec)?
+        .to_hex()
+        .to_string();
+    history.log.find(&base).ok_or_else(|| {
+        Error::setup(
+            format!("--changed-since {spec}: commit {base} is not in the source's history"),
+            "name a commit of the source's repository that HEAD reaches, e.g. the tag of the last export",
+        )
+    })
+}
+
+/// Whether a commit that counts (no `Translation: none` trailer) changed the source at `path`
+/// after commit `at` of the log (one that `at`'s history lacks).
+fn changed_after(history: &History, at: usize, path: &str) -> Result<bool> {
+    for lag in history.log.lags(&[(at, path)]) {
+        for c in lag.behind {
+            if history.counts(c)? {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// The XLIFF document of `plans`.
@@ -78,18 +116,39 @@ pub fn document(config: &Config, locale: &str, plans: &[Plan]) -> Document {
 }
 
 fn unit(plan: &Plan, unit: &PlannedUnit) -> Unit {
+    let (source, codes) = inline::pieces(&unit.source);
+    let target = unit.target.as_deref().map(|target| {
+        let (theirs, own) = inline::pieces(target);
+        inline::adopt(theirs, &own, &codes)
+    });
     Unit {
         id: unit.id.clone(),
-        source: unit.source.clone(),
-        target: unit.target.clone(),
+        source,
+        target,
         note: format!(
-            "{}; exl-id {}; {} ({}); {} words",
+            "{}; exl-id {}; {} ({}); {} words{}{}",
             plan.source_shown,
             plan.exl_id,
             unit.kind.name(),
             unit.change,
-            unit.words
+            unit.words,
+            if unit.heading_path.is_empty() {
+                String::new()
+            } else {
+                format!("; under {}", unit.heading_path)
+            },
+            match unit.place {
+                Place::Remove(_) =>
+                    "; the source removed it: nothing to translate, the import \
+                                     deletes the target from the translation",
+                Place::Keep =>
+                    "; the source removed it: nothing to translate, delete the \
+                                target from the translation by hand (tolk cannot do it safely)",
+                _ => "",
+            }
         ),
+        heading_path: unit.heading_path.clone(),
+        translate: !matches!(unit.place, Place::Remove(_) | Place::Keep),
         ..Unit::default()
     }
 }
@@ -122,20 +181,24 @@ fn stale(history: &History, source: &Article, translation: &Article) -> Result<O
 }
 
 /// The commits after `base` up to `head` that changed the source at `path`, oldest first,
-/// each with whether it counts (no `Translation: none` trailer).
+/// each with whether it counts (no `Translation: none` trailer). A run of commits that all
+/// count, or that all do not, is one step: only its last commit is kept.
 fn steps(history: &History, path: &str, base: &str, head: &str) -> Result<Vec<(String, bool)>> {
     let log = &history.log;
     let (Some(at), Some(until)) = (log.find(base), log.find(head)) else {
         return Ok(Vec::new());
     };
     let latest = log.commit(until).seconds;
-    let mut steps = Vec::new();
+    let mut steps: Vec<(String, bool)> = Vec::new();
     for lag in log.lags(&[(at, path)]) {
         for &c in &lag.behind {
             let commit = log.commit(c);
             if commit.seconds <= latest {
-                let message = history::message(&history.located, &commit.id)?;
-                steps.push((commit.id.clone(), !history::no_translation(&message)));
+                let counts = history.counts(c)?;
+                if steps.last().is_some_and(|(_, last)| *last == counts) {
+                    steps.pop();
+                }
+                steps.push((commit.id.clone(), counts));
             }
         }
     }
@@ -167,15 +230,15 @@ fn dirty(versions: &[(Article, bool)]) -> Vec<bool> {
     flags
 }
 
-/// The plan of `translation` from source commit `base` to `head`; `None` when the source is
-/// not at its path in one of them, or only `Translation: none` commits changed it.
-pub fn plan(
+/// The source at `base` and at `head`, and for each segment at `head` whether a counted
+/// change made it differ ([`dirty`]); `None` when the source is not at its path in one of
+/// them, or only `Translation: none` commits changed it.
+fn versions(
     history: &History,
     source: &Article,
-    translation: &Article,
     base: &str,
     head: &str,
-) -> Result<Option<Plan>> {
+) -> Result<Option<(Article, Article, Vec<bool>)>> {
     let read = |commit: &str| history::file_at(&history.located, commit, &source.rel_path);
     let parse = |text: String| parse_article(&source.locale, &source.rel_path, String::new(), text);
     let mut versions = Vec::new();
@@ -196,9 +259,25 @@ pub fn plan(
         versions.push((new.clone(), true));
     }
     let flags = dirty(&versions);
+    let old = versions.swap_remove(0).0;
+    Ok(Some((old, new, flags)))
+}
+
+/// The plan of `translation` from source commit `base` to `head`; `None` when the source is
+/// not at its path in one of them, or only `Translation: none` commits changed it.
+pub fn plan(
+    history: &History,
+    source: &Article,
+    translation: &Article,
+    base: &str,
+    head: &str,
+) -> Result<Option<Plan>> {
+    let Some((old, new, flags)) = versions(history, source, base, head)? else {
+        return Ok(None);
+    };
     let exl_id = source.front.exl_id.clone().unwrap_or_default();
     Ok(Some(Plan {
-        units: changed_units(&exl_id, (&versions[0].0, &new, &flags), translation),
+        units: changed_units(&exl_id, (&old, &new, &flags), translation),
         exl_id,
         source_shown: source.shown_path.clone(),
         translation_shown: translation.shown_path.clone(),
@@ -208,6 +287,44 @@ pub fn plan(
         text: translation.text.clone(),
         source_words: words(new.body()),
     }))
+}
+
+/// How much of the source changed from `base` to HEAD, as export counts it: the segments it
+/// would send (changed or added by a counted commit, whitespace aside, code blocks never) and
+/// their words at HEAD. `None` when the source is not at its path in `base` or HEAD.
+pub fn delta(history: &History, source: &Article, base: &str) -> Result<Option<Delta>> {
+    let Some((old, new, flags)) = versions(history, source, base, &history.head)? else {
+        return Ok(None);
+    };
+    let (old_s, new_s) = (align::segments(&old), align::segments(&new));
+    let mut delta = Delta::default();
+    for link in align::align(&old_s, &old.text, &new_s, &new.text) {
+        let Some(n) = link.other else { continue };
+        if sent(
+            link.pivot,
+            (&old_s, &old.text),
+            (&new_s, n, &new.text),
+            &flags,
+        ) {
+            delta.segments += 1;
+            delta.words += words(new_s[n].text(&new.text));
+        }
+    }
+    Ok(Some(delta))
+}
+
+/// Whether segment `n` of `new` is sent: it differs from its segment of `old` (`pivot`;
+/// whitespace aside) or has none, a counted commit changed it, and it is text with content.
+fn sent(
+    pivot: Option<usize>,
+    (old_s, old): (&[Segment], &str),
+    (new_s, n, new): (&[Segment], usize, &str),
+    dirty: &[bool],
+) -> bool {
+    let seg = &new_s[n];
+    let changed = pivot.is_none_or(|o| collapse(old_s[o].text(old)) != collapse(seg.text(new)));
+    let counted = dirty.get(n).copied().unwrap_or(true);
+    changed && counted && seg.kind != SegmentKind::Code && seg.has_content()
 }
 
 /// The segments of `new` that differ from `old` (whitespace aside) or are not in it, each
@@ -228,21 +345,33 @@ fn changed_units(
             ours_of[o] = Some(t);
         }
     }
+    let paths = align::heading_paths(&new_s, &new.text);
+    let old_paths = align::heading_paths(&old_s, &old.text);
     let mut units = Vec::new();
     let mut last_end = translation.body_offset;
     let mut new_end = new.body_offset;
     for link in align::align(&old_s, &old.text, &new_s, &new.text) {
         let mine = link.pivot.and_then(|o| ours_of[o]);
         let Some(n) = link.other else {
-            last_end = mine.map_or(last_end, |t| ours[t].range.end);
+            if let (Some(o), Some(t)) = (link.pivot, mine) {
+                let ours_t = (&ours[t], &*translation.text, translation.body_offset);
+                let old_o = (o, &old_s[o], &*old.text);
+                let unit = removed::unit(exl_id, old_o, ours_t, old_paths[o].clone());
+                // A segment that is deleted is no place to insert after.
+                if unit.place == Place::Keep {
+                    last_end = ours[t].range.end;
+                }
+                units.push(unit);
+            }
             continue;
         };
         let seg = &new_s[n];
-        let changed = link
-            .pivot
-            .is_none_or(|o| collapse(old_s[o].text(&old.text)) != collapse(seg.text(&new.text)));
-        let counted = dirty.get(n).copied().unwrap_or(true);
-        if changed && counted && seg.kind != SegmentKind::Code && seg.has_content() {
+        if sent(
+            link.pivot,
+            (&old_s, &old.text),
+            (&new_s, n, &new.text),
+            dirty,
+        ) {
             let place = match mine {
                 Some(t) => Place::Replace(ours[t].range.clone()),
                 None => Place::Insert {
@@ -255,7 +384,11 @@ fn changed_units(
             };
             let target = mine.map(|t| ours[t].text(&translation.text).to_owned());
             let change = if mine.is_some() { "changed" } else { "added" };
-            units.push(planned(exl_id, n, seg, &new.text, target, change, place));
+            let unit = planned(exl_id, (n, seg, &new.text), target, change, place);
+            units.push(PlannedUnit {
+                heading_path: paths[n].clone(),
+                ..unit
+            });
         }
         last_end = mine.map_or(last_end, |t| ours[t].range.end);
         new_end = seg.range.end;
@@ -275,9 +408,7 @@ fn line_ends_of(translation: &str, text: &str) -> String {
 
 fn planned(
     exl_id: &str,
-    n: usize,
-    seg: &Segment,
-    text: &str,
+    (n, seg, text): (usize, &Segment, &str),
     target: Option<String>,
     change: &'static str,
     place: Place,
@@ -291,6 +422,7 @@ fn planned(
         target,
         change,
         place,
+        heading_path: String::new(),
     }
 }
 
@@ -313,16 +445,18 @@ pub fn missing(
         return Ok(None);
     };
     let copy = parse_article(locale, &source.rel_path, String::new(), text);
-    let units = align::segments(&copy)
+    let segments = align::segments(&copy);
+    let paths = align::heading_paths(&segments, &copy.text);
+    let units = segments
         .iter()
+        .zip(paths)
         .enumerate()
-        .filter(|(_, s)| s.kind != SegmentKind::Code && s.has_content())
-        .map(|(n, s)| {
-            planned(
+        .filter(|(_, (s, _))| s.kind != SegmentKind::Code && s.has_content())
+        .map(|(n, (s, heading_path))| PlannedUnit {
+            heading_path,
+            ..planned(
                 &exl_id,
-                n,
-                s,
-                &copy.text,
+                (n, s, &copy.text),
                 None,
                 "new",
                 Place::Replace(s.range.clone()),

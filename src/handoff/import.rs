@@ -6,7 +6,7 @@
 //! segments change, then `source-git-commit` and `source-wordcount`.
 
 use super::xliff::{self, FileUnits, Problem, Unit};
-use super::{collapse, export, History, Place, Plan, PlannedUnit};
+use super::{collapse, export, inline, History, Place, Plan, PlannedUnit};
 use crate::align::SegmentKind;
 use crate::config::Config;
 use crate::error::{Location, Result};
@@ -38,7 +38,7 @@ pub fn plan_import(config: &Config, site: &Site, shown: &str, text: &str) -> Res
             return Ok(outcome);
         }
     };
-    let history = History::open(config)?;
+    let history = History::open(config, &site.history)?;
     for file in &doc.files {
         let problem = |message: String, help: &str| Problem {
             location: Location {
@@ -215,8 +215,16 @@ fn apply(shown: &str, plan: &Plan, file: &FileUnits) -> std::result::Result<Stri
                 "keep the unit ids the export wrote; export again if the source moved",
             )),
             Some(planned) => match target(planned, unit) {
-                Ok(text) => edits.push(edit(planned, text)),
-                Err((message, help)) => problems.push(at(message, help)),
+                Ok(text) => edits.extend(edit(planned, text)),
+                Err((message, help, None)) => problems.push(at(message, help)),
+                Err((message, help, Some((line, column)))) => problems.push(Problem {
+                    location: Location {
+                        path: shown.to_owned(),
+                        line,
+                        column,
+                    },
+                    ..at(message, help)
+                }),
             },
         }
     }
@@ -252,24 +260,50 @@ fn apply(shown: &str, plan: &Plan, file: &FileUnits) -> std::result::Result<Stri
     Ok(after)
 }
 
-/// The unit's target as it is written: one line, checked.
-fn target(planned: &PlannedUnit, unit: &Unit) -> std::result::Result<String, Refusal> {
-    if collapse(&unit.source) != collapse(&planned.source) {
+/// A refusal, at a place of its own (line, column) when it is not the unit's.
+type Refused = (String, &'static str, Option<(usize, usize)>);
+
+/// The unit's target as it is written: its inline codes as the source's markdown, on one line,
+/// checked (nothing, for a segment the source removed: its target is not read).
+fn target(planned: &PlannedUnit, unit: &Unit) -> std::result::Result<String, Refused> {
+    let codes = inline::pieces(&planned.source).1;
+    let source = inline::markdown(&unit.source, &codes).ok();
+    if source.map(|s| collapse(&s)) != Some(collapse(&planned.source)) {
         return Err((
             format!(
                 "the source no longer matches: the article now has `{}`",
                 collapse(&planned.source)
             ),
             "export the locale again: the source or the translation changed since",
+            None,
         ));
     }
-    let text = collapse(unit.target.as_deref().unwrap_or_default());
+    if matches!(planned.place, Place::Remove(_) | Place::Keep) {
+        return Ok(String::new());
+    }
+    let written = match &unit.target {
+        Some(pieces) => inline::markdown(pieces, &codes).map_err(|bad| {
+            (
+                bad.message,
+                "keep the inline codes of the <source> (same ids); leave out any you do not need",
+                Some((bad.line, bad.column)),
+            )
+        })?,
+        None => String::new(),
+    };
+    let text = collapse(&written);
     if text.is_empty() {
         return Err((
             "the target is missing or empty".to_owned(),
             "fill in <target> with the translation",
+            None,
         ));
     }
+    checked(planned, text).map_err(|(message, help)| (message, help, None))
+}
+
+/// `text` when it keeps a heading's marks and id, and has no HTML tag its source lacks.
+fn checked(planned: &PlannedUnit, text: String) -> std::result::Result<String, Refusal> {
     if let SegmentKind::Heading(_) = planned.kind {
         let marks =
             &planned.source[..planned.source.len() - planned.source.trim_start_matches('#').len()];
@@ -306,11 +340,13 @@ fn target(planned: &PlannedUnit, unit: &Unit) -> std::result::Result<String, Ref
     Ok(text)
 }
 
-/// (start, end, replacement) of a unit's target.
-fn edit(planned: &PlannedUnit, text: String) -> (usize, usize, String) {
+/// (start, end, replacement) of a unit's target; `None` for a removed segment left in place.
+fn edit(planned: &PlannedUnit, text: String) -> Option<(usize, usize, String)> {
     match &planned.place {
-        Place::Replace(range) => (range.start, range.end, text),
-        Place::Insert { at, prefix } => (*at, *at, format!("{prefix}{text}")),
+        Place::Replace(range) => Some((range.start, range.end, text)),
+        Place::Insert { at, prefix } => Some((*at, *at, format!("{prefix}{text}"))),
+        Place::Remove(range) => Some((range.start, range.end, String::new())),
+        Place::Keep => None,
     }
 }
 
@@ -372,6 +408,7 @@ pub fn set_field(text: &str, key: &str, value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::handoff::xliff::Piece;
 
     #[test]
     fn fields_are_replaced_in_place_or_added_last() {
@@ -400,10 +437,11 @@ mod tests {
             words: 1,
             change: "changed",
             place: Place::Replace(0..1),
+            heading_path: String::new(),
         };
         let unit = |source: &str, target: &str| Unit {
-            source: source.into(),
-            target: Some(target.into()),
+            source: vec![Piece::Text(source.into())],
+            target: Some(vec![Piece::Text(target.into())]),
             ..Unit::default()
         };
         let heading = planned(SegmentKind::Heading(2), "## Steps {#steps}");
@@ -432,7 +470,7 @@ mod tests {
             let got = target(planned, &unit(&planned.source, target_text));
             match (got, expected) {
                 (Ok(text), Ok(want)) => assert_eq!(text, want),
-                (Err((message, _)), Err(want)) => assert!(message.contains(want), "{message}"),
+                (Err((message, _, _)), Err(want)) => assert!(message.contains(want), "{message}"),
                 (got, want) => panic!("{target_text}: {got:?} instead of {want:?}"),
             }
         }

@@ -1,10 +1,16 @@
 //! XLIFF 1.2, the subset tolk writes and reads back: one `<file>` per article, one
 //! `<trans-unit>` per segment with `<source>`, an optional `<target>` and a `<note>`.
 //!
+//! Inline markup is XLIFF's inline codes ([`Piece`]): `<g>` around text (bold, italic, a
+//! link's text), `<ph>` for code that is not translated (inline code, `[!DNL]`,
+//! `[!UICONTROL]`, HTML tags, images), `<x/>` for a standalone one; [`super::inline`] maps
+//! them to markdown and back.
+//!
 //! Written and read by hand: quick-xml is not among tolk's dependencies, and this small
 //! subset needs no general XML reader. Reading refuses what a hostile file could use: a
 //! DOCTYPE or entity declaration, any entity other than the five XML ones and character
-//! references, and any element inside `<source>` or `<target>` (targets are plain text).
+//! references, and any element inside `<source>` or `<target>` other than the inline codes
+//! (nested at most [`MAX_DEPTH`] deep).
 
 use crate::error::Location;
 use crate::markdown::escape::xml_escape as escape;
@@ -35,12 +41,53 @@ pub struct FileUnits {
     pub line: usize,
 }
 
+/// How deep `<g>` codes may nest in a source or target.
+pub const MAX_DEPTH: usize = 32;
+
+/// A piece of a `<source>` or `<target>`: text, or an inline code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Text(String),
+    Code(Code),
+}
+
+/// An inline code: `<g id ctype>inner</g>`, `<ph id ctype>native code</ph>` or `<x id ctype/>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Code {
+    /// `g`, `ph` or `x`.
+    pub tag: &'static str,
+    pub id: String,
+    pub ctype: String,
+    /// For `<g>` the pieces inside; for `<ph>` its text (the markdown it stands for).
+    pub inner: Vec<Piece>,
+    /// Where it is in the file, when read (1-based; 0 when made here).
+    pub line: usize,
+    pub column: usize,
+}
+
+/// `pieces` as plain text: their text and each `<ph>`'s native code.
+pub fn plain(pieces: &[Piece]) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Code(code) => out.push_str(&plain(&code.inner)),
+        }
+    }
+    out
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Unit {
     pub id: String,
-    pub source: String,
-    pub target: Option<String>,
+    pub source: Vec<Piece>,
+    pub target: Option<Vec<Piece>>,
     pub note: String,
+    /// The headings the segment is under (`Install > On Linux`), written as a
+    /// `<context context-type="x-heading-path">` of a `<context-group>`.
+    pub heading_path: String,
+    /// `false`: `translate="no"` (a segment the source removed).
+    pub translate: bool,
     pub line: usize,
     pub column: usize,
 }
@@ -63,21 +110,52 @@ pub fn write(doc: &Document) -> String {
         ));
         for unit in &file.units {
             out.push_str(&format!(
-                "      <trans-unit id=\"{}\" xml:space=\"preserve\">\n        <source>{}</source>\n",
+                "      <trans-unit id=\"{}\"{} xml:space=\"preserve\">\n        <source>{}</source>\n",
                 escape(&unit.id),
-                escape(&unit.source)
+                if unit.translate { "" } else { " translate=\"no\"" },
+                pieces_xml(&unit.source)
             ));
             if let Some(target) = &unit.target {
-                out.push_str(&format!("        <target>{}</target>\n", escape(target)));
+                out.push_str(&format!(
+                    "        <target>{}</target>\n",
+                    pieces_xml(target)
+                ));
             }
-            out.push_str(&format!(
-                "        <note>{}</note>\n      </trans-unit>\n",
-                escape(&unit.note)
-            ));
+            out.push_str(&format!("        <note>{}</note>\n", escape(&unit.note)));
+            if !unit.heading_path.is_empty() {
+                out.push_str(&format!(
+                    "        <context-group name=\"tolk\" purpose=\"information\"><context context-type=\"x-heading-path\">{}</context></context-group>\n",
+                    escape(&unit.heading_path)
+                ));
+            }
+            out.push_str("      </trans-unit>\n");
         }
         out.push_str("    </body>\n  </file>\n");
     }
     out.push_str("</xliff>\n");
+    out
+}
+
+/// The pieces as the content of `<source>` or `<target>`.
+fn pieces_xml(pieces: &[Piece]) -> String {
+    let mut out = String::new();
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(&escape(text)),
+            Piece::Code(code) => {
+                let attrs = format!(
+                    "id=\"{}\" ctype=\"{}\"",
+                    escape(&code.id),
+                    escape(&code.ctype)
+                );
+                match code.tag {
+                    "g" => out.push_str(&format!("<g {attrs}>{}</g>", pieces_xml(&code.inner))),
+                    "x" => out.push_str(&format!("<x {attrs}/>")),
+                    _ => out.push_str(&format!("<ph {attrs}>{}</ph>", escape(&plain(&code.inner)))),
+                }
+            }
+        }
+    }
     out
 }
 
@@ -171,34 +249,91 @@ pub fn read(path: &str, text: &str) -> Result<Document, Problem> {
 type At<'a> = dyn Fn(usize, String, &str) -> Problem + 'a;
 
 fn read_unit(unit: &Element, at: &At<'_>) -> Result<Unit, Problem> {
-    let text_of = |local: &str| -> Result<Option<String>, Problem> {
-        let Some(e) = unit.elements(local).next() else {
-            return Ok(None);
-        };
-        let mut out = String::new();
-        for child in &e.children {
-            match child {
-                Node::Text(t) => out.push_str(t),
-                Node::Element(inner) => {
-                    return Err(at(
-                        inner.offset,
-                        format!("<{local}> holds the element <{}>", inner.name),
-                        "write the translation as plain text: markup in a target is refused",
-                    ))
-                }
-            }
+    let pieces_of = |local: &str| -> Result<Option<Vec<Piece>>, Problem> {
+        match unit.elements(local).next() {
+            Some(e) => pieces(local, &e.children, 0, at).map(Some),
+            None => Ok(None),
         }
-        Ok(Some(out))
+    };
+    let note = match unit.elements("note").next() {
+        Some(e) => plain(&pieces("note", &e.children, MAX_DEPTH, at)?),
+        None => String::new(),
     };
     let location = at(unit.offset, String::new(), "").location;
+    let heading_path = unit
+        .elements("context-group")
+        .flat_map(|g| g.elements("context"))
+        .find(|c| c.attr("context-type") == Some("x-heading-path"))
+        .map(|c| {
+            c.children
+                .iter()
+                .filter_map(|n| match n {
+                    Node::Text(t) => Some(t.as_str()),
+                    Node::Element(_) => None,
+                })
+                .collect::<String>()
+        })
+        .unwrap_or_default();
     Ok(Unit {
+        heading_path,
+        translate: unit.attr("translate") != Some("no"),
         id: unit.attr("id").unwrap_or_default().to_owned(),
-        source: text_of("source")?.unwrap_or_default(),
-        target: text_of("target")?,
-        note: text_of("note")?.unwrap_or_default(),
+        source: pieces_of("source")?.unwrap_or_default(),
+        target: pieces_of("target")?,
+        note,
         line: location.line,
         column: location.column,
     })
+}
+
+/// The pieces of the content of `<local>`: text, and the inline codes `<g>`, `<ph>` and `<x>`
+/// (at `depth` of nesting; no element at all past [`MAX_DEPTH`]); any other element is refused.
+fn pieces(local: &str, nodes: &[Node], depth: usize, at: &At<'_>) -> Result<Vec<Piece>, Problem> {
+    let mut out = Vec::new();
+    for node in nodes {
+        let inner = match node {
+            Node::Text(t) => {
+                out.push(Piece::Text(t.clone()));
+                continue;
+            }
+            Node::Element(inner) => inner,
+        };
+        let tag = match inner.name.as_str() {
+            "g" => "g",
+            "ph" => "ph",
+            "x" => "x",
+            _ => "",
+        };
+        if tag.is_empty() || depth >= MAX_DEPTH {
+            return Err(at(
+                inner.offset,
+                format!("<{local}> holds the element <{}>", inner.name),
+                "write the translation as text with the source's inline codes (<g>, <ph>, <x>): \
+                 other markup in a target is refused",
+            ));
+        }
+        let children = match tag {
+            "g" => pieces(local, &inner.children, depth + 1, at)?,
+            // A placeholder's content is the code it stands for: text only.
+            "ph" => vec![Piece::Text(plain(&pieces(
+                local,
+                &inner.children,
+                MAX_DEPTH,
+                at,
+            )?))],
+            _ => Vec::new(),
+        };
+        let location = at(inner.offset, String::new(), "").location;
+        out.push(Piece::Code(Code {
+            tag,
+            id: inner.attr("id").unwrap_or_default().to_owned(),
+            ctype: inner.attr("ctype").unwrap_or_default().to_owned(),
+            inner: children,
+            line: location.line,
+            column: location.column,
+        }));
+    }
+    Ok(out)
 }
 
 /// The element tree of `text`; no recursion, so any depth is safe.
@@ -407,17 +542,60 @@ mod tests {
                 head: "h".into(),
                 units: vec![Unit {
                     id: "x/1".into(),
-                    source: "A <b> & \"c\" 'd'".into(),
-                    target: Some("Een & twee".into()),
+                    source: vec![
+                        Piece::Text("A <b> & \"c\" 'd' ".into()),
+                        code(
+                            "g",
+                            "1",
+                            vec![
+                                Piece::Text("bold ".into()),
+                                code("ph", "2", vec![Piece::Text("`<x>`".into())]),
+                            ],
+                        ),
+                        code("x", "3", Vec::new()),
+                    ],
+                    target: Some(vec![Piece::Text("Een & twee".into())]),
                     note: "n".into(),
+                    heading_path: "Alpha > Beta & co".into(),
+                    translate: false,
                     line: 5,
                     column: 7,
                 }],
                 line: 3,
             }],
         };
-        let back = read("h.xlf", &write(&doc)).expect("reads");
+        let xml = write(&doc);
+        assert!(
+            xml.contains("<source>A &lt;b&gt; &amp; &quot;c&quot; &apos;d&apos; <g id=\"1\" ctype=\"t\">bold <ph id=\"2\" ctype=\"t\">`&lt;x&gt;`</ph></g><x id=\"3\" ctype=\"t\"/></source>"),
+            "{xml}"
+        );
+        let mut back = read("h.xlf", &xml).expect("reads");
+        let source = &mut back.files[0].units[0].source;
+        let Some(Piece::Code(g)) = source.get_mut(1) else {
+            panic!("{source:?}");
+        };
+        assert_eq!((g.line, g.column), (6, 63));
+        fn unplace(pieces: &mut [Piece]) {
+            for piece in pieces {
+                if let Piece::Code(code) = piece {
+                    (code.line, code.column) = (0, 0);
+                    unplace(&mut code.inner);
+                }
+            }
+        }
+        unplace(source);
         assert_eq!(back, doc);
+    }
+
+    fn code(tag: &'static str, id: &str, inner: Vec<Piece>) -> Piece {
+        Piece::Code(Code {
+            tag,
+            id: id.into(),
+            ctype: "t".into(),
+            inner,
+            line: 0,
+            column: 0,
+        })
     }
 
     #[test]

@@ -69,6 +69,18 @@ pub fn changed_since(
 /// The root tree of the merge base of `spec` and HEAD (of `spec` itself when they have none,
 /// or HEAD has no commit yet).
 fn base_tree(located: &Located, spec: &str) -> Result<ObjectId> {
+    let base = base_commit(located, spec)?;
+    let tree = located
+        .repo
+        .find_commit(base)
+        .and_then(|c| c.tree_id())
+        .map_err(failed(format!("commit {base}"), &located.workdir))?;
+    Ok(tree.detach())
+}
+
+/// The merge base of `spec` (a branch, tag or commit) and HEAD, as `git diff REF...` takes it
+/// (`spec` itself when they have none, or HEAD has no commit yet).
+pub fn base_commit(located: &Located, spec: &str) -> Result<ObjectId> {
     let repo = &located.repo;
     let workdir = located.workdir.as_path();
     let not_found = |e: gix::Error| {
@@ -96,11 +108,7 @@ fn base_tree(located: &Located, spec: &str) -> Result<ObjectId> {
             base = merge_base.detach();
         }
     }
-    let tree = repo
-        .find_commit(base)
-        .and_then(|c| c.tree_id())
-        .map_err(failed(format!("commit {base}"), workdir))?;
-    Ok(tree.detach())
+    Ok(base)
 }
 
 /// Every file of the folder in the commit whose root tree is `tree`, by path inside the folder.

@@ -87,6 +87,8 @@ struct Cell {
     url: Option<String>,
     /// Relative URL of its side-by-side page, when it has segment findings.
     segments_url: Option<String>,
+    /// For a stale translation: how much of its source changed since it was made.
+    changed: Option<String>,
 }
 
 /// Where rendered pages go, as (path in the output, text), from any thread: written as they
@@ -199,6 +201,7 @@ fn rows(config: &Config, report: &Report, articles: &HashMap<&str, &Article>) ->
             segments_url: article
                 .filter(|a| aligned.contains(a.shown_path.as_str()))
                 .map(|a| super::side_by_side::page_path(&a.locale, &a.rel_path)),
+            changed: report.changes.get(path).map(changed_text),
         }
     };
     groups
@@ -217,9 +220,20 @@ fn rows(config: &Config, report: &Report, articles: &HashMap<&str, &Article>) ->
                         ht_degree: None,
                         url: None,
                         segments_url: None,
+                        changed: None,
                     },
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// `2 segments (11 words) changed in the source`.
+fn changed_text(delta: &crate::handoff::Delta) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{} ({}) changed in the source",
+        plural(delta.segments, "segment"),
+        plural(delta.words, "word")
+    )
 }

@@ -4,10 +4,20 @@
 
 use serde::Serialize;
 
-use crate::check::{Finding, Report, Severity};
+use crate::check::{Finding, Report, Rule, Severity};
 
 pub fn render(report: &Report) -> String {
-    let findings: Vec<FindingOut<'_>> = report.findings.iter().map(FindingOut::new).collect();
+    let findings: Vec<FindingOut<'_>> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut out = FindingOut::new(f);
+            if f.rule == Rule::StaleTranslation {
+                out.changed = report.changes.get(&f.path);
+            }
+            out
+        })
+        .collect();
     let out = ReportOut {
         findings,
         summary: SummaryOut {
@@ -66,6 +76,9 @@ struct LocaleOut<'a> {
 
 #[derive(Serialize)]
 struct FindingOut<'a> {
+    /// A stale translation's changed source segments and words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    changed: Option<&'a crate::handoff::Delta>,
     column: Option<usize>,
     exl_id: &'a Option<String>,
     line: Option<usize>,
@@ -88,6 +101,7 @@ struct RelatedOut<'a> {
 impl<'a> FindingOut<'a> {
     fn new(f: &'a Finding) -> FindingOut<'a> {
         FindingOut {
+            changed: None,
             column: f.at.as_ref().map(|a| a.column),
             exl_id: &f.exl_id,
             line: f.at.as_ref().map(|a| a.line),
