@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use crate::check::{self, Report, Rule};
-use crate::handoff::Delta;
+use crate::handoff::SourceChanges;
 
 /// One locale's numbers.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,9 +18,9 @@ pub struct Row {
     /// Articles with a `stale-translation` finding.
     pub stale: usize,
     /// The changed source segments and words of the stale translations, summed.
-    pub changed: Delta,
+    pub changed: SourceChanges,
     /// Each stale translation's changed segments and words, by shown path.
-    pub stale_translations: Vec<(String, Delta)>,
+    pub stale_translations: Vec<(String, SourceChanges)>,
     pub missing: usize,
     /// The average `ht-degree` of the articles that have one, to one decimal.
     pub ht_degree: Option<f64>,
@@ -51,7 +51,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
                 let average = degrees.iter().sum::<f64>() / degrees.len() as f64;
                 (average * 10.0).round() / 10.0
             });
-            let stale_translations: Vec<(String, Delta)> = mine
+            let stale_translations: Vec<(String, SourceChanges)> = mine
                 .iter()
                 .filter(|e| stale.contains(e.path.as_str()))
                 .filter_map(|e| Some((e.path.clone(), *report.changes.get(&e.path)?)))
@@ -67,7 +67,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
                     .count(),
                 changed: stale_translations
                     .iter()
-                    .fold(Delta::default(), |sum, (_, d)| Delta {
+                    .fold(SourceChanges::default(), |sum, (_, d)| SourceChanges {
                         segments: sum.segments + d.segments,
                         words: sum.words + d.words,
                     }),

@@ -253,7 +253,7 @@ pub struct Report {
     pub alignments: Vec<crate::align::Alignment>,
     /// How much of the source changed for each stale translation (by shown path): the
     /// segments and words `tolk handoff export` would send.
-    pub changes: BTreeMap<String, crate::handoff::Delta>,
+    pub changes: BTreeMap<String, crate::handoff::SourceChanges>,
 }
 
 impl Report {

@@ -35,7 +35,7 @@ pub struct ImportOptions {
 pub fn export(options: &ExportOptions) -> Result<()> {
     let config = Config::load(&options.root)?;
     let site = Site::load(&config)?;
-    let wanted = export::ExportOptions {
+    let wanted = export::ExportScope {
         locale: options.locale.clone(),
         paths: options.paths.clone(),
         changed_since: options.changed_since.clone(),
@@ -102,7 +102,7 @@ pub fn import(options: &ImportOptions) -> Result<Verdict> {
 fn check_imported(
     config: &Config,
     site: Site,
-    changes: &[import::Change],
+    changes: &[import::ArticleEdit],
     dry_run: bool,
 ) -> Result<Verdict> {
     if changes.is_empty() {
@@ -145,7 +145,7 @@ fn check_imported(
 fn site_after(
     config: &Config,
     mut site: Site,
-    changes: &[import::Change],
+    changes: &[import::ArticleEdit],
     dry_run: bool,
 ) -> (Site, Changed) {
     let mut changed = Changed::default();
@@ -179,7 +179,7 @@ fn site_after(
     (site, changed)
 }
 
-fn file_fix(change: &import::Change) -> FileFix {
+fn file_fix(change: &import::ArticleEdit) -> FileFix {
     FileFix {
         path: change.path.clone(),
         shown: change.shown.clone(),
@@ -191,7 +191,7 @@ fn file_fix(change: &import::Change) -> FileFix {
 
 /// Writes an article: an existing one as `tolk check --fix` does (each line keeps its ending,
 /// the file is replaced atomically), a new one created.
-fn write(change: &import::Change) -> Result<()> {
+fn write(change: &import::ArticleEdit) -> Result<()> {
     if change.path.exists() {
         return fix::apply(&[file_fix(change)]);
     }

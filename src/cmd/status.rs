@@ -88,7 +88,7 @@ pub fn table(rows: &[Row]) -> String {
 
 /// One line per stale translation: how much of its source changed since it was made.
 pub fn stale_lines(rows: &[Row]) -> String {
-    let all: Vec<&(String, crate::handoff::Delta)> =
+    let all: Vec<&(String, crate::handoff::SourceChanges)> =
         rows.iter().flat_map(|r| &r.stale_translations).collect();
     if all.is_empty() {
         return String::new();
@@ -152,7 +152,7 @@ mod tests {
 
     use super::*;
     use crate::check::{Entry, Finding, LocaleSummary, Rule, Severity};
-    use crate::handoff::Delta;
+    use crate::handoff::SourceChanges;
 
     fn entry(locale: &str, article: &str, ht_degree: Option<u8>) -> Entry {
         Entry {
@@ -216,14 +216,14 @@ mod tests {
             changes: [
                 (
                     "content/nl/a.md".to_owned(),
-                    Delta {
+                    SourceChanges {
                         segments: 2,
                         words: 11,
                     },
                 ),
                 (
                     "content/nl/b.md".to_owned(),
-                    Delta {
+                    SourceChanges {
                         segments: 1,
                         words: 1,
                     },
@@ -242,27 +242,27 @@ mod tests {
             in_sync: counts[1],
             out_of_sync: counts[2],
             stale: counts[3],
-            changed: Delta::default(),
+            changed: SourceChanges::default(),
             stale_translations: Vec::new(),
             missing: counts[4],
             ht_degree,
         };
         let mut nl = row("nl", [2, 0, 2, 2, 0], Some(12.5));
-        nl.changed = Delta {
+        nl.changed = SourceChanges {
             segments: 3,
             words: 12,
         };
         nl.stale_translations = vec![
             (
                 "content/nl/a.md".to_owned(),
-                Delta {
+                SourceChanges {
                     segments: 2,
                     words: 11,
                 },
             ),
             (
                 "content/nl/b.md".to_owned(),
-                Delta {
+                SourceChanges {
                     segments: 1,
                     words: 1,
                 },

@@ -1,18 +1,22 @@
-//! How much of the source changed for each stale translation ([`Delta`]), as `tolk status` and
+//! How much of the source changed for each stale translation ([`SourceChanges`]), as `tolk status` and
 //! the status site show it: the same computation as [`super::export`], once per source article
 //! and `source-git-commit` however many locales were made from it, over the history the check
 //! already read (the site model's log cache).
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{export, Delta, History};
+use super::{export, History, SourceChanges};
 use crate::config::Config;
 use crate::error::Result;
 use crate::model::{Article, Site};
 
-/// The [`Delta`] of each translation among `stale` (shown paths), by shown path. A translation
+/// The [`SourceChanges`] of each translation among `stale` (shown paths), by shown path. A translation
 /// whose source or commit cannot be found is left out.
-pub fn of_stale(config: &Config, site: &Site, stale: &[&str]) -> Result<BTreeMap<String, Delta>> {
+pub fn of_stale(
+    config: &Config,
+    site: &Site,
+    stale: &[&str],
+) -> Result<BTreeMap<String, SourceChanges>> {
     let mut out = BTreeMap::new();
     let Some(source_locale) = config.source_locale.as_deref() else {
         return Ok(out);
@@ -53,7 +57,10 @@ pub fn of_stale(config: &Config, site: &Site, stale: &[&str]) -> Result<BTreeMap
 
 /// [`export::delta`] of each (source, base) of `jobs`, in their order, on every core (each
 /// thread opens the repository once).
-fn on_every_core(history: &History, jobs: &[(&Article, &str)]) -> Result<Vec<Option<Delta>>> {
+fn on_every_core(
+    history: &History,
+    jobs: &[(&Article, &str)],
+) -> Result<Vec<Option<SourceChanges>>> {
     use rayon::prelude::*;
     let handle = history.handle();
     jobs.par_iter()

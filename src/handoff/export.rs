@@ -1,8 +1,10 @@
 //! `tolk handoff export`: for every stale or missing translation of a locale, the changed and
-//! added source segments, as one XLIFF [`Document`].
+//! added source segments, as one XLIFF [`XliffFile`].
 
-use super::xliff::{Document, FileUnits, Unit};
-use super::{collapse, inline, removed, words, Delta, History, Place, Plan, PlannedUnit};
+use super::xliff::{FileUnits, Unit, XliffFile};
+use super::{
+    collapse, inline, removed, words, HandoffPlan, History, Place, PlannedUnit, SourceChanges,
+};
 use crate::align::{self, Segment, SegmentKind};
 use crate::config::Config;
 use crate::error::{Error, Result};
@@ -10,7 +12,7 @@ use crate::history;
 use crate::model::{parse_article, Article, Site};
 
 #[derive(Debug, Clone, Default)]
-pub struct ExportOptions {
+pub struct ExportScope {
     /// The locale to hand off.
     pub locale: String,
     /// Only the source articles under these paths (as shown, or inside the locale folder).
@@ -21,7 +23,7 @@ pub struct ExportOptions {
 }
 
 /// The plans of every translation of `options.locale` that needs work.
-pub fn plans(config: &Config, site: &Site, options: &ExportOptions) -> Result<Vec<Plan>> {
+pub fn plans(config: &Config, site: &Site, options: &ExportScope) -> Result<Vec<HandoffPlan>> {
     let source_locale = config.source_locale.clone().unwrap_or_default();
     if options.locale == source_locale || config.locale(&options.locale).is_none() {
         return Err(Error::setup(
@@ -96,7 +98,7 @@ fn changed_after(history: &History, at: usize, path: &str) -> Result<bool> {
 }
 
 /// The XLIFF document of `plans`.
-pub fn document(config: &Config, locale: &str, plans: &[Plan]) -> Document {
+pub fn document(config: &Config, locale: &str, plans: &[HandoffPlan]) -> XliffFile {
     let files = plans
         .iter()
         .map(|plan| FileUnits {
@@ -108,14 +110,14 @@ pub fn document(config: &Config, locale: &str, plans: &[Plan]) -> Document {
             line: 0,
         })
         .collect();
-    Document {
+    XliffFile {
         source_language: config.source_locale.clone().unwrap_or_default(),
         target_language: locale.to_owned(),
         files,
     }
 }
 
-fn unit(plan: &Plan, unit: &PlannedUnit) -> Unit {
+fn unit(plan: &HandoffPlan, unit: &PlannedUnit) -> Unit {
     let (source, codes) = inline::pieces(&unit.source);
     let target = unit.target.as_deref().map(|target| {
         let (theirs, own) = inline::pieces(target);
@@ -166,7 +168,11 @@ fn selected(source: &Article, paths: &[String]) -> bool {
 
 /// The plan of a translation whose source changed since its `source-git-commit`, if it did
 /// (none when the commit is unknown: `tolk check` reports that).
-fn stale(history: &History, source: &Article, translation: &Article) -> Result<Option<Plan>> {
+fn stale(
+    history: &History,
+    source: &Article,
+    translation: &Article,
+) -> Result<Option<HandoffPlan>> {
     if source.front.exl_id.is_none() {
         return Ok(None);
     }
@@ -271,12 +277,12 @@ pub fn plan(
     translation: &Article,
     base: &str,
     head: &str,
-) -> Result<Option<Plan>> {
+) -> Result<Option<HandoffPlan>> {
     let Some((old, new, flags)) = versions(history, source, base, head)? else {
         return Ok(None);
     };
     let exl_id = source.front.exl_id.clone().unwrap_or_default();
-    Ok(Some(Plan {
+    Ok(Some(HandoffPlan {
         units: changed_units(&exl_id, (&old, &new, &flags), translation),
         exl_id,
         source_shown: source.shown_path.clone(),
@@ -292,12 +298,12 @@ pub fn plan(
 /// How much of the source changed from `base` to HEAD, as export counts it: the segments it
 /// would send (changed or added by a counted commit, whitespace aside, code blocks never) and
 /// their words at HEAD. `None` when the source is not at its path in `base` or HEAD.
-pub fn delta(history: &History, source: &Article, base: &str) -> Result<Option<Delta>> {
+pub fn delta(history: &History, source: &Article, base: &str) -> Result<Option<SourceChanges>> {
     let Some((old, new, flags)) = versions(history, source, base, &history.head)? else {
         return Ok(None);
     };
     let (old_s, new_s) = (align::segments(&old), align::segments(&new));
-    let mut delta = Delta::default();
+    let mut delta = SourceChanges::default();
     for link in align::align(&old_s, &old.text, &new_s, &new.text) {
         let Some(n) = link.other else { continue };
         if sent(
@@ -434,7 +440,7 @@ pub fn missing(
     source: &Article,
     locale: &str,
     head: &str,
-) -> Result<Option<Plan>> {
+) -> Result<Option<HandoffPlan>> {
     let (Some(exl_id), Some(dir)) = (
         source.front.exl_id.clone(),
         config.locale(locale).map(|l| l.content_dir.clone()),
@@ -464,7 +470,7 @@ pub fn missing(
         })
         .collect();
     let path = dir.join(&source.rel_path);
-    Ok(Some(Plan {
+    Ok(Some(HandoffPlan {
         exl_id,
         source_shown: source.shown_path.clone(),
         translation_shown: config.display_path(&path),

@@ -6,7 +6,7 @@
 //! segments change, then `source-git-commit` and `source-wordcount`.
 
 use super::xliff::{self, FileUnits, Problem, Unit};
-use super::{collapse, export, inline, History, Place, Plan, PlannedUnit};
+use super::{collapse, export, inline, HandoffPlan, History, Place, PlannedUnit};
 use crate::align::SegmentKind;
 use crate::config::Config;
 use crate::error::{Location, Result};
@@ -14,7 +14,7 @@ use crate::model::{front_matter, parse_article, Article, Site};
 
 /// One article as it is and as the import would write it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
+pub struct ArticleEdit {
     pub path: std::path::PathBuf,
     pub shown: String,
     pub before: String,
@@ -23,14 +23,14 @@ pub struct Change {
 
 /// What an import would do: the articles it writes and the problems that kept others back.
 #[derive(Debug, Default)]
-pub struct Outcome {
-    pub changes: Vec<Change>,
+pub struct ImportOutcome {
+    pub changes: Vec<ArticleEdit>,
     pub problems: Vec<Problem>,
 }
 
 /// Reads the handoff file `text` (shown as `shown`) and works out every article's new text.
-pub fn plan_import(config: &Config, site: &Site, shown: &str, text: &str) -> Result<Outcome> {
-    let mut outcome = Outcome::default();
+pub fn plan_import(config: &Config, site: &Site, shown: &str, text: &str) -> Result<ImportOutcome> {
+    let mut outcome = ImportOutcome::default();
     let doc = match xliff::read(shown, text) {
         Ok(doc) => doc,
         Err(problem) => {
@@ -59,7 +59,7 @@ pub fn plan_import(config: &Config, site: &Site, shown: &str, text: &str) -> Res
         match article_plan(config, site, &history, &doc.target_language, file) {
             Err((message, help)) => outcome.problems.push(problem(message, help)),
             Ok(plan) => match apply(shown, &plan, file) {
-                Ok(after) => outcome.changes.push(Change {
+                Ok(after) => outcome.changes.push(ArticleEdit {
                     path: plan.translation_path.clone(),
                     shown: plan.translation_shown.clone(),
                     before: if plan.base.is_empty() {
@@ -85,7 +85,7 @@ fn article_plan(
     history: &History,
     locale: &str,
     file: &FileUnits,
-) -> std::result::Result<Plan, Refusal> {
+) -> std::result::Result<HandoffPlan, Refusal> {
     const EXPORT: &str = "export the locale again and translate the new file";
     let source_locale = config.source_locale.as_deref().unwrap_or_default();
     let dir = config
@@ -157,7 +157,7 @@ fn translated(
     file: &FileUnits,
     head: &str,
     path: std::path::PathBuf,
-) -> std::result::Result<Plan, Refusal> {
+) -> std::result::Result<HandoffPlan, Refusal> {
     const EXPORT: &str = "export the locale again and translate the new file";
     let made_from = translation
         .front
@@ -189,7 +189,11 @@ fn translated(
 }
 
 /// The translation's new text, or every problem of the file's units.
-fn apply(shown: &str, plan: &Plan, file: &FileUnits) -> std::result::Result<String, Vec<Problem>> {
+fn apply(
+    shown: &str,
+    plan: &HandoffPlan,
+    file: &FileUnits,
+) -> std::result::Result<String, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for unit in &file.units {
@@ -365,7 +369,7 @@ fn splice(text: &str, mut edits: Vec<(usize, usize, String)>) -> String {
 }
 
 /// The front matter moved to the exported commit and the source's word count.
-fn finish(plan: &Plan, text: String) -> String {
+fn finish(plan: &HandoffPlan, text: String) -> String {
     let text = set_field(&text, "source-git-commit", &plan.head);
     set_field(
         &text,

@@ -357,7 +357,7 @@ mod tests {
             source: pieces,
             ..xliff::Unit::default()
         };
-        let doc = xliff::Document {
+        let doc = xliff::XliffFile {
             files: vec![xliff::FileUnits {
                 units: vec![unit],
                 ..Default::default()

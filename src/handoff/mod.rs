@@ -2,7 +2,7 @@
 //! translators as XLIFF ([`export`]), and their work written back into the articles
 //! ([`import`]).
 //!
-//! Both directions compute the same [`Plan`] per translation: the source article at the
+//! Both directions compute the same [`HandoffPlan`] per translation: the source article at the
 //! translation's `source-git-commit` and at the exported commit, read from git
 //! ([`crate::history`]), aligned segment by segment ([`crate::align`]); the translation's own
 //! segments are aligned with the older source, so each changed source segment knows the
@@ -62,7 +62,7 @@ pub struct PlannedUnit {
 
 /// What one translation needs, and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
+pub struct HandoffPlan {
     pub exl_id: String,
     pub source_shown: String,
     pub translation_shown: String,
@@ -79,7 +79,7 @@ pub struct Plan {
 /// How much of a translation's source changed since its `source-git-commit`: the segments a
 /// handoff would send and their words (at HEAD).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Delta {
+pub struct SourceChanges {
     pub segments: usize,
     pub words: usize,
 }

@@ -20,7 +20,7 @@ pub const TOLK_NS: &str = "urn:tolk:handoff:1";
 
 /// One handoff file: every article's units for one target locale.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Document {
+pub struct XliffFile {
     pub source_language: String,
     pub target_language: String,
     pub files: Vec<FileUnits>,
@@ -93,7 +93,7 @@ pub struct Unit {
 }
 
 /// The document as XLIFF 1.2.
-pub fn write(doc: &Document) -> String {
+pub fn write(doc: &XliffFile) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\" xmlns:tolk=\"{TOLK_NS}\">\n"
@@ -209,7 +209,7 @@ impl Element {
 }
 
 /// Reads a handoff file shown as `path`.
-pub fn read(path: &str, text: &str) -> Result<Document, Problem> {
+pub fn read(path: &str, text: &str) -> Result<XliffFile, Problem> {
     let root = parse(path, text)?;
     let at = |offset: usize, message: String, help: &str| Problem {
         location: Location::from_offset(path, text, offset),
@@ -223,7 +223,7 @@ pub fn read(path: &str, text: &str) -> Result<Document, Problem> {
             "give the file `tolk handoff export` wrote, with its targets filled in",
         ));
     }
-    let mut doc = Document::default();
+    let mut doc = XliffFile::default();
     for file in root.elements("file") {
         doc.source_language = file.attr("source-language").unwrap_or_default().to_owned();
         doc.target_language = file.attr("target-language").unwrap_or_default().to_owned();
@@ -532,7 +532,7 @@ mod tests {
 
     #[test]
     fn what_is_written_reads_back() {
-        let doc = Document {
+        let doc = XliffFile {
             source_language: "en".into(),
             target_language: "nl".into(),
             files: vec![FileUnits {

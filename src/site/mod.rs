@@ -26,7 +26,7 @@ use crate::model::{self, LocaleContent};
 use crate::theme::Theme;
 pub use output::{Changes, Output};
 pub use plan::Plan;
-pub use render::{Publisher, Rendered};
+pub use render::{Publisher, RenderReport};
 use templates::Templates;
 
 /// What a finished build reports.

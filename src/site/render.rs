@@ -25,7 +25,7 @@ type Searchable = (String, Option<SearchText>);
 
 /// What rendering a plan did.
 #[derive(Debug, Default)]
-pub struct Rendered {
+pub struct RenderReport {
     /// Article pages rendered (borrowed copies included).
     pub pages: usize,
     /// Pages in the search indexes written.
@@ -157,8 +157,8 @@ impl Publisher {
         report: Option<&Report>,
         output: &Output,
         progress: Progress<'_>,
-    ) -> Result<Rendered> {
-        let mut done = Rendered::default();
+    ) -> Result<RenderReport> {
+        let mut done = RenderReport::default();
         let mut errors = Vec::new();
         if plan.whole {
             self.search = (0..site.contents.len()).map(|_| None).collect();
@@ -197,7 +197,7 @@ impl Publisher {
         plan: &Plan,
         output: &Output,
         progress: Progress<'_>,
-        done: &mut Rendered,
+        done: &mut RenderReport,
     ) -> Result<()> {
         let content = &site.contents[li];
         if plan.whole && config.site.search {
@@ -399,7 +399,7 @@ fn articles(
     targets: &[PageArticle<'_>],
     output: &Output,
     index: Option<&search::Index>,
-    done: &mut Rendered,
+    done: &mut RenderReport,
 ) -> (Vec<Searchable>, Result<()>) {
     let results: Vec<Result<(Option<Searchable>, Vec<Warning>)>> = targets
         .par_iter()

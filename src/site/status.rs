@@ -229,7 +229,7 @@ fn rows(config: &Config, report: &Report, articles: &HashMap<&str, &Article>) ->
 }
 
 /// `2 segments (11 words) changed in the source`.
-fn changed_text(delta: &crate::handoff::Delta) -> String {
+fn changed_text(delta: &crate::handoff::SourceChanges) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     format!(
         "{} ({}) changed in the source",

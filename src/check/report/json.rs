@@ -78,7 +78,7 @@ struct LocaleOut<'a> {
 struct FindingOut<'a> {
     /// A stale translation's changed source segments and words.
     #[serde(skip_serializing_if = "Option::is_none")]
-    changed: Option<&'a crate::handoff::Delta>,
+    changed: Option<&'a crate::handoff::SourceChanges>,
     column: Option<usize>,
     exl_id: &'a Option<String>,
     line: Option<usize>,
