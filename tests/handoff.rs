@@ -883,7 +883,7 @@ fn every_corpus_segment_survives_the_inline_codes_unchanged() {
                 },
             ));
         }
-        let doc = xliff::Document {
+        let doc = xliff::XliffFile {
             files: vec![xliff::FileUnits {
                 units: units.iter().map(|u| u.2.clone()).collect(),
                 ..Default::default()
