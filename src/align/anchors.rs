@@ -231,32 +231,50 @@ fn is_space_separator(c: char) -> bool {
 
 /// The numbers of `text[range]` outside `skip` (sorted file ranges).
 pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Number> {
-    let mut found = Vec::new();
     let Some(slice) = text.get(range.clone()) else {
-        return found;
-    };
-    let mut skipper = Skipper {
-        ranges: skip,
-        cursor: 0,
+        return Vec::new();
     };
     // Read from a little before the first digit (two characters of context for `is_glued`).
     let Some(first) = slice.bytes().position(|b| b.is_ascii_digit()) else {
-        return found;
+        return Vec::new();
     };
     let mut begin = first.saturating_sub(8);
     while !slice.is_char_boundary(begin) {
         begin -= 1;
     }
-    let chars: Vec<(usize, char)> = slice[begin..]
-        .char_indices()
-        .map(|(o, c)| (o + begin, c))
-        .collect();
+    // The characters are decoded into one buffer per thread, used again for every segment.
+    CHARS.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut chars) => numbers_in(slice, begin, range.start, skip, &mut chars),
+        Err(_) => numbers_in(slice, begin, range.start, skip, &mut Vec::new()),
+    })
+}
+
+thread_local! {
+    static CHARS: std::cell::RefCell<Vec<(usize, char)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`numbers`] over `slice` (at file offset `base`) from `begin`, `chars` a scratch buffer.
+fn numbers_in(
+    slice: &str,
+    begin: usize,
+    base: usize,
+    skip: &[Range<usize>],
+    chars: &mut Vec<(usize, char)>,
+) -> Vec<Number> {
+    let mut found = Vec::new();
+    let mut skipper = Skipper {
+        ranges: skip,
+        cursor: 0,
+    };
+    chars.clear();
+    chars.extend(slice[begin..].char_indices().map(|(o, c)| (o + begin, c)));
+    let chars = &chars[..];
     let mut digits: Vec<u8> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let (offset, c) = chars[i];
-        if let Some(end) = skipper.covering(range.start + offset) {
-            while i < chars.len() && range.start + chars[i].0 < end {
+        if let Some(end) = skipper.covering(base + offset) {
+            while i < chars.len() && base + chars[i].0 < end {
                 i += 1;
             }
             continue;
@@ -266,7 +284,7 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
             continue;
         }
         let start = i;
-        let end = token_end(&chars, i);
+        let end = token_end(chars, i);
         // What follows the digits: `10h30` (a time), `mp4`-like identifiers, units.
         let run_len = chars[end..]
             .iter()
@@ -282,7 +300,7 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
         let rest = &slice[chars.get(end).map_or(slice.len(), |(o, _)| *o)..];
         // `{… 0}` and `0&rbrace;`: a placeholder machine translation broke, not a number.
         let broken = rest.starts_with('}') || rest.starts_with("&rbrace;");
-        if !is_glued(&chars, start) && !after_letters && !broken {
+        if !is_glued(chars, start) && !after_letters && !broken {
             digits.clear();
             digits.extend(
                 chars[start..end]
@@ -296,7 +314,7 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
             found.push(Number {
                 value: h.finish(),
                 small: digits.len() <= 1,
-                range: range.start + chars[start].0..range.start + last.0 + last.1.len_utf8(),
+                range: base + chars[start].0..base + last.0 + last.1.len_utf8(),
             });
         }
         i = end.max(start + 1);
@@ -364,18 +382,20 @@ fn canonical(digits: &mut Vec<u8>, rest: &str) {
         return;
     }
     let is_pm = |r: &str| {
-        let r = r.trim_start().to_ascii_lowercase();
-        r.starts_with("pm") || r.starts_with("p.m.")
+        let r = r.trim_start().as_bytes();
+        let starts = |p: &[u8]| r.get(..p.len()).is_some_and(|b| b.eq_ignore_ascii_case(p));
+        starts(b"pm") || starts(b"p.m.")
     };
     let pm = is_pm(rest) || rest.starts_with(':') && rest.get(3..).is_some_and(is_pm);
     if pm && digits.len() <= 2 {
-        let hour: u32 = std::str::from_utf8(digits)
-            .ok()
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(12);
+        // One or two digits: the hour, 0 to 99.
+        let hour = digits
+            .iter()
+            .fold(0u32, |h, d| h * 10 + u32::from(d - b'0'));
         if hour < 12 {
+            let pm = hour + 12;
             digits.clear();
-            digits.extend_from_slice((hour + 12).to_string().as_bytes());
+            digits.extend_from_slice(&[b'0' + (pm / 10) as u8, b'0' + (pm % 10) as u8]);
         }
     }
 }
@@ -393,27 +413,35 @@ fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut A
         lower_seen: false,
     };
     let bytes = slice.as_bytes();
+    let base = range.start;
     let mut k = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let at = range.start + i;
+        let at = base + i;
         while k < skip.len() && skip[k].end <= at {
             k += 1;
         }
         if k < skip.len() && skip[k].start <= at {
             words.end_word();
-            i = skip[k].end - range.start;
+            i = skip[k].end - base;
             continue;
         }
-        let (c, len) = match bytes[i] {
-            b if b.is_ascii() => (b as char, 1),
-            _ => {
+        // Up to the next skipped range nothing is skipped: read the characters straight on,
+        // ASCII byte by byte.
+        let stop = skip
+            .get(k)
+            .map_or(bytes.len(), |s| (s.start - base).min(bytes.len()));
+        while i < stop {
+            let b = bytes[i];
+            if b.is_ascii() {
+                words.ascii(b, anchors);
+                i += 1;
+            } else {
                 let c = slice[i..].chars().next().unwrap_or(' ');
-                (c, c.len_utf8())
+                i += c.len_utf8();
+                words.push(c, anchors);
             }
-        };
-        i += len;
-        words.push(c, anchors);
+        }
     }
     words.end_word();
     words.flush();
@@ -432,25 +460,59 @@ struct Words<H: Hasher> {
 }
 
 impl<H: Hasher> Words<H> {
-    fn push(&mut self, c: char, anchors: &mut Anchors) {
-        if c.is_alphabetic() || self.in_word && c == '_' {
+    /// [`Words::push`] of an ASCII character.
+    #[inline(always)]
+    fn ascii(&mut self, b: u8, anchors: &mut Anchors) {
+        if b.is_ascii_alphabetic() {
+            let lower = b.is_ascii_lowercase();
             if !self.in_word {
                 self.in_word = true;
                 self.lower_seen = false;
-                if c.is_lowercase() {
+                if lower {
                     anchors.plain_words += 1;
                 }
             }
-            if c.is_lowercase() && !self.lower_seen {
+            if lower && !self.lower_seen {
                 self.lower_seen = true;
                 anchors.words += 1;
             }
             anchors.letters += 1;
+            self.byte(b.to_ascii_lowercase());
+        } else if self.in_word && b == b'_' {
+            anchors.letters += 1;
+            self.byte(b);
+        } else if self.in_word && b != b'\'' && b != b'-' {
+            self.end_word();
+        }
+    }
+
+    fn push(&mut self, c: char, anchors: &mut Anchors) {
+        let (alphabetic, lowercase) = match latin1_letter(c) {
+            Some((lowercase, _)) => (true, lowercase),
+            None => (c.is_alphabetic(), c.is_lowercase()),
+        };
+        if alphabetic || self.in_word && c == '_' {
+            if !self.in_word {
+                self.in_word = true;
+                self.lower_seen = false;
+                if lowercase {
+                    anchors.plain_words += 1;
+                }
+            }
+            if lowercase && !self.lower_seen {
+                self.lower_seen = true;
+                anchors.words += 1;
+            }
+            anchors.letters += 1;
+            let mut utf8 = [0; 4];
             if c.is_ascii() {
                 self.byte(c.to_ascii_lowercase() as u8);
+            } else if let Some((_, lower)) = latin1_letter(c) {
+                for &b in lower.encode_utf8(&mut utf8).as_bytes() {
+                    self.byte(b);
+                }
             } else {
                 for lower in c.to_lowercase() {
-                    let mut utf8 = [0; 4];
                     for &b in lower.encode_utf8(&mut utf8).as_bytes() {
                         self.byte(b);
                     }
@@ -468,6 +530,7 @@ impl<H: Hasher> Words<H> {
         }
     }
 
+    #[inline(always)]
     fn byte(&mut self, b: u8) {
         if self.len == self.buffer.len() {
             self.flush();
@@ -479,6 +542,19 @@ impl<H: Hasher> Words<H> {
     fn flush(&mut self) {
         self.hasher.write(&self.buffer[..self.len]);
         self.len = 0;
+    }
+}
+
+/// The letters of Latin-1 (`À` to `ÿ`, `×` and `÷` aside), the accented letters of fr, it and
+/// nl, without Unicode's tables: whether one is lowercase, and its lowercase.
+#[inline]
+fn latin1_letter(c: char) -> Option<(bool, char)> {
+    match c {
+        '\u{C0}'..='\u{DE}' if c != '\u{D7}' => {
+            Some((false, char::from_u32(c as u32 + 0x20).unwrap_or(c)))
+        }
+        '\u{DF}'..='\u{FF}' if c != '\u{F7}' => Some((true, c)),
+        _ => None,
     }
 }
 
@@ -711,6 +787,20 @@ mod tests {
         assert_eq!(nums, ["2", "5", "7"]);
         // Prose: Click in run see or mail link.
         assert_eq!(a.words, 7);
+    }
+
+    #[test]
+    fn latin1_letters_are_classified_as_unicode_does() {
+        for c in '\u{80}'..='\u{17F}' {
+            let std_lower: Vec<char> = c.to_lowercase().collect();
+            let expected = c.is_alphabetic().then(|| (c.is_lowercase(), std_lower[0]));
+            match latin1_letter(c) {
+                Some(found) => assert_eq!(Some(found), expected, "{c:?}"),
+                None => assert!(!('\u{C0}'..='\u{FF}').contains(&c) || expected.is_none()),
+            }
+        }
+        assert_eq!(latin1_letter('É'), Some((false, 'é')));
+        assert_eq!(latin1_letter('×'), None);
     }
 
     #[test]

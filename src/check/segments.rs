@@ -51,6 +51,14 @@ struct Enabled {
 }
 
 pub fn check(view: &View<'_>) -> Outcome {
+    // With every segment rule off in [check], nothing is aligned: no finding could come of it.
+    let severities = crate::rules::Severities::new(&view.config.check);
+    if SEGMENT_RULES
+        .iter()
+        .all(|&rule| severities.of(rule).is_none())
+    {
+        return Outcome::default();
+    }
     // Without a source every locale is a translation, far apart in length by design: the
     // ratio is only compared when [check] asks for it.
     let enabled = Enabled {
@@ -63,8 +71,12 @@ pub fn check(view: &View<'_>) -> Outcome {
         .filter(|g| g.members.len() > 1)
         .map(|g| group(view, &g.name, &g.members, enabled))
         .collect();
-    let mut outcome = Outcome::default();
-    let mut labels = Vec::new();
+    // Each list reserved once: a site can have a hundred thousand findings.
+    let mut outcome = Outcome {
+        findings: Vec::with_capacity(per_group.iter().map(|(o, _)| o.findings.len()).sum()),
+        alignments: Vec::with_capacity(per_group.iter().map(|(o, _)| o.alignments.len()).sum()),
+    };
+    let mut labels = Vec::with_capacity(per_group.iter().map(|(_, l)| l.len()).sum());
     for (o, l) in per_group {
         outcome.findings.extend(o.findings);
         outcome.alignments.extend(o.alignments);
@@ -574,18 +586,20 @@ fn inconsistent_labels(docs: &[Doc<'_>], uses: Vec<LabelUse>) -> Vec<Finding> {
     found
 }
 
+/// The rules of this module.
+pub const SEGMENT_RULES: [Rule; 7] = [
+    Rule::NumberMismatch,
+    Rule::UntranslatedSegment,
+    Rule::SegmentMissing,
+    Rule::SegmentExtra,
+    Rule::PlaceholderMismatch,
+    Rule::UiLabelInconsistent,
+    Rule::LengthRatio,
+];
+
 /// Whether a finding of `rule` comes from a segment rule.
 pub fn is_segment_rule(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::NumberMismatch
-            | Rule::UntranslatedSegment
-            | Rule::SegmentMissing
-            | Rule::SegmentExtra
-            | Rule::PlaceholderMismatch
-            | Rule::UiLabelInconsistent
-            | Rule::LengthRatio
-    )
+    SEGMENT_RULES.contains(&rule)
 }
 
 /// Keeps the alignments of the translations that still have a segment finding (after `[check]`
