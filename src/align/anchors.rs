@@ -433,7 +433,15 @@ fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut A
             .map_or(bytes.len(), |s| (s.start - base).min(bytes.len()));
         while i < stop {
             let b = bytes[i];
-            if b.is_ascii() {
+            if b.is_ascii_alphabetic() {
+                // A run of ASCII letters is taken whole.
+                let run = bytes[i..stop]
+                    .iter()
+                    .position(|&b| !(b.is_ascii_alphabetic() || b == b'_'))
+                    .unwrap_or(stop - i);
+                words.ascii_run(&bytes[i..i + run], anchors);
+                i += run;
+            } else if b.is_ascii() {
                 words.ascii(b, anchors);
                 i += 1;
             } else {
@@ -460,6 +468,36 @@ struct Words<H: Hasher> {
 }
 
 impl<H: Hasher> Words<H> {
+    /// [`Words::push`] of each of `run`: ASCII letters (the first one a letter) and `_`.
+    #[inline(always)]
+    fn ascii_run(&mut self, run: &[u8], anchors: &mut Anchors) {
+        if !self.in_word {
+            self.in_word = true;
+            self.lower_seen = false;
+            if run.first().is_some_and(u8::is_ascii_lowercase) {
+                anchors.plain_words += 1;
+            }
+        }
+        if !self.lower_seen && run.iter().any(u8::is_ascii_lowercase) {
+            self.lower_seen = true;
+            anchors.words += 1;
+        }
+        anchors.letters += run.len() as u32;
+        // Into the buffer lowercased, flushed whenever it is full, as `byte` does.
+        let mut rest = run;
+        while !rest.is_empty() {
+            if self.len == self.buffer.len() {
+                self.flush();
+            }
+            let n = (self.buffer.len() - self.len).min(rest.len());
+            for (to, from) in self.buffer[self.len..self.len + n].iter_mut().zip(rest) {
+                *to = from.to_ascii_lowercase();
+            }
+            self.len += n;
+            rest = &rest[n..];
+        }
+    }
+
     /// [`Words::push`] of an ASCII character.
     #[inline(always)]
     fn ascii(&mut self, b: u8, anchors: &mut Anchors) {
