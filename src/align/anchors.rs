@@ -69,10 +69,30 @@ pub fn key(text: &str) -> u64 {
     h.finish()
 }
 
+/// The inline markup of one segment, borrowed from the article's lists.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InlineRefs<'a> {
+    pub code: &'a [Range<usize>],
+    pub links: &'a [Range<usize>],
+    pub dests: &'a [Range<usize>],
+    pub html: &'a [Range<usize>],
+}
+
 /// Reads the anchors of `text[range]`; `inline` is what the parser found there.
 pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
+    let refs = InlineRefs {
+        code: &inline.code,
+        links: &inline.links,
+        dests: &inline.dests,
+        html: &inline.html,
+    };
+    read_in(text, range, refs)
+}
+
+/// [`read`] with the inline markup borrowed: no copy of its lists per segment.
+pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Anchors {
     let mut anchors = Anchors {
-        code: inline.code.clone(),
+        code: inline.code.to_vec(),
         ..Anchors::default()
     };
     let slice = text.get(range.clone()).unwrap_or_default();
@@ -99,33 +119,43 @@ pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
         }
         hard.push(whole);
     }
-    written_out(slice, base, &inline.links, &mut hard, &mut anchors);
+    written_out(slice, base, inline.links, &mut hard, &mut anchors);
     hard.sort_by_key(|r| r.start);
     let outside = |r: &Range<usize>, list: &[Range<usize>]| {
         !list.iter().any(|s| s.start <= r.start && r.end <= s.end)
     };
-    let mut markers = hard.clone();
-    for (opener, list) in [
-        ("[!DNL", &mut anchors.dnl),
-        ("[!UICONTROL", &mut anchors.labels),
-    ] {
-        if !slice.contains("[!") {
-            break;
-        }
-        for (whole, inner) in markers_in(slice, opener) {
-            let inner = base + inner.start..base + inner.end;
-            if outside(&inner, &hard) {
-                list.push(inner);
-                markers.push(base + whole.start..base + whole.end);
+    // The whole `[!DNL ...]` and `[!UICONTROL ...]` markers: skipped by the prose, not by the
+    // numbers.
+    let mut wholes: Vec<Range<usize>> = Vec::new();
+    let bytes = slice.as_bytes();
+    if slice
+        .match_indices('[')
+        .any(|(i, _)| bytes.get(i + 1) == Some(&b'!'))
+    {
+        for (opener, list) in [
+            ("[!DNL", &mut anchors.dnl),
+            ("[!UICONTROL", &mut anchors.labels),
+        ] {
+            for (whole, inner) in markers_in(slice, opener) {
+                let inner = base + inner.start..base + inner.end;
+                if outside(&inner, &hard) {
+                    list.push(inner);
+                    wholes.push(base + whole.start..base + whole.end);
+                }
             }
         }
     }
-    markers.sort_by_key(|r| r.start);
-    if slice.bytes().any(|b| b.is_ascii_digit()) {
+    if bytes.iter().any(u8::is_ascii_digit) {
         anchors.numbers = numbers(text, range.clone(), &hard);
     }
-    prose(text, range, &markers, &mut anchors);
-    anchors.keys = keys(text, inline, &anchors);
+    // `hard` is sorted: with the markers after it, sorted again (stably), it is what the
+    // prose skips.
+    if !wholes.is_empty() {
+        hard.extend(wholes);
+        hard.sort_by_key(|r| r.start);
+    }
+    prose(text, range, &hard, &mut anchors);
+    anchors.keys = keys(text, inline.dests, &anchors);
     anchors
 }
 
@@ -140,7 +170,8 @@ fn written_out(
     let outside = |r: &Range<usize>, list: &[Range<usize>]| {
         !list.iter().any(|s| s.start <= r.start && r.end <= s.end)
     };
-    let found_urls = if slice.contains("http") {
+    // A URL has a colon: most segments are passed over with one byte search.
+    let found_urls = if slice.contains(':') && slice.contains("http") {
         urls(slice, base)
     } else {
         Vec::new()
@@ -187,14 +218,14 @@ fn markers_in(slice: &str, opener: &str) -> Vec<(Range<usize>, Range<usize>)> {
 }
 
 /// Every anchor's hash, sorted: numbers, code, placeholders, DNL texts, link targets.
-fn keys(text: &str, inline: &Inline, anchors: &Anchors) -> Vec<u64> {
+fn keys(text: &str, dests: &[Range<usize>], anchors: &Anchors) -> Vec<u64> {
     let at = |r: &Range<usize>| text.get(r.clone()).unwrap_or_default();
     let mut keys: Vec<u64> = anchors.numbers.iter().map(|n| n.value).collect();
     for list in [
         &anchors.code,
         &anchors.placeholders,
         &anchors.dnl,
-        &inline.dests,
+        dests,
         &anchors.emails,
     ] {
         keys.extend(list.iter().map(|r| key(at(r))));
@@ -266,8 +297,16 @@ fn numbers_in(
         ranges: skip,
         cursor: 0,
     };
+    // Up to the character after the last digit: what follows it cannot change a number (a
+    // letter there ends a time like `10h30`; `rest` is read from `slice`).
+    let last = slice.bytes().rposition(|b| b.is_ascii_digit()).unwrap_or(0) + 1;
+    let stop = last + slice[last..].chars().next().map_or(0, char::len_utf8);
     chars.clear();
-    chars.extend(slice[begin..].char_indices().map(|(o, c)| (o + begin, c)));
+    chars.extend(
+        slice[begin..stop]
+            .char_indices()
+            .map(|(o, c)| (o + begin, c)),
+    );
     let chars = &chars[..];
     let mut digits: Vec<u8> = Vec::new();
     let mut i = 0;

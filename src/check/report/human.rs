@@ -224,7 +224,9 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
 
 /// A character as shown, and its width: control characters (tabs) as one space.
 fn cell(c: char) -> (char, usize) {
-    if c.is_control() {
+    if matches!(c, ' '..='~') {
+        (c, 1)
+    } else if c.is_control() {
         (' ', 1)
     } else {
         (c, c.width().unwrap_or(0))
@@ -463,6 +465,41 @@ mod tests {
             assert_eq!(shown, Some((line.to_owned(), marks.to_owned())), "{what}");
             let width = line.chars().count();
             assert!(width <= room.max(20), "{what}: {width} > {room}");
+        }
+        // Only the characters near the span are measured; wide and zero-width ones (which can
+        // make that window too small) give what measuring the whole line gives.
+        let lines = [
+            format!("{}`x` {}", "é".repeat(200), "語".repeat(100)),
+            format!(
+                "{}`x`{}",
+                "e\u{301}\u{301}\u{301}".repeat(150),
+                "b\t".repeat(90)
+            ),
+            format!("{}`x`{}", "\u{301}".repeat(400), "\u{200B}".repeat(400)),
+            format!("{}`x`", "a".repeat(50)),
+        ];
+        for line in &lines {
+            for offset in (0..line.len())
+                .filter(|&o| line.is_char_boundary(o))
+                .step_by(7)
+            {
+                for room in [20, 47, 120] {
+                    let at = At::new(line, offset, 3);
+                    let chars: Vec<(char, usize)> = line.chars().map(cell).collect();
+                    let total: usize = chars.iter().map(|c| c.1).sum();
+                    let start = line[..offset].chars().count();
+                    let end = line[..floor_boundary(line, (offset + 3).min(line.len()))]
+                        .chars()
+                        .count();
+                    let shown = if total <= room {
+                        (0, chars.len())
+                    } else {
+                        clip(&chars, start, room)
+                    };
+                    let expected = marked(&chars, 0, chars.len(), shown, (start, end));
+                    assert_eq!(context(line, &at, room), Some(expected), "{offset} {room}");
+                }
+            }
         }
         // An empty line has no context; a span of 0 still gets a caret.
         assert_eq!(context("a\n\nb", &At::new("a\n\nb", 2, 0), 80), None);
