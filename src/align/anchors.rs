@@ -867,6 +867,35 @@ mod tests {
     }
 
     #[test]
+    fn prose_read_by_runs_is_prose_read_by_character() {
+        let texts = [
+            "Select the team's set-up and open_its settings: 3 Éléments, l’été, don't-stop.".to_owned(),
+            format!("{} {}x", "a".repeat(127), "B".repeat(130)),
+            format!("{} ", "word".repeat(32)),
+            format!("{}'-_ _x AN-211870 CSV été", "z".repeat(128)),
+        ];
+        for text in &texts {
+            let mut fast = Anchors::default();
+            prose(text, 0..text.len(), &[], &mut fast);
+            let mut slow = Anchors::default();
+            let mut words = Words {
+                hasher: hasher(),
+                buffer: [0; 128],
+                len: 0,
+                in_word: false,
+                lower_seen: false,
+            };
+            for c in text.chars() {
+                words.push(c, &mut slow);
+            }
+            words.end_word();
+            words.flush();
+            slow.prose = words.hasher.finish();
+            assert_eq!(fast, slow, "{text}");
+        }
+    }
+
+    #[test]
     fn latin1_letters_are_classified_as_unicode_does() {
         for c in '\u{80}'..='\u{17F}' {
             let std_lower: Vec<char> = c.to_lowercase().collect();
