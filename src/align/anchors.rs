@@ -869,7 +869,8 @@ mod tests {
     #[test]
     fn prose_read_by_runs_is_prose_read_by_character() {
         let texts = [
-            "Select the team's set-up and open_its settings: 3 Éléments, l’été, don't-stop.".to_owned(),
+            "Select the team's set-up and open_its settings: 3 Éléments, l’été, don't-stop."
+                .to_owned(),
             format!("{} {}x", "a".repeat(127), "B".repeat(130)),
             format!("{} ", "word".repeat(32)),
             format!("{}'-_ _x AN-211870 CSV été", "z".repeat(128)),
