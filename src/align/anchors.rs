@@ -69,10 +69,30 @@ pub fn key(text: &str) -> u64 {
     h.finish()
 }
 
+/// The inline markup of one segment, borrowed from the article's lists.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InlineRefs<'a> {
+    pub code: &'a [Range<usize>],
+    pub links: &'a [Range<usize>],
+    pub dests: &'a [Range<usize>],
+    pub html: &'a [Range<usize>],
+}
+
 /// Reads the anchors of `text[range]`; `inline` is what the parser found there.
 pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
+    let refs = InlineRefs {
+        code: &inline.code,
+        links: &inline.links,
+        dests: &inline.dests,
+        html: &inline.html,
+    };
+    read_in(text, range, refs)
+}
+
+/// [`read`] with the inline markup borrowed: no copy of its lists per segment.
+pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Anchors {
     let mut anchors = Anchors {
-        code: inline.code.clone(),
+        code: inline.code.to_vec(),
         ..Anchors::default()
     };
     let slice = text.get(range.clone()).unwrap_or_default();
@@ -99,33 +119,43 @@ pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
         }
         hard.push(whole);
     }
-    written_out(slice, base, &inline.links, &mut hard, &mut anchors);
+    written_out(slice, base, inline.links, &mut hard, &mut anchors);
     hard.sort_by_key(|r| r.start);
     let outside = |r: &Range<usize>, list: &[Range<usize>]| {
         !list.iter().any(|s| s.start <= r.start && r.end <= s.end)
     };
-    let mut markers = hard.clone();
-    for (opener, list) in [
-        ("[!DNL", &mut anchors.dnl),
-        ("[!UICONTROL", &mut anchors.labels),
-    ] {
-        if !slice.contains("[!") {
-            break;
-        }
-        for (whole, inner) in markers_in(slice, opener) {
-            let inner = base + inner.start..base + inner.end;
-            if outside(&inner, &hard) {
-                list.push(inner);
-                markers.push(base + whole.start..base + whole.end);
+    // The whole `[!DNL ...]` and `[!UICONTROL ...]` markers: skipped by the prose, not by the
+    // numbers.
+    let mut wholes: Vec<Range<usize>> = Vec::new();
+    let bytes = slice.as_bytes();
+    if slice
+        .match_indices('[')
+        .any(|(i, _)| bytes.get(i + 1) == Some(&b'!'))
+    {
+        for (opener, list) in [
+            ("[!DNL", &mut anchors.dnl),
+            ("[!UICONTROL", &mut anchors.labels),
+        ] {
+            for (whole, inner) in markers_in(slice, opener) {
+                let inner = base + inner.start..base + inner.end;
+                if outside(&inner, &hard) {
+                    list.push(inner);
+                    wholes.push(base + whole.start..base + whole.end);
+                }
             }
         }
     }
-    markers.sort_by_key(|r| r.start);
-    if slice.bytes().any(|b| b.is_ascii_digit()) {
+    if bytes.iter().any(u8::is_ascii_digit) {
         anchors.numbers = numbers(text, range.clone(), &hard);
     }
-    prose(text, range, &markers, &mut anchors);
-    anchors.keys = keys(text, inline, &anchors);
+    // `hard` is sorted: with the markers after it, sorted again (stably), it is what the
+    // prose skips.
+    if !wholes.is_empty() {
+        hard.extend(wholes);
+        hard.sort_by_key(|r| r.start);
+    }
+    prose(text, range, &hard, &mut anchors);
+    anchors.keys = keys(text, inline.dests, &anchors);
     anchors
 }
 
@@ -140,7 +170,8 @@ fn written_out(
     let outside = |r: &Range<usize>, list: &[Range<usize>]| {
         !list.iter().any(|s| s.start <= r.start && r.end <= s.end)
     };
-    let found_urls = if slice.contains("http") {
+    // A URL has a colon: most segments are passed over with one byte search.
+    let found_urls = if slice.contains(':') && slice.contains("http") {
         urls(slice, base)
     } else {
         Vec::new()
@@ -187,14 +218,14 @@ fn markers_in(slice: &str, opener: &str) -> Vec<(Range<usize>, Range<usize>)> {
 }
 
 /// Every anchor's hash, sorted: numbers, code, placeholders, DNL texts, link targets.
-fn keys(text: &str, inline: &Inline, anchors: &Anchors) -> Vec<u64> {
+fn keys(text: &str, dests: &[Range<usize>], anchors: &Anchors) -> Vec<u64> {
     let at = |r: &Range<usize>| text.get(r.clone()).unwrap_or_default();
     let mut keys: Vec<u64> = anchors.numbers.iter().map(|n| n.value).collect();
     for list in [
         &anchors.code,
         &anchors.placeholders,
         &anchors.dnl,
-        &inline.dests,
+        dests,
         &anchors.emails,
     ] {
         keys.extend(list.iter().map(|r| key(at(r))));
@@ -231,32 +262,58 @@ fn is_space_separator(c: char) -> bool {
 
 /// The numbers of `text[range]` outside `skip` (sorted file ranges).
 pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Number> {
-    let mut found = Vec::new();
     let Some(slice) = text.get(range.clone()) else {
-        return found;
-    };
-    let mut skipper = Skipper {
-        ranges: skip,
-        cursor: 0,
+        return Vec::new();
     };
     // Read from a little before the first digit (two characters of context for `is_glued`).
     let Some(first) = slice.bytes().position(|b| b.is_ascii_digit()) else {
-        return found;
+        return Vec::new();
     };
     let mut begin = first.saturating_sub(8);
     while !slice.is_char_boundary(begin) {
         begin -= 1;
     }
-    let chars: Vec<(usize, char)> = slice[begin..]
-        .char_indices()
-        .map(|(o, c)| (o + begin, c))
-        .collect();
+    // The characters are decoded into one buffer per thread, used again for every segment.
+    CHARS.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut chars) => numbers_in(slice, begin, range.start, skip, &mut chars),
+        Err(_) => numbers_in(slice, begin, range.start, skip, &mut Vec::new()),
+    })
+}
+
+thread_local! {
+    static CHARS: std::cell::RefCell<Vec<(usize, char)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`numbers`] over `slice` (at file offset `base`) from `begin`, `chars` a scratch buffer.
+fn numbers_in(
+    slice: &str,
+    begin: usize,
+    base: usize,
+    skip: &[Range<usize>],
+    chars: &mut Vec<(usize, char)>,
+) -> Vec<Number> {
+    let mut found = Vec::new();
+    let mut skipper = Skipper {
+        ranges: skip,
+        cursor: 0,
+    };
+    // Up to the character after the last digit: what follows it cannot change a number (a
+    // letter there ends a time like `10h30`; `rest` is read from `slice`).
+    let last = slice.bytes().rposition(|b| b.is_ascii_digit()).unwrap_or(0) + 1;
+    let stop = last + slice[last..].chars().next().map_or(0, char::len_utf8);
+    chars.clear();
+    chars.extend(
+        slice[begin..stop]
+            .char_indices()
+            .map(|(o, c)| (o + begin, c)),
+    );
+    let chars = &chars[..];
     let mut digits: Vec<u8> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let (offset, c) = chars[i];
-        if let Some(end) = skipper.covering(range.start + offset) {
-            while i < chars.len() && range.start + chars[i].0 < end {
+        if let Some(end) = skipper.covering(base + offset) {
+            while i < chars.len() && base + chars[i].0 < end {
                 i += 1;
             }
             continue;
@@ -266,7 +323,7 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
             continue;
         }
         let start = i;
-        let end = token_end(&chars, i);
+        let end = token_end(chars, i);
         // What follows the digits: `10h30` (a time), `mp4`-like identifiers, units.
         let run_len = chars[end..]
             .iter()
@@ -282,7 +339,7 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
         let rest = &slice[chars.get(end).map_or(slice.len(), |(o, _)| *o)..];
         // `{… 0}` and `0&rbrace;`: a placeholder machine translation broke, not a number.
         let broken = rest.starts_with('}') || rest.starts_with("&rbrace;");
-        if !is_glued(&chars, start) && !after_letters && !broken {
+        if !is_glued(chars, start) && !after_letters && !broken {
             digits.clear();
             digits.extend(
                 chars[start..end]
@@ -296,7 +353,7 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
             found.push(Number {
                 value: h.finish(),
                 small: digits.len() <= 1,
-                range: range.start + chars[start].0..range.start + last.0 + last.1.len_utf8(),
+                range: base + chars[start].0..base + last.0 + last.1.len_utf8(),
             });
         }
         i = end.max(start + 1);
@@ -364,18 +421,20 @@ fn canonical(digits: &mut Vec<u8>, rest: &str) {
         return;
     }
     let is_pm = |r: &str| {
-        let r = r.trim_start().to_ascii_lowercase();
-        r.starts_with("pm") || r.starts_with("p.m.")
+        let r = r.trim_start().as_bytes();
+        let starts = |p: &[u8]| r.get(..p.len()).is_some_and(|b| b.eq_ignore_ascii_case(p));
+        starts(b"pm") || starts(b"p.m.")
     };
     let pm = is_pm(rest) || rest.starts_with(':') && rest.get(3..).is_some_and(is_pm);
     if pm && digits.len() <= 2 {
-        let hour: u32 = std::str::from_utf8(digits)
-            .ok()
-            .and_then(|d| d.parse().ok())
-            .unwrap_or(12);
+        // One or two digits: the hour, 0 to 99.
+        let hour = digits
+            .iter()
+            .fold(0u32, |h, d| h * 10 + u32::from(d - b'0'));
         if hour < 12 {
+            let pm = hour + 12;
             digits.clear();
-            digits.extend_from_slice((hour + 12).to_string().as_bytes());
+            digits.extend_from_slice(&[b'0' + (pm / 10) as u8, b'0' + (pm % 10) as u8]);
         }
     }
 }
@@ -393,27 +452,43 @@ fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut A
         lower_seen: false,
     };
     let bytes = slice.as_bytes();
+    let base = range.start;
     let mut k = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let at = range.start + i;
+        let at = base + i;
         while k < skip.len() && skip[k].end <= at {
             k += 1;
         }
         if k < skip.len() && skip[k].start <= at {
             words.end_word();
-            i = skip[k].end - range.start;
+            i = skip[k].end - base;
             continue;
         }
-        let (c, len) = match bytes[i] {
-            b if b.is_ascii() => (b as char, 1),
-            _ => {
+        // Up to the next skipped range nothing is skipped: read the characters straight on,
+        // ASCII byte by byte.
+        let stop = skip
+            .get(k)
+            .map_or(bytes.len(), |s| (s.start - base).min(bytes.len()));
+        while i < stop {
+            let b = bytes[i];
+            if b.is_ascii_alphabetic() {
+                // A run of ASCII letters is taken whole.
+                let run = bytes[i..stop]
+                    .iter()
+                    .position(|&b| !(b.is_ascii_alphabetic() || b == b'_'))
+                    .unwrap_or(stop - i);
+                words.ascii_run(&bytes[i..i + run], anchors);
+                i += run;
+            } else if b.is_ascii() {
+                words.ascii(b, anchors);
+                i += 1;
+            } else {
                 let c = slice[i..].chars().next().unwrap_or(' ');
-                (c, c.len_utf8())
+                i += c.len_utf8();
+                words.push(c, anchors);
             }
-        };
-        i += len;
-        words.push(c, anchors);
+        }
     }
     words.end_word();
     words.flush();
@@ -432,25 +507,89 @@ struct Words<H: Hasher> {
 }
 
 impl<H: Hasher> Words<H> {
-    fn push(&mut self, c: char, anchors: &mut Anchors) {
-        if c.is_alphabetic() || self.in_word && c == '_' {
+    /// [`Words::push`] of each of `run`: ASCII letters (the first one a letter) and `_`.
+    #[inline(always)]
+    fn ascii_run(&mut self, run: &[u8], anchors: &mut Anchors) {
+        if !self.in_word {
+            self.in_word = true;
+            self.lower_seen = false;
+            if run.first().is_some_and(u8::is_ascii_lowercase) {
+                anchors.plain_words += 1;
+            }
+        }
+        if !self.lower_seen && run.iter().any(u8::is_ascii_lowercase) {
+            self.lower_seen = true;
+            anchors.words += 1;
+        }
+        anchors.letters += run.len() as u32;
+        // Into the buffer lowercased, flushed whenever it is full, as `byte` does.
+        let mut rest = run;
+        while !rest.is_empty() {
+            if self.len == self.buffer.len() {
+                self.flush();
+            }
+            let n = (self.buffer.len() - self.len).min(rest.len());
+            for (to, from) in self.buffer[self.len..self.len + n].iter_mut().zip(rest) {
+                *to = from.to_ascii_lowercase();
+            }
+            self.len += n;
+            rest = &rest[n..];
+        }
+    }
+
+    /// [`Words::push`] of an ASCII character.
+    #[inline(always)]
+    fn ascii(&mut self, b: u8, anchors: &mut Anchors) {
+        if b.is_ascii_alphabetic() {
+            let lower = b.is_ascii_lowercase();
             if !self.in_word {
                 self.in_word = true;
                 self.lower_seen = false;
-                if c.is_lowercase() {
+                if lower {
                     anchors.plain_words += 1;
                 }
             }
-            if c.is_lowercase() && !self.lower_seen {
+            if lower && !self.lower_seen {
                 self.lower_seen = true;
                 anchors.words += 1;
             }
             anchors.letters += 1;
+            self.byte(b.to_ascii_lowercase());
+        } else if self.in_word && b == b'_' {
+            anchors.letters += 1;
+            self.byte(b);
+        } else if self.in_word && b != b'\'' && b != b'-' {
+            self.end_word();
+        }
+    }
+
+    fn push(&mut self, c: char, anchors: &mut Anchors) {
+        let (alphabetic, lowercase) = match latin1_letter(c) {
+            Some((lowercase, _)) => (true, lowercase),
+            None => (c.is_alphabetic(), c.is_lowercase()),
+        };
+        if alphabetic || self.in_word && c == '_' {
+            if !self.in_word {
+                self.in_word = true;
+                self.lower_seen = false;
+                if lowercase {
+                    anchors.plain_words += 1;
+                }
+            }
+            if lowercase && !self.lower_seen {
+                self.lower_seen = true;
+                anchors.words += 1;
+            }
+            anchors.letters += 1;
+            let mut utf8 = [0; 4];
             if c.is_ascii() {
                 self.byte(c.to_ascii_lowercase() as u8);
+            } else if let Some((_, lower)) = latin1_letter(c) {
+                for &b in lower.encode_utf8(&mut utf8).as_bytes() {
+                    self.byte(b);
+                }
             } else {
                 for lower in c.to_lowercase() {
-                    let mut utf8 = [0; 4];
                     for &b in lower.encode_utf8(&mut utf8).as_bytes() {
                         self.byte(b);
                     }
@@ -468,6 +607,7 @@ impl<H: Hasher> Words<H> {
         }
     }
 
+    #[inline(always)]
     fn byte(&mut self, b: u8) {
         if self.len == self.buffer.len() {
             self.flush();
@@ -479,6 +619,19 @@ impl<H: Hasher> Words<H> {
     fn flush(&mut self) {
         self.hasher.write(&self.buffer[..self.len]);
         self.len = 0;
+    }
+}
+
+/// The letters of Latin-1 (`À` to `ÿ`, `×` and `÷` aside), the accented letters of fr, it and
+/// nl, without Unicode's tables: whether one is lowercase, and its lowercase.
+#[inline]
+fn latin1_letter(c: char) -> Option<(bool, char)> {
+    match c {
+        '\u{C0}'..='\u{DE}' if c != '\u{D7}' => {
+            Some((false, char::from_u32(c as u32 + 0x20).unwrap_or(c)))
+        }
+        '\u{DF}'..='\u{FF}' if c != '\u{F7}' => Some((true, c)),
+        _ => None,
     }
 }
 
@@ -711,6 +864,50 @@ mod tests {
         assert_eq!(nums, ["2", "5", "7"]);
         // Prose: Click in run see or mail link.
         assert_eq!(a.words, 7);
+    }
+
+    #[test]
+    fn prose_read_by_runs_is_prose_read_by_character() {
+        let texts = [
+            "Select the team's set-up and open_its settings: 3 Éléments, l’été, don't-stop."
+                .to_owned(),
+            format!("{} {}x", "a".repeat(127), "B".repeat(130)),
+            format!("{} ", "word".repeat(32)),
+            format!("{}'-_ _x AN-211870 CSV été", "z".repeat(128)),
+        ];
+        for text in &texts {
+            let mut fast = Anchors::default();
+            prose(text, 0..text.len(), &[], &mut fast);
+            let mut slow = Anchors::default();
+            let mut words = Words {
+                hasher: hasher(),
+                buffer: [0; 128],
+                len: 0,
+                in_word: false,
+                lower_seen: false,
+            };
+            for c in text.chars() {
+                words.push(c, &mut slow);
+            }
+            words.end_word();
+            words.flush();
+            slow.prose = words.hasher.finish();
+            assert_eq!(fast, slow, "{text}");
+        }
+    }
+
+    #[test]
+    fn latin1_letters_are_classified_as_unicode_does() {
+        for c in '\u{80}'..='\u{17F}' {
+            let std_lower: Vec<char> = c.to_lowercase().collect();
+            let expected = c.is_alphabetic().then(|| (c.is_lowercase(), std_lower[0]));
+            match latin1_letter(c) {
+                Some(found) => assert_eq!(Some(found), expected, "{c:?}"),
+                None => assert!(!('\u{C0}'..='\u{FF}').contains(&c) || expected.is_none()),
+            }
+        }
+        assert_eq!(latin1_letter('É'), Some((false, 'é')));
+        assert_eq!(latin1_letter('×'), None);
     }
 
     #[test]

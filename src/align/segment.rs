@@ -4,7 +4,9 @@
 
 use std::ops::Range;
 
-use super::anchors::{self, Inline};
+use std::borrow::Cow;
+
+use super::anchors::{self, InlineRefs};
 use super::{Segment, SegmentKind};
 use crate::markdown;
 use crate::model::spans::SegmentSpans;
@@ -17,7 +19,7 @@ pub fn segments(text: &str, body_offset: usize) -> Vec<Segment> {
 }
 
 /// The segments of the blocks `spans` of the body of `text` that starts at `body_offset`.
-pub fn from_spans(text: &str, body_offset: usize, spans: &SegmentSpans) -> Vec<Segment> {
+pub fn from_spans<'t>(text: &str, body_offset: usize, spans: &'t SegmentSpans) -> Vec<Segment> {
     let body = text.get(body_offset..).unwrap_or_default();
     // The masked text, whole, so that anchors never read a comment; a body without comments
     // is read as it is, without a copy.
@@ -36,20 +38,34 @@ pub fn from_spans(text: &str, body_offset: usize, spans: &SegmentSpans) -> Vec<S
         let Some(range) = trim(&file, leaf.range.clone()) else {
             continue;
         };
-        let within = |list: &[Range<usize>]| -> Vec<Range<usize>> {
+        // Each list is sorted by start: the segment's part of it is borrowed, unless one of
+        // them ends after the segment.
+        let within = |list: &'t [Range<usize>]| -> Cow<'t, [Range<usize>]> {
             let from = list.partition_point(|r| r.start < range.start);
-            list[from..]
-                .iter()
-                .take_while(|r| r.start < range.end)
-                .filter(|r| r.end <= range.end)
-                .cloned()
-                .collect()
+            let to = from + list[from..].partition_point(|r| r.start < range.end);
+            let mine = &list[from..to];
+            if mine.iter().all(|r| r.end <= range.end) {
+                Cow::Borrowed(mine)
+            } else {
+                Cow::Owned(
+                    mine.iter()
+                        .filter(|r| r.end <= range.end)
+                        .cloned()
+                        .collect(),
+                )
+            }
         };
-        let mine = Inline {
-            code: within(&all.code),
-            links: within(&all.links),
-            dests: within(&all.dests),
-            html: within(&all.html),
+        let (code, links, dests, html) = (
+            within(&all.code),
+            within(&all.links),
+            within(&all.dests),
+            within(&all.html),
+        );
+        let mine = InlineRefs {
+            code: &code,
+            links: &links,
+            dests: &dests,
+            html: &html,
         };
         let anchors = if leaf.kind == SegmentKind::Code {
             let mut h = anchors::hasher();
@@ -59,7 +75,7 @@ pub fn from_spans(text: &str, body_offset: usize, spans: &SegmentSpans) -> Vec<S
                 ..Default::default()
             }
         } else {
-            anchors::read(&file, range.clone(), &mine)
+            anchors::read_in(&file, range.clone(), mine)
         };
         out.push(Segment {
             kind: leaf.kind,

@@ -85,13 +85,18 @@ pub struct Finding {
 impl Finding {
     /// A finding at `offset..offset + len` of `doc`'s file.
     pub fn at(rule: Rule, doc: &Doc, offset: usize, len: usize, message: String) -> Finding {
+        Finding::placed(rule, doc, At::new(&doc.article.text, offset, len), message)
+    }
+
+    /// A finding at `at` of `doc`'s file, placed by the caller.
+    pub fn placed(rule: Rule, doc: &Doc, at: At, message: String) -> Finding {
         let article = &doc.article;
         Finding {
             rule,
             severity: rule.default_severity(),
             locale: article.locale.clone(),
             path: article.shown_path.clone(),
-            at: Some(At::new(&article.text, offset, len)),
+            at: Some(at),
             exl_id: article.front.exl_id.clone(),
             article: article.rel_path.clone(),
             message,
@@ -136,10 +141,15 @@ impl<'a> Doc<'a> {
 
 impl Doc<'_> {
     pub fn related(&self, offset: usize) -> Related {
+        self.related_at(At::new(&self.article.text, offset, 0))
+    }
+
+    /// [`Doc::related`] at `at`, placed by the caller.
+    pub fn related_at(&self, at: At) -> Related {
         Related {
             locale: self.article.locale.clone(),
             path: self.article.shown_path.clone(),
-            at: Some(At::new(&self.article.text, offset, 0)),
+            at: Some(at),
         }
     }
 

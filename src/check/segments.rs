@@ -6,12 +6,13 @@
 //! Each group is segmented and aligned once, on every core; the alignments of the translations
 //! with a finding are kept for the status site's side-by-side pages.
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::{Doc, Finding, Rule, View};
+use super::{At, Doc, Finding, Rule, View};
 use crate::align::{self, Alignment, Link, Segment, SegmentKind};
 
 /// A prose of fewer words than this is never called untranslated (names, labels, `OK`).
@@ -51,6 +52,14 @@ struct Enabled {
 }
 
 pub fn check(view: &View<'_>) -> Outcome {
+    // With every segment rule off in [check], nothing is aligned: no finding could come of it.
+    let severities = crate::rules::Severities::new(&view.config.check);
+    if SEGMENT_RULES
+        .iter()
+        .all(|&rule| severities.of(rule).is_none())
+    {
+        return Outcome::default();
+    }
     // Without a source every locale is a translation, far apart in length by design: the
     // ratio is only compared when [check] asks for it.
     let enabled = Enabled {
@@ -63,8 +72,12 @@ pub fn check(view: &View<'_>) -> Outcome {
         .filter(|g| g.members.len() > 1)
         .map(|g| group(view, &g.name, &g.members, enabled))
         .collect();
-    let mut outcome = Outcome::default();
-    let mut labels = Vec::new();
+    // Each list reserved once: a site can have a hundred thousand findings.
+    let mut outcome = Outcome {
+        findings: Vec::with_capacity(per_group.iter().map(|(o, _)| o.findings.len()).sum()),
+        alignments: Vec::with_capacity(per_group.iter().map(|(o, _)| o.alignments.len()).sum()),
+    };
+    let mut labels = Vec::with_capacity(per_group.iter().map(|(_, l)| l.len()).sum());
     for (o, l) in per_group {
         outcome.findings.extend(o.findings);
         outcome.alignments.extend(o.alignments);
@@ -93,20 +106,12 @@ fn group(
         .iter()
         .map(|&i| align::segments(view.docs[i].article))
         .collect();
-    let pivot = Side {
-        doc: &view.docs[members[p]],
-        index: members[p],
-        segments: &segments[p],
-    };
+    let pivot = Side::new(&view.docs[members[p]], members[p], &segments[p]);
     for (k, &i) in members.iter().enumerate() {
         if k == p || view.docs[i].article.locale == pivot.doc.article.locale {
             continue;
         }
-        let other = Side {
-            doc: &view.docs[i],
-            index: i,
-            segments: &segments[k],
-        };
+        let other = Side::new(&view.docs[i], i, &segments[k]);
         let links = align::align(
             pivot.segments,
             &pivot.doc.article.text,
@@ -138,9 +143,41 @@ struct Side<'a> {
     doc: &'a Doc<'a>,
     index: usize,
     segments: &'a [Segment],
+    /// The offsets of the file's line ends, found the first time a finding is placed in it.
+    newlines: OnceCell<Vec<usize>>,
 }
 
-impl Side<'_> {
+impl<'a> Side<'a> {
+    fn new(doc: &'a Doc<'a>, index: usize, segments: &'a [Segment]) -> Side<'a> {
+        Side {
+            doc,
+            index,
+            segments,
+            newlines: OnceCell::new(),
+        }
+    }
+
+    /// Where `offset` is, as [`At::new`] places it, from the line ends found once per file
+    /// (an article can have dozens of findings).
+    fn at(&self, offset: usize, len: usize) -> At {
+        let text = self.text();
+        let newlines = self
+            .newlines
+            .get_or_init(|| text.match_indices('\n').map(|(i, _)| i).collect());
+        let mut end = offset.min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let line = newlines.partition_point(|&n| n < end);
+        let line_start = line.checked_sub(1).map_or(0, |l| newlines[l] + 1);
+        At {
+            line: line + 1,
+            column: text[line_start..end].chars().count() + 1,
+            offset: offset.min(text.len()),
+            len,
+        }
+    }
+
     fn text(&self) -> &str {
         &self.doc.article.text
     }
@@ -214,8 +251,16 @@ impl Pair<'_> {
         pivot_offset: usize,
         message: String,
     ) -> Finding {
-        Finding::at(rule, self.other.doc, range.start, range.len(), message)
-            .with_related(self.pivot.doc, pivot_offset)
+        let mut finding = Finding::placed(
+            rule,
+            self.other.doc,
+            self.other.at(range.start, range.len()),
+            message,
+        );
+        finding
+            .related
+            .push(self.pivot.doc.related_at(self.pivot.at(pivot_offset, 0)));
+        finding
     }
 
     fn pivot_name(&self) -> &str {
@@ -574,18 +619,20 @@ fn inconsistent_labels(docs: &[Doc<'_>], uses: Vec<LabelUse>) -> Vec<Finding> {
     found
 }
 
+/// The rules of this module.
+pub const SEGMENT_RULES: [Rule; 7] = [
+    Rule::NumberMismatch,
+    Rule::UntranslatedSegment,
+    Rule::SegmentMissing,
+    Rule::SegmentExtra,
+    Rule::PlaceholderMismatch,
+    Rule::UiLabelInconsistent,
+    Rule::LengthRatio,
+];
+
 /// Whether a finding of `rule` comes from a segment rule.
 pub fn is_segment_rule(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::NumberMismatch
-            | Rule::UntranslatedSegment
-            | Rule::SegmentMissing
-            | Rule::SegmentExtra
-            | Rule::PlaceholderMismatch
-            | Rule::UiLabelInconsistent
-            | Rule::LengthRatio
-    )
+    SEGMENT_RULES.contains(&rule)
 }
 
 /// Keeps the alignments of the translations that still have a segment finding (after `[check]`
@@ -667,6 +714,16 @@ mod tests {
                 article(other, "a.md", ID, 0, body_b),
             ],
         )
+    }
+
+    #[test]
+    fn findings_are_placed_as_at_places_them() {
+        let a = article("nl", "a.md", ID, 0, "ab\nçé\r\n\nx—y\nz");
+        let doc = Doc::new(&a);
+        let side = Side::new(&doc, 0, &[]);
+        for offset in 0..=a.text.len() + 2 {
+            assert_eq!(side.at(offset, 1), At::new(&a.text, offset, 1), "{offset}");
+        }
     }
 
     #[test]

@@ -19,7 +19,8 @@ pub const DEFAULT_WIDTH: usize = 120;
 pub fn render(report: &Report, style: &Style) -> String {
     let width = style.width.unwrap_or(DEFAULT_WIDTH).max(40);
     let paint = Paint(style.color);
-    let mut out = String::new();
+    // About 600 bytes a finding: the report is written once, not grown step by step.
+    let mut out = String::with_capacity(report.findings.len() * 640 + 4096);
     for (article, findings) in ordered(report) {
         let id = findings
             .iter()
@@ -186,69 +187,107 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
     if line.trim().is_empty() {
         return None;
     }
-    // Characters with their widths; control characters (tabs) shown as one space.
-    let chars: Vec<(char, usize)> = line
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                (' ', 1)
-            } else {
-                (c, c.width().unwrap_or(0))
-            }
-        })
-        .collect();
     let span_start = text[start..offset.min(start + line.len())].chars().count();
     let span_end = {
         let stop = floor_boundary(text, (offset + at.len).min(start + line.len()));
         text[start..stop.max(offset)].chars().count()
     };
-    let total: usize = chars.iter().map(|(_, w)| w).sum();
     let room = room.max(20);
-    let (from, to) = if total <= room {
-        (0, chars.len())
+    // A line that does not fit is clipped around the span: only the characters near it are
+    // measured (a paragraph is one line), unless zero-width ones make the window too small.
+    let mut total = 0;
+    let fits = line.chars().all(|c| {
+        total += cell(c).1;
+        total <= room
+    });
+    let span = (span_start, span_end);
+    if fits {
+        let all: Vec<(char, usize)> = line.chars().map(cell).collect();
+        return Some(marked(&all, 0, all.len(), (0, all.len()), span));
+    }
+    let count = line.chars().count();
+    let lo = span_start.saturating_sub(room + 2);
+    let chars: Vec<(char, usize)> = line
+        .chars()
+        .skip(lo)
+        .take(2 * (room + 2))
+        .map(cell)
+        .collect();
+    let (from, to) = clip(&chars, span_start - lo, room);
+    if from == 0 && lo > 0 || to == chars.len() && lo + to < count {
+        // The window was too small (zero-width characters): measure the whole line.
+        let all: Vec<(char, usize)> = line.chars().map(cell).collect();
+        return Some(marked(&all, 0, count, clip(&all, span_start, room), span));
+    }
+    Some(marked(&chars, lo, count, (lo + from, lo + to), span))
+}
+
+/// A character as shown, and its width: control characters (tabs) as one space.
+fn cell(c: char) -> (char, usize) {
+    if matches!(c, ' '..='~') {
+        (c, 1)
+    } else if c.is_control() {
+        (' ', 1)
     } else {
-        // Keep a third of the room before the span, then as much as fits after it.
-        let budget = room - 2;
-        let mut from = span_start.min(chars.len());
-        let mut before = 0;
-        while from > 0 && before + chars[from - 1].1 <= budget / 3 {
-            from -= 1;
-            before += chars[from].1;
-        }
-        let mut to = from;
-        let mut used = 0;
-        while to < chars.len() && used + chars[to].1 <= budget {
-            used += chars[to].1;
-            to += 1;
-        }
-        // Near the end of the line, show more of what comes before.
-        while from > 0 && used + chars[from - 1].1 <= budget {
-            from -= 1;
-            used += chars[from].1;
-        }
-        (from, to)
-    };
+        (c, c.width().unwrap_or(0))
+    }
+}
+
+/// Which of `chars` are shown of a line that does not fit (`span_start` is an index into
+/// them): a third of the room before the span, then as much as fits after it.
+fn clip(chars: &[(char, usize)], span_start: usize, room: usize) -> (usize, usize) {
+    let budget = room - 2;
+    let mut from = span_start.min(chars.len());
+    let mut before = 0;
+    while from > 0 && before + chars[from - 1].1 <= budget / 3 {
+        from -= 1;
+        before += chars[from].1;
+    }
+    let mut to = from;
+    let mut used = 0;
+    while to < chars.len() && used + chars[to].1 <= budget {
+        used += chars[to].1;
+        to += 1;
+    }
+    // Near the end of the line, show more of what comes before.
+    while from > 0 && used + chars[from - 1].1 <= budget {
+        from -= 1;
+        used += chars[from].1;
+    }
+    (from, to)
+}
+
+/// The shown characters `from..to` of a line of `count` characters (`chars` starts at its
+/// character `lo`) with an ellipsis where it was cut, and the carets under the span.
+fn marked(
+    chars: &[(char, usize)],
+    lo: usize,
+    count: usize,
+    (from, to): (usize, usize),
+    (span_start, span_end): (usize, usize),
+) -> (String, String) {
     let mut shown = String::new();
     let mut marks = String::new();
     if from > 0 {
         shown.push('…');
         marks.push(' ');
     }
-    for (i, (c, w)) in chars.iter().enumerate().take(to).skip(from) {
+    for (i, (c, w)) in chars.iter().enumerate().take(to - lo).skip(from - lo) {
+        let i = i + lo;
         shown.push(*c);
         if i < span_start {
-            marks.push_str(&" ".repeat(*w));
+            marks.extend(std::iter::repeat_n(' ', *w));
         } else if i < span_end {
-            marks.push_str(&"^".repeat((*w).max(1)));
+            marks.extend(std::iter::repeat_n('^', (*w).max(1)));
         }
     }
-    if to < chars.len() {
+    if to < count {
         shown.push('…');
     }
     if !marks.contains('^') {
         marks.push('^');
     }
-    Some((shown, marks.trim_end().to_owned()))
+    (shown, marks.trim_end().to_owned())
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -426,6 +465,41 @@ mod tests {
             assert_eq!(shown, Some((line.to_owned(), marks.to_owned())), "{what}");
             let width = line.chars().count();
             assert!(width <= room.max(20), "{what}: {width} > {room}");
+        }
+        // Only the characters near the span are measured; wide and zero-width ones (which can
+        // make that window too small) give what measuring the whole line gives.
+        let lines = [
+            format!("{}`x` {}", "é".repeat(200), "語".repeat(100)),
+            format!(
+                "{}`x`{}",
+                "e\u{301}\u{301}\u{301}".repeat(150),
+                "b\t".repeat(90)
+            ),
+            format!("{}`x`{}", "\u{301}".repeat(400), "\u{200B}".repeat(400)),
+            format!("{}`x`", "a".repeat(50)),
+        ];
+        for line in &lines {
+            for offset in (0..line.len())
+                .filter(|&o| line.is_char_boundary(o))
+                .step_by(7)
+            {
+                for room in [20, 47, 120] {
+                    let at = At::new(line, offset, 3);
+                    let chars: Vec<(char, usize)> = line.chars().map(cell).collect();
+                    let total: usize = chars.iter().map(|c| c.1).sum();
+                    let start = line[..offset].chars().count();
+                    let end = line[..floor_boundary(line, (offset + 3).min(line.len()))]
+                        .chars()
+                        .count();
+                    let shown = if total <= room {
+                        (0, chars.len())
+                    } else {
+                        clip(&chars, start, room)
+                    };
+                    let expected = marked(&chars, 0, chars.len(), shown, (start, end));
+                    assert_eq!(context(line, &at, room), Some(expected), "{offset} {room}");
+                }
+            }
         }
         // An empty line has no context; a span of 0 still gets a caret.
         assert_eq!(context("a\n\nb", &At::new("a\n\nb", 2, 0), 80), None);
