@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use crate::model::Article;
 pub use anchors::Anchors;
-pub use pairs::{align, Link};
+pub use pairs::{align, SegmentLink};
 
 pub use crate::model::spans::SegmentKind;
 
@@ -98,7 +98,7 @@ impl Alignment {
         article: &str,
         (pivot_article, pivot): (&Article, &[Segment]),
         (other_article, other): (&Article, &[Segment]),
-        links: &[Link],
+        links: &[SegmentLink],
     ) -> Alignment {
         let rows = links
             .iter()

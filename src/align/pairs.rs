@@ -7,7 +7,7 @@ use super::{Segment, SegmentKind};
 
 /// One row of an alignment: a pivot segment and its counterpart, or a gap on one side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Link {
+pub struct SegmentLink {
     pub pivot: Option<usize>,
     pub other: Option<usize>,
 }
@@ -23,7 +23,7 @@ pub fn align(
     pivot_text: &str,
     other: &[Segment],
     other_text: &str,
-) -> Vec<Link> {
+) -> Vec<SegmentLink> {
     let score = |i: usize, j: usize| -> Option<f32> {
         let (a, b) = (&pivot[i], &other[j]);
         if a.kind != b.kind {
@@ -61,7 +61,7 @@ pub fn align(
     // The same kinds in the same order: one to one.
     if pivot.len() == other.len() && (0..pivot.len()).all(|i| score(i, i).is_some()) {
         return (0..pivot.len())
-            .map(|i| Link {
+            .map(|i| SegmentLink {
                 pivot: Some(i),
                 other: Some(i),
             })
@@ -76,7 +76,7 @@ pub fn align(
 
 /// The weighted longest common subsequence of `n` pivot and `m` other segments, `score(i, j)`
 /// the worth of pairing two (`None`: never).
-fn best_path(n: usize, m: usize, score: &dyn Fn(usize, usize) -> Option<f32>) -> Vec<Link> {
+fn best_path(n: usize, m: usize, score: &dyn Fn(usize, usize) -> Option<f32>) -> Vec<SegmentLink> {
     // best[i][j]: the best score of aligning pivot[i..] with other[j..].
     let width = m + 1;
     let mut best = vec![0f32; (n + 1) * width];
@@ -97,31 +97,31 @@ fn best_path(n: usize, m: usize, score: &dyn Fn(usize, usize) -> Option<f32>) ->
             .filter(|s| *s > 0.0)
             .is_some_and(|s| (s + best[(i + 1) * width + j + 1] - here).abs() < 1e-4);
         if paired {
-            links.push(Link {
+            links.push(SegmentLink {
                 pivot: Some(i),
                 other: Some(j),
             });
             i += 1;
             j += 1;
         } else if best[(i + 1) * width + j] >= best[i * width + j + 1] {
-            links.push(Link {
+            links.push(SegmentLink {
                 pivot: Some(i),
                 other: None,
             });
             i += 1;
         } else {
-            links.push(Link {
+            links.push(SegmentLink {
                 pivot: None,
                 other: Some(j),
             });
             j += 1;
         }
     }
-    links.extend((i..n).map(|i| Link {
+    links.extend((i..n).map(|i| SegmentLink {
         pivot: Some(i),
         other: None,
     }));
-    links.extend((j..m).map(|j| Link {
+    links.extend((j..m).map(|j| SegmentLink {
         pivot: None,
         other: Some(j),
     }));
@@ -146,36 +146,36 @@ fn shared(a: &[u64], b: &[u64]) -> usize {
 }
 
 /// The fallback for huge pages: the next segment of the same kind, in order.
-fn by_kind(pivot: &[Segment], other: &[Segment]) -> Vec<Link> {
+fn by_kind(pivot: &[Segment], other: &[Segment]) -> Vec<SegmentLink> {
     let mut links = Vec::new();
     let (mut i, mut j) = (0, 0);
     while i < pivot.len() && j < other.len() {
         if pivot[i].kind == other[j].kind {
-            links.push(Link {
+            links.push(SegmentLink {
                 pivot: Some(i),
                 other: Some(j),
             });
             i += 1;
             j += 1;
         } else if other[j..].iter().any(|s| s.kind == pivot[i].kind) {
-            links.push(Link {
+            links.push(SegmentLink {
                 pivot: None,
                 other: Some(j),
             });
             j += 1;
         } else {
-            links.push(Link {
+            links.push(SegmentLink {
                 pivot: Some(i),
                 other: None,
             });
             i += 1;
         }
     }
-    links.extend((i..pivot.len()).map(|i| Link {
+    links.extend((i..pivot.len()).map(|i| SegmentLink {
         pivot: Some(i),
         other: None,
     }));
-    links.extend((j..other.len()).map(|j| Link {
+    links.extend((j..other.len()).map(|j| SegmentLink {
         pivot: None,
         other: Some(j),
     }));

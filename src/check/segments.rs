@@ -13,7 +13,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::{At, Doc, Finding, Rule, View};
-use crate::align::{self, Alignment, Link, Segment, SegmentKind};
+use crate::align::{self, Alignment, Segment, SegmentKind, SegmentLink};
 
 /// A prose of fewer words than this is never called untranslated (names, labels, `OK`).
 const MIN_UNTRANSLATED_WORDS: u32 = 5;
@@ -28,7 +28,7 @@ const RATIO_BOUNDS: (f32, f32) = (0.3, 3.0);
 
 /// What the segment rules found, and the alignments they were found in.
 #[derive(Debug, Default)]
-pub struct Outcome {
+pub struct SegmentOutcome {
     pub findings: Vec<Finding>,
     pub alignments: Vec<Alignment>,
 }
@@ -51,14 +51,14 @@ struct Enabled {
     length_ratio: bool,
 }
 
-pub fn check(view: &View<'_>) -> Outcome {
+pub fn check(view: &View<'_>) -> SegmentOutcome {
     // With every segment rule off in [check], nothing is aligned: no finding could come of it.
     let severities = crate::rules::Severities::new(&view.config.check);
     if SEGMENT_RULES
         .iter()
         .all(|&rule| severities.of(rule).is_none())
     {
-        return Outcome::default();
+        return SegmentOutcome::default();
     }
     // Without a source every locale is a translation, far apart in length by design: the
     // ratio is only compared when [check] asks for it.
@@ -66,14 +66,14 @@ pub fn check(view: &View<'_>) -> Outcome {
         length_ratio: view.config.source_locale.is_some()
             || view.config.check.contains_key(Rule::LengthRatio.id()),
     };
-    let per_group: Vec<(Outcome, Vec<LabelUse>)> = view
+    let per_group: Vec<(SegmentOutcome, Vec<LabelUse>)> = view
         .groups
         .par_iter()
         .filter(|g| g.members.len() > 1)
         .map(|g| group(view, &g.name, &g.members, enabled))
         .collect();
     // Each list reserved once: a site can have a hundred thousand findings.
-    let mut outcome = Outcome {
+    let mut outcome = SegmentOutcome {
         findings: Vec::with_capacity(per_group.iter().map(|(o, _)| o.findings.len()).sum()),
         alignments: Vec::with_capacity(per_group.iter().map(|(o, _)| o.alignments.len()).sum()),
     };
@@ -95,9 +95,9 @@ fn group(
     name: &str,
     members: &[usize],
     enabled: Enabled,
-) -> (Outcome, Vec<LabelUse>) {
+) -> (SegmentOutcome, Vec<LabelUse>) {
     let articles: Vec<_> = members.iter().map(|&i| view.docs[i].article).collect();
-    let mut outcome = Outcome::default();
+    let mut outcome = SegmentOutcome::default();
     let mut labels = Vec::new();
     let Some(p) = align::pivot(&articles, view.config.source_locale.as_deref()) else {
         return (outcome, labels);
@@ -191,7 +191,7 @@ impl<'a> Side<'a> {
 struct Pair<'a> {
     pivot: &'a Side<'a>,
     other: &'a Side<'a>,
-    links: &'a [Link],
+    links: &'a [SegmentLink],
 }
 
 impl Pair<'_> {
@@ -233,7 +233,7 @@ impl Pair<'_> {
     }
 
     /// Whether `link` pairs two segments that share an anchor, or that have none.
-    fn anchored(&self, link: &Link) -> bool {
+    fn anchored(&self, link: &SegmentLink) -> bool {
         match (link.pivot, link.other) {
             (Some(i), Some(j)) => {
                 let (a, b) = (&self.pivot.segments[i], &self.other.segments[j]);
