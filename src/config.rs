@@ -26,6 +26,7 @@ use toml::Spanned;
 use unic_langid::LanguageIdentifier;
 
 use crate::error::{Error, Result, SourceError, SourceErrorKind};
+use crate::locale::LocaleCode;
 
 pub const CONFIG_FILE: &str = "tolk.toml";
 const DEFAULT_TITLE: &str = "Help";
@@ -104,7 +105,7 @@ pub struct SourceRepository {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Locale {
     /// Folder name and first URL segment: `nl`.
-    pub code: String,
+    pub code: LocaleCode,
     /// BCP 47 tag for `lang` attributes: `nl` or `nl-NL`.
     pub tag: String,
     /// The language's own name: `Nederlands`.
@@ -227,7 +228,7 @@ impl Config {
                 name: native_name(&code).to_owned(),
                 tag: code.clone(),
                 content_dir: content.join(&code),
-                code,
+                code: code.into(),
             })
             .collect();
         Ok(Config {
@@ -485,7 +486,7 @@ impl ConfigFile<'_> {
                     .name
                     .clone()
                     .unwrap_or_else(|| native_name(code).to_owned()),
-                code: code.clone(),
+                code: code.as_str().into(),
                 tag,
                 content_dir,
             });

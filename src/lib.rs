@@ -18,6 +18,7 @@ pub mod fuzzing;
 pub mod handoff;
 pub mod history;
 pub mod i18n;
+pub mod locale;
 pub mod markdown;
 pub mod model;
 pub mod new_article;

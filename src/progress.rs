@@ -7,11 +7,12 @@ use std::collections::HashSet;
 
 use crate::check::{self, Report, Rule};
 use crate::handoff::SourceChanges;
+use crate::locale::LocaleCode;
 
 /// One locale's numbers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub locale: String,
+    pub locale: LocaleCode,
     pub articles: usize,
     pub in_sync: usize,
     pub out_of_sync: usize,

@@ -70,7 +70,7 @@ fn step(
         .map(|path| {
             let rest = path.strip_prefix("content/").expect("a content path");
             let (code, rel) = rest.split_once('/').expect("a locale folder");
-            (code.to_owned(), rel.to_owned())
+            (tolk::locale::LocaleCode::from(code), rel.to_owned())
         })
         .partition(|(_, rel)| rel.ends_with(".md"));
     let update = live
@@ -252,10 +252,7 @@ fn every_kind_of_save(fallback: bool) {
     let good = site.read(&nl);
     site.file(&nl, &good.replacen("title: '", "title: [unclosed '", 1));
     let error = live
-        .update(
-            &[("nl".to_owned(), nl["content/nl/".len()..].to_owned())],
-            &[],
-        )
+        .update(&[("nl".into(), nl["content/nl/".len()..].to_owned())], &[])
         .expect_err("broken front matter");
     assert!(format!("{error:?}").contains(APPROVAL), "{error:?}");
     step("the fix", &site, &mut live, &mut files, &[&nl], || {

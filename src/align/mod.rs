@@ -16,6 +16,7 @@ pub mod segment;
 
 use std::ops::Range;
 
+use crate::locale::LocaleCode;
 use crate::model::Article;
 pub use anchors::Anchors;
 pub use pairs::{align, SegmentLink};
@@ -78,8 +79,8 @@ pub struct Alignment {
     /// The translation group's name.
     pub article: String,
     /// Locale and shown path of the pivot and of the translation.
-    pub pivot: (String, String),
-    pub other: (String, String),
+    pub pivot: (LocaleCode, String),
+    pub other: (LocaleCode, String),
     pub rows: Vec<AlignedRow>,
 }
 

@@ -9,6 +9,7 @@ use std::ops::Range;
 use super::structure::{compare, Item};
 use super::{Doc, Finding, Rule, View};
 use crate::config::Locale;
+use crate::locale::LocaleCode;
 use crate::model::links::target_path;
 use crate::model::outline::{Link, Outline};
 
@@ -18,7 +19,7 @@ const LANGUAGES: &[&str] = &[
     "cs", "tr", "ru",
 ];
 
-pub fn check(site: &View<'_>, files: &HashMap<String, HashSet<String>>) -> Vec<Finding> {
+pub fn check(site: &View<'_>, files: &HashMap<LocaleCode, HashSet<String>>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for group in site.groups {
         findings.extend(compare(
@@ -257,7 +258,7 @@ fn host(url: &str) -> &str {
 /// What broken-link checks need to know about the site.
 struct Known<'a> {
     site: &'a View<'a>,
-    files: &'a HashMap<String, HashSet<String>>,
+    files: &'a HashMap<LocaleCode, HashSet<String>>,
     outlines: &'a HashMap<(&'a str, &'a str), &'a Outline>,
     locale: &'a Locale,
     /// Every locale's articles, by path under the locale folders.

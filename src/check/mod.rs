@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::{Location, Result};
+use crate::locale::LocaleCode;
 use crate::model::{self, Article, Outline};
 pub use crate::model::{Edit, Group};
 pub use crate::rules::{Rule, Severities, Severity};
@@ -57,7 +58,7 @@ impl At {
 /// Another place a finding is about: where the source or the other translation has it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
-    pub locale: String,
+    pub locale: LocaleCode,
     pub path: String,
     pub at: Option<At>,
 }
@@ -68,7 +69,7 @@ pub struct Finding {
     pub rule: Rule,
     pub severity: Severity,
     /// The locale the finding is about (for a missing translation: the one that lacks it).
-    pub locale: String,
+    pub locale: LocaleCode,
     /// The file, relative to the site root (for a missing translation: where it would be).
     pub path: String,
     /// `None` when the file does not exist.
@@ -224,7 +225,7 @@ pub fn odd_ones<T: PartialEq>(values: &[(usize, T)], source: Option<usize>) -> V
 /// How one locale fared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocaleSummary {
-    pub locale: String,
+    pub locale: LocaleCode,
     pub articles: usize,
     /// Articles without errors or warnings.
     pub in_sync: usize,
@@ -236,7 +237,7 @@ pub struct LocaleSummary {
 /// One article in one locale, as reports list them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub locale: String,
+    pub locale: LocaleCode,
     /// The name of its translation group: its path under the locale folders.
     pub article: String,
     pub path: String,
@@ -375,7 +376,7 @@ fn run_rules(
     view: &View<'_>,
 ) -> Result<(Vec<Finding>, Vec<crate::align::Alignment>)> {
     let mut findings = pairing::check(view.config, view.docs, &site.grouping);
-    let files: HashMap<String, HashSet<String>> = site
+    let files: HashMap<LocaleCode, HashSet<String>> = site
         .contents
         .iter()
         .map(|c| {

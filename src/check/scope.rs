@@ -10,6 +10,7 @@ use super::{Doc, Group};
 use crate::config::Config;
 use crate::error::Result;
 use crate::history;
+use crate::locale::LocaleCode;
 use crate::model::discover::{classify, FileKind};
 
 /// What a check reports on.
@@ -24,7 +25,7 @@ pub enum Scope {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changed {
     /// Articles that differ (deleted ones too), as (locale, path under its content folder).
-    pub articles: BTreeSet<(String, String)>,
+    pub articles: BTreeSet<(LocaleCode, String)>,
     /// A UI strings file (`locales/<locale>/*.ftl`) differs: `ui-string-missing` is reported.
     pub ui_strings: bool,
 }
@@ -146,7 +147,7 @@ mod tests {
         let changed = |paths: &[(&str, &str)]| Changed {
             articles: paths
                 .iter()
-                .map(|(l, p)| ((*l).to_owned(), (*p).to_owned()))
+                .map(|(l, p)| ((*l).into(), (*p).to_owned()))
                 .collect(),
             ui_strings: false,
         };

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use super::{At, Doc, Finding, Rule, View};
 use crate::align::{self, Alignment, Segment, SegmentKind, SegmentLink};
+use crate::locale::LocaleCode;
 
 /// A prose of fewer words than this is never called untranslated (names, labels, `OK`).
 const MIN_UNTRANSLATED_WORDS: u32 = 5;
@@ -37,7 +38,7 @@ pub struct SegmentOutcome {
 #[derive(Debug, Clone)]
 struct LabelUse {
     /// Pivot locale, pivot label (normalized), translation locale.
-    key: (String, String, String),
+    key: (String, String, LocaleCode),
     variant: String,
     doc: usize,
     range: Range<usize>,
@@ -570,7 +571,7 @@ fn excerpt(text: &str) -> String {
 /// `ui-label-inconsistent`: a pivot label that one locale renders in more than one way. Each
 /// use of a variant other than the most common one is a finding.
 fn inconsistent_labels(docs: &[Doc<'_>], uses: Vec<LabelUse>) -> Vec<Finding> {
-    let mut by_key: BTreeMap<(String, String, String), Vec<LabelUse>> = BTreeMap::new();
+    let mut by_key: BTreeMap<(String, String, LocaleCode), Vec<LabelUse>> = BTreeMap::new();
     for u in uses {
         by_key.entry(u.key.clone()).or_default().push(u);
     }
@@ -695,7 +696,12 @@ mod tests {
             .iter()
             .map(|f| {
                 let related = f.related.first().and_then(|r| r.at.as_ref());
-                (f.rule, f.locale.clone(), line(f.at.as_ref()), line(related))
+                (
+                    f.rule,
+                    f.locale.to_string(),
+                    line(f.at.as_ref()),
+                    line(related),
+                )
             })
             .collect()
     }

@@ -110,7 +110,7 @@ fn missing(code: &str, id: &str, path: String, at: Option<At>, related: Vec<Rela
     Finding {
         rule: Rule::UiStringMissing,
         severity: Rule::UiStringMissing.default_severity(),
-        locale: code.to_owned(),
+        locale: code.into(),
         path,
         at,
         exl_id: None,

@@ -61,7 +61,7 @@ impl Filter {
         report.findings.retain(|f| {
             self.severity.is_none_or(|s| f.severity <= s)
                 && (self.rules.is_empty() || self.rules.contains(&f.rule))
-                && (self.locales.is_empty() || self.locales.contains(&f.locale))
+                && (self.locales.is_empty() || self.locales.iter().any(|l| *l == f.locale))
                 && (paths.is_empty()
                     || paths.iter().any(|p| {
                         p.is_empty() || f.path == *p || f.path.starts_with(&format!("{p}/"))

@@ -54,7 +54,7 @@ pub fn table(rows: &[Row]) -> String {
     let mut cells: Vec<Vec<String>> = vec![HEADER.iter().map(|h| h.to_string()).collect()];
     cells.extend(rows.iter().map(|r| {
         vec![
-            r.locale.clone(),
+            r.locale.to_string(),
             r.articles.to_string(),
             r.in_sync.to_string(),
             r.out_of_sync.to_string(),
@@ -156,7 +156,7 @@ mod tests {
 
     fn entry(locale: &str, article: &str, ht_degree: Option<u8>) -> Entry {
         Entry {
-            locale: locale.to_owned(),
+            locale: locale.into(),
             article: article.to_owned(),
             path: format!("content/{locale}/{article}"),
             ht_degree,
@@ -165,7 +165,7 @@ mod tests {
 
     fn summary(locale: &str, articles: usize, in_sync: usize, missing: usize) -> LocaleSummary {
         LocaleSummary {
-            locale: locale.to_owned(),
+            locale: locale.into(),
             articles,
             in_sync,
             out_of_sync: articles - in_sync,
@@ -177,7 +177,7 @@ mod tests {
         Finding {
             rule,
             severity: Severity::Warning,
-            locale: "nl".to_owned(),
+            locale: "nl".into(),
             path: path.to_owned(),
             at: None,
             exl_id: None,
@@ -237,7 +237,7 @@ mod tests {
     fn rows_count_stale_articles_and_average_ht_degree() {
         let rows = rows(&report());
         let row = |locale: &str, counts: [usize; 5], ht_degree: Option<f64>| Row {
-            locale: locale.to_owned(),
+            locale: locale.into(),
             articles: counts[0],
             in_sync: counts[1],
             out_of_sync: counts[2],

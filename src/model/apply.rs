@@ -8,6 +8,7 @@
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::locale::LocaleCode;
 
 use super::{article, Article, Site};
 
@@ -59,7 +60,7 @@ impl Site {
     /// again: saved, created or deleted. An article that cannot be read or whose front matter is
     /// wrong fails the whole call before anything changes, all of them reported together; paths
     /// of locales the site does not have are ignored.
-    pub fn apply(&mut self, config: &Config, saved: &[(String, String)]) -> Result<Delta> {
+    pub fn apply(&mut self, config: &Config, saved: &[(LocaleCode, String)]) -> Result<Delta> {
         let read = self.read_saved(config, saved)?;
         let mut delta = Delta::default();
         // Every group as it was, before any article moves the others' indices.
@@ -98,7 +99,7 @@ impl Site {
     fn read_saved(
         &self,
         config: &Config,
-        saved: &[(String, String)],
+        saved: &[(LocaleCode, String)],
     ) -> Result<Vec<(usize, String, Option<Article>)>> {
         let mut read = Vec::new();
         let mut errors = Vec::new();

@@ -7,12 +7,13 @@ use super::front_matter::{self, FrontMatter};
 use super::outline::{self, Outline};
 use crate::config::{Config, Locale};
 use crate::error::{Error, Result};
+use crate::locale::LocaleCode;
 
 /// One article in one locale.
 #[derive(Debug, Clone)]
 pub struct Article {
     /// Locale code: `nl`.
-    pub locale: String,
+    pub locale: LocaleCode,
     /// Path relative to the locale's content folder, `/`-separated: `a/b.md`.
     pub rel_path: String,
     /// Path as shown to people, relative to the site root when inside it: `content/nl/a/b.md`.
@@ -160,7 +161,12 @@ pub fn normalize_newlines(text: String) -> String {
 
 /// Parses one article's text; `shown_path` names the file in errors. A front matter mistake is
 /// kept in [`Article::front_problem`]; the body is still read when its start is known.
-pub fn parse_article(locale: &str, rel: &str, shown_path: String, text: String) -> Article {
+pub fn parse_article(
+    locale: impl Into<LocaleCode>,
+    rel: &str,
+    shown_path: String,
+    text: String,
+) -> Article {
     let text = normalize_newlines(text);
     // Parsed before the text moves into the article, so the text is never copied.
     let (front, body_offset, problem) = match front_matter::split(&shown_path, &text) {
@@ -172,7 +178,7 @@ pub fn parse_article(locale: &str, rel: &str, shown_path: String, text: String) 
     };
     let front_problem = problem.map(|e| FrontProblem::new(&text, &e));
     Article {
-        locale: locale.to_owned(),
+        locale: locale.into(),
         rel_path: rel.to_owned(),
         shown_path,
         front,

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::config::{Config, CONFIG_FILE};
+use crate::locale::LocaleCode;
 use crate::model::discover::{self, FileKind};
 
 /// Where the parts of a site live, as absolute paths (the watcher reports absolute paths).
@@ -15,7 +16,7 @@ use crate::model::discover::{self, FileKind};
 pub struct Layout {
     pub root: PathBuf,
     /// Each locale's code and content folder, in config order.
-    pub content: Vec<(String, PathBuf)>,
+    pub content: Vec<(LocaleCode, PathBuf)>,
     pub templates: PathBuf,
     pub locales: PathBuf,
     pub config_file: PathBuf,
@@ -111,7 +112,7 @@ impl PathEvent {
 /// A path inside one locale's content folder.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ContentPath {
-    pub locale: String,
+    pub locale: LocaleCode,
     /// Relative to the locale's content folder, `/`-separated: `a/b.md`.
     pub rel: String,
 }
@@ -405,8 +406,8 @@ mod tests {
         Layout {
             root: PathBuf::from("/site"),
             content: vec![
-                ("nl".to_owned(), PathBuf::from("/site/content/nl")),
-                ("fr".to_owned(), PathBuf::from("/elsewhere/fr")),
+                ("nl".into(), PathBuf::from("/site/content/nl")),
+                ("fr".into(), PathBuf::from("/elsewhere/fr")),
             ],
             templates: PathBuf::from("/site/templates"),
             locales: PathBuf::from("/site/locales"),
@@ -438,14 +439,14 @@ mod tests {
 
     fn nl(rel: &str) -> ContentPath {
         ContentPath {
-            locale: "nl".to_owned(),
+            locale: "nl".into(),
             rel: rel.to_owned(),
         }
     }
 
     fn fr(rel: &str) -> ContentPath {
         ContentPath {
-            locale: "fr".to_owned(),
+            locale: "fr".into(),
             rel: rel.to_owned(),
         }
     }

@@ -14,6 +14,7 @@ use std::time::Instant;
 use crate::check;
 use crate::config::Config;
 use crate::error::{Result, Warning};
+use crate::locale::LocaleCode;
 use crate::model;
 use crate::site::{self, BuildReport, Changes, Look, Output, Plan, Publisher};
 
@@ -71,8 +72,8 @@ impl LiveSite {
     /// that fails to render is tried again by the next update.
     pub fn update(
         &mut self,
-        articles: &[(String, String)],
-        assets: &[(String, String)],
+        articles: &[(LocaleCode, String)],
+        assets: &[(LocaleCode, String)],
     ) -> Result<Update> {
         let delta = self.site.apply(&self.config, articles)?;
         let mut plan = std::mem::take(&mut self.pending);

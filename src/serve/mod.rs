@@ -61,7 +61,7 @@ pub struct Running {
     url: String,
     /// The site's title and locale codes, for the start-up message.
     title: String,
-    locales: Vec<String>,
+    locales: Vec<crate::locale::LocaleCode>,
     state: Arc<State>,
     layout: Layout,
     stopping: signal::Sender<bool>,

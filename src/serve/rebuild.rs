@@ -19,6 +19,7 @@ use super::live::LiveSite;
 use crate::check::Report;
 use crate::config::Config;
 use crate::error::Result;
+use crate::locale::LocaleCode;
 use crate::site::Changes;
 
 /// Every file of the built site, by its path in the output (`nl/a/b/index.html`). A persistent
@@ -109,7 +110,7 @@ impl Builder {
         let Some(live) = self.live.as_mut() else {
             return self.full_build(started);
         };
-        let pairs = |paths: &[ContentPath]| -> Vec<(String, String)> {
+        let pairs = |paths: &[ContentPath]| -> Vec<(LocaleCode, String)> {
             paths
                 .iter()
                 .map(|p| (p.locale.clone(), p.rel.clone()))

@@ -22,6 +22,7 @@ use crate::check::Report;
 use crate::config::Config;
 use crate::error::{Error, Result, Warning};
 use crate::i18n::Strings;
+use crate::locale::LocaleCode;
 use crate::model::{self, LocaleContent};
 use crate::theme::Theme;
 pub use output::{Changes, Output};
@@ -33,7 +34,7 @@ use templates::Templates;
 #[derive(Debug)]
 pub struct BuildReport {
     /// Articles written, per locale code, in config order.
-    pub pages: Vec<(String, usize)>,
+    pub pages: Vec<(LocaleCode, usize)>,
     /// Pages in the search index.
     pub searchable: usize,
     pub warnings: Vec<Warning>,

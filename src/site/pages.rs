@@ -19,6 +19,7 @@ use super::urls;
 use crate::config::{Config, Locale, MissingTranslations};
 use crate::error::{Error, Result, Warning};
 use crate::i18n::Strings;
+use crate::locale::LocaleCode;
 use crate::markdown::{self, inline, RenderContext, Snippets};
 use crate::model::{Article, LocaleContent};
 use crate::theme::Theme;
@@ -81,7 +82,7 @@ struct Link {
 
 #[derive(Debug, Clone, Serialize)]
 struct LanguageLink {
-    code: String,
+    code: LocaleCode,
     tag: String,
     name: String,
     /// Relative URL of this article in that language.
@@ -190,7 +191,7 @@ pub struct PageArticle<'a> {
 /// Owned, so the dev server can keep it between builds and update it article by article.
 #[derive(Debug)]
 pub struct Frame {
-    pub code: String,
+    pub code: LocaleCode,
     pub table: BTreeMap<String, String>,
     /// `table` as the templates' `t`.
     strings: tera::Value,
@@ -200,7 +201,7 @@ pub struct Frame {
     pub infos: BTreeMap<String, ArticleInfo>,
     pub nav: Nav,
     /// The snippets of this locale and of the locales it borrows from, by locale code.
-    snippets: HashMap<String, Snippets>,
+    snippets: HashMap<LocaleCode, Snippets>,
 }
 
 impl Frame {
@@ -797,7 +798,7 @@ impl<'a> Renderer<'a> {
 
     /// The root page: the languages by name, with a redirect to the reader's best match; and
     /// the root 404 page.
-    pub fn root_pages(&self, counts: &[(String, usize)]) -> Result<Vec<Page>> {
+    pub fn root_pages(&self, counts: &[(LocaleCode, usize)]) -> Result<Vec<Page>> {
         // Readers of every language land here (those whose language the site has are sent on
         // to it): the source's texts, else English, not the first locale's.
         let code = self.config.ui_fallback_locale();
@@ -869,7 +870,7 @@ impl<'a> Renderer<'a> {
                         texts.insert(key.to_owned(), text.clone().into());
                     }
                 }
-                (l.code.clone(), texts.into())
+                (l.code.to_string(), texts.into())
             })
             .collect();
         serde_json::Value::Object(texts)

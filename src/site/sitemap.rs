@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::templates::Templates;
 use crate::config::Config;
 use crate::error::Result;
+use crate::locale::LocaleCode;
 
 #[derive(Debug, Serialize)]
 struct SitemapContext {
@@ -22,7 +23,7 @@ struct SitemapUrl {
 /// `pages`: for every locale (config order), its pages as `(group key, root-relative URL)`.
 pub fn sitemap(
     config: &Config,
-    pages: &[(String, Vec<(String, String)>)],
+    pages: &[(LocaleCode, Vec<(String, String)>)],
     templates: &Templates,
 ) -> Result<String> {
     let base = config.base_url.trim_end_matches('/');

@@ -9,6 +9,7 @@ use super::templates::Templates;
 use crate::check::{self, Report, Rule, Severity};
 use crate::config::Config;
 use crate::error::Result;
+use crate::locale::LocaleCode;
 use crate::model::{Article, LocaleContent};
 
 /// The language of the status page, for the people who maintain the translations: all of it
@@ -55,7 +56,7 @@ struct StatusContext<'a> {
 
 #[derive(Debug, Serialize)]
 struct Summary {
-    locale: String,
+    locale: LocaleCode,
     articles: usize,
     in_sync: usize,
     out_of_sync: usize,

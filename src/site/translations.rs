@@ -4,17 +4,21 @@
 
 use std::collections::HashMap;
 
+use crate::locale::LocaleCode;
 use crate::model::Site;
+
+/// An article of a translation group: its locale and path.
+pub type Member = (LocaleCode, String);
 
 /// Every translation group of the site: for each key, the article's path in each locale.
 #[derive(Debug, Default, Clone)]
 pub struct Translations {
-    groups: HashMap<String, Vec<(String, String)>>,
+    groups: HashMap<String, Vec<Member>>,
     /// The group key of each article, by `(locale, path)`; a second article of a locale with a
     /// group's exl-id has that group's key, though it is not a member.
-    keys: HashMap<(String, String), String>,
+    keys: HashMap<LocaleCode, HashMap<String, String>>,
     /// Those second articles, by group key: `(locale, rel)`.
-    duplicates: HashMap<String, Vec<(String, String)>>,
+    duplicates: HashMap<String, Vec<Member>>,
 }
 
 impl Translations {
@@ -23,13 +27,13 @@ impl Translations {
         let mut translations = Translations::default();
         for group in &site.grouping.groups {
             let key = group.key();
-            let members: Vec<(String, String)> = group
+            let members: Vec<Member> = group
                 .members
                 .iter()
                 .map(|&i| (articles[i].locale.clone(), articles[i].rel_path.clone()))
                 .collect();
-            for member in &members {
-                translations.keys.insert(member.clone(), key.clone());
+            for (locale, rel) in &members {
+                translations.set_key(locale, rel, &key);
             }
             translations.groups.insert(key, members);
         }
@@ -37,9 +41,7 @@ impl Translations {
             let (a, p) = (articles[other], articles[primary]);
             if let Some(key) = translations.key_of(&p.locale, &p.rel_path) {
                 let key = key.to_owned();
-                translations
-                    .keys
-                    .insert((a.locale.clone(), a.rel_path.clone()), key.clone());
+                translations.set_key(&a.locale, &a.rel_path, &key);
                 translations
                     .duplicates
                     .entry(key)
@@ -50,11 +52,16 @@ impl Translations {
         translations
     }
 
+    fn set_key(&mut self, locale: &LocaleCode, rel: &str, key: &str) {
+        self.keys
+            .entry(locale.clone())
+            .or_default()
+            .insert(rel.to_owned(), key.to_owned());
+    }
+
     /// The key of the group the article at `rel` of `locale` belongs to.
     pub fn key_of(&self, locale: &str, rel: &str) -> Option<&str> {
-        self.keys
-            .get(&(locale.to_owned(), rel.to_owned()))
-            .map(String::as_str)
+        self.keys.get(locale)?.get(rel).map(String::as_str)
     }
 
     /// The article of `locale` in group `key` that the article at `rel` pairs with: where the
@@ -69,12 +76,12 @@ impl Translations {
     }
 
     /// The article's path in each locale that has it, in config order: `(locale, rel)`.
-    pub fn members(&self, key: &str) -> &[(String, String)] {
+    pub fn members(&self, key: &str) -> &[Member] {
         self.groups.get(key).map_or(&[], Vec::as_slice)
     }
 
     /// Every group, for pages that list all of them.
-    pub fn groups(&self) -> impl Iterator<Item = (&String, &Vec<(String, String)>)> {
+    pub fn groups(&self) -> impl Iterator<Item = (&String, &Vec<Member>)> {
         self.groups.iter()
     }
 }

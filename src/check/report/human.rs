@@ -82,7 +82,7 @@ struct Fold<'a> {
 fn stem(finding: &Finding) -> &str {
     finding
         .message
-        .strip_suffix(&finding.locale)
+        .strip_suffix(finding.locale.as_str())
         .and_then(|m| m.strip_suffix(" in "))
         .unwrap_or(&finding.message)
 }
@@ -367,7 +367,7 @@ fn table(report: &Report) -> String {
         .to_vec()];
     for l in &report.locales {
         rows.push(vec![
-            l.locale.clone(),
+            l.locale.to_string(),
             l.articles.to_string(),
             l.in_sync.to_string(),
             l.out_of_sync.to_string(),
