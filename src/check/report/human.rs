@@ -8,10 +8,41 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use rayon::prelude::*;
 use unicode_width::UnicodeWidthChar;
 
 use super::{ordered, Style};
 use crate::check::{At, Finding, Report, Severity};
+
+/// One article's findings: a title line with the counts, then each finding (repeats folded).
+fn article_block(
+    report: &Report,
+    article: &str,
+    findings: &[&Finding],
+    width: usize,
+    paint: Paint,
+) -> String {
+    let mut out = String::with_capacity(findings.len() * 640 + 128);
+    let id = findings
+        .iter()
+        .find_map(|f| f.exl_id.as_ref())
+        .map(|id| format!(" (exl-id {id})"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{}",
+        paint.bold(&format!(
+            "── {}{id} ── {}",
+            printable(article),
+            counts(findings)
+        ))
+    );
+    for fold in fold(findings) {
+        finding(&mut out, report, &fold, width, paint);
+    }
+    out.push('\n');
+    out
+}
 
 /// The width used when the terminal's is unknown.
 pub const DEFAULT_WIDTH: usize = 120;
@@ -19,27 +50,16 @@ pub const DEFAULT_WIDTH: usize = 120;
 pub fn render(report: &Report, style: &Style) -> String {
     let width = style.width.unwrap_or(DEFAULT_WIDTH).max(40);
     let paint = Paint(style.color);
-    // About 600 bytes a finding: the report is written once, not grown step by step.
-    let mut out = String::with_capacity(report.findings.len() * 640 + 4096);
-    for (article, findings) in ordered(report) {
-        let id = findings
-            .iter()
-            .find_map(|f| f.exl_id.as_ref())
-            .map(|id| format!(" (exl-id {id})"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{}",
-            paint.bold(&format!(
-                "── {}{id} ── {}",
-                printable(article),
-                counts(&findings)
-            ))
-        );
-        for fold in fold(&findings) {
-            finding(&mut out, report, &fold, width, paint);
-        }
-        out.push('\n');
+    // Each article's block is written on its own (in parallel: a report of 90,000 findings
+    // took a third of a second on one thread), then the blocks in order; about 600 bytes a
+    // finding, so the report is written once, not grown step by step.
+    let blocks: Vec<String> = ordered(report)
+        .par_iter()
+        .map(|(article, findings)| article_block(report, article, findings, width, paint))
+        .collect();
+    let mut out = String::with_capacity(blocks.iter().map(String::len).sum::<usize>() + 4096);
+    for block in blocks {
+        out.push_str(&block);
     }
     if style.quiet {
         return out;
