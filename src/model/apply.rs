@@ -66,10 +66,7 @@ impl Site {
         // Every group as it was, before any article moves the others' indices.
         let mut placed = Vec::with_capacity(read.len());
         for (li, rel, new) in &read {
-            let old = self.contents[*li]
-                .articles
-                .iter()
-                .find(|a| &a.rel_path == rel);
+            let old = self.contents[*li].article(rel);
             delta.regrouped |=
                 old.map(|a| &a.front.exl_id) != new.as_ref().map(|a| &a.front.exl_id);
             placed.push(ArticleChange {
@@ -104,7 +101,7 @@ impl Site {
         let mut read = Vec::new();
         let mut errors = Vec::new();
         for (code, rel) in saved {
-            let Some(li) = self.contents.iter().position(|c| &c.locale.code == code) else {
+            let Some(li) = self.locale_index(code) else {
                 continue;
             };
             let locale = &self.contents[li].locale;

@@ -124,6 +124,11 @@ impl Site {
         self.grouping = groups::group(config, &self.articles());
     }
 
+    /// The index in [`Site::contents`] of the locale `code`.
+    pub fn locale_index(&self, code: &str) -> Option<usize> {
+        self.contents.iter().position(|c| c.locale.code == code)
+    }
+
     /// Every article of every locale, in config order: the indices of [`Group::members`].
     pub fn articles(&self) -> Vec<&Article> {
         self.contents.iter().flat_map(|c| &c.articles).collect()

@@ -16,7 +16,7 @@ use crate::config::Config;
 use crate::error::{Result, Warning};
 use crate::locale::LocaleCode;
 use crate::model;
-use crate::site::{self, BuildReport, Changes, Look, Output, Plan, Publisher};
+use crate::site::{self, plan, BuildReport, Changes, Look, Output, Plan, Publisher};
 
 /// What an update did.
 #[derive(Debug)]
@@ -79,7 +79,7 @@ impl LiveSite {
         let mut plan = std::mem::take(&mut self.pending);
         plan.merge(self.publisher.plan(&self.config, &self.site, &delta));
         for (code, rel) in assets {
-            if let Some(li) = self.locale_index(code) {
+            if let Some(li) = self.site.locale_index(code) {
                 plan.assets.insert((li, rel.clone()));
             }
         }
@@ -90,13 +90,6 @@ impl LiveSite {
             self.pending = plan;
         }
         updated
-    }
-
-    fn locale_index(&self, code: &str) -> Option<usize> {
-        self.site
-            .contents
-            .iter()
-            .position(|c| c.locale.code == code)
     }
 
     /// Renders `plan` into memory: the changes to the site.
@@ -128,7 +121,7 @@ impl LiveSite {
             .map(|(li, content)| model::LocaleContent {
                 locale: content.locale.clone(),
                 articles: members
-                    .range((li, String::new())..(li + 1, String::new()))
+                    .range(plan::in_locale(li))
                     .filter_map(|(_, rel)| content.article(rel))
                     .cloned()
                     .collect(),

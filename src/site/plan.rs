@@ -62,6 +62,11 @@ impl Plan {
     }
 }
 
+/// The range of a plan's `(locale index, path)` sets that is in the locale at `li`.
+pub fn in_locale(li: usize) -> std::ops::Range<(usize, String)> {
+    (li, String::new())..(li + 1, String::new())
+}
+
 /// Plans the pages `delta` affects, and brings each locale's navigation (`frames`, in the order
 /// of the renderer's contents, already showing the model after the delta) up to date with it.
 pub fn for_delta(delta: &Delta, renderer: &Renderer<'_>, frames: &mut [Frame]) -> Plan {

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashSet};
 use rayon::prelude::*;
 
 use super::pages::{Frame, PageArticle, Renderer, SearchText};
-use super::plan::{self, Plan};
+use super::plan::{self, in_locale, Plan};
 use super::translations::Translations;
 use super::{search, side_by_side, sitemap, status, urls, Look, Output, Progress};
 use crate::check::Report;
@@ -218,7 +218,9 @@ impl Publisher {
                     .filter_map(|(_, rel)| renderer.entry(content, rel))
                     .collect(),
             };
-            let index = self.search[li].as_ref().filter(|_| plan.whole);
+            // A plan rendered before any whole one has no index yet.
+            let index = self.search.get(li).and_then(Option::as_ref);
+            let index = index.filter(|_| plan.whole);
             let (texts, rendered) =
                 articles(&renderer, content, frame, &targets, output, index, done);
             if plan.whole || plan.indexes.contains(&li) {
@@ -436,9 +438,4 @@ fn articles(
         }
     }
     (texts, Error::from_many(errors).map_or(Ok(()), Err))
-}
-
-/// The range of a plan's `(locale index, path)` set that is in the locale at `li`.
-fn in_locale(li: usize) -> std::ops::Range<(usize, String)> {
-    (li, String::new())..(li + 1, String::new())
 }
