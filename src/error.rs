@@ -45,6 +45,34 @@ impl fmt::Display for Location {
     }
 }
 
+/// The line ends of one text, found once, for placing many offsets in it: an article can
+/// have dozens of findings, and counting lines from the start for each is quadratic.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex {
+            newlines: memchr_newlines(text),
+        }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset` in `text`, the text this
+    /// index was made from: the same place as [`Location::from_offset`].
+    pub fn place(&self, text: &str, offset: usize) -> (usize, usize) {
+        let end = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.newlines.partition_point(|&n| n < end);
+        let line_start = line.checked_sub(1).map_or(0, |l| self.newlines[l] + 1);
+        (line + 1, text[line_start..end].chars().count() + 1)
+    }
+}
+
+fn memchr_newlines(text: &str) -> Vec<usize> {
+    memchr::memchr_iter(b'\n', text.as_bytes()).collect()
+}
+
 /// The byte offset of 1-based `line` and `column` (in characters) in `text`, clamped to the text.
 pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
     let mut offset = 0;

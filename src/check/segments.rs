@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use super::{At, Doc, Finding, Rule, View};
 use crate::align::{self, Alignment, Segment, SegmentKind, SegmentLink};
 use crate::locale::LocaleCode;
+use crate::error::LineIndex;
 
 /// A prose of fewer words than this is never called untranslated (names, labels, `OK`).
 const MIN_UNTRANSLATED_WORDS: u32 = 5;
@@ -144,8 +145,8 @@ struct Side<'a> {
     doc: &'a Doc<'a>,
     index: usize,
     segments: &'a [Segment],
-    /// The offsets of the file's line ends, found the first time a finding is placed in it.
-    newlines: OnceCell<Vec<usize>>,
+    /// The file's line ends, found the first time a finding is placed in it.
+    lines: OnceCell<LineIndex>,
 }
 
 impl<'a> Side<'a> {
@@ -154,7 +155,7 @@ impl<'a> Side<'a> {
             doc,
             index,
             segments,
-            newlines: OnceCell::new(),
+            lines: OnceCell::new(),
         }
     }
 
@@ -162,18 +163,13 @@ impl<'a> Side<'a> {
     /// (an article can have dozens of findings).
     fn at(&self, offset: usize, len: usize) -> At {
         let text = self.text();
-        let newlines = self
-            .newlines
-            .get_or_init(|| text.match_indices('\n').map(|(i, _)| i).collect());
-        let mut end = offset.min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let line = newlines.partition_point(|&n| n < end);
-        let line_start = line.checked_sub(1).map_or(0, |l| newlines[l] + 1);
+        let (line, column) = self
+            .lines
+            .get_or_init(|| LineIndex::new(text))
+            .place(text, offset);
         At {
-            line: line + 1,
-            column: text[line_start..end].chars().count() + 1,
+            line,
+            column,
             offset: offset.min(text.len()),
             len,
         }

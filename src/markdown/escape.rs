@@ -4,8 +4,13 @@
 /// Escapes `&`, `<`, `>`, `"` and `'` for text and attribute values.
 pub fn html_escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut escaped, text).ok();
+    push_html_escaped(&mut escaped, text);
     escaped
+}
+
+/// Appends `text` to `out`, escaped as [`html_escape`] does.
+pub fn push_html_escaped(out: &mut String, text: &str) {
+    pulldown_cmark_escape::escape_html(out, text).ok();
 }
 
 /// Escapes `&`, `<`, `>`, `"` and `'` for XML text and attribute values alike, and drops the
