@@ -14,8 +14,8 @@ use rayon::prelude::*;
 
 use super::{At, Doc, Finding, Rule, View};
 use crate::align::{self, Alignment, Segment, SegmentKind, SegmentLink};
-use crate::locale::LocaleCode;
 use crate::error::LineIndex;
+use crate::locale::LocaleCode;
 
 /// A prose of fewer words than this is never called untranslated (names, labels, `OK`).
 const MIN_UNTRANSLATED_WORDS: u32 = 5;

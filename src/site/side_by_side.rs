@@ -130,10 +130,10 @@ fn rows<'a>(
     findings: &[&Finding],
 ) -> Vec<Row<'a>> {
     let (pivot_lines, other_lines) = (LineIndex::new(&pivot.text), LineIndex::new(&other.text));
-    let cell = |article: &'a Article, lines: &LineIndex, range: &Option<Range<usize>>| {
-        range.as_ref().map(|r| Cell {
+    let cell = |article: &'a Article, lines: &LineIndex, range: Option<Range<usize>>| {
+        range.map(|r| Cell {
             line: lines.place(&article.text, r.start).0,
-            text: article.text.get(r.clone()).unwrap_or_default(),
+            text: article.text.get(r).unwrap_or_default(),
         })
     };
     let mut rows: Vec<Row> = alignment
@@ -141,8 +141,8 @@ fn rows<'a>(
         .iter()
         .map(|r| Row {
             kind: r.kind.class(),
-            pivot: cell(pivot, &pivot_lines, &r.pivot),
-            other: cell(other, &other_lines, &r.other),
+            pivot: cell(pivot, &pivot_lines, r.pivot()),
+            other: cell(other, &other_lines, r.other()),
             marks: Vec::new(),
         })
         .collect();
@@ -153,23 +153,21 @@ fn rows<'a>(
             .first()
             .and_then(|r| r.at.as_ref())
             .map(|a| a.offset);
-        let inside = |range: &Option<Range<usize>>, offset: usize| {
-            range
-                .as_ref()
-                .is_some_and(|r| r.start <= offset && offset <= r.end)
+        let inside = |range: Option<Range<usize>>, offset: usize| {
+            range.is_some_and(|r| r.start <= offset && offset <= r.end)
         };
         let row = if f.rule == Rule::SegmentMissing {
             related.and_then(|o| {
                 alignment
                     .rows
                     .iter()
-                    .position(|r| r.other.is_none() && inside(&r.pivot, o))
+                    .position(|r| r.other().is_none() && inside(r.pivot(), o))
             })
         } else {
             alignment
                 .rows
                 .iter()
-                .position(|r| inside(&r.other, at.offset))
+                .position(|r| inside(r.other(), at.offset))
         };
         if let Some(row) = row {
             rows[row].marks.push(Mark {

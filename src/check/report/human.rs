@@ -213,6 +213,13 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
         text[start..stop.max(offset)].chars().count()
     };
     let room = room.max(20);
+    // Most lines are short printable ASCII: shown as they are, one column a byte.
+    if line.len() <= room && line.bytes().all(|b| matches!(b, b' '..=b'~')) {
+        let (from, to) = (span_start.min(line.len()), span_end.min(line.len()));
+        let mut marks = " ".repeat(from);
+        marks.push_str(&"^".repeat(to.saturating_sub(from).max(1)));
+        return Some((line.to_owned(), marks.trim_end().to_owned()));
+    }
     // A line that does not fit is clipped around the span: only the characters near it are
     // measured (a paragraph is one line), unless zero-width ones make the window too small.
     let mut total = 0;
