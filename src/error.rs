@@ -479,6 +479,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn line_index_places_offsets_as_location_does() {
+        for text in [
+            "",
+            "a",
+            "\n",
+            "één\ntwee\r\ndrie",
+            "x\n\n€ y\n",
+            "no newline at all",
+        ] {
+            let lines = LineIndex::new(text);
+            // Every offset, past the end and inside multi-byte characters included.
+            for offset in 0..=text.len() + 2 {
+                let expected = Location::from_offset("", text, offset);
+                assert_eq!(
+                    lines.place(text, offset),
+                    (expected.line, expected.column),
+                    "{text:?} at {offset}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn errors_of_inspecting_commands_exit_with_2() {
         let error = Error::setup("no content folder", "create it");
         assert_eq!(error.exit_code(CommandKind::Makes), 1);

@@ -528,6 +528,20 @@ mod tests {
                 }
             }
         }
+        // A short ASCII line (shown without the table) with empty spans, spans past its end,
+        // and a carriage return: as the table shows it.
+        let line = "See [the page](missing.md) here.\r";
+        for offset in 0..line.len() {
+            for len in [0, 1, 3, 100] {
+                let at = At::new(line, offset, len);
+                let shown = line.trim_end_matches('\r');
+                let chars: Vec<(char, usize)> = shown.chars().map(cell).collect();
+                let start = offset.min(shown.len());
+                let end = (offset + len).min(shown.len()).max(offset);
+                let expected = marked(&chars, 0, chars.len(), (0, chars.len()), (start, end));
+                assert_eq!(context(line, &at, 80), Some(expected), "{offset} {len}");
+            }
+        }
         // An empty line has no context; a span of 0 still gets a caret.
         assert_eq!(context("a\n\nb", &At::new("a\n\nb", 2, 0), 80), None);
         assert_eq!(
