@@ -380,11 +380,7 @@ fn mask(body: &str, blank: &[Range<usize>]) -> String {
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    haystack
-        .get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| from + i)
+    memchr::memmem::find(haystack.get(from..)?, needle).map(|i| from + i)
 }
 
 /// Finds `[!DNL ...]`, `{{snippets}}` and collapsible `+++` lines in the masked body.
