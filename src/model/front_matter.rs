@@ -1,4 +1,5 @@
-//! YAML front matter: split it from the body, parse it with serde-saphyr, validate Adobe's keys.
+//! YAML front matter: split it from the body, read it (plain `key: text` lines by hand, any other
+//! YAML with serde-saphyr), validate Adobe's keys.
 //!
 //! Known keys are typed and checked; every other key is kept as it is (real files carry keys we
 //! do not use, and typos such as `auhor` that a check may point out). Each value's position is
