@@ -155,6 +155,8 @@ fn yaml_entries(split: &Split<'_>) -> Result<Vec<Entry>, serde_saphyr::Error> {
 /// lines, repeated keys), which serde-saphyr then reads. Written by hand because nearly every
 /// article's front matter is such lines, and the YAML parser was 4% of a build's CPU and 6% of
 /// a check's on the bench corpus.
+const MAX_FLAT_KEYS: usize = 64;
+
 fn flat_entries(split: &Split<'_>) -> Option<Vec<Entry>> {
     let yaml = split.yaml;
     if yaml.contains('#')
@@ -179,7 +181,9 @@ fn flat_entries(split: &Split<'_>) -> Option<Vec<Entry>> {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             && !is_yaml_word(key);
-        if !key_ok || entries.iter().any(|e| e.key == key) {
+        // A repeated key is YAML's error to report; past a few dozen keys (never in an
+        // article) the lookup would grow quadratic, so serde-saphyr reads those too.
+        if !key_ok || entries.len() >= MAX_FLAT_KEYS || entries.iter().any(|e| e.key == key) {
             return None;
         }
         let value_at = at + key.len() + 1;
@@ -652,7 +656,8 @@ mod tests {
             "- a\n",
             "true: x\n",
         ];
-        for yaml in left {
+        let many: String = (0..=MAX_FLAT_KEYS).map(|i| format!("k{i}: v\n")).collect();
+        for yaml in left.iter().copied().chain([many.as_str()]) {
             let text = format!("---\n{yaml}---\n");
             let split = split("a.md", &text).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(flat_entries(&split), None, "{yaml:?}");

@@ -211,8 +211,8 @@ fn rows_html(rows: &[Row]) -> String {
     html
 }
 
-/// Opens a cell with its line and text, or as a gap labelled `gap`; the pivot's cell is closed,
-/// the translation's left open for its findings.
+/// Opens a cell with its line and text, or as a gap labelled `gap`; the caller closes it (the
+/// translation's after its findings).
 fn cell_html(html: &mut String, cell: Option<&Cell>, gap: &str) {
     match cell {
         Some(cell) => {
