@@ -228,3 +228,54 @@ fn cell_html(html: &mut String, cell: Option<&Cell>, gap: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The template places the rows with `| safe`: every text in them must be escaped here.
+    #[test]
+    fn rows_escape_the_texts_and_messages_they_show() {
+        let rows = [
+            Row {
+                kind: "paragraph",
+                pivot: Some(Cell {
+                    line: 3,
+                    text: "<script>alert('x')</script> & \"more\"",
+                }),
+                other: None,
+                marks: vec![Mark {
+                    rule: "segment-missing",
+                    severity: "warning",
+                    message: "no <b>counterpart</b> & more".to_owned(),
+                }],
+            },
+            Row {
+                kind: "heading",
+                pivot: None,
+                other: Some(Cell {
+                    line: 7,
+                    text: "Tom & Jerry's <img src=x onerror=alert(1)>",
+                }),
+                marks: Vec::new(),
+            },
+        ];
+        let html = rows_html(&rows);
+        assert!(!html.contains("<script>") && !html.contains("<img") && !html.contains("<b>"));
+        assert!(
+            html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;more&quot;")
+        );
+        assert!(html.contains("no &lt;b&gt;counterpart&lt;/b&gt; &amp; more"));
+        assert_eq!(
+            html.lines().next(),
+            Some("<tr class=\"segment-paragraph flagged severity-warning\">")
+        );
+        assert!(html.contains("<td class=\"gap\"><span class=\"gap-label\">missing here</span>"));
+        assert!(
+            html.contains("<td class=\"gap\"><span class=\"gap-label\">no counterpart</span></td>")
+        );
+        assert!(html.contains("<span class=\"line\">7</span>"));
+        assert_eq!(html.matches("<tr ").count(), 2);
+        assert_eq!(html.matches("</tr>\n").count(), 2);
+    }
+}
