@@ -55,7 +55,7 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         LineIndex {
-            newlines: memchr_newlines(text),
+            newlines: memchr::memchr_iter(b'\n', text.as_bytes()).collect(),
         }
     }
 
@@ -67,10 +67,6 @@ impl LineIndex {
         let line_start = line.checked_sub(1).map_or(0, |l| self.newlines[l] + 1);
         (line + 1, text[line_start..end].chars().count() + 1)
     }
-}
-
-fn memchr_newlines(text: &str) -> Vec<usize> {
-    memchr::memchr_iter(b'\n', text.as_bytes()).collect()
 }
 
 /// The byte offset of 1-based `line` and `column` (in characters) in `text`, clamped to the text.
