@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use rayon::prelude::*;
 
-use super::{At, Doc, Finding, Rule, View};
+use super::{Alignments, At, Doc, Finding, Rule, View};
 use crate::align::{self, Alignment, Segment, SegmentKind, SegmentLink};
 use crate::error::LineIndex;
 use crate::locale::LocaleCode;
@@ -53,7 +53,7 @@ struct Enabled {
     length_ratio: bool,
 }
 
-pub fn check(view: &View<'_>) -> SegmentOutcome {
+pub fn check(view: &View<'_>, keep: Alignments) -> SegmentOutcome {
     // With every segment rule off in [check], nothing is aligned: no finding could come of it.
     let severities = crate::rules::Severities::new(&view.config.check);
     if SEGMENT_RULES
@@ -72,7 +72,7 @@ pub fn check(view: &View<'_>) -> SegmentOutcome {
         .groups
         .par_iter()
         .filter(|g| g.members.len() > 1)
-        .map(|g| group(view, &g.name, &g.members, enabled))
+        .map(|g| group(view, &g.name, &g.members, enabled, keep))
         .collect();
     // Each list reserved once: a site can have a hundred thousand findings.
     let mut outcome = SegmentOutcome {
@@ -97,6 +97,7 @@ fn group(
     name: &str,
     members: &[usize],
     enabled: Enabled,
+    keep: Alignments,
 ) -> (SegmentOutcome, Vec<LabelUse>) {
     let articles: Vec<_> = members.iter().map(|&i| view.docs[i].article).collect();
     let mut outcome = SegmentOutcome::default();
@@ -127,15 +128,15 @@ fn group(
         };
         let found = pair.findings(enabled);
         labels.extend(pair.labels());
-        if !found.is_empty() {
+        if !found.is_empty() && keep == Alignments::Keep {
             outcome.alignments.push(Alignment::new(
                 name,
                 (pivot.doc.article, pivot.segments),
                 (other.doc.article, other.segments),
                 &links,
             ));
-            outcome.findings.extend(found);
         }
+        outcome.findings.extend(found);
     }
     (outcome, labels)
 }
@@ -687,7 +688,7 @@ mod tests {
             history: &history,
         };
         let line = |at: Option<&super::super::At>| at.map_or(0, |a| a.line);
-        check(&view)
+        check(&view, Alignments::Keep)
             .findings
             .iter()
             .map(|f| {
