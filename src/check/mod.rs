@@ -412,7 +412,12 @@ fn run_rules(
         })
         .collect();
     let ((staleness, segments), ((metadata, structure), (links, artifacts))) = rayon::join(
-        || rayon::join(|| staleness::check(view), || segments::check(view, alignments)),
+        || {
+            rayon::join(
+                || staleness::check(view),
+                || segments::check(view, alignments),
+            )
+        },
         || {
             rayon::join(
                 || rayon::join(|| metadata::check(view), || structure::check(view)),

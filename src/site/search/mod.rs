@@ -13,6 +13,7 @@ pub mod text;
 
 use std::sync::Mutex;
 
+use compact_str::CompactString;
 use foldhash::HashMap;
 
 use crate::error::Result;
@@ -57,7 +58,7 @@ struct Postings {
     terms: Vec<(String, Vec<Posting>)>,
     term_ids: HashMap<String, u32>,
     /// Every word seen, numbered, so each word is stemmed once.
-    word_ids: HashMap<String, u32>,
+    word_ids: HashMap<CompactString, u32>,
     words: Vec<Word>,
     /// The words of each page, in `docs` order: only kept for an index whose pages can be
     /// replaced ([`Index::replace`]), to forget a page's words.
@@ -281,7 +282,7 @@ impl Postings {
             pages: 0,
             last_page: 0,
         });
-        self.word_ids.insert(word.to_owned(), id);
+        self.word_ids.insert(CompactString::from(word), id);
         id
     }
 
@@ -399,7 +400,7 @@ impl Postings {
             let mut words = vec![0u32; part.words.len()];
             for (word, w) in part.word_ids {
                 let theirs = part.words[w as usize];
-                words[w as usize] = match all.word_ids.get(&word) {
+                words[w as usize] = match all.word_ids.get(word.as_str()) {
                     Some(&mine) => {
                         all.words[mine as usize].pages += theirs.pages;
                         mine
