@@ -1,7 +1,9 @@
 //! The anchors of one segment: what survives translation and so must match across locales
 //! (numbers, inline code, plain-text URLs, e-mail addresses, placeholders, `[!DNL]` and
-//! `[!UICONTROL]` texts), and a fingerprint of its prose (the words outside those anchors) to
-//! tell a paragraph left untranslated.
+//! `[!UICONTROL]` texts), and what its prose (the words outside those anchors and the markup)
+//! skips. The prose itself is read only when a rule asks ([`prose`], [`prose_prefix`]): most
+//! translated segments differ from their pivot in their first words, so telling a paragraph
+//! left untranslated rarely needs the whole of either.
 //!
 //! Numbers are read with every locale's separators: `1,000.5`, `1.000,5`, `1 000,5` (a space,
 //! U+00A0 or U+202F before a group of three digits) and `1'000` are all the digits `10005`;
@@ -40,13 +42,33 @@ pub struct Anchors {
     pub labels: Vec<Range<usize>>,
     /// Hashes of every anchor and link target, sorted: what alignment compares.
     pub keys: Vec<u64>,
-    /// Words (with a lowercase letter) and letters of the prose (outside anchors and markup).
+    /// What the prose skips, sorted by start: inline code, link targets, HTML, entities,
+    /// attribute lists, placeholders, URLs, e-mail addresses, the whole `[!DNL ...]` and
+    /// `[!UICONTROL ...]` markers.
+    pub skip: Vec<Range<usize>>,
+}
+
+/// The prose of a segment: its words outside [`Anchors::skip`], counted and hashed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Prose {
+    /// Words with a lowercase letter (`AN-211870`, `CSV` are names).
     pub words: u32,
     /// Words that start with a lowercase letter: `the`, `with`; product names are capitalized.
     pub plain_words: u32,
     pub letters: u32,
-    /// A hash of the prose words, lowercased.
-    pub prose: u64,
+    /// A hash of the words, lowercased.
+    pub hash: u64,
+}
+
+/// How many bytes of the prose [`prose_prefix`] reads.
+const PREFIX: usize = 32;
+
+/// The first [`PREFIX`] bytes of a segment's prose, as [`prose`] hashes them (the words
+/// lowercased, each ended by a 0 byte).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Prefix {
+    bytes: [u8; PREFIX],
+    len: usize,
 }
 
 pub use crate::model::spans::Inline;
@@ -153,7 +175,7 @@ pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Ancho
         hard.extend(wholes);
         hard.sort_by_key(|r| r.start);
     }
-    prose(text, range, &hard, &mut anchors);
+    anchors.skip = hard;
     anchors.keys = keys(text, inline.dests, &anchors);
     anchors
 }
@@ -441,18 +463,60 @@ fn canonical(digits: &mut Vec<u8>, rest: &str) {
     }
 }
 
-/// Counts and fingerprints the words of `text[range]` outside `skip`.
-fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut Anchors) {
-    let Some(slice) = text.get(range.clone()) else {
-        return;
-    };
-    let mut words = Words {
-        hasher: hasher(),
-        buffer: [0; 128],
+/// Counts and fingerprints the words of `text[range]` outside `skip` (sorted by start).
+pub fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Prose {
+    let mut counts = Prose::default();
+    let mut words = Words::new(hasher());
+    read_prose(text, range, skip, &mut words, &mut counts, |_| false);
+    words.end_word();
+    words.flush();
+    counts.hash = words.hasher.finish();
+    counts
+}
+
+/// The first bytes of the prose of `text[range]`: two segments whose prefixes differ do not
+/// have the same [`prose`].
+pub fn prose_prefix(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Prefix {
+    let mut words = Words::new(Prefix {
+        bytes: [0; PREFIX],
         len: 0,
-        in_word: false,
-        lower_seen: false,
+    });
+    let enough = |w: &Words<Prefix>| w.hasher.len + w.len >= PREFIX;
+    if !read_prose(text, range, skip, &mut words, &mut Prose::default(), enough) {
+        words.end_word();
+    }
+    words.flush();
+    words.hasher
+}
+
+/// A [`Hasher`] that keeps the first bytes written to it.
+impl Hasher for Prefix {
+    fn write(&mut self, bytes: &[u8]) {
+        let n = (PREFIX - self.len).min(bytes.len());
+        self.bytes[self.len..self.len + n].copy_from_slice(&bytes[..n]);
+        self.len += n;
+    }
+
+    fn finish(&self) -> u64 {
+        0
+    }
+}
+
+/// Reads the words of `text[range]` outside `skip` into `words` and `counts`, until `enough`;
+/// whether it stopped there.
+#[inline(always)]
+fn read_prose<H: Hasher>(
+    text: &str,
+    range: Range<usize>,
+    skip: &[Range<usize>],
+    words: &mut Words<H>,
+    counts: &mut Prose,
+    enough: impl Fn(&Words<H>) -> bool,
+) -> bool {
+    let Some(slice) = text.get(range.clone()) else {
+        return false;
     };
+    let anchors = counts;
     let bytes = slice.as_bytes();
     let base = range.start;
     let mut k = 0;
@@ -473,6 +537,9 @@ fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut A
             .get(k)
             .map_or(bytes.len(), |s| (s.start - base).min(bytes.len()));
         while i < stop {
+            if enough(words) {
+                return true;
+            }
             let b = bytes[i];
             if b.is_ascii_alphabetic() {
                 // A run of ASCII letters is taken whole.
@@ -492,9 +559,7 @@ fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>], anchors: &mut A
             }
         }
     }
-    words.end_word();
-    words.flush();
-    anchors.prose = words.hasher.finish();
+    false
 }
 
 /// The prose words of a segment as they are hashed: lowercased, each ended by a 0 byte,
@@ -509,9 +574,19 @@ struct Words<H: Hasher> {
 }
 
 impl<H: Hasher> Words<H> {
+    fn new(hasher: H) -> Words<H> {
+        Words {
+            hasher,
+            buffer: [0; 128],
+            len: 0,
+            in_word: false,
+            lower_seen: false,
+        }
+    }
+
     /// [`Words::push`] of each of `run`: ASCII letters (the first one a letter) and `_`.
     #[inline(always)]
-    fn ascii_run(&mut self, run: &[u8], anchors: &mut Anchors) {
+    fn ascii_run(&mut self, run: &[u8], anchors: &mut Prose) {
         if !self.in_word {
             self.in_word = true;
             self.lower_seen = false;
@@ -541,7 +616,7 @@ impl<H: Hasher> Words<H> {
 
     /// [`Words::push`] of an ASCII character.
     #[inline(always)]
-    fn ascii(&mut self, b: u8, anchors: &mut Anchors) {
+    fn ascii(&mut self, b: u8, anchors: &mut Prose) {
         if b.is_ascii_alphabetic() {
             let lower = b.is_ascii_lowercase();
             if !self.in_word {
@@ -565,7 +640,7 @@ impl<H: Hasher> Words<H> {
         }
     }
 
-    fn push(&mut self, c: char, anchors: &mut Anchors) {
+    fn push(&mut self, c: char, anchors: &mut Prose) {
         let (alphabetic, lowercase) = match latin1_letter(c) {
             Some((lowercase, _)) => (true, lowercase),
             None => (c.is_alphabetic(), c.is_lowercase()),
@@ -865,7 +940,7 @@ mod tests {
         let nums: Vec<&str> = a.numbers.iter().map(|n| at(&n.range)).collect();
         assert_eq!(nums, ["2", "5", "7"]);
         // Prose: Click in run see or mail link.
-        assert_eq!(a.words, 7);
+        assert_eq!(prose(text, 0..text.len(), &a.skip).words, 7);
     }
 
     #[test]
@@ -886,23 +961,37 @@ mod tests {
             "ÉTÉ été Été ßtraße ÿÿ ×÷ ÷a a×b Ωμέγα Ключ naïve façade".to_owned(),
         ];
         for text in &texts {
-            let mut fast = Anchors::default();
-            prose(text, 0..text.len(), &[], &mut fast);
-            let mut slow = Anchors::default();
-            let mut words = Words {
-                hasher: hasher(),
-                buffer: [0; 128],
-                len: 0,
-                in_word: false,
-                lower_seen: false,
-            };
+            let fast = prose(text, 0..text.len(), &[]);
+            let mut slow = Prose::default();
+            let mut words = Words::new(hasher());
+            let mut stream = Words::new(Recorded(Vec::new()));
             for c in text.chars() {
                 words.push(c, &mut slow);
+                stream.push(c, &mut Prose::default());
             }
             words.end_word();
             words.flush();
-            slow.prose = words.hasher.finish();
+            slow.hash = words.hasher.finish();
             assert_eq!(fast, slow, "{text}");
+            // The prefix is the start of the bytes hashed.
+            stream.end_word();
+            stream.flush();
+            let prefix = prose_prefix(text, 0..text.len(), &[]);
+            let n = stream.hasher.0.len().min(PREFIX);
+            assert_eq!(prefix.bytes[..prefix.len], stream.hasher.0[..n], "{text}");
+        }
+    }
+
+    /// Every byte written.
+    struct Recorded(Vec<u8>);
+
+    impl Hasher for Recorded {
+        fn write(&mut self, bytes: &[u8]) {
+            self.0.extend_from_slice(bytes);
+        }
+
+        fn finish(&self) -> u64 {
+            0
         }
     }
 
@@ -922,12 +1011,31 @@ mod tests {
 
     #[test]
     fn prose_ignores_anchors_and_case() {
-        let read_plain = |t: &str| read(t, 0..t.len(), &Inline::default());
+        let read_plain = |t: &str| {
+            let a = read(t, 0..t.len(), &Inline::default());
+            (
+                prose(t, 0..t.len(), &a.skip),
+                prose_prefix(t, 0..t.len(), &a.skip),
+            )
+        };
         let a = read_plain("Select [!UICONTROL Save] to keep the 3 changes.");
         let b = read_plain("select [!UICONTROL Enregistrer] to keep the 4 changes");
         let c = read_plain("Sélectionnez [!UICONTROL Save] pour garder les 3 changements.");
-        assert_eq!(a.prose, b.prose);
-        assert_ne!(a.prose, c.prose);
-        assert_eq!(a.words, 5);
+        assert_eq!(a.0.hash, b.0.hash);
+        assert_eq!(a.1, b.1);
+        assert_ne!(a.0.hash, c.0.hash);
+        assert_ne!(a.1, c.1);
+        assert_eq!(a.0.words, 5);
+        // Past the prefix's bytes: the same prefix, not the same prose.
+        let long = |end: &str| {
+            let t = format!("{} {end}", "word ".repeat(PREFIX));
+            (
+                prose(&t, 0..t.len(), &[]),
+                prose_prefix(&t, 0..t.len(), &[]),
+            )
+        };
+        let (x, y) = (long("one"), long("two"));
+        assert_eq!(x.1, y.1);
+        assert_ne!(x.0.hash, y.0.hash);
     }
 }

@@ -14,11 +14,12 @@ pub mod anchors;
 pub mod pairs;
 pub mod segment;
 
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::locale::LocaleCode;
 use crate::model::Article;
-pub use anchors::Anchors;
+pub use anchors::{Anchors, Prose};
 pub use pairs::{align, SegmentLink};
 
 pub use crate::model::spans::SegmentKind;
@@ -58,6 +59,9 @@ pub struct Segment {
     /// The heading's `{#id}`, as written.
     pub heading_id: Option<Range<usize>>,
     pub anchors: Anchors,
+    /// Its prose, read the first time it is asked for (set at once for code blocks, which
+    /// have none, and where HTML comments were masked in a copy of the file).
+    prose: OnceCell<Prose>,
 }
 
 impl Segment {
@@ -66,10 +70,29 @@ impl Segment {
         text.get(self.range.clone()).unwrap_or_default()
     }
 
-    /// Whether the block says anything: words, or an anchor.
-    pub fn has_content(&self) -> bool {
-        self.anchors.words > 0 || !self.anchors.keys.is_empty()
+    /// The words of its prose, counted and hashed; `text` is the file it is in.
+    pub fn prose(&self, text: &str) -> &Prose {
+        self.prose
+            .get_or_init(|| anchors::prose(text, self.range.clone(), &self.anchors.skip))
     }
+
+    /// Whether the block says anything: words, or an anchor.
+    pub fn has_content(&self, text: &str) -> bool {
+        !self.anchors.keys.is_empty() || self.prose(text).words > 0
+    }
+}
+
+/// Whether two segments (`a` in the file `a_text`, `b` in `b_text`) have the same prose: the
+/// first bytes of each are compared before the whole of either is read.
+pub fn same_prose(a: &Segment, a_text: &str, b: &Segment, b_text: &str) -> bool {
+    let read = |s: &Segment| s.prose.get().is_some();
+    let prefix =
+        |s: &Segment, text: &str| anchors::prose_prefix(text, s.range.clone(), &s.anchors.skip);
+    // A prose already read may not be the file's (comments masked): compare the whole.
+    if !read(a) && !read(b) && prefix(a, a_text) != prefix(b, b_text) {
+        return false;
+    }
+    a.prose(a_text).hash == b.prose(b_text).hash
 }
 
 /// A translation aligned with its pivot, kept for the status site's side-by-side page: owned

@@ -24,7 +24,8 @@ pub fn align(
     other: &[Segment],
     other_text: &str,
 ) -> Vec<SegmentLink> {
-    let score = |i: usize, j: usize| -> Option<f32> {
+    // Whether two segments may pair at all (`None`: never), and what their heading ids give.
+    let pairable = |i: usize, j: usize| -> Option<f32> {
         let (a, b) = (&pivot[i], &other[j]);
         if a.kind != b.kind {
             return None;
@@ -45,6 +46,11 @@ pub fn align(
                 _ => {}
             }
         }
+        Some(score)
+    };
+    let score = |i: usize, j: usize| -> Option<f32> {
+        let mut score = pairable(i, j)?;
+        let (a, b) = (&pivot[i], &other[j]);
         let (ka, kb) = (&a.anchors.keys, &b.anchors.keys);
         if !ka.is_empty() || !kb.is_empty() {
             let shared = shared(ka, kb);
@@ -54,12 +60,13 @@ pub fn align(
                 score -= 0.7;
             }
         }
-        let (la, lb) = (a.anchors.letters.max(1), b.anchors.letters.max(1));
+        let letters = |s: &Segment, text: &str| s.prose(text).letters.max(1);
+        let (la, lb) = (letters(a, pivot_text), letters(b, other_text));
         score += 0.5 * la.min(lb) as f32 / la.max(lb) as f32;
         Some(score)
     };
     // The same kinds in the same order: one to one.
-    if pivot.len() == other.len() && (0..pivot.len()).all(|i| score(i, i).is_some()) {
+    if pivot.len() == other.len() && (0..pivot.len()).all(|i| pairable(i, i).is_some()) {
         return (0..pivot.len())
             .map(|i| SegmentLink {
                 pivot: Some(i),

@@ -77,11 +77,20 @@ pub fn from_spans<'t>(text: &str, body_offset: usize, spans: &'t SegmentSpans) -
         } else {
             anchors::read_in(&file, range.clone(), mine)
         };
+        // A code block has no prose; where comments were masked, the prose is read now, in
+        // the masked copy (later reads would see the file).
+        let prose = std::cell::OnceCell::new();
+        if leaf.kind == SegmentKind::Code {
+            let _ = prose.set(anchors::Prose::default());
+        } else if matches!(file, Cow::Owned(_)) {
+            let _ = prose.set(anchors::prose(&file, range.clone(), &anchors.skip));
+        }
         out.push(Segment {
             kind: leaf.kind,
             range,
             heading_id: leaf.heading_id.clone(),
             anchors,
+            prose,
         });
     }
     out

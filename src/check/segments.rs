@@ -162,6 +162,11 @@ impl<'a> Side<'a> {
 
     /// Where `offset` is, as [`At::new`] places it, from the line ends found once per file
     /// (an article can have dozens of findings).
+    /// The file its segments' ranges point into.
+    fn text(&self) -> &'a str {
+        &self.doc.article.text
+    }
+
     fn at(&self, offset: usize, len: usize) -> At {
         let text = self.text();
         let (line, column) = self
@@ -174,10 +179,6 @@ impl<'a> Side<'a> {
             offset: offset.min(text.len()),
             len,
         }
-    }
-
-    fn text(&self) -> &str {
-        &self.doc.article.text
     }
 
     fn slice(&self, range: &Range<usize>) -> &str {
@@ -309,11 +310,15 @@ impl Pair<'_> {
     }
 
     fn untranslated(&self, a: &Segment, b: &Segment) -> Option<Finding> {
-        let (pa, pb) = (&a.anchors, &b.anchors);
+        let (ta, tb) = (self.pivot.text(), self.other.text());
+        if !align::same_prose(a, ta, b, tb) {
+            return None;
+        }
+        let (pa, pb) = (a.prose(ta), b.prose(tb));
         let long = pb.words >= MIN_UNTRANSLATED_WORDS
             && pb.plain_words >= MIN_UNTRANSLATED_PLAIN_WORDS
             && pb.letters >= MIN_UNTRANSLATED_LETTERS;
-        if !(long && pa.prose == pb.prose && pa.words == pb.words) {
+        if !(long && pa.words == pb.words) {
             return None;
         }
         let message = format!(
@@ -379,7 +384,10 @@ impl Pair<'_> {
     }
 
     fn length(&self, a: &Segment, b: &Segment) -> Option<Finding> {
-        let (la, lb) = (a.anchors.letters, b.anchors.letters);
+        let (la, lb) = (
+            a.prose(self.pivot.text()).letters,
+            b.prose(self.other.text()).letters,
+        );
         if la < MIN_RATIO_LETTERS {
             return None;
         }
@@ -423,8 +431,8 @@ impl Pair<'_> {
     /// `segment-missing` and `segment-extra`: one finding per run of unpaired segments (headings
     /// and code blocks aside: `heading-mismatch` and `code-block-mismatch` report those).
     fn gaps(&self) -> Vec<Finding> {
-        let counts = |s: &Segment| {
-            s.has_content() && !matches!(s.kind, SegmentKind::Heading(_) | SegmentKind::Code)
+        let counts = |s: &Segment, text: &str| {
+            !matches!(s.kind, SegmentKind::Heading(_) | SegmentKind::Code) && s.has_content(text)
         };
         let mut found = Vec::new();
         let mut k = 0;
@@ -447,7 +455,10 @@ impl Pair<'_> {
                     true => l.pivot.map(|i| &self.pivot.segments[i]),
                     false => l.other.map(|j| &self.other.segments[j]),
                 })
-                .filter(|s| counts(s))
+                .filter(|s| {
+                    let side = if missing { self.pivot } else { self.other };
+                    counts(s, side.text())
+                })
                 .collect();
             if let Some(first) = run.first() {
                 found.push(self.gap(first, run.len(), missing, k));

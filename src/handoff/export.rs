@@ -330,7 +330,7 @@ fn sent(
     let seg = &new_s[n];
     let changed = pivot.is_none_or(|o| collapse(old_s[o].text(old)) != collapse(seg.text(new)));
     let counted = dirty.get(n).copied().unwrap_or(true);
-    changed && counted && seg.kind != SegmentKind::Code && seg.has_content()
+    changed && counted && seg.kind != SegmentKind::Code && seg.has_content(new)
 }
 
 /// The segments of `new` that differ from `old` (whitespace aside) or are not in it, each
@@ -457,7 +457,7 @@ pub fn missing(
         .iter()
         .zip(paths)
         .enumerate()
-        .filter(|(_, (s, _))| s.kind != SegmentKind::Code && s.has_content())
+        .filter(|(_, (s, _))| s.kind != SegmentKind::Code && s.has_content(&copy.text))
         .map(|(n, (s, heading_path))| PlannedUnit {
             heading_path,
             ..planned(
