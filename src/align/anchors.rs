@@ -789,7 +789,7 @@ fn braces(slice: &str, base: usize) -> Vec<(Range<usize>, Brace)> {
 fn urls(slice: &str, base: usize) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     let mut i = 0;
-    while let Some(j) = slice[i..].find("http") {
+    while let Some(j) = memchr::memmem::find(&slice.as_bytes()[i..], b"http") {
         let start = i + j;
         let rest = &slice[start..];
         if !(rest.starts_with("https://") || rest.starts_with("http://")) {

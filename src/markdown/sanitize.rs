@@ -23,7 +23,7 @@ use super::Spanned;
 /// never closed is treated as ending with its line. Code (fences, backtick spans) is left alone.
 pub fn mask_comments(body: &str) -> (Cow<'_, str>, Vec<usize>) {
     let mut unclosed = Vec::new();
-    if !body.contains("<!--") {
+    if memchr::memmem::find(body.as_bytes(), b"<!--").is_none() {
         return (Cow::Borrowed(body), unclosed);
     }
     let mut bytes = body.as_bytes().to_vec();

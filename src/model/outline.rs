@@ -268,8 +268,9 @@ impl<'b> EventReader<'b> {
         if let Some((_, _, _, plain)) = &mut self.heading {
             plain.push_str(t);
         }
-        if t.contains("**") {
-            let within = self.body[range.clone()].find("**").unwrap_or(0);
+        if memchr::memmem::find(t.as_bytes(), b"**").is_some() {
+            let within = memchr::memmem::find(self.body[range.clone()].as_bytes(), b"**");
+            let within = within.unwrap_or(0);
             self.spans.stray_stars.push(range.start + within);
         }
     }
@@ -412,7 +413,7 @@ fn scan_text(masked: &str, body_offset: usize, outline: &mut Outline) {
         });
     }
     let mut from = 0;
-    while let Some(i) = masked[from..].find("{{") {
+    while let Some(i) = memchr::memmem::find(&masked.as_bytes()[from..], b"{{") {
         let start = from + i;
         let Some(len) = masked[start..]
             .find("}}")

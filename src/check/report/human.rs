@@ -234,9 +234,17 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
     }
     let count = line.chars().count();
     let lo = span_start.saturating_sub(room + 2);
-    let chars: Vec<(char, usize)> = line
+    // Character `lo` is found back from the span, not counted from the line's start.
+    let lo_byte = match lo {
+        0 => 0,
+        _ => line[..offset.min(start + line.len()) - start]
+            .char_indices()
+            .rev()
+            .nth(room + 1)
+            .map_or(0, |(i, _)| i),
+    };
+    let chars: Vec<(char, usize)> = line[lo_byte..]
         .chars()
-        .skip(lo)
         .take(2 * (room + 2))
         .map(cell)
         .collect();
