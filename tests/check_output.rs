@@ -455,3 +455,34 @@ fn fix_fills_in_the_groups_source_commit_and_wordcount() {
     );
     assert_eq!(report["summary"]["warnings"], 0, "{report:#}");
 }
+
+/// A reader that stops reading (`tolk check | head`) ends the report quietly: the exit code
+/// is the check's own, never a panic on the broken pipe.
+#[test]
+fn a_reader_that_stops_reading_ends_the_report_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let site = Site::new();
+    let corpus = fixtures().join("known-issues");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tolk"))
+        .args(["check", "--root", &corpus.to_string_lossy()])
+        .env("NO_COLOR", "1")
+        .current_dir(site.root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tolk");
+    // The report is several hundred kilobytes: more than the pipe holds.
+    let mut first = [0u8; 512];
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_exact(&mut first)
+        .expect("the report starts");
+    let output = child.wait_with_output().expect("tolk ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The known-issues corpus has errors: the check fails, as it would with every line read.
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+}

@@ -131,9 +131,9 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
     };
     let verdict = verdict(&report, options.strict);
     if options.quiet {
-        print_quiet(&report, verdict, options.format, &style);
+        print_quiet(&report, verdict, options.format, &style)?;
     } else {
-        print!("{}", report::render(&report, options.format, &style));
+        show(&report, options.format, &style)?;
         if matches!(
             options.format,
             Format::Json | Format::Junit | Format::Sarif | Format::Short
@@ -231,21 +231,35 @@ fn print_notes(options: &CheckOptions, notes: &str) {
 /// `-q`: nothing when the site passes. When it fails, the human and short formats show the
 /// errors only, then the summary line of every finding; the machine formats their whole
 /// document, and the summary line on standard error.
-fn print_quiet(report: &Report, verdict: Verdict, format: Format, style: &Style) {
+fn print_quiet(report: &Report, verdict: Verdict, format: Format, style: &Style) -> Result<()> {
     if verdict == Verdict::Pass {
         if !matches!(format, Format::Human | Format::Short) {
-            print!("{}", report::render(report, format, style));
+            show(report, format, style)?;
         }
-        return;
+        return Ok(());
     }
     if matches!(format, Format::Human | Format::Short) {
         let mut errors = report.clone();
         errors.findings.retain(|f| f.severity == Severity::Error);
-        print!("{}", report::render(&errors, format, style));
+        show(&errors, format, style)?;
         println!("check failed: {}", report.summary_line());
     } else {
-        print!("{}", report::render(report, format, style));
+        show(report, format, style)?;
         eprintln!("check failed: {}", report.summary_line());
+    }
+    Ok(())
+}
+
+/// Writes `report` to standard output as it is made. A reader that stops reading
+/// (`tolk check | head`) ends the report quietly.
+fn show(report: &Report, format: Format, style: &Style) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match report::write(report, format, style, &mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io(
+            "write the report to",
+            std::path::Path::new("standard output"),
+        )(e)),
+        _ => Ok(()),
     }
 }
 

@@ -47,31 +47,53 @@ fn article_block(
 /// The width used when the terminal's is unknown.
 pub const DEFAULT_WIDTH: usize = 120;
 
+/// How many articles' blocks are written at a time.
+const ARTICLES_AT_ONCE: usize = 512;
+
+/// The whole report as one string.
 pub fn render(report: &Report, style: &Style) -> String {
+    let mut out = String::new();
+    let _ = write_parts(report, style, |part| {
+        out.push_str(part);
+        Ok(())
+    });
+    out
+}
+
+/// Writes the report to `out` as it is made: at 90,000 findings it is 57 MB, never held whole.
+pub fn write(report: &Report, style: &Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    write_parts(report, style, |part| out.write_all(part.as_bytes()))
+}
+
+/// The report in parts, in order, to `emit`.
+fn write_parts(
+    report: &Report,
+    style: &Style,
+    mut emit: impl FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let width = style.width.unwrap_or(DEFAULT_WIDTH).max(40);
     let paint = Paint(style.color);
-    // Each article's block is written on its own (in parallel: a report of 90,000 findings
-    // took a third of a second on one thread), then the blocks in order; about 600 bytes a
-    // finding, so the report is written once, not grown step by step.
-    let blocks: Vec<String> = ordered(report)
-        .par_iter()
-        .map(|(article, findings)| article_block(report, article, findings, width, paint))
-        .collect();
-    let mut out = String::with_capacity(blocks.iter().map(String::len).sum::<usize>() + 4096);
-    for block in blocks {
-        out.push_str(&block);
+    // The articles' blocks are made on every core (a report of 90,000 findings took a third
+    // of a second on one thread), some hundreds at a time, and written in order.
+    for articles in ordered(report).chunks(ARTICLES_AT_ONCE) {
+        let blocks: Vec<String> = articles
+            .par_iter()
+            .map(|(article, findings)| article_block(report, article, findings, width, paint))
+            .collect();
+        for block in &blocks {
+            emit(block)?;
+        }
     }
     if style.quiet {
-        return out;
+        return Ok(());
     }
     if !report.findings.is_empty() {
-        out.push_str(&by_rule(report));
-        out.push('\n');
+        emit(&by_rule(report))?;
+        emit("\n")?;
     }
-    out.push_str(&table(report));
-    out.push_str(&report.summary_line());
-    out.push('\n');
-    out
+    emit(&table(report))?;
+    emit(&report.summary_line())?;
+    emit("\n")
 }
 
 /// `2 errors, 1 warning`: the findings of one article.

@@ -48,6 +48,19 @@ pub fn render(report: &Report, format: Format, style: &Style) -> String {
     }
 }
 
+/// Writes the whole report in `format` to `out`; the human format as it is made.
+pub fn write(
+    report: &Report,
+    format: Format,
+    style: &Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => human::write(report, style, out),
+        _ => out.write_all(render(report, format, style).as_bytes()),
+    }
+}
+
 /// The findings grouped by article, the articles in the report's order but those with errors
 /// first (then warnings); in each article, errors first, then warnings, then infos.
 pub fn ordered(report: &Report) -> Vec<(&str, Vec<&Finding>)> {
