@@ -203,7 +203,7 @@ fn fix_site(
             plural_of(report.findings.len(), "finding"),
             severity_counts(report)
         ));
-        print_notes(options, &notes);
+        print_notes(options, &notes)?;
         return Ok(Some(verdict(report, options.strict)));
     }
     if !fixes.is_empty() {
@@ -211,21 +211,22 @@ fn fix_site(
         *report = check::run_scoped(config, &crate::model::Site::load(config)?, scope)?;
         options.filter.apply(config, report)?;
     }
-    print_notes(options, &notes);
+    print_notes(options, &notes)?;
     Ok(None)
 }
 
 /// The notes of `--fix` (what was fixed, or the diff): beside the machine formats, which own
 /// standard output; none with `-q`.
-fn print_notes(options: &CheckOptions, notes: &str) {
+fn print_notes(options: &CheckOptions, notes: &str) -> Result<()> {
     if options.quiet {
-        return;
+        return Ok(());
     }
     if options.format == Format::Human {
-        print!("{notes}");
+        super::print(notes)?;
     } else {
         eprint!("{notes}");
     }
+    Ok(())
 }
 
 /// `-q`: nothing when the site passes. When it fails, the human and short formats show the
@@ -242,7 +243,7 @@ fn print_quiet(report: &Report, verdict: Verdict, format: Format, style: &Style)
         let mut errors = report.clone();
         errors.findings.retain(|f| f.severity == Severity::Error);
         show(&errors, format, style)?;
-        println!("check failed: {}", report.summary_line());
+        super::print(&format!("check failed: {}\n", report.summary_line()))?;
     } else {
         show(report, format, style)?;
         eprintln!("check failed: {}", report.summary_line());
@@ -253,14 +254,7 @@ fn print_quiet(report: &Report, verdict: Verdict, format: Format, style: &Style)
 /// Writes `report` to standard output as it is made. A reader that stops reading
 /// (`tolk check | head`) ends the report quietly.
 fn show(report: &Report, format: Format, style: &Style) -> Result<()> {
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    match report::write(report, format, style, &mut out).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io(
-            "write the report to",
-            std::path::Path::new("standard output"),
-        )(e)),
-        _ => Ok(()),
-    }
+    super::to_stdout(|out| report::write(report, format, style, out))
 }
 
 fn verdict(report: &Report, strict: bool) -> Verdict {

@@ -46,7 +46,7 @@ pub fn export(options: &ExportOptions) -> Result<()> {
     let words: usize = plans.iter().flat_map(|p| &p.units).map(|u| u.words).sum();
     match &options.out {
         Some(path) => std::fs::write(path, xml).map_err(Error::io("write", path))?,
-        None => print!("{xml}"),
+        None => super::print(&xml)?,
     }
     eprintln!(
         "{units} segment{} ({words} words) of {} article{} to translate into {}",
@@ -74,7 +74,7 @@ pub fn import(options: &ImportOptions) -> Result<Verdict> {
     let outcome = import::plan_import(&config, &site, &shown, &text)?;
     for change in &outcome.changes {
         if options.dry_run {
-            print!("{}", diff(&file_fix(change)));
+            super::print(&diff(&file_fix(change)))?;
         } else {
             write(change)?;
             eprintln!("updated {}", change.shown);

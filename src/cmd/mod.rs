@@ -8,3 +8,26 @@ pub mod init;
 pub mod new;
 pub mod serve;
 pub mod status;
+
+use std::io::Write;
+
+use crate::error::{Error, Result};
+
+/// Writes to standard output with `write` (given a buffered, locked handle). A reader that
+/// stops reading (`tolk status | head`) ends the output quietly: `print!` would panic on the
+/// broken pipe.
+pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io(
+            "write to",
+            std::path::Path::new("standard output"),
+        )(e)),
+        _ => Ok(()),
+    }
+}
+
+/// [`to_stdout`] of one text.
+pub fn print(text: &str) -> Result<()> {
+    to_stdout(|out| out.write_all(text.as_bytes()))
+}

@@ -29,13 +29,14 @@ pub fn execute(options: &StatusOptions) -> Result<()> {
     let report = check::run(&config, &crate::model::Site::load(&config)?)?;
     let rows = rows(&report);
     match options.format {
-        StatusFormat::Human => {
-            print!("{}{}", table(&rows), stale_lines(&rows));
-            println!("{}; run `tolk check` for details", report.summary_line());
-        }
-        StatusFormat::Json => print!("{}", to_json(&report, &rows)),
+        StatusFormat::Human => super::print(&format!(
+            "{}{}{}; run `tolk check` for details\n",
+            table(&rows),
+            stale_lines(&rows),
+            report.summary_line()
+        )),
+        StatusFormat::Json => super::print(&to_json(&report, &rows)),
     }
-    Ok(())
 }
 
 /// The rows as an aligned table: the locale left, the numbers right.
