@@ -534,18 +534,22 @@ mod tests {
             ),
             format!("{}`x`{}", "\u{301}".repeat(400), "\u{200B}".repeat(400)),
             format!("{}`x`", "a".repeat(50)),
+            // Printable ASCII: long, the span near either end, a tab.
+            format!("{}`x` {}", "word ".repeat(90), "z".repeat(300)),
+            format!("`x`{}", "a b".repeat(100)),
+            format!("{}\t{}", "a".repeat(200), "b".repeat(150)),
         ];
         for line in &lines {
             for offset in (0..line.len())
                 .filter(|&o| line.is_char_boundary(o))
                 .step_by(7)
             {
-                for room in [20, 47, 120] {
-                    let at = At::new(line, offset, 3);
+                for (room, len) in [(20, 3), (47, 3), (120, 3), (30, 0), (60, 90)] {
+                    let at = At::new(line, offset, len);
                     let chars: Vec<(char, usize)> = line.chars().map(cell).collect();
                     let total: usize = chars.iter().map(|c| c.1).sum();
                     let start = line[..offset].chars().count();
-                    let end = line[..floor_boundary(line, (offset + 3).min(line.len()))]
+                    let end = line[..floor_boundary(line, (offset + len).min(line.len()))]
                         .chars()
                         .count();
                     let shown = if total <= room {
@@ -554,7 +558,11 @@ mod tests {
                         clip(&chars, start, room)
                     };
                     let expected = marked(&chars, 0, chars.len(), shown, (start, end));
-                    assert_eq!(context(line, &at, room), Some(expected), "{offset} {room}");
+                    assert_eq!(
+                        context(line, &at, room),
+                        Some(expected),
+                        "{offset} {room} {len}"
+                    );
                 }
             }
         }
