@@ -475,7 +475,7 @@ mod tests {
             let text = article_text(&fields, &copy);
             let article = parse_article("nl", "a.md", "a.md".to_owned(), text.clone());
             let doc = Doc::new(&article);
-            let findings = metadata::front_matter(&[doc], &[]);
+            let findings = metadata::front_matter(std::slice::from_ref(&doc), &[]);
             assert!(findings.is_empty() && doc.front_ok, "{text}\n{findings:?}");
             let front = &doc.article.front;
             assert_eq!(front.title.as_deref(), Some("Log in: it's broken"));

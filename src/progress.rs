@@ -33,7 +33,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
         .findings
         .iter()
         .filter(|f| f.rule == Rule::StaleTranslation)
-        .map(|f| f.path.as_str())
+        .map(|f| &*f.path)
         .collect();
     report
         .locales

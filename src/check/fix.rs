@@ -35,12 +35,12 @@ pub fn plan(config: &Config, report: &Report) -> Vec<FileFix> {
         // The exl-id first: the other lines added at the same place come after it.
         let mut findings: Vec<&Finding> = Vec::new();
         let mut edits: Vec<&Edit> = Vec::new();
-        for (finding, edit) in id_edits.iter().filter(|(f, _)| &f.path == shown) {
+        for (finding, edit) in id_edits.iter().filter(|(f, _)| *f.path == **shown) {
             findings.push(finding);
             edits.push(edit);
         }
         for finding in report.findings.iter() {
-            if &finding.path == shown && !finding.edits.is_empty() {
+            if *finding.path == **shown && !finding.edits.is_empty() {
                 findings.push(finding);
                 edits.extend(&finding.edits);
             }
@@ -97,7 +97,7 @@ fn missing_exl_id(report: &Report, finding: &Finding) -> Option<Edit> {
         return None;
     }
     let id = finding.exl_id.as_deref()?;
-    let text = report.sources.get(&finding.path)?;
+    let text = report.sources.get(&*finding.path)?;
     let split = crate::model::front_matter::split(&finding.path, text).ok()?;
     if split.yaml_offset == 0 && split.yaml.is_empty() {
         return None;

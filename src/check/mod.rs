@@ -59,7 +59,7 @@ impl At {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
     pub locale: LocaleCode,
-    pub path: String,
+    pub path: Arc<str>,
     pub at: Option<At>,
 }
 
@@ -71,12 +71,13 @@ pub struct Finding {
     /// The locale the finding is about (for a missing translation: the one that lacks it).
     pub locale: LocaleCode,
     /// The file, relative to the site root (for a missing translation: where it would be).
-    pub path: String,
+    /// Shared with the article's other findings: a site can have a hundred thousand.
+    pub path: Arc<str>,
     /// `None` when the file does not exist.
     pub at: Option<At>,
-    pub exl_id: Option<String>,
+    pub exl_id: Option<Arc<str>>,
     /// The article the finding belongs to (its path under the locale folders), for grouping.
-    pub article: String,
+    pub article: Arc<str>,
     pub message: String,
     pub related: Vec<Related>,
     /// The mechanical fix, if the finding has a safe one.
@@ -96,10 +97,10 @@ impl Finding {
             rule,
             severity: rule.default_severity(),
             locale: article.locale.clone(),
-            path: article.shown_path.clone(),
+            path: Arc::clone(&doc.shown),
             at: Some(at),
-            exl_id: article.front.exl_id.clone(),
-            article: article.rel_path.clone(),
+            exl_id: doc.exl_id.clone(),
+            article: Arc::clone(&doc.rel),
             message,
             related: Vec::new(),
             edits: Vec::new(),
@@ -115,19 +116,24 @@ impl Finding {
     pub fn location(&self) -> String {
         match &self.at {
             Some(at) => format!("{}:{}:{}", self.path, at.line, at.column),
-            None => self.path.clone(),
+            None => self.path.to_string(),
         }
     }
 }
 
 /// One article as the rules see it: the model's article, with the parts they read most.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Doc<'a> {
     pub article: &'a Article,
     /// The front matter parsed; when not, `article.front` is empty.
     pub front_ok: bool,
     /// The body's structure; `None` when the body could not be found (unclosed front matter).
     pub outline: Option<&'a Outline>,
+    /// The shown path, the path under the locale folder and the exl-id, once for all the
+    /// article's findings.
+    pub shown: Arc<str>,
+    pub rel: Arc<str>,
+    pub exl_id: Option<Arc<str>>,
 }
 
 impl<'a> Doc<'a> {
@@ -136,6 +142,9 @@ impl<'a> Doc<'a> {
             article,
             front_ok: article.front_problem.is_none(),
             outline: article.outline(),
+            shown: article.shown_path.as_str().into(),
+            rel: article.rel_path.as_str().into(),
+            exl_id: article.front.exl_id.as_deref().map(Arc::from),
         }
     }
 }
@@ -149,7 +158,7 @@ impl Doc<'_> {
     pub fn related_at(&self, at: At) -> Related {
         Related {
             locale: self.article.locale.clone(),
-            path: self.article.shown_path.clone(),
+            path: Arc::clone(&self.shown),
             at: Some(at),
         }
     }
@@ -315,7 +324,7 @@ pub fn run(config: &Config, site: &model::Site) -> Result<Report> {
         .findings
         .iter()
         .filter(|f| f.rule == Rule::StaleTranslation)
-        .map(|f| f.path.as_str())
+        .map(|f| &*f.path)
         .collect();
     report.changes = crate::handoff::changes::of_stale(config, site, &stale)?;
     report.elapsed += started.elapsed();
@@ -442,17 +451,23 @@ fn run_rules(
 /// Each finding goes under the article its translation group is named after, with the group's
 /// exl-id (an article paired by path has none of its own).
 fn file_under_groups(findings: &mut [Finding], docs: &[Doc], groups: &[Group]) {
-    let mut group_of: HashMap<&str, &Group> = HashMap::default();
-    for group in groups {
+    // Each group's name and exl-id once, shared by its findings.
+    let named: Vec<(Arc<str>, Option<Arc<str>>)> = groups
+        .iter()
+        .map(|g| (g.name.as_str().into(), g.exl_id.as_deref().map(Arc::from)))
+        .collect();
+    let mut group_of: HashMap<&str, usize> = HashMap::default();
+    for (g, group) in groups.iter().enumerate() {
         for &i in &group.members {
-            group_of.insert(docs[i].article.shown_path.as_str(), group);
+            group_of.insert(docs[i].article.shown_path.as_str(), g);
         }
     }
     for finding in findings {
-        if let Some(group) = group_of.get(finding.path.as_str()) {
-            finding.article.clone_from(&group.name);
+        if let Some(&g) = group_of.get(&*finding.path) {
+            let (name, exl_id) = &named[g];
+            finding.article = Arc::clone(name);
             if finding.exl_id.is_none() {
-                finding.exl_id.clone_from(&group.exl_id);
+                finding.exl_id.clone_from(exl_id);
             }
         }
     }
@@ -507,8 +522,8 @@ fn select(
         .collect();
     findings.retain(|f| match f.rule {
         Rule::UiStringMissing => changed.ui_strings,
-        Rule::MissingTranslation => names.contains(f.article.as_str()),
-        _ => paths.contains(f.path.as_str()),
+        Rule::MissingTranslation => names.contains(&*f.article),
+        _ => paths.contains(&*f.path),
     });
     selection
 }
@@ -516,7 +531,7 @@ fn select(
 /// The text of each file with a finding (shared with the model, not copied), looked up once
 /// per file.
 fn sources_of(docs: &[Doc], findings: &[Finding]) -> BTreeMap<String, Arc<str>> {
-    let flagged: HashSet<&str> = findings.iter().map(|f| f.path.as_str()).collect();
+    let flagged: HashSet<&str> = findings.iter().map(|f| &*f.path).collect();
     docs.iter()
         .filter(|doc| flagged.contains(doc.article.shown_path.as_str()))
         .map(|doc| {
@@ -556,7 +571,7 @@ fn summarize(
     let flagged: HashSet<&str> = findings
         .iter()
         .filter(|f| f.severity != Severity::Info)
-        .map(|f| f.path.as_str())
+        .map(|f| &*f.path)
         .collect();
     config
         .locales

@@ -4,6 +4,8 @@
 //! in its front matter, `[site.only-in]` in tolk.toml), and `front-matter-invalid` for a
 //! `locales:` that names a locale the site does not have.
 
+use std::sync::Arc;
+
 use super::{odd_ones, Doc, Finding, Related, Rule};
 use crate::config::Config;
 use crate::model::{Group, Grouping};
@@ -130,10 +132,12 @@ fn missing(config: &Config, docs: &[Doc], group: &Group) -> Vec<Finding> {
                 rule: Rule::MissingTranslation,
                 severity: Rule::MissingTranslation.default_severity(),
                 locale: locale.code.clone(),
-                path: config.display_path(&locale.content_dir.join(&group.name)),
+                path: config
+                    .display_path(&locale.content_dir.join(&group.name))
+                    .into(),
                 at: None,
-                exl_id: group.exl_id.clone(),
-                article: group.name.clone(),
+                exl_id: group.exl_id.as_deref().map(Arc::from),
+                article: group.name.as_str().into(),
                 message: format!(
                     "{}{role} lacks {what}; it exists in {}",
                     locale.code,
@@ -199,7 +203,7 @@ mod tests {
         );
         let found: Vec<(Rule, &str, &str)> = findings
             .iter()
-            .map(|f| (f.rule, f.locale.as_str(), f.path.as_str()))
+            .map(|f| (f.rule, f.locale.as_str(), &*f.path))
             .collect();
         assert_eq!(
             found,

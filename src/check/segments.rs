@@ -650,7 +650,7 @@ pub fn keep_flagged(alignments: &mut Vec<Alignment>, findings: &[Finding]) {
     let flagged: std::collections::HashSet<&str> = findings
         .iter()
         .filter(|f| is_segment_rule(f.rule))
-        .map(|f| f.path.as_str())
+        .map(|f| &*f.path)
         .collect();
     alignments.retain(|a| flagged.contains(a.other.1.as_str()));
 }

@@ -92,7 +92,7 @@ fn definitions(
                 })?;
             Some(Related {
                 locale: other.code.clone(),
-                path,
+                path: path.into(),
                 at: text,
             })
         })
@@ -111,10 +111,10 @@ fn missing(code: &str, id: &str, path: String, at: Option<At>, related: Vec<Rela
         rule: Rule::UiStringMissing,
         severity: Rule::UiStringMissing.default_severity(),
         locale: code.into(),
-        path,
+        path: path.into(),
         at,
         exl_id: None,
-        article: ARTICLE.to_owned(),
+        article: ARTICLE.into(),
         message,
         related,
         edits: Vec::new(),

@@ -64,7 +64,7 @@ impl Filter {
                 && (self.locales.is_empty() || self.locales.iter().any(|l| *l == f.locale))
                 && (paths.is_empty()
                     || paths.iter().any(|p| {
-                        p.is_empty() || f.path == *p || f.path.starts_with(&format!("{p}/"))
+                        p.is_empty() || *f.path == **p || f.path.starts_with(&format!("{p}/"))
                     }))
         });
         Ok(())

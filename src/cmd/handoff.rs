@@ -113,7 +113,7 @@ fn check_imported(
     let imported: HashSet<&str> = changes.iter().map(|c| c.shown.as_str()).collect();
     report
         .findings
-        .retain(|f| imported.contains(f.path.as_str()) && f.rule != Rule::MissingTranslation);
+        .retain(|f| imported.contains(&*f.path) && f.rule != Rule::MissingTranslation);
     eprint!(
         "{}",
         report::render(&report, Format::Short, &Style::default())

@@ -85,7 +85,7 @@ pub fn pages(
 ) -> Result<()> {
     let mut by_path: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in report.findings.iter().filter(|f| is_segment_rule(f.rule)) {
-        by_path.entry(f.path.as_str()).or_default().push(f);
+        by_path.entry(&*f.path).or_default().push(f);
     }
     // Each page on its own: they are rendered in parallel.
     let page = |alignment: &Alignment| -> Result<()> {

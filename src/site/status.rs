@@ -38,7 +38,7 @@ pub fn outdated_paths(report: &Report) -> HashSet<String> {
         .findings
         .iter()
         .filter(|f| means_outdated(f.rule) && f.severity != Severity::Info)
-        .map(|f| f.path.clone())
+        .map(|f| f.path.to_string())
         .collect()
 }
 
@@ -159,7 +159,7 @@ fn rules_by_file(report: &Report) -> HashMap<&str, Vec<RuleCell>> {
         .collect();
     findings.sort_by_key(|f| f.severity);
     for finding in findings {
-        let rules = rules_of.entry(finding.path.as_str()).or_default();
+        let rules = rules_of.entry(&*finding.path).or_default();
         if !rules.iter().any(|r| r.id == finding.rule.id()) {
             rules.push(RuleCell {
                 id: finding.rule.id(),

@@ -181,7 +181,7 @@ fn finding(out: &mut String, report: &Report, fold: &Fold, width: usize, paint: 
     let _ = writeln!(out, "{tag}: {}{times}", printable(&fold.message()));
     let gutter = f.at.as_ref().map_or(1, |at| at.line.to_string().len());
     let _ = writeln!(out, "{:gutter$}--> {}", "", printable(&f.location()));
-    if let (Some(at), Some(text)) = (&f.at, report.sources.get(&f.path)) {
+    if let (Some(at), Some(text)) = (&f.at, report.sources.get(&*f.path)) {
         if let Some((line, marks)) = context(text, at, width.saturating_sub(gutter + 3)) {
             let _ = writeln!(out, "{:>gutter$} │ {}", at.line, printable(&line));
             let _ = writeln!(out, "{:>gutter$} │ {}", "", paint.bold(&marks));

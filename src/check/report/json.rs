@@ -13,7 +13,7 @@ pub fn render(report: &Report) -> String {
         .map(|f| {
             let mut out = FindingOut::new(f);
             if f.rule == Rule::StaleTranslation {
-                out.changed = report.changes.get(&f.path);
+                out.changed = report.changes.get(&*f.path);
             }
             out
         })
@@ -86,7 +86,7 @@ struct FindingOut<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     changed: Option<&'a crate::handoff::SourceChanges>,
     column: Option<usize>,
-    exl_id: &'a Option<String>,
+    exl_id: Option<&'a str>,
     line: Option<usize>,
     locale: &'a str,
     message: &'a str,
@@ -109,7 +109,7 @@ impl<'a> FindingOut<'a> {
         FindingOut {
             changed: None,
             column: f.at.as_ref().map(|a| a.column),
-            exl_id: &f.exl_id,
+            exl_id: f.exl_id.as_deref(),
             line: f.at.as_ref().map(|a| a.line),
             locale: &f.locale,
             message: &f.message,

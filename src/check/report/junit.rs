@@ -41,7 +41,7 @@ pub fn render(report: &Report) -> String {
             let file = files
                 .get(&(locale, *article))
                 .copied()
-                .or_else(|| findings.first().map(|f| f.path.as_str()));
+                .or_else(|| findings.first().map(|f| &*f.path));
             write_test_case(&mut out, locale, article, file, findings);
         }
         out.push_str("  </testsuite>\n");
@@ -71,7 +71,7 @@ fn test_cases<'r>(
         suites
             .entry(f.locale.as_str())
             .or_default()
-            .entry(f.article.as_str())
+            .entry(&*f.article)
             .or_default()
             .push(f);
     }

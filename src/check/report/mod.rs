@@ -67,7 +67,7 @@ pub fn ordered(report: &Report) -> Vec<(&str, Vec<&Finding>)> {
     let mut groups: Vec<(&str, Vec<&Finding>)> = Vec::new();
     for finding in &report.findings {
         match groups.last_mut() {
-            Some((article, list)) if *article == finding.article => list.push(finding),
+            Some((article, list)) if **article == *finding.article => list.push(finding),
             _ => groups.push((&finding.article, vec![finding])),
         }
     }

@@ -57,7 +57,7 @@ pub fn render(report: &Report, path_prefix: &str) -> String {
                 "level": level(f.severity),
                 "message": { "text": f.message },
                 "locations": [location(&f.path, &f.at)],
-                "properties": { "locale": f.locale, "article": f.article },
+                "properties": { "locale": f.locale, "article": &*f.article },
             });
             if !related.is_empty() {
                 result["relatedLocations"] = Value::Array(related);
