@@ -160,13 +160,13 @@ impl<'a> Side<'a> {
         }
     }
 
-    /// Where `offset` is, as [`At::new`] places it, from the line ends found once per file
-    /// (an article can have dozens of findings).
     /// The file its segments' ranges point into.
     fn text(&self) -> &'a str {
         &self.doc.article.text
     }
 
+    /// Where `offset` is, as [`At::new`] places it, from the line ends found once per file
+    /// (an article can have dozens of findings).
     fn at(&self, offset: usize, len: usize) -> At {
         let text = self.text();
         let (line, column) = self
