@@ -516,7 +516,6 @@ fn read_prose<H: Hasher>(
     let Some(slice) = text.get(range.clone()) else {
         return false;
     };
-    let anchors = counts;
     let bytes = slice.as_bytes();
     let base = range.start;
     let mut k = 0;
@@ -547,15 +546,15 @@ fn read_prose<H: Hasher>(
                     .iter()
                     .position(|&b| !(b.is_ascii_alphabetic() || b == b'_'))
                     .unwrap_or(stop - i);
-                words.ascii_run(&bytes[i..i + run], anchors);
+                words.ascii_run(&bytes[i..i + run], counts);
                 i += run;
             } else if b.is_ascii() {
-                words.ascii(b, anchors);
+                words.ascii(b, counts);
                 i += 1;
             } else {
                 let c = slice[i..].chars().next().unwrap_or(' ');
                 i += c.len_utf8();
-                words.push(c, anchors);
+                words.push(c, counts);
             }
         }
     }
@@ -586,19 +585,19 @@ impl<H: Hasher> Words<H> {
 
     /// [`Words::push`] of each of `run`: ASCII letters (the first one a letter) and `_`.
     #[inline(always)]
-    fn ascii_run(&mut self, run: &[u8], anchors: &mut Prose) {
+    fn ascii_run(&mut self, run: &[u8], counts: &mut Prose) {
         if !self.in_word {
             self.in_word = true;
             self.lower_seen = false;
             if run.first().is_some_and(u8::is_ascii_lowercase) {
-                anchors.plain_words += 1;
+                counts.plain_words += 1;
             }
         }
         if !self.lower_seen && run.iter().any(u8::is_ascii_lowercase) {
             self.lower_seen = true;
-            anchors.words += 1;
+            counts.words += 1;
         }
-        anchors.letters += run.len() as u32;
+        counts.letters += run.len() as u32;
         // Into the buffer lowercased, flushed whenever it is full, as `byte` does.
         let mut rest = run;
         while !rest.is_empty() {
@@ -616,31 +615,31 @@ impl<H: Hasher> Words<H> {
 
     /// [`Words::push`] of an ASCII character.
     #[inline(always)]
-    fn ascii(&mut self, b: u8, anchors: &mut Prose) {
+    fn ascii(&mut self, b: u8, counts: &mut Prose) {
         if b.is_ascii_alphabetic() {
             let lower = b.is_ascii_lowercase();
             if !self.in_word {
                 self.in_word = true;
                 self.lower_seen = false;
                 if lower {
-                    anchors.plain_words += 1;
+                    counts.plain_words += 1;
                 }
             }
             if lower && !self.lower_seen {
                 self.lower_seen = true;
-                anchors.words += 1;
+                counts.words += 1;
             }
-            anchors.letters += 1;
+            counts.letters += 1;
             self.byte(b.to_ascii_lowercase());
         } else if self.in_word && b == b'_' {
-            anchors.letters += 1;
+            counts.letters += 1;
             self.byte(b);
         } else if self.in_word && b != b'\'' && b != b'-' {
             self.end_word();
         }
     }
 
-    fn push(&mut self, c: char, anchors: &mut Prose) {
+    fn push(&mut self, c: char, counts: &mut Prose) {
         let (alphabetic, lowercase) = match latin1_letter(c) {
             Some((lowercase, _)) => (true, lowercase),
             None => (c.is_alphabetic(), c.is_lowercase()),
@@ -650,14 +649,14 @@ impl<H: Hasher> Words<H> {
                 self.in_word = true;
                 self.lower_seen = false;
                 if lowercase {
-                    anchors.plain_words += 1;
+                    counts.plain_words += 1;
                 }
             }
             if lowercase && !self.lower_seen {
                 self.lower_seen = true;
-                anchors.words += 1;
+                counts.words += 1;
             }
-            anchors.letters += 1;
+            counts.letters += 1;
             let mut utf8 = [0; 4];
             if c.is_ascii() {
                 self.byte(c.to_ascii_lowercase() as u8);
