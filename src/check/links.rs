@@ -19,7 +19,10 @@ const LANGUAGES: &[&str] = &[
     "cs", "tr", "ru",
 ];
 
-pub fn check(site: &View<'_>, files: &HashMap<LocaleCode, HashSet<String>>) -> Vec<Finding> {
+/// Every file of each locale (articles, navigation, assets), by path under the locale folder.
+pub type Files<'s> = HashMap<LocaleCode, HashSet<&'s str>>;
+
+pub fn check(site: &View<'_>, files: &Files<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for group in site.groups {
         findings.extend(compare(
@@ -258,7 +261,7 @@ fn host(url: &str) -> &str {
 /// What broken-link checks need to know about the site.
 struct Known<'a> {
     site: &'a View<'a>,
-    files: &'a HashMap<LocaleCode, HashSet<String>>,
+    files: &'a Files<'a>,
     outlines: &'a HashMap<(&'a str, &'a str), &'a Outline>,
     locale: &'a Locale,
     /// Every locale's articles, by path under the locale folders.

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use super::{odd_ones, Doc, Finding, Related, Rule};
-use crate::config::Config;
+use crate::config::{Config, Locale};
 use crate::model::{Group, Grouping};
 
 /// The findings of the model's grouping ([`crate::model::groups`]).
@@ -102,11 +102,6 @@ fn missing(config: &Config, docs: &[Doc], group: &Group) -> Vec<Finding> {
         .iter()
         .map(|&i| docs[i].article.locale.as_str())
         .collect();
-    let related: Vec<Related> = group
-        .members
-        .iter()
-        .map(|&i| docs[i].related(docs[i].key_offset("exl-id")))
-        .collect();
     // An article that says which locales it exists in is missing from no other.
     let wanted = |code: &str| {
         group
@@ -114,10 +109,21 @@ fn missing(config: &Config, docs: &[Doc], group: &Group) -> Vec<Finding> {
             .iter()
             .all(|&i| docs[i].article.wanted_in(config, code))
     };
-    config
+    let lacking: Vec<&Locale> = config
         .locales
         .iter()
         .filter(|l| !present.contains(&l.code.as_str()) && wanted(&l.code))
+        .collect();
+    if lacking.is_empty() {
+        return Vec::new();
+    }
+    let related: Vec<Related> = group
+        .members
+        .iter()
+        .map(|&i| docs[i].related(docs[i].key_offset("exl-id")))
+        .collect();
+    lacking
+        .into_iter()
         .map(|locale| {
             let what = match &group.exl_id {
                 Some(id) => format!("the article with exl-id {id}"),

@@ -647,11 +647,10 @@ pub fn is_segment_rule(rule: Rule) -> bool {
 /// Keeps the alignments of the translations that still have a segment finding (after `[check]`
 /// levels and the scope dropped some).
 pub fn keep_flagged(alignments: &mut Vec<Alignment>, findings: &[Finding]) {
-    let flagged: std::collections::HashSet<&str> = findings
-        .iter()
-        .filter(|f| is_segment_rule(f.rule))
-        .map(|f| &*f.path)
-        .collect();
+    if alignments.is_empty() {
+        return;
+    }
+    let flagged = super::paths_of(findings.iter().filter(|f| is_segment_rule(f.rule)));
     alignments.retain(|a| flagged.contains(a.other.1.as_str()));
 }
 

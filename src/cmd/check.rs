@@ -103,13 +103,16 @@ pub enum Verdict {
     Fail,
 }
 
+/// Runs the check and reports; meant to end the process (what it built is not freed, see
+/// [`super::leave_to_exit`]).
 pub fn execute(options: &CheckOptions) -> Result<Verdict> {
     let config = Config::load(&options.root)?;
     let scope = match &options.changed_since {
         Some(spec) => Scope::changed_since(&config, spec)?,
         None => Scope::All,
     };
-    let mut report = check::run_scoped(&config, &crate::model::Site::load(&config)?, &scope)?;
+    let site = crate::model::Site::load(&config)?;
+    let mut report = check::run_scoped(&config, &site, &scope)?;
     options.filter.apply(&config, &mut report)?;
     if options.fix {
         if let Some(verdict) = fix_site(options, &config, &scope, &mut report)? {
@@ -149,6 +152,7 @@ pub fn execute(options: &CheckOptions) -> Result<Verdict> {
             )?;
         }
     }
+    super::leave_to_exit((site, report));
     Ok(verdict)
 }
 

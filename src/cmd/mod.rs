@@ -31,3 +31,11 @@ pub fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> R
 pub fn print(text: &str) -> Result<()> {
     to_stdout(|out| out.write_all(text.as_bytes()))
 }
+
+/// Leaves `value` to the end of the process instead of freeing it, for what a command holds as
+/// it ends: the system takes the whole memory back at once when `tolk` exits, while freeing a
+/// site allocation by allocation took 70 ms of a 1.5 s check at 10,000 x 3 on the bench corpus.
+/// A command that calls this must end the process (the CLI's commands do).
+pub fn leave_to_exit<T>(value: T) {
+    std::mem::forget(value);
+}
