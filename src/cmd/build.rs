@@ -62,6 +62,8 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// Builds the site; meant to end the process (what it built is not freed, see
+/// [`super::leave_to_exit`]).
 pub fn execute(options: &BuildOptions) -> Result<()> {
     let mut config = Config::load(&options.root)?;
     if let Some(url) = &options.base_url {
@@ -129,6 +131,7 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     if !options.quiet {
         print_summary(&built, checked.as_ref(), &out);
     }
+    super::leave_to_exit((site, checked, built));
     Ok(())
 }
 

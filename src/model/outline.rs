@@ -359,25 +359,48 @@ fn link_text(body: &str, range: &Range<usize>) -> Option<Range<usize>> {
 
 /// The body with code and HTML comments blanked (newlines kept), so text scans skip them.
 fn mask(body: &str, blank: &[Range<usize>]) -> String {
-    let mut bytes = body.as_bytes().to_vec();
-    let blank_range = |range: Range<usize>, bytes: &mut Vec<u8>| {
-        for b in bytes.get_mut(range).into_iter().flatten() {
-            if *b != b'\n' {
-                *b = b' ';
-            }
-        }
-    };
-    for range in blank {
-        blank_range(range.clone(), &mut bytes);
+    let code_blanked = blanked(body, blank);
+    if memchr::memmem::find(code_blanked.as_bytes(), b"<!--").is_none() {
+        return code_blanked;
     }
+    // Comments are looked for with the code already blanked: a `<!--` in code opens none.
+    let bytes = code_blanked.as_bytes();
+    let mut comments = Vec::new();
     let mut from = 0;
-    while let Some(start) = find(&bytes, b"<!--", from) {
-        let end = find(&bytes, b"-->", start + 4).map_or(bytes.len(), |e| e + 3);
-        blank_range(start..end, &mut bytes);
+    while let Some(start) = find(bytes, b"<!--", from) {
+        let end = find(bytes, b"-->", start + 4).map_or(bytes.len(), |e| e + 3);
+        comments.push(start..end);
         from = end;
     }
-    // Blanking whole ranges of complete characters keeps the text valid UTF-8.
-    String::from_utf8(bytes).unwrap_or_else(|_| body.to_owned())
+    blanked(&code_blanked, &comments)
+}
+
+/// `text` with each of `ranges` (whole characters) blanked: every byte but a newline becomes
+/// a space, so offsets stay those of `text`. Built piece by piece rather than by changing the
+/// bytes of a copy, which would have to be checked for UTF-8 again (2% of a check's CPU).
+fn blanked(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut sorted = ranges.to_vec();
+    sorted.sort_unstable_by_key(|r| r.start);
+    let whole_characters = sorted
+        .iter()
+        .all(|r| text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+    if !whole_characters {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for range in sorted {
+        if range.end <= at {
+            continue;
+        }
+        let start = range.start.max(at).min(range.end);
+        out.push_str(&text[at..start]);
+        let gap = &text.as_bytes()[start..range.end];
+        out.extend(gap.iter().map(|&b| if b == b'\n' { '\n' } else { ' ' }));
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
@@ -599,6 +622,71 @@ fn unique_anchors(list: &mut [Heading]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Masking as it was first written: blank the bytes of a copy, then check it is UTF-8.
+    fn mask_by_bytes(body: &str, blank: &[Range<usize>]) -> String {
+        let mut bytes = body.as_bytes().to_vec();
+        let blank_range = |range: Range<usize>, bytes: &mut Vec<u8>| {
+            for b in bytes.get_mut(range).into_iter().flatten() {
+                if *b != b'\n' {
+                    *b = b' ';
+                }
+            }
+        };
+        for range in blank {
+            blank_range(range.clone(), &mut bytes);
+        }
+        let mut from = 0;
+        while let Some(start) = find(&bytes, b"<!--", from) {
+            let end = find(&bytes, b"-->", start + 4).map_or(bytes.len(), |e| e + 3);
+            blank_range(start..end, &mut bytes);
+            from = end;
+        }
+        String::from_utf8(bytes).unwrap_or_else(|_| body.to_owned())
+    }
+
+    #[test]
+    fn masking_blanks_code_then_comments_and_keeps_every_offset() {
+        let body = "één `<!-- x` ça\n```\nè -->\n```\nA <!-- b\nc --> d <!-- open\né\n";
+        let at = |needle: &str| body.find(needle).unwrap_or_default();
+        let code_span = at("`<!--")..at(" ça");
+        let fence = at("```")..body.rfind("```").unwrap_or_default() + 3;
+        let blanked_code = "één          ça\n   \n      \n   \nA       \n      d          \n  \n";
+        type Case<'a> = (&'a str, Vec<Range<usize>>, Option<&'a str>);
+        let cases: Vec<Case> = vec![
+            (
+                "no code: the comments, the first one opened in code",
+                vec![],
+                None,
+            ),
+            (
+                "code, then the comments outside it: a `<!--` in code opens none",
+                vec![code_span.clone(), fence.clone()],
+                Some(blanked_code),
+            ),
+            (
+                "ranges out of order, nested and overlapping",
+                vec![
+                    fence.clone(),
+                    code_span.clone(),
+                    code_span.start + 1..code_span.end,
+                ],
+                Some(blanked_code),
+            ),
+        ];
+        for (what, blank, expected) in cases {
+            let masked = mask(body, &blank);
+            if let Some(expected) = expected {
+                assert_eq!(masked, expected, "{what}");
+            }
+            assert_eq!(masked, mask_by_bytes(body, &blank), "{what}");
+        }
+        // Ranges that are not whole characters (the parser gives none) blank no code; the
+        // comments are still blanked.
+        for blank in [1..3, body.len() - 2..body.len() + 5] {
+            assert_eq!(mask(body, &[blank]), mask(body, &[]));
+        }
+    }
 
     #[test]
     fn headings_keep_levels_ids_and_page_anchors() {
