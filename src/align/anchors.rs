@@ -13,6 +13,9 @@
 
 use std::hash::{BuildHasher, Hasher};
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
 
 /// A number in a segment: its digits (as a hash, separators dropped) and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +114,11 @@ pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
     read_in(text, range, refs)
 }
 
+/// The searches run on every segment, built once (`memmem::find` builds its searcher at each
+/// call, which cost more than the search on a segment).
+static MARKER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("[!"));
+static HTTP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("http"));
+
 /// [`read`] with the inline markup borrowed: no copy of its lists per segment.
 pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Anchors {
     let mut anchors = Anchors {
@@ -152,7 +160,7 @@ pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Ancho
     // The whole `[!DNL ...]` and `[!UICONTROL ...]` markers: skipped by the prose, not by the
     // numbers.
     let mut wholes: Vec<Range<usize>> = Vec::new();
-    if memchr::memmem::find(bytes, b"[!").is_some() {
+    if MARKER.find(bytes).is_some() {
         for (opener, list) in [
             ("[!DNL", &mut anchors.dnl),
             ("[!UICONTROL", &mut anchors.labels),
@@ -193,9 +201,7 @@ fn written_out(
     };
     // A URL has a colon: most segments are passed over with one byte search.
     let bytes = slice.as_bytes();
-    let found_urls = if memchr::memchr(b':', bytes).is_some()
-        && memchr::memmem::find(bytes, b"http").is_some()
-    {
+    let found_urls = if memchr::memchr(b':', bytes).is_some() && HTTP.find(bytes).is_some() {
         urls(slice, base)
     } else {
         Vec::new()
@@ -788,7 +794,7 @@ fn braces(slice: &str, base: usize) -> Vec<(Range<usize>, Brace)> {
 fn urls(slice: &str, base: usize) -> Vec<Range<usize>> {
     let mut found = Vec::new();
     let mut i = 0;
-    while let Some(j) = memchr::memmem::find(&slice.as_bytes()[i..], b"http") {
+    while let Some(j) = HTTP.find(&slice.as_bytes()[i..]) {
         let start = i + j;
         let rest = &slice[start..];
         if !(rest.starts_with("https://") || rest.starts_with("http://")) {

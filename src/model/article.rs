@@ -141,7 +141,7 @@ pub fn read_text(path: &std::path::Path, shown_path: &str) -> Result<String> {
 /// Old Mac files end lines with a lone `\r`; they become `\n`. The length stays the same, so
 /// every byte offset still points at the same character.
 pub fn normalize_newlines(text: String) -> String {
-    if !text.contains('\r') {
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         return text;
     }
     let bytes = text.as_bytes();

@@ -228,7 +228,7 @@ fn label_markers(
 /// `{… 0}`, `{0}`: the numbered placeholders of a translation memory, left in the text.
 fn placeholders(masked: &str, body_offset: usize, found: &mut Vec<Artifact>) {
     let mut from = 0;
-    while let Some(i) = masked[from..].find('{') {
+    while let Some(i) = memchr::memchr(b'{', &masked.as_bytes()[from..]) {
         let start = from + i;
         from = start + 1;
         if masked[..start].ends_with('{') || masked[start + 1..].starts_with('{') {

@@ -268,7 +268,10 @@ impl<'b> EventReader<'b> {
         if let Some((_, _, _, plain)) = &mut self.heading {
             plain.push_str(t);
         }
-        if memchr::memmem::find(t.as_bytes(), b"**").is_some() {
+        // Most text has no `*`: one byte search passes it over.
+        if memchr::memchr(b'*', t.as_bytes()).is_some()
+            && memchr::memmem::find(t.as_bytes(), b"**").is_some()
+        {
             let within = memchr::memmem::find(self.body[range.clone()].as_bytes(), b"**");
             let within = within.unwrap_or(0);
             self.spans.stray_stars.push(range.start + within);
@@ -410,7 +413,8 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 /// Finds `[!DNL ...]`, `{{snippets}}` and collapsible `+++` lines in the masked body.
 fn scan_text(masked: &str, body_offset: usize, outline: &mut Outline) {
     let mut line_start = 0;
-    for line in masked.split_inclusive('\n') {
+    let collapsibles = memchr::memmem::find(masked.as_bytes(), b"+++").is_some();
+    for line in masked.split_inclusive('\n').take_while(|_| collapsibles) {
         let content = line.trim_start_matches([' ', '\t', '>']).trim_end();
         if let Some(summary) = content.strip_prefix("+++") {
             let kind = if summary.trim().is_empty() {
@@ -497,14 +501,14 @@ pub fn find_ignore_ascii_case<'t>(
     let mut from = 0;
     std::iter::from_fn(move || {
         while from < bytes.len() {
-            // Markers start with `[`: found with `str::find`'s fast byte search.
-            let at = if first.is_ascii_alphabetic() {
-                from + bytes[from..]
-                    .iter()
-                    .position(|b| b.eq_ignore_ascii_case(&first))?
-            } else {
-                from + text.get(from..)?.find(char::from(first))?
-            };
+            // The first byte is found with memchr's vector search (markers start with `[`).
+            let rest = bytes.get(from..)?;
+            let at = from
+                + if first.is_ascii_alphabetic() {
+                    memchr::memchr2(first.to_ascii_lowercase(), first.to_ascii_uppercase(), rest)?
+                } else {
+                    memchr::memchr(first, rest)?
+                };
             from = at + 1;
             if bytes
                 .get(at..at + wanted.len())

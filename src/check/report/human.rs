@@ -223,8 +223,9 @@ fn finding(out: &mut String, report: &Report, fold: &Fold, width: usize, paint: 
 /// what was cut), and the carets under the span.
 pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
     let offset = floor_boundary(text, at.offset.min(text.len()));
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &bytes[..offset]).map_or(0, |i| i + 1);
+    let end = memchr::memchr(b'\n', &bytes[offset..]).map_or(text.len(), |i| offset + i);
     let line = text[start..end].trim_end_matches('\r');
     if line.trim().is_empty() {
         return None;
