@@ -324,28 +324,27 @@ fn marked(
     (from, to): (usize, usize),
     (span_start, span_end): (usize, usize),
 ) -> (String, String) {
-    let mut shown = String::new();
-    let mut marks = String::new();
+    let window = chars.get(from - lo..to - lo).unwrap_or_default();
+    let mut shown = String::with_capacity(window.len() + 6);
+    let (mut spaces, mut carets) = (0, 0);
     if from > 0 {
         shown.push('…');
-        marks.push(' ');
+        spaces += 1;
     }
-    for (i, (c, w)) in chars.iter().enumerate().take(to - lo).skip(from - lo) {
-        let i = i + lo;
-        shown.push(*c);
+    shown.extend(window.iter().map(|&(c, _)| c));
+    // The carets go under the span, after a space a column for what comes before it.
+    for (i, &(_, w)) in (from..).zip(window) {
         if i < span_start {
-            marks.extend(std::iter::repeat_n(' ', *w));
+            spaces += w;
         } else if i < span_end {
-            marks.extend(std::iter::repeat_n('^', (*w).max(1)));
+            carets += w.max(1);
         }
     }
     if to < count {
         shown.push('…');
     }
-    if !marks.contains('^') {
-        marks.push('^');
-    }
-    (shown, marks.trim_end().to_owned())
+    let marks = " ".repeat(spaces) + &"^".repeat(carets.max(1));
+    (shown, marks)
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
