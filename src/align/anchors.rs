@@ -174,7 +174,7 @@ pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Ancho
             }
         }
     }
-    if bytes.iter().any(u8::is_ascii_digit) {
+    if has_digit(bytes) {
         anchors.numbers = numbers(text, range.clone(), &hard);
     }
     // `hard` is sorted: with the markers after it, sorted again (stably), it is what the
@@ -186,6 +186,18 @@ pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Ancho
     anchors.skip = hard;
     anchors.keys = keys(text, inline.dests, &anchors);
     anchors
+}
+
+/// Whether `bytes` has an ASCII digit: 32 bytes at a time without an early exit inside a
+/// block, which the compiler turns into vector compares (`any` stops at each byte).
+fn has_digit(bytes: &[u8]) -> bool {
+    let mut blocks = bytes.chunks_exact(32);
+    let digit_in = |block: &[u8]| {
+        block
+            .iter()
+            .fold(false, |found, b| found | b.is_ascii_digit())
+    };
+    blocks.any(digit_in) || digit_in(blocks.remainder())
 }
 
 /// URLs and e-mail addresses written as text, outside the markup in `hard` (which they join).
@@ -837,6 +849,31 @@ fn emails(slice: &str, base: usize) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_digit_is_found_in_any_block_and_in_the_rest() {
+        let text = |len: usize, digit_at: Option<usize>| -> Vec<u8> {
+            (0..len)
+                .map(|i| {
+                    if Some(i) == digit_at {
+                        b'7'
+                    } else {
+                        b'a' + (i % 26) as u8
+                    }
+                })
+                .collect()
+        };
+        for len in [0, 1, 31, 32, 33, 64, 100] {
+            assert!(!has_digit(&text(len, None)), "none in {len} bytes");
+            for at in [0, 31, 32, 63, 64, len.saturating_sub(1)] {
+                if at < len {
+                    assert!(has_digit(&text(len, Some(at))), "at {at} of {len} bytes");
+                }
+            }
+        }
+        // Digits of other scripts and the bytes around `0`..`9` are not ASCII digits.
+        assert!(!has_digit("٣ ৩ /:".as_bytes()));
+    }
 
     fn digits(text: &str) -> Vec<(&str, u64)> {
         numbers(text, 0..text.len(), &[])
