@@ -158,7 +158,7 @@ fn label_markers(
 ) {
     let mut pairs = None;
     let mut from = 0;
-    while let Some(i) = masked[from..].find(opener) {
+    while let Some(i) = memchr::memmem::find(&masked.as_bytes()[from..], opener.as_bytes()) {
         let start = from + i;
         let content_start = start + opener.len();
         from = content_start;
