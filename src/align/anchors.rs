@@ -188,16 +188,37 @@ pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Ancho
     anchors
 }
 
-/// Whether `bytes` has an ASCII digit: 32 bytes at a time without an early exit inside a
-/// block, which the compiler turns into vector compares (`any` stops at each byte).
+/// Whether `bytes` has an ASCII digit.
 fn has_digit(bytes: &[u8]) -> bool {
-    let mut blocks = bytes.chunks_exact(32);
-    let digit_in = |block: &[u8]| {
-        block
-            .iter()
-            .fold(false, |found, b| found | b.is_ascii_digit())
-    };
-    blocks.any(digit_in) || digit_in(blocks.remainder())
+    first_digit(bytes).is_some()
+}
+
+/// The block size of the digit searches: each block is tested without an early exit inside
+/// it, which the compiler turns into vector compares (`position` stops at each byte).
+const BLOCK: usize = 32;
+
+fn digit_in(block: &[u8]) -> bool {
+    block
+        .iter()
+        .fold(false, |found, b| found | b.is_ascii_digit())
+}
+
+/// Where the first ASCII digit of `bytes` is.
+fn first_digit(bytes: &[u8]) -> Option<usize> {
+    let block = bytes.chunks(BLOCK).position(digit_in)?;
+    let start = block * BLOCK;
+    bytes[start..]
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|i| start + i)
+}
+
+/// Where the last ASCII digit of `bytes` is.
+fn last_digit(bytes: &[u8]) -> Option<usize> {
+    // Blocks from the end, so that the first block is the short one.
+    let from_end = bytes.rchunks(BLOCK).position(digit_in)?;
+    let end = bytes.len() - from_end * BLOCK;
+    bytes[..end].iter().rposition(u8::is_ascii_digit)
 }
 
 /// URLs and e-mail addresses written as text, outside the markup in `hard` (which they join).
@@ -308,7 +329,7 @@ pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Nu
         return Vec::new();
     };
     // Read from a little before the first digit (two characters of context for `is_glued`).
-    let Some(first) = slice.bytes().position(|b| b.is_ascii_digit()) else {
+    let Some(first) = first_digit(slice.as_bytes()) else {
         return Vec::new();
     };
     let mut begin = first.saturating_sub(8);
@@ -341,7 +362,7 @@ fn numbers_in(
     };
     // Up to the character after the last digit: what follows it cannot change a number (a
     // letter there ends a time like `10h30`; `rest` is read from `slice`).
-    let last = slice.bytes().rposition(|b| b.is_ascii_digit()).unwrap_or(0) + 1;
+    let last = last_digit(slice.as_bytes()).unwrap_or(0) + 1;
     let stop = last + slice[last..].chars().next().map_or(0, char::len_utf8);
     chars.clear();
     chars.extend(
@@ -864,13 +885,23 @@ mod tests {
                 .collect()
         };
         for len in [0, 1, 31, 32, 33, 64, 100] {
-            assert!(!has_digit(&text(len, None)), "none in {len} bytes");
+            let none = text(len, None);
+            assert!(!has_digit(&none), "none in {len} bytes");
+            assert_eq!((first_digit(&none), last_digit(&none)), (None, None));
             for at in [0, 31, 32, 63, 64, len.saturating_sub(1)] {
                 if at < len {
-                    assert!(has_digit(&text(len, Some(at))), "at {at} of {len} bytes");
+                    let one = text(len, Some(at));
+                    assert!(has_digit(&one), "at {at} of {len} bytes");
+                    assert_eq!(first_digit(&one), Some(at), "first of {len} bytes");
+                    assert_eq!(last_digit(&one), Some(at), "last of {len} bytes");
                 }
             }
         }
+        let two = b"a1 bcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz2 c";
+        assert_eq!(
+            (first_digit(two), last_digit(two)),
+            (Some(1), Some(two.len() - 3))
+        );
         // Digits of other scripts and the bytes around `0`..`9` are not ASCII digits.
         assert!(!has_digit("٣ ৩ /:".as_bytes()));
     }

@@ -266,11 +266,9 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
             .nth(room + 1)
             .map_or(0, |(i, _)| i),
     };
-    let chars: Vec<(char, usize)> = line[lo_byte..]
-        .chars()
-        .take(2 * (room + 2))
-        .map(cell)
-        .collect();
+    // Sized up front: `chars()` promises too few items for `collect` to size it.
+    let mut chars: Vec<(char, usize)> = Vec::with_capacity(2 * (room + 2));
+    chars.extend(line[lo_byte..].chars().take(2 * (room + 2)).map(cell));
     let (from, to) = clip(&chars, span_start - lo, room);
     if from == 0 && lo > 0 || to == chars.len() && lo + to < count {
         // The window was too small (zero-width characters): measure the whole line.
