@@ -159,11 +159,7 @@ const MAX_FLAT_KEYS: usize = 64;
 
 fn flat_entries(split: &Split<'_>) -> Option<Vec<Entry>> {
     let yaml = split.yaml;
-    if yaml.contains('#')
-        || yaml
-            .chars()
-            .any(|c| c.is_control() && c != '\n' || c == '\u{feff}')
-    {
+    if memchr::memchr(b'#', yaml.as_bytes()).is_some() || has_control(yaml) {
         return None;
     }
     let mut entries: Vec<Entry> = Vec::new();
@@ -203,6 +199,23 @@ fn flat_entries(split: &Split<'_>) -> Option<Vec<Entry>> {
         });
     }
     Some(entries)
+}
+
+/// Whether `yaml` has a control character other than a line end, or a byte order mark. The
+/// bytes that may start one (C0 controls, DEL, `0xC2` of the C1 controls, `0xEF` of U+FEFF)
+/// are looked for first, 32 at a time without an early exit (vector compares); only a text
+/// with one is read character by character.
+fn has_control(yaml: &str) -> bool {
+    let may_start =
+        |b: &u8| (*b < 0x20 && *b != b'\n') | (*b == 0x7f) | (*b == 0xc2) | (*b == 0xef);
+    let suspect = yaml
+        .as_bytes()
+        .chunks(32)
+        .any(|block| block.iter().fold(false, |found, b| found | may_start(b)));
+    suspect
+        && yaml
+            .chars()
+            .any(|c| c.is_control() && c != '\n' || c == '\u{feff}')
 }
 
 /// A value of [`flat_entries`] and its length as written (quotes included): text, or `true`
@@ -601,6 +614,26 @@ impl<'de> Deserialize<'de> for Entries {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_found_behind_their_first_bytes() {
+        let cases = [
+            ("title: Een\ndescription: Twee\n", false),
+            ("title: «Un» ©\n", false),
+            ("title: ÿ ï\n", false),
+            ("title: a\tb\n", true),
+            ("title: a\u{7f}\n", true),
+            ("title: a\u{85}\n", true),
+            ("\u{feff}title: a\n", true),
+            ("title: a\r\n", true),
+        ];
+        for (yaml, expected) in cases {
+            let long = format!("{}{yaml}", "k: v\n".repeat(20));
+            for text in [yaml, long.as_str()] {
+                assert_eq!(has_control(text), expected, "{text:?}");
+            }
+        }
+    }
 
     /// Where the flat reader reads front matter, it reads what serde-saphyr reads.
     fn assert_flat_reads_as_yaml(text: &str) -> bool {
