@@ -28,7 +28,7 @@ use crate::theme::Theme;
 #[derive(Debug)]
 pub struct Page {
     pub path: String,
-    pub html: String,
+    pub html: Vec<u8>,
 }
 
 /// What the search index gets of a page.
@@ -354,7 +354,7 @@ impl<'a> Renderer<'a> {
         Ok(vec![
             Page {
                 path: format!("{}/nav.html", locale.code),
-                html: tree_html(&frame.nav.roots, false),
+                html: tree_html(&frame.nav.roots, false).into_bytes(),
             },
             self.home_page(
                 locale,
@@ -775,7 +775,7 @@ impl<'a> Renderer<'a> {
         };
         Ok(Page {
             path: urls::index_file(&url_dir),
-            html: self.templates.render("home.html", &context)?,
+            html: self.templates.render("home.html", &context)?.into_bytes(),
         })
     }
 
@@ -792,7 +792,7 @@ impl<'a> Renderer<'a> {
         };
         Ok(Page {
             path: format!("{}/404.html", locale.code),
-            html: self.templates.render("404.html", &context)?,
+            html: self.templates.render("404.html", &context)?.into_bytes(),
         })
     }
 
@@ -845,11 +845,11 @@ impl<'a> Renderer<'a> {
         Ok(vec![
             Page {
                 path: "index.html".to_owned(),
-                html: self.templates.render("root.html", &root)?,
+                html: self.templates.render("root.html", &root)?.into_bytes(),
             },
             Page {
                 path: "404.html".to_owned(),
-                html: self.templates.render("404.html", &not_found)?,
+                html: self.templates.render("404.html", &not_found)?.into_bytes(),
             },
         ])
     }

@@ -229,7 +229,7 @@ impl Publisher {
                 articles(&renderer, content, frame, &targets, output, index, done);
             if plan.whole || plan.indexes.contains(&li) {
                 for page in renderer.locale_index_pages(content, frame, &mut done.warnings)? {
-                    output.write(&page.path, page.html.as_bytes())?;
+                    output.write(&page.path, &page.html)?;
                 }
             }
             (texts, rendered)
@@ -327,7 +327,7 @@ impl Publisher {
         }
         let renderer = self.renderer(config, &site.contents, &|_| {});
         for page in renderer.root_pages(&counts)? {
-            output.write(&page.path, page.html.as_bytes())?;
+            output.write(&page.path, &page.html)?;
         }
         let xml = sitemap::sitemap(config, &sitemap_pages, &self.look.templates)?;
         output.write("sitemap.xml", xml.as_bytes())
@@ -382,7 +382,7 @@ impl Publisher {
             }
         }
         let t = self.look.strings.table(&self.look.theme, status::LANGUAGE);
-        let write = |path: String, text: String| output.write(&path, text.as_bytes());
+        let write = |path: String, bytes: Vec<u8>| output.write(&path, &bytes);
         status::pages(
             config,
             report,
@@ -412,7 +412,7 @@ fn articles(
         .filter(|entry| entry.article.rel_path != "index.md")
         .map(|entry| {
             let built = renderer.article_page(&content.locale, frame, *entry)?;
-            output.write(&built.page.path, built.page.html.as_bytes())?;
+            output.write(&built.page.path, &built.page.html)?;
             (renderer.progress)(1);
             let text = match (index, built.search) {
                 (Some(index), Some(text)) => {

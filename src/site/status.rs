@@ -94,7 +94,7 @@ struct Cell {
 
 /// Where rendered pages go, as (path in the output, text), from any thread: written as they
 /// are made, so that thousands of side-by-side pages are never all in memory.
-pub type Sink<'a> = &'a (dyn Fn(String, String) -> Result<()> + Sync);
+pub type Sink<'a> = &'a (dyn Fn(String, Vec<u8>) -> Result<()> + Sync);
 
 /// Renders the dashboard, the JSON file and the side-by-side pages into `sink`.
 pub fn pages(
@@ -132,13 +132,14 @@ pub fn pages(
     };
     sink(
         "status/index.html".to_owned(),
-        templates.render("status.html", &context)?,
+        templates.render_bytes("status.html", &context)?,
     )?;
     sink(
         "status.json".to_owned(),
-        check::report::render(report, check::report::Format::Json, &Default::default()),
+        check::report::render(report, check::report::Format::Json, &Default::default())
+            .into_bytes(),
     )?;
-    let side_by_side = |path: String, html: String| sink(format!("status/{path}"), html);
+    let side_by_side = |path: String, html: Vec<u8>| sink(format!("status/{path}"), html);
     super::side_by_side::pages(
         &config.title,
         report,
