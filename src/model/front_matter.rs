@@ -163,28 +163,29 @@ fn flat_entries(split: &Split<'_>) -> Option<Vec<Entry>> {
         return None;
     }
     let mut entries: Vec<Entry> = Vec::new();
-    let mut line_start = 0;
-    for line in yaml.split_inclusive('\n') {
-        let at = split.yaml_offset + line_start;
-        line_start += line.len();
-        let line = line.strip_suffix('\n').unwrap_or(line);
+    let mut lines = Lines {
+        yaml,
+        base: split.yaml_offset,
+        at: 0,
+    };
+    while let Some((at, line)) = lines.next() {
         if line.is_empty() {
             continue;
         }
         let (key, rest) = line.split_once(':')?;
-        let key_ok = key.starts_with(|c: char| c.is_ascii_alphabetic())
-            && key
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            && !is_yaml_word(key);
         // A repeated key is YAML's error to report; past a few dozen keys (never in an
         // article) the lookup would grow quadratic, so serde-saphyr reads those too.
-        if !key_ok || entries.len() >= MAX_FLAT_KEYS || entries.iter().any(|e| e.key == key) {
+        if !flat_key(key) || entries.len() >= MAX_FLAT_KEYS || entries.iter().any(|e| e.key == key)
+        {
             return None;
         }
         let value_at = at + key.len() + 1;
         let (value, span) = if rest.is_empty() {
-            (Value::Null, value_at - 1..value_at - 1)
+            match lines.list() {
+                After::Nothing => (Value::Null, value_at - 1..value_at - 1),
+                After::List(value, span) => (value, span),
+                After::Other => return None,
+            }
         } else {
             let text = rest.strip_prefix(' ')?.trim_start_matches(' ');
             let start = value_at + rest.len() - text.len();
@@ -199,6 +200,86 @@ fn flat_entries(split: &Split<'_>) -> Option<Vec<Entry>> {
         });
     }
     Some(entries)
+}
+
+/// A key the flat reader takes: letters, digits, `-` and `_`, not a YAML word.
+fn flat_key(key: &str) -> bool {
+    key.starts_with(|c: char| c.is_ascii_alphabetic())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !is_yaml_word(key)
+}
+
+/// The lines of front matter, each with its file offset, without its line end.
+struct Lines<'a> {
+    yaml: &'a str,
+    base: usize,
+    at: usize,
+}
+
+impl<'a> Lines<'a> {
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let rest = self.yaml.get(self.at..).filter(|r| !r.is_empty())?;
+        let len = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
+        let line = &rest[..len];
+        let at = self.base + self.at;
+        self.at += len;
+        Some((at, line.strip_suffix('\n').unwrap_or(line)))
+    }
+
+    fn peek(&self) -> Option<&'a str> {
+        Lines { ..*self }.next().map(|(_, line)| line)
+    }
+
+    /// After `key:` with nothing behind it: the indented block list that follows, as YAML
+    /// reads it, with YAML's span (empty, at the first `-`). ExL front matter lists ids this
+    /// way (`feature_v2:` then `  - id: <uuid>` lines).
+    fn list(&mut self) -> After {
+        match self.peek() {
+            Some(line) if line.starts_with(' ') => self
+                .items()
+                .map_or(After::Other, |(value, span)| After::List(value, span)),
+            _ => After::Nothing,
+        }
+    }
+
+    /// The items of an indented list, one `- key: value` or `- value` a line.
+    fn items(&mut self) -> Option<(Value, Range<usize>)> {
+        let first = self.peek()?;
+        let indent = first.len() - first.trim_start_matches(' ').len();
+        let mut items = Vec::new();
+        let mut span = None;
+        while let Some(line) = self.peek().filter(|l| l.starts_with(' ')) {
+            let (at, _) = self.next()?;
+            let item = line.get(indent..)?.strip_prefix("- ")?;
+            if item.starts_with(' ') || line[..indent].bytes().any(|b| b != b' ') {
+                return None;
+            }
+            span.get_or_insert(at + indent..at + indent);
+            let value = match item.split_once(": ") {
+                Some((key, value)) if flat_key(key) => {
+                    let (value, len) = flat_value(value.trim_start_matches(' '))?;
+                    (len > 0).then_some(())?;
+                    Value::Object([(key.to_owned(), value)].into_iter().collect())
+                }
+                Some(_) => return None,
+                None => flat_value(item)?.0,
+            };
+            items.push(value);
+        }
+        Some((Value::Array(items), span?))
+    }
+}
+
+/// What follows a `key:` with nothing behind it.
+enum After {
+    /// Another key or the end: the value is null.
+    Nothing,
+    /// An indented list the flat reader reads, and its span.
+    List(Value, Range<usize>),
+    /// Anything else, left to serde-saphyr.
+    Other,
 }
 
 /// Whether `yaml` has a control character other than a line end, or a byte order mark. The
@@ -232,6 +313,14 @@ fn flat_value(written: &str) -> Option<(Value, usize)> {
     let text = written.trim_end_matches(' ');
     if let Ok(flag) = text.parse::<bool>() {
         return Some((Value::Bool(flag), text.len()));
+    }
+    // A plain whole number (`source-wordcount: 600`), as YAML reads it; leading zeros, signs
+    // and anything longer are left to serde-saphyr.
+    let whole = (1..=15).contains(&text.len())
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    if let Some(number) = text.parse::<u64>().ok().filter(|_| whole) {
+        return Some((Value::from(number), text.len()));
     }
     let indicator = text.starts_with([
         '-', '?', ':', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '%', '@', '`',
@@ -660,6 +749,10 @@ mod tests {
             "title: 1.5 release notes\nlevel: Beginner\nhide: false\nhidefromtoc: true\n",
             "description: set in steps of 15 minutes (10:00, 10:15), not 10:05\n",
             "\ntitle: x\n\nrole: User\n\n",
+            "feature_v2:\n  - id: b069d60e-95f3-44d6-95a8-ddc862a4bc38\n  - id: b3f03848\nrole: Admin\n",
+            "title: x\nproduct_v2:\n    - id: e55547f1-a1ff-40c6-8978-026e40ab7fa4\n",
+            "source-wordcount: 985\nzero: 0\nht-degree: 0%\n",
+            "feature:\n  - Segments\n  - 'Calculated metrics'\n  - id: x\nempty:\nlast: y y\n",
         ];
         for yaml in read {
             let text = format!("---\n{yaml}---\nbody\n");
@@ -667,7 +760,19 @@ mod tests {
         }
         // What only YAML reads, or may read as something else than text: left to serde-saphyr.
         let left = [
-            "source-wordcount: 985\n",
+            "k:\n- id: a\n",
+            "source-wordcount: 00985\n",
+            "source-wordcount: +985\n",
+            "source-wordcount: 1234567890123456\n",
+            "k:\n  - id: a\n    name: b\n",
+            "k:\n  - id: a\n\n  - id: b\n",
+            "k:\n  - id: a\n   - id: b\n",
+            "k:\n  - id: 0123\n",
+            "k:\n  - id:\n",
+            "k:\n  -  id: a\n",
+            "k:\n  - a: b: c\n",
+            "k:\n  sub: a\n",
+            "k:\n  plain text\n",
             "ht-degree: 0123\n",
             "a: 12e45\n",
             "a: 1_000\n",
@@ -679,7 +784,6 @@ mod tests {
             "a: 2001-12-14\n",
             "a: 12:30\n",
             "a: [en, fr]\n",
-            "a:\n  - en\n",
             "a: x # comment\n",
             "a: \"tab\\there\"\n",
             "a: 'it''s'\n",
