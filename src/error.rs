@@ -28,8 +28,10 @@ impl Location {
     pub fn from_offset(path: impl Into<String>, text: &str, offset: usize) -> Self {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        // memchr's vector search from line end to line end (`matches` is the standard
+        // library's, a word at a time).
+        let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
+        let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
         Location {
             path: path.into(),
