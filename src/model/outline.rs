@@ -524,42 +524,45 @@ pub fn find_ignore_ascii_case<'t>(
 
 /// For each `[` of `text`, the offset of the `]` that closes it within its paragraph (as
 /// [`closing_bracket`] finds it), in one pass: 40,000 unclosed markers take linear time.
-/// The markup is ASCII, so the bytes are read one by one; only other characters are decoded,
-/// to tell whitespace (a line of it ends a paragraph) from text.
+/// A line of only whitespace (Unicode's, and `>` quote marks) ends a paragraph.
 pub fn bracket_pairs(text: &str) -> foldhash::HashMap<usize, usize> {
     let mut pairs = foldhash::HashMap::default();
     let mut open = Vec::new();
     let mut previous_newline = false;
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if !b.is_ascii() {
-            let c = text[i..].chars().next().unwrap_or_default();
-            if !c.is_whitespace() {
+    // Only brackets and line ends change anything: memchr's vector search goes from one to
+    // the next, and what lies between is read only after a line end, up to its first mark.
+    let mut from = 0;
+    for i in memchr::memchr3_iter(b'[', b']', b'\n', bytes) {
+        if previous_newline && !blank(&text[from..i]) {
+            previous_newline = false;
+        }
+        match bytes[i] {
+            b'[' => {
+                open.push(i);
                 previous_newline = false;
             }
-            i += c.len_utf8().max(1);
-            continue;
-        }
-        match b {
-            b'[' => open.push(i),
             b']' => {
                 if let Some(start) = open.pop() {
                     pairs.insert(start, i);
                 }
+                previous_newline = false;
             }
-            b'\n' if previous_newline => open.clear(),
-            _ => {}
+            _ => {
+                if previous_newline {
+                    open.clear();
+                }
+                previous_newline = true;
+            }
         }
-        if b == b'\n' {
-            previous_newline = true;
-        } else if !matches!(b, b' ' | b'\t' | b'\x0B' | b'\x0C' | b'\r' | b'>') {
-            previous_newline = false;
-        }
-        i += 1;
+        from = i + 1;
     }
     pairs
+}
+
+/// Whether `text` (part of one line) is only white space and `>` quote marks.
+fn blank(text: &str) -> bool {
+    text.chars().all(|c| c == '>' || c.is_whitespace())
 }
 
 /// The offset of the `]` that closes a marker whose content starts `text`, within its paragraph.
@@ -626,6 +629,68 @@ fn unique_anchors(list: &mut [Heading]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bracket pairs as first written: every byte read in turn.
+    fn bracket_pairs_by_bytes(text: &str) -> foldhash::HashMap<usize, usize> {
+        let mut pairs = foldhash::HashMap::default();
+        let mut open = Vec::new();
+        let mut previous_newline = false;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if !b.is_ascii() {
+                let c = text[i..].chars().next().unwrap_or_default();
+                if !c.is_whitespace() {
+                    previous_newline = false;
+                }
+                i += c.len_utf8().max(1);
+                continue;
+            }
+            match b {
+                b'[' => open.push(i),
+                b']' => {
+                    if let Some(start) = open.pop() {
+                        pairs.insert(start, i);
+                    }
+                }
+                b'\n' if previous_newline => open.clear(),
+                _ => {}
+            }
+            if b == b'\n' {
+                previous_newline = true;
+            } else if !matches!(b, b' ' | b'\t' | b'\x0B' | b'\x0C' | b'\r' | b'>') {
+                previous_newline = false;
+            }
+            i += 1;
+        }
+        pairs
+    }
+
+    #[test]
+    fn brackets_pair_within_paragraphs_as_a_byte_by_byte_reading_pairs_them() {
+        // Every string of these pieces up to four long: brackets, line ends, blanks of both
+        // kinds, quote marks, text.
+        let pieces = [
+            "[", "]", "\n", " ", ">", "\u{a0}", "\u{3000}", "é", "x", "\t",
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| pieces.iter().map(move |p| format!("{t}{p}")))
+                .collect();
+            texts.extend(longer);
+        }
+        texts.push("[!DNL a [b]\n> \n> c] [d\n\u{a0}\n]".to_owned());
+        for text in &texts {
+            assert_eq!(
+                bracket_pairs(text),
+                bracket_pairs_by_bytes(text),
+                "{text:?}"
+            );
+        }
+    }
 
     /// Masking as it was first written: blank the bytes of a copy, then check it is UTF-8.
     fn mask_by_bytes(body: &str, blank: &[Range<usize>]) -> String {
