@@ -10,7 +10,7 @@ use std::fmt;
 use std::ops::Range;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
 
 use crate::error::{offset_of, Error, SourceError, SourceErrorKind};
@@ -258,17 +258,39 @@ impl<'a> Lines<'a> {
             }
             span.get_or_insert(at + indent..at + indent);
             let value = match item.split_once(": ") {
-                Some((key, value)) if flat_key(key) => {
-                    let (value, len) = flat_value(value.trim_start_matches(' '))?;
-                    (len > 0).then_some(())?;
-                    Value::Object([(key.to_owned(), value)].into_iter().collect())
-                }
-                Some(_) => return None,
+                Some((key, value)) => Value::Object(self.mapping(key, value, indent + 2)?),
                 None => flat_value(item)?.0,
             };
             items.push(value);
         }
         Some((Value::Array(items), span?))
+    }
+
+    /// A list item that is a mapping: `key: value` after its `- `, then the item's other
+    /// `key: value` lines, indented to the first key (`    internal-label: Reports`).
+    fn mapping(&mut self, key: &str, value: &str, column: usize) -> Option<Map<String, Value>> {
+        let mut mapping = Map::new();
+        let mut entry = (key, value);
+        loop {
+            let (key, value) = entry;
+            let (value, len) = flat_value(value.trim_start_matches(' '))?;
+            if !flat_key(key) || len == 0 || mapping.contains_key(key) {
+                return None;
+            }
+            mapping.insert(key.to_owned(), value);
+            let Some(next) = self
+                .peek()
+                .and_then(|l| l.get(column..).map(|rest| (l, rest)))
+            else {
+                return Some(mapping);
+            };
+            let (line, rest) = next;
+            if line[..column].bytes().any(|b| b != b' ') || rest.starts_with([' ', '-']) {
+                return Some(mapping);
+            }
+            self.next()?;
+            entry = rest.split_once(": ")?;
+        }
     }
 }
 
@@ -753,6 +775,7 @@ mod tests {
             "title: x\nproduct_v2:\n    - id: e55547f1-a1ff-40c6-8978-026e40ab7fa4\n",
             "source-wordcount: 985\nzero: 0\nht-degree: 0%\n",
             "feature:\n  - Segments\n  - 'Calculated metrics'\n  - id: x\nempty:\nlast: y y\n",
+            "product_v2:\n  - id: e55547f1\n    internal-label: Analytics\n  - id: b0c\n    internal-label: Admin Tools\nrole: x\n",
         ];
         for yaml in read {
             let text = format!("---\n{yaml}---\nbody\n");
@@ -764,7 +787,11 @@ mod tests {
             "source-wordcount: 00985\n",
             "source-wordcount: +985\n",
             "source-wordcount: 1234567890123456\n",
-            "k:\n  - id: a\n    name: b\n",
+            "k:\n  - id: a\n      name: b\n",
+            "k:\n  - id: a\n    id: b\n",
+            "k:\n  - id: a\n    name:\n",
+            "k:\n  - id: a\n    name: b: c\n",
+            "k:\n  - id: a\n    - b\n",
             "k:\n  - id: a\n\n  - id: b\n",
             "k:\n  - id: a\n   - id: b\n",
             "k:\n  - id: 0123\n",
