@@ -300,10 +300,11 @@ fn html_cells(masked: &str, range: Range<usize>) -> Vec<Leaf> {
             break;
         };
         let content = start + open_end + 1;
-        let close = ["</td", "</th", "<td", "<th", "</tr", "</table"]
-            .iter()
-            .filter_map(|c| lower[content..].find(c))
-            .min()
+        // The first tag that ends the cell: from `<` to `<`, not a search of the rest of the
+        // block per tag and cell (quadratic in a large table).
+        let ends = ["</td", "</th", "<td", "<th", "</tr", "</table"];
+        let close = memchr::memchr_iter(b'<', &lower.as_bytes()[content..])
+            .find(|&i| ends.iter().any(|e| lower[content + i..].starts_with(e)))
             .unwrap_or(lower.len() - content);
         let cell = &block[content..content + close];
         let lead = cell.len() - cell.trim_start().len();
@@ -319,4 +320,33 @@ fn html_cells(masked: &str, range: Range<usize>) -> Vec<Leaf> {
         from = content + close;
     }
     cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_ends_at_the_first_tag_that_ends_it() {
+        let cells = |block: &str| -> Vec<String> {
+            html_cells(block, 0..block.len())
+                .iter()
+                .map(|leaf| block[leaf.range.clone()].to_owned())
+                .collect()
+        };
+        let cases: [(&str, &[&str]); 6] = [
+            ("<table><tr><td>a</td><td>b</td></tr></table>", &["a", "b"]),
+            ("<TABLE><TR><TH>a<TD>b<th>c</TR>", &["a", "b", "c"]),
+            (
+                "<table><tr><td>a <b>x</b> <tt>y</tt></tr></table>",
+                &["a <b>x</b> <tt>y</tt>"],
+            ),
+            ("<table><tr><td>a</table>", &["a"]),
+            ("<table><tr><td>open to the end", &["open to the end"]),
+            ("<table><tr><tdx>no</tdx><td >yes</td>", &["yes"]),
+        ];
+        for (block, expected) in cases {
+            assert_eq!(cells(block), expected, "{block}");
+        }
+    }
 }
