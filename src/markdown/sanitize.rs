@@ -12,6 +12,10 @@ use pulldown_cmark::Event;
 
 use super::Spanned;
 
+/// The searcher for `<!--`, built once: it runs on every line of a body with a comment.
+static COMMENT: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("<!--"));
+
 /// The body with every HTML comment that spans lines made safe for the markdown parser, at
 /// the same length (so every offset still points at the file), and the offsets of comments
 /// that are never closed.
@@ -30,8 +34,7 @@ pub fn mask_comments(body: &str) -> (Cow<'_, str>, Vec<usize>) {
     let mut fence: Option<(u8, usize)> = None;
     let mut line_start = 0;
     while line_start < body.len() {
-        let line_end = body[line_start..]
-            .find('\n')
+        let line_end = memchr::memchr(b'\n', &body.as_bytes()[line_start..])
             .map_or(body.len(), |i| line_start + i);
         let line = &body[line_start..line_end];
         let inner = line.trim_start_matches([' ', '\t', '>']);
@@ -102,7 +105,7 @@ pub fn mask_comments(body: &str) -> (Cow<'_, str>, Vec<usize>) {
 /// Where a comment opens in `line`, outside backtick code spans.
 fn comment_start(line: &str) -> Option<usize> {
     let mut from = 0;
-    while let Some(i) = line[from..].find("<!--") {
+    while let Some(i) = COMMENT.find(&line.as_bytes()[from..]) {
         let at = from + i;
         if line[..at].matches('`').count().is_multiple_of(2) {
             return Some(at);
