@@ -755,11 +755,11 @@ fn tags(slice: &str, base: usize) -> Vec<Range<usize>> {
     let bytes = slice.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
-    while let Some(j) = slice[i..].find('<') {
+    while let Some(j) = memchr::memchr(b'<', &bytes[i..]) {
         let start = i + j;
         let next = bytes.get(start + 1).copied().unwrap_or(b' ');
         if next.is_ascii_alphabetic() || next == b'/' || next == b'!' {
-            if let Some(len) = slice[start..].find('>') {
+            if let Some(len) = memchr::memchr(b'>', &bytes[start..]) {
                 found.push(base + start..base + start + len + 1);
                 i = start + len + 1;
                 continue;
@@ -773,7 +773,7 @@ fn tags(slice: &str, base: usize) -> Vec<Range<usize>> {
 /// Character references `&#39;`, `&#x200B;`, `&quot;` (file ranges): markup, not numbers.
 fn entities(slice: &str, base: usize) -> Vec<Range<usize>> {
     let mut found = Vec::new();
-    for (start, _) in slice.match_indices('&') {
+    for start in memchr::memchr_iter(b'&', slice.as_bytes()) {
         let rest = &slice[start + 1..];
         let len = rest
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
@@ -797,7 +797,7 @@ enum Brace {
 fn braces(slice: &str, base: usize) -> Vec<(Range<usize>, Brace)> {
     let mut found = Vec::new();
     let mut i = 0;
-    while let Some(j) = slice[i..].find('{') {
+    while let Some(j) = memchr::memchr(b'{', &slice.as_bytes()[i..]) {
         let start = i + j;
         let double = slice[start..].starts_with("{{");
         let close = if double { "}}" } else { "}" };

@@ -61,9 +61,8 @@ pub struct Split<'a> {
 /// Splits `text` at its front matter. A file that does not start with `---` has none.
 pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Error> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let first_end = text[start..]
-        .find('\n')
-        .map_or(text.len(), |i| start + i + 1);
+    let first_end =
+        memchr::memchr(b'\n', &text.as_bytes()[start..]).map_or(text.len(), |i| start + i + 1);
     if text[start..first_end].trim_end() != "---" {
         return Ok(Split {
             yaml: "",
@@ -74,8 +73,7 @@ pub fn split<'a>(path: &str, text: &'a str) -> Result<Split<'a>, Error> {
     }
     let mut line_start = first_end;
     while line_start < text.len() {
-        let line_end = text[line_start..]
-            .find('\n')
+        let line_end = memchr::memchr(b'\n', &text.as_bytes()[line_start..])
             .map_or(text.len(), |i| line_start + i + 1);
         if text[line_start..line_end].trim_end() == "---" {
             return Ok(Split {
