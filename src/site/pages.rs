@@ -775,7 +775,7 @@ impl<'a> Renderer<'a> {
         };
         Ok(Page {
             path: urls::index_file(&url_dir),
-            html: self.templates.render("home.html", &context)?.into_bytes(),
+            html: self.templates.render("home.html", &context)?,
         })
     }
 
@@ -792,7 +792,7 @@ impl<'a> Renderer<'a> {
         };
         Ok(Page {
             path: format!("{}/404.html", locale.code),
-            html: self.templates.render("404.html", &context)?.into_bytes(),
+            html: self.templates.render("404.html", &context)?,
         })
     }
 
@@ -845,11 +845,11 @@ impl<'a> Renderer<'a> {
         Ok(vec![
             Page {
                 path: "index.html".to_owned(),
-                html: self.templates.render("root.html", &root)?.into_bytes(),
+                html: self.templates.render("root.html", &root)?,
             },
             Page {
                 path: "404.html".to_owned(),
-                html: self.templates.render("404.html", &not_found)?.into_bytes(),
+                html: self.templates.render("404.html", &not_found)?,
             },
         ])
     }

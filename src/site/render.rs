@@ -330,7 +330,7 @@ impl Publisher {
             output.write(&page.path, &page.html)?;
         }
         let xml = sitemap::sitemap(config, &sitemap_pages, &self.look.templates)?;
-        output.write("sitemap.xml", xml.as_bytes())
+        output.write("sitemap.xml", &xml)
     }
 
     /// robots.txt, the highlighting stylesheet and the theme's static files.

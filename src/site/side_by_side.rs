@@ -117,10 +117,7 @@ pub fn pages(
             rows: rows_html(&rows(alignment, pivot, other, findings)),
             findings: findings.len(),
         };
-        sink(
-            path,
-            templates.render_bytes("status-segments.html", &context)?,
-        )
+        sink(path, templates.render("status-segments.html", &context)?)
     };
     report.alignments.par_iter().try_for_each(page)
 }

@@ -25,7 +25,7 @@ pub fn sitemap(
     config: &Config,
     pages: &[(LocaleCode, Vec<(String, String)>)],
     templates: &Templates,
-) -> Result<String> {
+) -> Result<Vec<u8>> {
     let base = config.base_url.trim_end_matches('/');
     let tag_of = |code: &str| {
         config

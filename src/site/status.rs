@@ -132,7 +132,7 @@ pub fn pages(
     };
     sink(
         "status/index.html".to_owned(),
-        templates.render_bytes("status.html", &context)?,
+        templates.render("status.html", &context)?,
     )?;
     sink(
         "status.json".to_owned(),
