@@ -410,11 +410,10 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     memchr::memmem::find(haystack.get(from..)?, needle).map(|i| from + i)
 }
 
-/// Finds `[!DNL ...]`, `{{snippets}}` and collapsible `+++` lines in the masked body.
-fn scan_text(masked: &str, body_offset: usize, outline: &mut Outline) {
+/// The `+++` lines that open and close collapsibles, as block markers.
+fn collapsible_markers(masked: &str, body_offset: usize, outline: &mut Outline) {
     let mut line_start = 0;
-    let collapsibles = memchr::memmem::find(masked.as_bytes(), b"+++").is_some();
-    for line in masked.split_inclusive('\n').take_while(|_| collapsibles) {
+    for line in masked.split_inclusive('\n') {
         let content = line.trim_start_matches([' ', '\t', '>']).trim_end();
         if let Some(summary) = content.strip_prefix("+++") {
             let kind = if summary.trim().is_empty() {
@@ -431,6 +430,13 @@ fn scan_text(masked: &str, body_offset: usize, outline: &mut Outline) {
             });
         }
         line_start += line.len();
+    }
+}
+
+/// Finds `[!DNL ...]`, `{{snippets}}` and collapsible `+++` lines in the masked body.
+fn scan_text(masked: &str, body_offset: usize, outline: &mut Outline) {
+    if memchr::memmem::find(masked.as_bytes(), b"+++").is_some() {
+        collapsible_markers(masked, body_offset, outline);
     }
     for (start, inner) in bracketed(masked, "[!DNL") {
         outline.dnl.push(Marker {
