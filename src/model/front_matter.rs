@@ -210,13 +210,16 @@ fn flat_key(key: &str) -> bool {
 }
 
 /// The lines of front matter, each with its file offset, without its line end.
+#[derive(Clone)]
 struct Lines<'a> {
     yaml: &'a str,
     base: usize,
     at: usize,
 }
 
-impl<'a> Lines<'a> {
+impl<'a> Iterator for Lines<'a> {
+    type Item = (usize, &'a str);
+
     fn next(&mut self) -> Option<(usize, &'a str)> {
         let rest = self.yaml.get(self.at..).filter(|r| !r.is_empty())?;
         let len = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest.len(), |i| i + 1);
@@ -225,9 +228,11 @@ impl<'a> Lines<'a> {
         self.at += len;
         Some((at, line.strip_suffix('\n').unwrap_or(line)))
     }
+}
 
+impl<'a> Lines<'a> {
     fn peek(&self) -> Option<&'a str> {
-        Lines { ..*self }.next().map(|(_, line)| line)
+        self.clone().next().map(|(_, line)| line)
     }
 
     /// After `key:` with nothing behind it: the indented block list that follows, as YAML
@@ -339,7 +344,8 @@ fn flat_value(written: &str) -> Option<(Value, usize)> {
     let whole = (1..=15).contains(&text.len())
         && text.bytes().all(|b| b.is_ascii_digit())
         && (text == "0" || !text.starts_with('0'));
-    if let Some(number) = text.parse::<u64>().ok().filter(|_| whole) {
+    if whole {
+        let number = text.parse::<u64>().ok()?;
         return Some((Value::from(number), text.len()));
     }
     let indicator = text.starts_with([
