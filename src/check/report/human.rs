@@ -243,6 +243,12 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
         marks.push_str(&"^".repeat(to.saturating_sub(from).max(1)));
         return Some((line.to_owned(), marks.trim_end().to_owned()));
     }
+    // Most other lines are letters one column wide (accented Latin, typographic quotes and
+    // spaces): the window is found by counting characters, none measured one by one.
+    let span_byte = offset.min(start + line.len()) - start;
+    if narrow_line(line) {
+        return Some(narrow_window(line, span_byte, (span_start, span_end), room));
+    }
     // A line that does not fit is clipped around the span: only the characters near it are
     // measured (a paragraph is one line), unless zero-width ones make the window too small.
     let mut total = 0;
@@ -260,7 +266,7 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
     // Character `lo` is found back from the span, not counted from the line's start.
     let lo_byte = match lo {
         0 => 0,
-        _ => line[..offset.min(start + line.len()) - start]
+        _ => line[..span_byte]
             .char_indices()
             .rev()
             .nth(room + 1)
@@ -276,6 +282,98 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
         return Some(marked(&all, 0, count, clip(&all, span_start, room), span));
     }
     Some(marked(&chars, lo, count, (lo + from, lo + to), span))
+}
+
+/// Whether `c` is shown as itself in one column: printable ASCII, Latin letters and signs
+/// (U+00A0 to U+02FF but the soft hyphen), dashes, quotes, the narrow no-break space and the
+/// like (U+2010 to U+2027, U+202F to U+203F). A test holds this to `unicode-width`.
+fn narrow(c: char) -> bool {
+    matches!(
+        c,
+        ' '..='~' | '\u{A0}'..='\u{AC}' | '\u{AE}'..='\u{2FF}' | '\u{2010}'..='\u{2027}' | '\u{202F}'..='\u{203F}'
+    )
+}
+
+/// Whether every character of `line` is [`narrow`]. The bytes that can start any other
+/// character (controls, DEL, `0xC2` and lead bytes from `0xC6`) are looked for 32 at a time,
+/// and only the characters they start are decoded: accented Latin (`0xC3` to `0xC5`) and
+/// ASCII pass without decoding.
+fn narrow_line(line: &str) -> bool {
+    const BLOCK: usize = 32;
+    let suspect = |b: u8| b < 0x20 || b == 0x7F || b == 0xC2 || b >= 0xC6;
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        // Each block is tested without an early exit inside it, so the test is vectorised.
+        let Some(block) = rest
+            .chunks(BLOCK)
+            .position(|block| block.iter().fold(false, |any, &b| any | suspect(b)))
+        else {
+            return true;
+        };
+        let from = at + block * BLOCK;
+        let Some(i) = bytes[from..].iter().position(|&b| suspect(b)) else {
+            return true;
+        };
+        // A suspect byte is never a continuation byte (0x80 to 0xBF): it starts a character.
+        let Some(c) = line.get(from + i..).and_then(|r| r.chars().next()) else {
+            return false;
+        };
+        if !narrow(c) {
+            return false;
+        }
+        at = from + i + c.len_utf8();
+    }
+    true
+}
+
+/// [`context`] for a line of [`narrow`] characters: one column a character, so the shown
+/// window is found by counting (`span_byte` is where the span starts in `line`).
+fn narrow_window(
+    line: &str,
+    span_byte: usize,
+    (span_start, span_end): (usize, usize),
+    room: usize,
+) -> (String, String) {
+    let count = line.chars().count();
+    let (from, to) = if count <= room {
+        (0, count)
+    } else {
+        // As `clip` does: a third of the room before the span, then what fits after it, and
+        // near the end of the line more of what comes before.
+        let budget = room - 2;
+        let mut from = span_start.min(count);
+        from -= from.min(budget / 3);
+        let to = count.min(from + budget);
+        from -= from.min(budget - (to - from));
+        (from, to)
+    };
+    let before = span_start - from.min(span_start);
+    let from_byte = match before {
+        0 => span_byte.min(line.len()),
+        n => line[..span_byte]
+            .char_indices()
+            .rev()
+            .nth(n - 1)
+            .map_or(0, |(i, _)| i),
+    };
+    let to_byte = line[from_byte..]
+        .char_indices()
+        .nth(to - from)
+        .map_or(line.len(), |(i, _)| from_byte + i);
+    let mut shown = String::with_capacity(to_byte - from_byte + 6);
+    if from > 0 {
+        shown.push('…');
+    }
+    shown.push_str(&line[from_byte..to_byte]);
+    if to < count {
+        shown.push('…');
+    }
+    let spaces = usize::from(from > 0) + span_start.min(to).saturating_sub(from);
+    let carets = span_end.min(to).saturating_sub(span_start.max(from));
+    let marks = " ".repeat(spaces) + &"^".repeat(carets.max(1));
+    (shown, marks)
 }
 
 /// A character as shown, and its width: control characters (tabs) as one space.
@@ -536,6 +634,24 @@ mod tests {
             format!("{}`x` {}", "word ".repeat(90), "z".repeat(300)),
             format!("`x`{}", "a b".repeat(100)),
             format!("{}\t{}", "a".repeat(200), "b".repeat(150)),
+            // One column a character, as French and Italian prose is: found by counting.
+            format!(
+                "L\u{2019}{}`x` «\u{A0}{}\u{A0}» {}",
+                "élève à côté ".repeat(40),
+                "ʼœuvre".repeat(30),
+                "ç".repeat(100)
+            ),
+            format!("{}`x`", "è\u{202F}".repeat(30)),
+            format!("`x`{}", "—ò".repeat(150)),
+            // Narrow but for one character: a soft hyphen, a wide one, a combining accent.
+            format!(
+                "{}\u{AD}{}`x`{}",
+                "é".repeat(150),
+                "a".repeat(20),
+                "ù".repeat(150)
+            ),
+            format!("{}`x`{}語", "é".repeat(150), "ù".repeat(150)),
+            format!("{}`x`{}e\u{301}", "é".repeat(150), "ù".repeat(150)),
         ];
         for line in &lines {
             for offset in (0..line.len())
@@ -584,6 +700,28 @@ mod tests {
             context("key: v", &At::new("key: v", 0, 0), 80),
             Some(("key: v".to_owned(), "^".to_owned()))
         );
+    }
+
+    #[test]
+    fn narrow_characters_are_one_column_wide() {
+        let ranges = [
+            ' '..='~',
+            '\u{A0}'..='\u{2FF}',
+            '\u{2010}'..='\u{203F}',
+            '\u{0}'..='\u{1F}',
+            '\u{7F}'..='\u{9F}',
+        ];
+        for c in ranges.into_iter().flatten() {
+            if narrow(c) {
+                assert_eq!(cell(c), (c, 1), "{c:?}");
+            }
+        }
+        for c in ['\u{AD}', '\u{300}', '\u{2028}', '\u{200B}', '\t', '語'] {
+            assert!(!narrow(c), "{c:?}");
+        }
+        assert!(narrow_line("L\u{2019}élève à côté «\u{A0}œuvre\u{A0}» ʼ"));
+        assert!(!narrow_line("tab\there"));
+        assert!(!narrow_line("漢字"));
     }
 
     #[test]
