@@ -108,8 +108,16 @@ impl Finding {
     }
 
     /// Adds the place in `doc` this finding is compared with.
-    pub fn with_related(mut self, doc: &Doc, offset: usize) -> Finding {
-        self.related.push(doc.related(offset));
+    pub fn with_related(self, doc: &Doc, offset: usize) -> Finding {
+        self.with_place(doc.related(offset))
+    }
+
+    /// Adds `place`, a place this finding is compared with.
+    pub fn with_place(mut self, place: Related) -> Finding {
+        // Most findings have one related place: a first push would make room for four (216
+        // bytes unused a finding, 20 MB at 91,739 findings).
+        self.related.reserve_exact(1);
+        self.related.push(place);
         self
     }
 

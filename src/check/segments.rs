@@ -250,16 +250,13 @@ impl Pair<'_> {
         pivot_offset: usize,
         message: String,
     ) -> Finding {
-        let mut finding = Finding::placed(
+        Finding::placed(
             rule,
             self.other.doc,
             self.other.at(range.start, range.len()),
             message,
-        );
-        finding
-            .related
-            .push(self.pivot.doc.related_at(self.pivot.at(pivot_offset, 0)));
-        finding
+        )
+        .with_place(self.pivot.doc.related_at(self.pivot.at(pivot_offset, 0)))
     }
 
     fn pivot_name(&self) -> &str {
