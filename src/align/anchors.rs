@@ -513,6 +513,57 @@ pub fn prose(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Prose {
     counts
 }
 
+/// The letters of the prose of `text[range]` outside `skip`, as [`prose`] counts them (a `_`
+/// inside a word is one), without lowercasing and hashing the words.
+pub fn letters(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> u32 {
+    let Some(slice) = text.get(range.clone()) else {
+        return 0;
+    };
+    let bytes = slice.as_bytes();
+    let base = range.start;
+    let mut letters = 0;
+    let mut in_word = false;
+    let (mut i, mut k) = (0, 0);
+    while i < bytes.len() {
+        let at = base + i;
+        while k < skip.len() && skip[k].end <= at {
+            k += 1;
+        }
+        if k < skip.len() && skip[k].start <= at {
+            in_word = false;
+            i = skip[k].end - base;
+            continue;
+        }
+        let stop = skip
+            .get(k)
+            .map_or(bytes.len(), |s| (s.start - base).min(bytes.len()));
+        while i < stop {
+            let b = bytes[i];
+            if b.is_ascii() {
+                // As `Words::ascii`: a letter starts or goes on with a word, `_` goes on with
+                // one, `'` and `-` leave it open, anything else ends it.
+                if b.is_ascii_alphabetic() || in_word && b == b'_' {
+                    letters += 1;
+                    in_word = true;
+                } else if b != b'\'' && b != b'-' {
+                    in_word = false;
+                }
+                i += 1;
+            } else {
+                let c = slice[i..].chars().next().unwrap_or(' ');
+                i += c.len_utf8();
+                if latin1_letter(c).is_some() || c.is_alphabetic() {
+                    letters += 1;
+                    in_word = true;
+                } else if c != '’' {
+                    in_word = false;
+                }
+            }
+        }
+    }
+    letters
+}
+
 /// The first bytes of the prose of `text[range]`: two segments whose prefixes differ do not
 /// have the same [`prose`].
 pub fn prose_prefix(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Prefix {
@@ -870,6 +921,58 @@ fn emails(slice: &str, base: usize) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `letters` counts what `prose` counts, on every segment of the fixtures (and of the
+    /// folders in `TOLK_PROSE_CORPUS`, `:`-separated, for a run over a whole corpus) and on
+    /// words that end, go on or are cut by skipped ranges in every way.
+    #[test]
+    fn letters_are_the_letters_of_the_prose() {
+        let check = |text: &str, range: Range<usize>, skip: &[Range<usize>]| {
+            assert_eq!(
+                letters(text, range.clone(), skip),
+                prose(text, range.clone(), skip).letters,
+                "{:?} without {skip:?}",
+                text.get(range)
+            );
+        };
+        for text in [
+            "snake_case _lead trail_ l'été don’t co-op a-_b x' _'_ 12_ab",
+            "Œuvre naïve ÀÉÎ × ÷ 語_x ß_ α-β “quoted” — dash\u{301}e_",
+            "a_`code`_b [link](https://x.example) e_<b>_f",
+        ] {
+            check(text, 0..text.len(), &[]);
+            // Every skipped range of up to 3 bytes, cutting words anywhere.
+            for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+                for end in
+                    (start..=(start + 3).min(text.len())).filter(|&i| text.is_char_boundary(i))
+                {
+                    let skip = [Range { start, end }];
+                    check(text, 0..text.len(), &skip);
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut folders = vec![root.join("tests/fixtures"), root.join("content")];
+        if let Ok(more) = std::env::var("TOLK_PROSE_CORPUS") {
+            folders.extend(more.split(':').map(std::path::PathBuf::from));
+        }
+        let mut segments = 0;
+        for folder in folders {
+            for entry in walkdir::WalkDir::new(folder).into_iter().flatten() {
+                if entry.path().extension().is_some_and(|e| e == "md") {
+                    let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                    let body = crate::model::front_matter::split("a.md", &text)
+                        .map_or(0, |s| s.body_offset);
+                    for segment in crate::align::segment::segments(&text, body) {
+                        check(&text, segment.range.clone(), &segment.anchors.skip);
+                        segments += 1;
+                    }
+                }
+            }
+        }
+        eprintln!("{segments} segments");
+        assert!(segments > 1000, "{segments}");
+    }
 
     #[test]
     fn a_digit_is_found_in_any_block_and_in_the_rest() {

@@ -62,6 +62,8 @@ pub struct Segment {
     /// Its prose, read the first time it is asked for (set at once for code blocks, which
     /// have none, and where HTML comments were masked in a copy of the file).
     prose: OnceCell<Prose>,
+    /// Its prose's letters, counted without reading its words (when the prose is not read).
+    letters: OnceCell<u32>,
 }
 
 impl Segment {
@@ -74,6 +76,26 @@ impl Segment {
     pub fn prose(&self, text: &str) -> &Prose {
         self.prose
             .get_or_init(|| anchors::prose(text, self.range.clone(), &self.anchors.skip))
+    }
+
+    /// The letters of its prose, as [`Prose::letters`]: counted alone when the prose was not
+    /// read, which costs a third of reading it (`length-ratio` and the alignment's weights
+    /// need only this).
+    pub fn letters(&self, text: &str) -> u32 {
+        match self.prose.get() {
+            Some(prose) => prose.letters,
+            None => *self
+                .letters
+                .get_or_init(|| anchors::letters(text, self.range.clone(), &self.anchors.skip)),
+        }
+    }
+
+    /// Its letters, if they were counted or its prose read.
+    pub fn counted_letters(&self) -> Option<u32> {
+        self.prose
+            .get()
+            .map(|prose| prose.letters)
+            .or(self.letters.get().copied())
     }
 
     /// Whether the block says anything: words, or an anchor.

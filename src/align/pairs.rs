@@ -60,7 +60,7 @@ pub fn align(
                 score -= 0.7;
             }
         }
-        let letters = |s: &Segment, text: &str| s.prose(text).letters.max(1);
+        let letters = |s: &Segment, text: &str| s.letters(text).max(1);
         let (la, lb) = (letters(a, pivot_text), letters(b, other_text));
         score += 0.5 * la.min(lb) as f32 / la.max(lb) as f32;
         Some(score)

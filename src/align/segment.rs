@@ -77,12 +77,15 @@ pub fn from_spans<'t>(text: &str, body_offset: usize, spans: &'t SegmentSpans) -
         } else {
             anchors::read_in(&file, range.clone(), mine)
         };
-        // A code block has no prose; where comments were masked, the prose is read now, in
-        // the masked copy (later reads would see the file).
+        // A code block has no prose; where a comment was masked in the segment, the prose is
+        // read now, in the masked copy (later reads would see the file). The segments a
+        // comment is not in read the same bytes later.
         let prose = std::cell::OnceCell::new();
         if leaf.kind == SegmentKind::Code {
             let _ = prose.set(anchors::Prose::default());
-        } else if matches!(file, Cow::Owned(_)) {
+        } else if matches!(file, Cow::Owned(_))
+            && file.get(range.clone()) != text.get(range.clone())
+        {
             let _ = prose.set(anchors::prose(&file, range.clone(), &anchors.skip));
         }
         out.push(Segment {
@@ -91,6 +94,7 @@ pub fn from_spans<'t>(text: &str, body_offset: usize, spans: &'t SegmentSpans) -
             heading_id: leaf.heading_id.clone(),
             anchors,
             prose,
+            letters: std::cell::OnceCell::new(),
         });
     }
     out

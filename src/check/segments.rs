@@ -6,6 +6,7 @@
 //! Each group is segmented and aligned once, on every core; the alignments of the translations
 //! with a finding are kept for the status site's side-by-side pages.
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -208,6 +209,12 @@ impl Pair<'_> {
             if a.kind == SegmentKind::Code {
                 continue;
             }
+            if enabled.length_ratio {
+                // `length-ratio` counts the letters of the pair: counted first, they spare
+                // `untranslated` reading the words of most pairs.
+                a.letters(self.pivot.text());
+                b.letters(self.other.text());
+            }
             found.extend(self.untranslated(a, b));
             // Where the structure differs, a pair is compared only when its anchors or both
             // its neighbours' vouch for it: a stale translation's shifted table rows are gaps,
@@ -308,6 +315,13 @@ impl Pair<'_> {
 
     fn untranslated(&self, a: &Segment, b: &Segment) -> Option<Finding> {
         let (ta, tb) = (self.pivot.text(), self.other.text());
+        // Two proses that are the same have as many letters: where they were counted, they
+        // tell most pairs apart before any words are read.
+        if let (Some(la), Some(lb)) = (a.counted_letters(), b.counted_letters()) {
+            if lb < MIN_UNTRANSLATED_LETTERS || la != lb {
+                return None;
+            }
+        }
         if !align::same_prose(a, ta, b, tb) {
             return None;
         }
@@ -329,24 +343,33 @@ impl Pair<'_> {
 
     fn placeholders(&self, a: &Segment, b: &Segment) -> Option<Finding> {
         type Pick = fn(&align::Anchors) -> &Vec<Range<usize>>;
-        type Normal = fn(&str) -> String;
+        // Placeholders and code are compared as written (trimmed): borrowed, not copied.
+        type Normal = for<'t> fn(&'t str) -> Cow<'t, str>;
         let kinds: [(&str, Pick, Normal); 4] = [
-            ("placeholders", |x| &x.placeholders, |t| t.trim().to_owned()),
+            (
+                "placeholders",
+                |x| &x.placeholders,
+                |t| Cow::Borrowed(t.trim()),
+            ),
             (
                 "inline code",
                 |x| &x.code,
-                |t| t.trim_matches('`').trim().to_owned(),
+                |t| Cow::Borrowed(t.trim_matches('`').trim()),
             ),
-            ("URLs", |x| &x.urls, normalize_url),
-            ("e-mail addresses", |x| &x.emails, |t| t.to_lowercase()),
+            ("URLs", |x| &x.urls, |t| Cow::Owned(normalize_url(t))),
+            (
+                "e-mail addresses",
+                |x| &x.emails,
+                |t| Cow::Owned(t.to_lowercase()),
+            ),
         ];
         for (what, pick, normal) in kinds {
             let (la, lb) = (pick(&a.anchors), pick(&b.anchors));
             if la.is_empty() && lb.is_empty() {
                 continue;
             }
-            let mut left: Vec<String> = la.iter().map(|r| normal(self.pivot.slice(r))).collect();
-            let right: Vec<String> = lb.iter().map(|r| normal(self.other.slice(r))).collect();
+            let mut left: Vec<Cow<str>> = la.iter().map(|r| normal(self.pivot.slice(r))).collect();
+            let right: Vec<Cow<str>> = lb.iter().map(|r| normal(self.other.slice(r))).collect();
             let mut sorted = right.clone();
             left.sort();
             sorted.sort();
@@ -358,7 +381,7 @@ impl Pair<'_> {
                 .zip(&right)
                 .find(|(_, v)| !left.contains(v))
                 .map_or(b.range.clone(), |(r, _)| r.clone());
-            let quote = |list: &[String]| {
+            let quote = |list: &[Cow<str>]| {
                 if list.is_empty() {
                     "none".to_owned()
                 } else {
@@ -381,10 +404,7 @@ impl Pair<'_> {
     }
 
     fn length(&self, a: &Segment, b: &Segment) -> Option<Finding> {
-        let (la, lb) = (
-            a.prose(self.pivot.text()).letters,
-            b.prose(self.other.text()).letters,
-        );
+        let (la, lb) = (a.letters(self.pivot.text()), b.letters(self.other.text()));
         if la < MIN_RATIO_LETTERS {
             return None;
         }
