@@ -131,10 +131,10 @@ fn stem(finding: &Finding) -> &str {
 
 impl Fold<'_> {
     /// The message, naming every locale of the fold when it names one.
-    fn message(&self) -> String {
+    fn message(&self) -> std::borrow::Cow<'_, str> {
         let first = self.first;
         if stem(first).len() == first.message.len() || self.others.is_empty() {
-            return first.message.clone();
+            return std::borrow::Cow::Borrowed(&first.message);
         }
         let mut locales: Vec<&str> = vec![&first.locale];
         for other in &self.others {
@@ -142,7 +142,7 @@ impl Fold<'_> {
                 locales.push(&other.locale);
             }
         }
-        format!("{} in {}", stem(first), locales.join(", "))
+        std::borrow::Cow::Owned(format!("{} in {}", stem(first), locales.join(", ")))
     }
 }
 
@@ -165,29 +165,48 @@ fn fold<'a>(findings: &[&'a Finding]) -> Vec<Fold<'a>> {
     folds
 }
 
+/// One finding and its fold, written straight into `out` (a report can have a hundred
+/// thousand: each piece is pushed, not formatted into a string of its own first).
 fn finding(out: &mut String, report: &Report, fold: &Fold, width: usize, paint: Paint) {
     let f = fold.first;
-    let tag = format!("{}[{}]", f.severity, f.rule);
-    let tag = match f.severity {
-        Severity::Error => paint.red(&tag),
-        Severity::Warning => paint.yellow(&tag),
-        Severity::Info => paint.cyan(&tag),
+    let color = match f.severity {
+        Severity::Error => RED,
+        Severity::Warning => YELLOW,
+        Severity::Info => CYAN,
     };
-    let times = if fold.others.is_empty() {
-        String::new()
-    } else {
-        format!(" ({} times)", fold.others.len() + 1)
-    };
-    let _ = writeln!(out, "{tag}: {}{times}", printable(&fold.message()));
-    let gutter = f.at.as_ref().map_or(1, |at| at.line.to_string().len());
-    let _ = writeln!(out, "{:gutter$}--> {}", "", printable(&f.location()));
+    paint.start(out, color);
+    let _ = write!(out, "{}[{}]", f.severity, f.rule);
+    paint.end(out);
+    out.push_str(": ");
+    push_printable(out, &fold.message());
+    if !fold.others.is_empty() {
+        let _ = write!(out, " ({} times)", fold.others.len() + 1);
+    }
+    out.push('\n');
+    let gutter = f.at.as_ref().map_or(1, |at| digits(at.line));
+    push_spaces(out, gutter);
+    out.push_str("--> ");
+    push_printable(out, &f.path);
+    if let Some(at) = &f.at {
+        let _ = write!(out, ":{}:{}", at.line, at.column);
+    }
+    out.push('\n');
     if let (Some(at), Some(text)) = (&f.at, report.sources.get(&*f.path)) {
         if let Some((line, marks)) = context(text, at, width.saturating_sub(gutter + 3)) {
-            let _ = writeln!(out, "{:>gutter$} │ {}", at.line, printable(&line));
-            let _ = writeln!(out, "{:>gutter$} │ {}", "", paint.bold(&marks));
+            let _ = write!(out, "{:>gutter$} │ ", at.line);
+            push_printable(out, &line);
+            out.push('\n');
+            push_spaces(out, gutter);
+            out.push_str(" │ ");
+            paint.start(out, BOLD);
+            out.push_str(&marks);
+            paint.end(out);
+            out.push('\n');
         }
     }
-    let _ = writeln!(out, "  help: {}", f.rule.help());
+    out.push_str("  help: ");
+    out.push_str(f.rule.help());
+    out.push('\n');
     for r in &f.related {
         let _ = match &r.at {
             Some(at) => writeln!(
@@ -534,7 +553,28 @@ fn table(report: &Report) -> String {
 #[derive(Debug, Clone, Copy)]
 struct Paint(bool);
 
+/// The escape codes of [`Paint`]'s styles.
+const BOLD: &str = "1";
+const RED: &str = "1;31";
+const YELLOW: &str = "1;33";
+const CYAN: &str = "1;36";
+
 impl Paint {
+    /// Starts writing in style `code` (nothing without colors); [`Paint::end`] ends it.
+    fn start(self, out: &mut String, code: &str) {
+        if self.0 {
+            out.push_str("\x1b[");
+            out.push_str(code);
+            out.push('m');
+        }
+    }
+
+    fn end(self, out: &mut String) {
+        if self.0 {
+            out.push_str("\x1b[0m");
+        }
+    }
+
     fn wrap(self, code: &str, text: &str) -> String {
         if self.0 {
             format!("\x1b[{code}m{text}\x1b[0m")
@@ -543,23 +583,34 @@ impl Paint {
         }
     }
     fn bold(self, text: &str) -> String {
-        self.wrap("1", text)
+        self.wrap(BOLD, text)
     }
-    fn red(self, text: &str) -> String {
-        self.wrap("1;31", text)
-    }
-    fn yellow(self, text: &str) -> String {
-        self.wrap("1;33", text)
-    }
-    fn cyan(self, text: &str) -> String {
-        self.wrap("1;36", text)
+}
+
+/// How many digits `n` has.
+fn digits(n: usize) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+fn push_spaces(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+/// Appends [`printable`] `text`.
+fn push_printable(out: &mut String, text: &str) {
+    match printable(text) {
+        std::borrow::Cow::Borrowed(text) => out.push_str(text),
+        std::borrow::Cow::Owned(text) => out.push_str(&text),
     }
 }
 
 /// `text` with control characters (an escape sequence in a file name) shown as escapes, so
 /// nothing from the content can drive the terminal.
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    // A control character is a byte below 0x20, DEL, or U+0080 to U+009F (C2 80 to C2 9F):
+    // most texts have no such byte, nor a C2 to look behind.
+    let suspect = |b: &u8| *b < 0x20 || *b == 0x7F || *b == 0xC2;
+    if !text.as_bytes().iter().any(suspect) || !text.chars().any(char::is_control) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(
