@@ -609,8 +609,13 @@ fn push_printable(out: &mut String, text: &str) {
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     // A control character is a byte below 0x20, DEL, or U+0080 to U+009F (C2 80 to C2 9F):
     // most texts have no such byte, nor a C2 to look behind.
-    let suspect = |b: &u8| *b < 0x20 || *b == 0x7F || *b == 0xC2;
-    if !text.as_bytes().iter().any(suspect) || !text.chars().any(char::is_control) {
+    // The bytes are tested 32 at a time, each block without an early exit (vectorised).
+    let suspect = |b: u8| b < 0x20 || b == 0x7F || b == 0xC2;
+    let any_suspect = text
+        .as_bytes()
+        .chunks(32)
+        .any(|block| block.iter().fold(false, |any, &b| any | suspect(b)));
+    if !any_suspect || !text.chars().any(char::is_control) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(
