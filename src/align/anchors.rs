@@ -84,6 +84,14 @@ pub fn hasher() -> impl Hasher {
 /// Hashes `text` with whitespace runs (and zero-width spaces) collapsed and trimmed.
 pub fn key(text: &str) -> u64 {
     let mut h = hasher();
+    // Most anchors (code, link targets, ids) are one word of printable ASCII: hashed whole.
+    if text.bytes().all(|b| b.is_ascii_graphic()) {
+        if !text.is_empty() && text != "&#x200B;" {
+            h.write(text.as_bytes());
+            h.write_u8(0);
+        }
+        return h.finish();
+    }
     for word in text
         .split(|c: char| c.is_whitespace() || c == '\u{200B}')
         .filter(|w| !w.is_empty() && *w != "&#x200B;")
@@ -921,6 +929,39 @@ fn emails(slice: &str, base: usize) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_is_the_same_for_one_word_as_for_its_words() {
+        let by_words = |text: &str| {
+            let mut h = hasher();
+            for word in text
+                .split(|c: char| c.is_whitespace() || c == '\u{200B}')
+                .filter(|w| !w.is_empty() && *w != "&#x200B;")
+            {
+                h.write(word.as_bytes());
+                h.write_u8(0);
+            }
+            h.finish()
+        };
+        for text in [
+            "`endpoint`",
+            "https://x.example/a?b=c#d",
+            "",
+            "&#x200B;",
+            "a&#x200B;",
+            "two words",
+            " padded ",
+            "tab\there",
+            "vertical\u{B}tab",
+            "zero\u{200B}width",
+            "nbsp\u{A0}here",
+            "Adobe Analytics",
+        ] {
+            assert_eq!(key(text), by_words(text), "{text:?}");
+        }
+        assert_eq!(key("`a b`"), key("`a  b`"));
+        assert_ne!(key("ab"), key("a b"));
+    }
 
     /// `letters` counts what `prose` counts, on every segment of the fixtures (and of the
     /// folders in `TOLK_PROSE_CORPUS`, `:`-separated, for a run over a whole corpus) and on
