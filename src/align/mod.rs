@@ -64,6 +64,9 @@ pub struct Segment {
     prose: OnceCell<Prose>,
     /// Its prose's letters, counted without reading its words (when the prose is not read).
     letters: OnceCell<u32>,
+    /// The first bytes of its prose, read once (a pivot segment is compared with each
+    /// translation's).
+    prefix: OnceCell<anchors::Prefix>,
 }
 
 impl Segment {
@@ -108,8 +111,10 @@ impl Segment {
 /// first bytes of each are compared before the whole of either is read.
 pub fn same_prose(a: &Segment, a_text: &str, b: &Segment, b_text: &str) -> bool {
     let read = |s: &Segment| s.prose.get().is_some();
-    let prefix =
-        |s: &Segment, text: &str| anchors::prose_prefix(text, s.range.clone(), &s.anchors.skip);
+    let prefix = |s: &Segment, text: &str| {
+        *s.prefix
+            .get_or_init(|| anchors::prose_prefix(text, s.range.clone(), &s.anchors.skip))
+    };
     // A prose already read may not be the file's (comments masked): compare the whole.
     if !read(a) && !read(b) && prefix(a, a_text) != prefix(b, b_text) {
         return false;

@@ -95,6 +95,7 @@ pub fn from_spans<'t>(text: &str, body_offset: usize, spans: &'t SegmentSpans) -
             anchors,
             prose,
             letters: std::cell::OnceCell::new(),
+            prefix: std::cell::OnceCell::new(),
         });
     }
     out
