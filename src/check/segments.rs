@@ -388,13 +388,18 @@ impl Pair<'_> {
                 .map_or(b.range.clone(), |(r, _)| r.clone());
             let quote = |list: &[Cow<str>]| {
                 if list.is_empty() {
-                    "none".to_owned()
-                } else {
-                    list.iter()
-                        .map(|v| format!("`{v}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    return "none".to_owned();
                 }
+                let mut quoted = String::with_capacity(list.iter().map(|v| v.len() + 4).sum());
+                for (i, v) in list.iter().enumerate() {
+                    if i > 0 {
+                        quoted.push_str(", ");
+                    }
+                    quoted.push('`');
+                    quoted.push_str(v);
+                    quoted.push('`');
+                }
+                quoted
             };
             let message = format!(
                 "the {what} of this {} differ: {} here, {} in {}",
