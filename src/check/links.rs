@@ -93,7 +93,7 @@ fn targets(outline: &Outline) -> Vec<Item<String>> {
             };
             Item {
                 key,
-                shown: format!("`{}`", link.dest),
+                shown: ["`", &link.dest, "`"].concat(),
                 offset: link.offset,
                 len: link.len,
             }
