@@ -122,9 +122,14 @@ pub fn read(text: &str, range: Range<usize>, inline: &Inline) -> Anchors {
     read_in(text, range, refs)
 }
 
-/// The searches run on every segment, built once (`memmem::find` builds its searcher at each
-/// call, which cost more than the search on a segment).
-static MARKER: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("[!"));
+/// Whether `bytes` has a `[!`: each `[` (a link's, most often) is looked behind. memmem's
+/// searcher costs more to start than this on a segment.
+fn has_marker(bytes: &[u8]) -> bool {
+    memchr::memchr_iter(b'[', bytes).any(|i| bytes.get(i + 1) == Some(&b'!'))
+}
+
+/// The search for `http` on the segments with a colon, built once (`memmem::find` builds its
+/// searcher at each call, which cost more than the search on a segment).
 static HTTP: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new("http"));
 
 /// [`read`] with the inline markup borrowed: no copy of its lists per segment.
@@ -142,7 +147,9 @@ pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Ancho
     // Each scan runs only where its marker character is: most segments are plain prose.
     // (memchr's searches take 16 or 32 bytes a step, the standard library's `contains` 8.)
     let bytes = slice.as_bytes();
-    let has = |b: u8| memchr::memchr(b, bytes).is_some();
+    // One search for the three markup bytes, most segments having none.
+    let markup = memchr::memchr3(b'<', b'&', b'{', bytes).is_some();
+    let has = |b: u8| markup && memchr::memchr(b, bytes).is_some();
     if has(b'<') {
         hard.extend(tags(slice, base));
     }
@@ -168,7 +175,7 @@ pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Ancho
     // The whole `[!DNL ...]` and `[!UICONTROL ...]` markers: skipped by the prose, not by the
     // numbers.
     let mut wholes: Vec<Range<usize>> = Vec::new();
-    if MARKER.find(bytes).is_some() {
+    if has_marker(bytes) {
         for (opener, list) in [
             ("[!DNL", &mut anchors.dnl),
             ("[!UICONTROL", &mut anchors.labels),
@@ -242,11 +249,14 @@ fn written_out(
     };
     // A URL has a colon: most segments are passed over with one byte search.
     let bytes = slice.as_bytes();
-    let found_urls = if memchr::memchr(b':', bytes).is_some() && HTTP.find(bytes).is_some() {
-        urls(slice, base)
-    } else {
-        Vec::new()
-    };
+    // URLs and e-mail addresses: one search for their two bytes first.
+    let written = memchr::memchr2(b':', b'@', bytes).is_some();
+    let found_urls =
+        if written && memchr::memchr(b':', bytes).is_some() && HTTP.find(bytes).is_some() {
+            urls(slice, base)
+        } else {
+            Vec::new()
+        };
     for url in found_urls {
         if outside(&url, hard) {
             if outside(&url, links) {
@@ -255,7 +265,7 @@ fn written_out(
             hard.push(url);
         }
     }
-    let found_emails = if memchr::memchr(b'@', bytes).is_some() {
+    let found_emails = if written && memchr::memchr(b'@', bytes).is_some() {
         emails(slice, base)
     } else {
         Vec::new()
