@@ -555,6 +555,25 @@ pub fn letters(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> u32 {
         let stop = skip
             .get(k)
             .map_or(bytes.len(), |s| (s.start - base).min(bytes.len()));
+        // Without a `_` (which counts only inside a word) a run's letters are its alphabetic
+        // characters, whatever comes between them: counted without following the words.
+        let run = &bytes[i..stop];
+        if memchr::memchr(b'_', run).is_none() {
+            letters += if run.is_ascii() {
+                run.iter().filter(|b| b.is_ascii_alphabetic()).count() as u32
+            } else {
+                slice[i..stop]
+                    .chars()
+                    .filter(|&c| {
+                        c.is_ascii_alphabetic()
+                            || !c.is_ascii() && (latin1_letter(c).is_some() || c.is_alphabetic())
+                    })
+                    .count() as u32
+            };
+            in_word = ends_in_word(&slice[i..stop], in_word);
+            i = stop;
+            continue;
+        }
         while i < stop {
             let b = bytes[i];
             if b.is_ascii() {
@@ -580,6 +599,21 @@ pub fn letters(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> u32 {
         }
     }
     letters
+}
+
+/// Whether a word is open after `run` (without a `_`), as [`Words`] follows them: the last
+/// character other than `'`, `’` and `-` decides; with none, it is as it was `before`.
+fn ends_in_word(run: &str, before: bool) -> bool {
+    for c in run.chars().rev() {
+        match c {
+            '\'' | '’' | '-' => continue,
+            c => {
+                return c.is_ascii_alphabetic()
+                    || !c.is_ascii() && (latin1_letter(c).is_some() || c.is_alphabetic())
+            }
+        }
+    }
+    before
 }
 
 /// The first bytes of the prose of `text[range]`: two segments whose prefixes differ do not
