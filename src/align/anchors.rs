@@ -557,20 +557,22 @@ pub fn letters(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> u32 {
             .map_or(bytes.len(), |s| (s.start - base).min(bytes.len()));
         // Without a `_` (which counts only inside a word) a run's letters are its alphabetic
         // characters, whatever comes between them: counted without following the words.
-        let run = &bytes[i..stop];
-        if memchr::memchr(b'_', run).is_none() {
+        // (A run that does not end on a character's boundary is read character by character.)
+        if let Some(run) = slice
+            .get(i..stop)
+            .filter(|run| memchr::memchr(b'_', run.as_bytes()).is_none())
+        {
             letters += if run.is_ascii() {
-                run.iter().filter(|b| b.is_ascii_alphabetic()).count() as u32
+                run.bytes().filter(u8::is_ascii_alphabetic).count() as u32
             } else {
-                slice[i..stop]
-                    .chars()
+                run.chars()
                     .filter(|&c| {
                         c.is_ascii_alphabetic()
                             || !c.is_ascii() && (latin1_letter(c).is_some() || c.is_alphabetic())
                     })
                     .count() as u32
             };
-            in_word = ends_in_word(&slice[i..stop], in_word);
+            in_word = ends_in_word(run, in_word);
             i = stop;
             continue;
         }
