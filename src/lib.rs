@@ -8,6 +8,7 @@
 //! the checks. [`cli`] and [`cmd`] only translate command-line flags into calls of these stages.
 
 pub mod align;
+pub mod byte_scan;
 pub mod check;
 pub mod cli;
 pub mod cmd;

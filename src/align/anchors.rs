@@ -17,6 +17,8 @@ use std::sync::LazyLock;
 
 use memchr::memmem::Finder;
 
+use crate::byte_scan;
+
 /// A number in a segment: its digits (as a hash, separators dropped) and where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Number {
@@ -205,35 +207,17 @@ pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Ancho
 
 /// Whether `bytes` has an ASCII digit.
 fn has_digit(bytes: &[u8]) -> bool {
-    first_digit(bytes).is_some()
-}
-
-/// The block size of the digit searches: each block is tested without an early exit inside
-/// it, which the compiler turns into vector compares (`position` stops at each byte).
-const BLOCK: usize = 32;
-
-fn digit_in(block: &[u8]) -> bool {
-    block
-        .iter()
-        .fold(false, |found, b| found | b.is_ascii_digit())
+    byte_scan::any(bytes, |b| b.is_ascii_digit())
 }
 
 /// Where the first ASCII digit of `bytes` is.
 fn first_digit(bytes: &[u8]) -> Option<usize> {
-    let block = bytes.chunks(BLOCK).position(digit_in)?;
-    let start = block * BLOCK;
-    bytes[start..]
-        .iter()
-        .position(u8::is_ascii_digit)
-        .map(|i| start + i)
+    byte_scan::position(bytes, |b| b.is_ascii_digit())
 }
 
 /// Where the last ASCII digit of `bytes` is.
 fn last_digit(bytes: &[u8]) -> Option<usize> {
-    // Blocks from the end, so that the first block is the short one.
-    let from_end = bytes.rchunks(BLOCK).position(digit_in)?;
-    let end = bytes.len() - from_end * BLOCK;
-    bytes[..end].iter().rposition(u8::is_ascii_digit)
+    byte_scan::rposition(bytes, |b| b.is_ascii_digit())
 }
 
 /// URLs and e-mail addresses written as text, outside the markup in `hard` (which they join).

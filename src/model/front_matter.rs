@@ -312,13 +312,8 @@ enum After {
 /// are looked for first, 32 at a time without an early exit (vector compares); only a text
 /// with one is read character by character.
 fn has_control(yaml: &str) -> bool {
-    let may_start =
-        |b: &u8| (*b < 0x20 && *b != b'\n') | (*b == 0x7f) | (*b == 0xc2) | (*b == 0xef);
-    let suspect = yaml
-        .as_bytes()
-        .chunks(32)
-        .any(|block| block.iter().fold(false, |found, b| found | may_start(b)));
-    suspect
+    let may_start = |b: u8| (b < 0x20 && b != b'\n') | (b == 0x7f) | (b == 0xc2) | (b == 0xef);
+    crate::byte_scan::any(yaml.as_bytes(), may_start)
         && yaml
             .chars()
             .any(|c| c.is_control() && c != '\n' || c == '\u{feff}')

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use unicode_width::UnicodeWidthChar;
 
 use super::{ordered, Style};
+use crate::byte_scan;
 use crate::check::{At, Finding, Report, Severity};
 
 /// One article's findings: a title line with the counts, then each finding (repeats folded).
@@ -318,31 +319,18 @@ fn narrow(c: char) -> bool {
 /// and only the characters they start are decoded: accented Latin (`0xC3` to `0xC5`) and
 /// ASCII pass without decoding.
 fn narrow_line(line: &str) -> bool {
-    const BLOCK: usize = 32;
     let suspect = |b: u8| b < 0x20 || b == 0x7F || b == 0xC2 || b >= 0xC6;
     let bytes = line.as_bytes();
     let mut at = 0;
-    while at < bytes.len() {
-        let rest = &bytes[at..];
-        // Each block is tested without an early exit inside it, so the test is vectorised.
-        let Some(block) = rest
-            .chunks(BLOCK)
-            .position(|block| block.iter().fold(false, |any, &b| any | suspect(b)))
-        else {
-            return true;
-        };
-        let from = at + block * BLOCK;
-        let Some(i) = bytes[from..].iter().position(|&b| suspect(b)) else {
-            return true;
-        };
+    while let Some(i) = byte_scan::position(&bytes[at..], suspect) {
         // A suspect byte is never a continuation byte (0x80 to 0xBF): it starts a character.
-        let Some(c) = line.get(from + i..).and_then(|r| r.chars().next()) else {
+        let Some(c) = line.get(at + i..).and_then(|r| r.chars().next()) else {
             return false;
         };
         if !narrow(c) {
             return false;
         }
-        at = from + i + c.len_utf8();
+        at += i + c.len_utf8();
     }
     true
 }
@@ -609,13 +597,8 @@ fn push_printable(out: &mut String, text: &str) {
 fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     // A control character is a byte below 0x20, DEL, or U+0080 to U+009F (C2 80 to C2 9F):
     // most texts have no such byte, nor a C2 to look behind.
-    // The bytes are tested 32 at a time, each block without an early exit (vectorised).
     let suspect = |b: u8| b < 0x20 || b == 0x7F || b == 0xC2;
-    let any_suspect = text
-        .as_bytes()
-        .chunks(32)
-        .any(|block| block.iter().fold(false, |any, &b| any | suspect(b)));
-    if !any_suspect || !text.chars().any(char::is_control) {
+    if !byte_scan::any(text.as_bytes(), suspect) || !text.chars().any(char::is_control) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(
