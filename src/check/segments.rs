@@ -401,13 +401,20 @@ impl Pair<'_> {
                 }
                 quoted
             };
-            let message = format!(
-                "the {what} of this {} differ: {} here, {} in {}",
-                b.kind.name(),
-                quote(&right),
-                quote(&left),
-                self.pivot_name()
-            );
+            // Concatenated: at a hundred thousand findings, `format!` was a cost of its own.
+            let message = [
+                "the ",
+                what,
+                " of this ",
+                &b.kind.name(),
+                " differ: ",
+                &quote(&right),
+                " here, ",
+                &quote(&left),
+                " in ",
+                self.pivot_name(),
+            ]
+            .concat();
             return Some(self.finding(Rule::PlaceholderMismatch, &odd, a.range.start, message));
         }
         None
