@@ -176,7 +176,10 @@ fn finding(out: &mut String, report: &Report, fold: &Fold, width: usize, paint: 
         Severity::Info => CYAN,
     };
     paint.start(out, color);
-    let _ = write!(out, "{}[{}]", f.severity, f.rule);
+    out.push_str(f.severity.as_str());
+    out.push('[');
+    out.push_str(f.rule.id());
+    out.push(']');
     paint.end(out);
     out.push_str(": ");
     push_printable(out, &fold.message());
@@ -189,12 +192,17 @@ fn finding(out: &mut String, report: &Report, fold: &Fold, width: usize, paint: 
     out.push_str("--> ");
     push_printable(out, &f.path);
     if let Some(at) = &f.at {
-        let _ = write!(out, ":{}:{}", at.line, at.column);
+        out.push(':');
+        push_number(out, at.line);
+        out.push(':');
+        push_number(out, at.column);
     }
     out.push('\n');
     if let (Some(at), Some(text)) = (&f.at, report.sources.get(&*f.path)) {
         if let Some((line, marks)) = context(text, at, width.saturating_sub(gutter + 3)) {
-            let _ = write!(out, "{:>gutter$} │ ", at.line);
+            push_spaces(out, gutter - digits(at.line));
+            push_number(out, at.line);
+            out.push_str(" │ ");
             push_printable(out, &line);
             out.push('\n');
             push_spaces(out, gutter);
@@ -580,6 +588,22 @@ fn digits(n: usize) -> usize {
     n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
+/// Appends `n` in decimal digits (what `write!` gives, without its formatting machinery).
+fn push_number(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut rest = n;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
 fn push_spaces(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
 }
@@ -739,6 +763,16 @@ mod tests {
             context("key: v", &At::new("key: v", 0, 0), 80),
             Some(("key: v".to_owned(), "^".to_owned()))
         );
+    }
+
+    #[test]
+    fn numbers_are_pushed_as_write_gives_them() {
+        for n in [0, 7, 9, 10, 99, 100, 12_345, usize::MAX] {
+            let mut out = String::from("x");
+            push_number(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+            assert_eq!(digits(n), n.to_string().len(), "{n}");
+        }
     }
 
     #[test]
