@@ -258,11 +258,12 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
     if line.trim().is_empty() {
         return None;
     }
-    let span_start = text[start..offset.min(start + line.len())].chars().count();
-    let span_end = {
-        let stop = floor_boundary(text, (offset + at.len).min(start + line.len()));
-        text[start..stop.max(offset)].chars().count()
-    };
+    // Characters counted once each: up to the span, the span, and (for a long line) the rest.
+    let line_end = start + line.len();
+    let span_at = offset.min(line_end);
+    let stop = floor_boundary(text, (offset + at.len).min(line_end)).max(span_at);
+    let span_start = text[start..span_at].chars().count();
+    let span_end = span_start + text[span_at..stop].chars().count();
     let room = room.max(20);
     // Most lines are short printable ASCII: shown as they are, one column a byte.
     if line.len() <= room && line.bytes().all(|b| matches!(b, b' '..=b'~')) {
@@ -273,9 +274,16 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
     }
     // Most other lines are letters one column wide (accented Latin, typographic quotes and
     // spaces): the window is found by counting characters, none measured one by one.
-    let span_byte = offset.min(start + line.len()) - start;
+    let span_byte = span_at - start;
     if narrow_line(line) {
-        return Some(narrow_window(line, span_byte, (span_start, span_end), room));
+        let count = span_end + text[stop..line_end].chars().count();
+        return Some(narrow_window(
+            line,
+            count,
+            span_byte,
+            (span_start, span_end),
+            room,
+        ));
     }
     // A line that does not fit is clipped around the span: only the characters near it are
     // measured (a paragraph is one line), unless zero-width ones make the window too small.
@@ -344,14 +352,15 @@ fn narrow_line(line: &str) -> bool {
 }
 
 /// [`context`] for a line of [`narrow`] characters: one column a character, so the shown
-/// window is found by counting (`span_byte` is where the span starts in `line`).
+/// window is found by counting (`count` is the line's characters, `span_byte` where the span
+/// starts in `line`).
 fn narrow_window(
     line: &str,
+    count: usize,
     span_byte: usize,
     (span_start, span_end): (usize, usize),
     room: usize,
 ) -> (String, String) {
-    let count = line.chars().count();
     let (from, to) = if count <= room {
         (0, count)
     } else {
