@@ -599,18 +599,7 @@ fn digits(n: usize) -> usize {
 
 /// Appends `n` in decimal digits (what `write!` gives, without its formatting machinery).
 fn push_number(out: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut rest = n;
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 fn push_spaces(out: &mut String, n: usize) {
