@@ -85,12 +85,11 @@ impl Segment {
     /// read, which costs a third of reading it (`length-ratio` and the alignment's weights
     /// need only this).
     pub fn letters(&self, text: &str) -> u32 {
-        match self.prose.get() {
-            Some(prose) => prose.letters,
-            None => *self
+        self.counted_letters().unwrap_or_else(|| {
+            *self
                 .letters
-                .get_or_init(|| anchors::letters(text, self.range.clone(), &self.anchors.skip)),
-        }
+                .get_or_init(|| anchors::letters(text, self.range.clone(), &self.anchors.skip))
+        })
     }
 
     /// Its letters, if they were counted or its prose read.
