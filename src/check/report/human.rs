@@ -581,11 +581,11 @@ impl Paint {
     }
 
     fn wrap(self, code: &str, text: &str) -> String {
-        if self.0 {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+        let mut out = String::with_capacity(text.len() + 12);
+        self.start(&mut out, code);
+        out.push_str(text);
+        self.end(&mut out);
+        out
     }
     fn bold(self, text: &str) -> String {
         self.wrap(BOLD, text)
@@ -608,10 +608,7 @@ fn push_spaces(out: &mut String, n: usize) {
 
 /// Appends [`printable`] `text`.
 fn push_printable(out: &mut String, text: &str) {
-    match printable(text) {
-        std::borrow::Cow::Borrowed(text) => out.push_str(text),
-        std::borrow::Cow::Owned(text) => out.push_str(&text),
-    }
+    out.push_str(&printable(text));
 }
 
 /// `text` with control characters (an escape sequence in a file name) shown as escapes, so
