@@ -32,15 +32,6 @@ pub fn position(bytes: &[u8], wanted: impl Fn(u8) -> bool + Copy) -> Option<usiz
         .map(|i| start + i)
 }
 
-/// Where the last byte `wanted` says is.
-#[inline(always)]
-pub fn rposition(bytes: &[u8], wanted: impl Fn(u8) -> bool + Copy) -> Option<usize> {
-    // Blocks from the end, so that the short block is the first one.
-    let from_end = bytes.rchunks(BLOCK).position(|b| in_block(b, wanted))?;
-    let end = bytes.len() - from_end * BLOCK;
-    bytes[..end].iter().rposition(|&b| wanted(b))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,13 +59,8 @@ mod tests {
                 let expected = (
                     bytes.iter().any(u8::is_ascii_digit),
                     bytes.iter().position(u8::is_ascii_digit),
-                    bytes.iter().rposition(u8::is_ascii_digit),
                 );
-                let found = (
-                    any(&bytes, digit),
-                    position(&bytes, digit),
-                    rposition(&bytes, digit),
-                );
+                let found = (any(&bytes, digit), position(&bytes, digit));
                 assert_eq!(found, expected, "{len} bytes, digits at {digits:?}");
             }
         }

@@ -221,11 +221,6 @@ fn first_digit(bytes: &[u8]) -> Option<usize> {
     byte_scan::position(bytes, |b| b.is_ascii_digit())
 }
 
-/// Where the last ASCII digit of `bytes` is.
-fn last_digit(bytes: &[u8]) -> Option<usize> {
-    byte_scan::rposition(bytes, |b| b.is_ascii_digit())
-}
-
 /// URLs and e-mail addresses written as text, outside the markup in `hard` (which they join).
 fn written_out(
     slice: &str,
@@ -326,123 +321,71 @@ impl Skipper<'_> {
     }
 }
 
-/// Separators inside a number: a group of three digits may follow a space.
-fn is_space_separator(c: char) -> bool {
-    matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '\u{2009}')
-}
-
 /// The numbers of `text[range]` outside `skip` (sorted file ranges).
+///
+/// Driven by the digits: from one ASCII digit to the next (found 32 bytes at a time), with
+/// only the few characters around each number decoded. Most of a segment is words.
 pub fn numbers(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> Vec<Number> {
     let Some(slice) = text.get(range.clone()) else {
         return Vec::new();
     };
-    // Read from a little before the first digit (two characters of context for `is_glued`).
-    let Some(first) = first_digit(slice.as_bytes()) else {
-        return Vec::new();
-    };
-    let mut begin = first.saturating_sub(8);
-    while !slice.is_char_boundary(begin) {
-        begin -= 1;
-    }
-    // The characters are decoded into one buffer per thread, used again for every segment.
-    CHARS.with(|buffer| match buffer.try_borrow_mut() {
-        Ok(mut chars) => numbers_in(slice, begin, range.start, skip, &mut chars),
-        Err(_) => numbers_in(slice, begin, range.start, skip, &mut Vec::new()),
-    })
-}
-
-thread_local! {
-    static CHARS: std::cell::RefCell<Vec<(usize, char)>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-/// [`numbers`] over `slice` (at file offset `base`) from `begin`, `chars` a scratch buffer.
-fn numbers_in(
-    slice: &str,
-    begin: usize,
-    base: usize,
-    skip: &[Range<usize>],
-    chars: &mut Vec<(usize, char)>,
-) -> Vec<Number> {
+    let bytes = slice.as_bytes();
+    let base = range.start;
     let mut found = Vec::new();
     let mut skipper = Skipper {
         ranges: skip,
         cursor: 0,
     };
-    // Up to the character after the last digit: what follows it cannot change a number (a
-    // letter there ends a time like `10h30`; `rest` is read from `slice`).
-    let last = last_digit(slice.as_bytes()).unwrap_or(0) + 1;
-    let stop = last + slice[last..].chars().next().map_or(0, char::len_utf8);
-    chars.clear();
-    chars.extend(
-        slice[begin..stop]
-            .char_indices()
-            .map(|(o, c)| (o + begin, c)),
-    );
-    let chars = &chars[..];
     let mut digits: Vec<u8> = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let (offset, c) = chars[i];
-        if let Some(end) = skipper.covering(base + offset) {
-            while i < chars.len() && base + chars[i].0 < end {
-                i += 1;
-            }
+    while let Some(d) = bytes.get(i..).and_then(first_digit) {
+        let start = i + d;
+        if let Some(end) = skipper.covering(base + start) {
+            i = end.saturating_sub(base).max(start + 1);
             continue;
         }
-        if !c.is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let end = token_end(chars, i);
+        let end = token_end(bytes, start);
         // What follows the digits: `10h30` (a time), `mp4`-like identifiers, units.
-        let run_len = chars[end..]
-            .iter()
-            .take_while(|(_, n)| n.is_alphanumeric())
-            .count();
-        let run = &chars[end..end + run_len];
-        let time = run.len() > 1
-            && matches!(run[0].1, 'h' | 'H')
-            && run[1..].iter().all(|(_, n)| n.is_ascii_digit());
+        let rest = &slice[end..];
+        let run = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        let run = &rest[..run];
+        let mut after = run.chars();
+        let time = matches!(after.next(), Some('h' | 'H'))
+            && !after.as_str().is_empty()
+            && after.as_str().bytes().all(|b| b.is_ascii_digit());
         let after_letters = !time
-            && run.first().is_some_and(|(_, n)| n.is_alphabetic())
-            && run.iter().any(|(_, n)| n.is_ascii_digit());
-        let rest = &slice[chars.get(end).map_or(slice.len(), |(o, _)| *o)..];
+            && run.chars().next().is_some_and(char::is_alphabetic)
+            && has_digit(run.as_bytes());
         // `{… 0}` and `0&rbrace;`: a placeholder machine translation broke, not a number.
         let broken = rest.starts_with('}') || rest.starts_with("&rbrace;");
-        if !is_glued(chars, start) && !after_letters && !broken {
+        if !is_glued(&slice[..start]) && !after_letters && !broken {
             digits.clear();
-            digits.extend(
-                chars[start..end]
-                    .iter()
-                    .filter_map(|(_, c)| c.is_ascii_digit().then_some(*c as u8)),
-            );
+            digits.extend(bytes[start..end].iter().filter(|b| b.is_ascii_digit()));
             canonical(&mut digits, rest);
             let mut h = hasher();
             h.write(&digits);
-            let last = chars[end - 1];
             found.push(Number {
                 value: h.finish(),
                 small: digits.len() <= 1,
-                range: base + chars[start].0..base + last.0 + last.1.len_utf8(),
+                range: base + start..base + end,
             });
         }
-        i = end.max(start + 1);
         // Skip the rest of an identifier the digits were part of.
-        while !time && i < chars.len() && chars[i].1.is_alphanumeric() {
-            i += 1;
-        }
+        i = if time { end } else { end + run.len() };
     }
     found
 }
 
-/// Whether the digits at `i` belong to a name: glued to a letter before them (`H1`, `Q3`,
-/// `x-2`), or a character reference (`&#39;`). `10h30`'s `30` and `v1.6` are numbers.
-fn is_glued(chars: &[(usize, char)], i: usize) -> bool {
-    let Some(b) = i.checked_sub(1).map(|j| chars[j].1) else {
+/// Whether the digits after `before` belong to a name: glued to a letter before them (`H1`,
+/// `Q3`, `x-2`), or a character reference (`&#39;`). `10h30`'s `30` and `v1.6` are numbers.
+fn is_glued(before: &str) -> bool {
+    let mut back = before.chars().rev();
+    let Some(b) = back.next() else {
         return false;
     };
-    let before_b = i.checked_sub(2).map(|j| chars[j].1);
+    let before_b = back.next();
     let time = matches!(b, 'h' | 'H') && before_b.is_some_and(|c| c.is_ascii_digit());
     let version = matches!(b, 'v' | 'V') && !before_b.is_some_and(char::is_alphanumeric);
     let glued = b.is_alphanumeric()
@@ -452,28 +395,34 @@ fn is_glued(chars: &[(usize, char)], i: usize) -> bool {
     glued && !time && !version
 }
 
-/// Where the number that starts at `i` ends: digits, and separators (`.`, `,`, `'`; a space
-/// before a group of three digits) between them. `21,2026` is a day and a year.
-fn token_end(chars: &[(usize, char)], i: usize) -> usize {
-    let digit_at = |k: usize| chars.get(k).is_some_and(|(_, n)| n.is_ascii_digit());
+/// Where the number that starts at byte `i` (a digit) ends: digits, and separators (`.`, `,`,
+/// `'`; a space before a group of three digits) between them. `21,2026` is a day and a year.
+fn token_end(bytes: &[u8], i: usize) -> usize {
+    let digit_at = |k: usize| bytes.get(k).is_some_and(u8::is_ascii_digit);
     let mut end = i;
-    while end < chars.len() {
-        let ch = chars[end].1;
-        if ch.is_ascii_digit() {
+    while end < bytes.len() {
+        if bytes[end].is_ascii_digit() {
             end += 1;
             continue;
         }
-        let year = (1..=4).all(|k| digit_at(end + k))
-            && !digit_at(end + 5)
-            && matches!(
-                (chars[end + 1].1, chars[end + 2].1),
-                ('1', '9') | ('2', '0')
-            );
-        let grouped = matches!(ch, '.' | ',' | '\'') && digit_at(end + 1) && !(ch == ',' && year);
-        let spaced =
-            is_space_separator(ch) && (1..=3).all(|k| digit_at(end + k)) && !digit_at(end + 4);
+        // The separator, and `next` the byte after it: the digits after it are a byte each.
+        let (grouping, width) = match bytes[end..] {
+            [b'.' | b',' | b'\'', ..] => (true, 1),
+            [b' ', ..] => (false, 1),
+            [0xC2, 0xA0, ..] => (false, 2),
+            [0xE2, 0x80, 0xAF, ..] | [0xE2, 0x80, 0x89, ..] => (false, 3),
+            _ => break,
+        };
+        let next = end + width;
+        let grouped = grouping && digit_at(next) && {
+            let year = (0..4).all(|k| digit_at(next + k))
+                && !digit_at(next + 4)
+                && matches!(&bytes[next..next + 2], b"19" | b"20");
+            !(bytes[end] == b',' && year)
+        };
+        let spaced = !grouping && (0..3).all(|k| digit_at(next + k)) && !digit_at(next + 3);
         if grouped || spaced {
-            end += 1;
+            end = next;
         } else {
             break;
         }
@@ -1056,21 +1005,17 @@ mod tests {
         for len in [0, 1, 31, 32, 33, 64, 100] {
             let none = text(len, None);
             assert!(!has_digit(&none), "none in {len} bytes");
-            assert_eq!((first_digit(&none), last_digit(&none)), (None, None));
+            assert_eq!(first_digit(&none), None);
             for at in [0, 31, 32, 63, 64, len.saturating_sub(1)] {
                 if at < len {
                     let one = text(len, Some(at));
                     assert!(has_digit(&one), "at {at} of {len} bytes");
                     assert_eq!(first_digit(&one), Some(at), "first of {len} bytes");
-                    assert_eq!(last_digit(&one), Some(at), "last of {len} bytes");
                 }
             }
         }
         let two = b"a1 bcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz2 c";
-        assert_eq!(
-            (first_digit(two), last_digit(two)),
-            (Some(1), Some(two.len() - 3))
-        );
+        assert_eq!(first_digit(two), Some(1));
         // Digits of other scripts and the bytes around `0`..`9` are not ASCII digits.
         assert!(!has_digit("٣ ৩ /:".as_bytes()));
     }
