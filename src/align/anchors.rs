@@ -66,7 +66,7 @@ pub struct Prose {
 }
 
 /// How many bytes of the prose [`prose_prefix`] reads.
-const PREFIX: usize = 32;
+const PREFIX: usize = 8;
 
 /// The first [`PREFIX`] bytes of a segment's prose, as [`prose`] hashes them (the words
 /// lowercased, each ended by a 0 byte).
