@@ -149,18 +149,22 @@ impl Fold<'_> {
 
 fn fold<'a>(findings: &[&'a Finding]) -> Vec<Fold<'a>> {
     let mut folds: Vec<Fold<'a>> = Vec::new();
+    // Each fold's stem, found once.
+    let mut stems: Vec<&str> = Vec::new();
     for &finding in findings {
-        let same = folds.iter_mut().find(|f| {
-            f.first.rule == finding.rule
-                && f.first.severity == finding.severity
-                && stem(f.first) == stem(finding)
+        let this = stem(finding);
+        let same = folds.iter().zip(&stems).position(|(f, &s)| {
+            f.first.rule == finding.rule && f.first.severity == finding.severity && s == this
         });
         match same {
-            Some(fold) => fold.others.push(finding),
-            None => folds.push(Fold {
-                first: finding,
-                others: Vec::new(),
-            }),
+            Some(i) => folds[i].others.push(finding),
+            None => {
+                folds.push(Fold {
+                    first: finding,
+                    others: Vec::new(),
+                });
+                stems.push(this);
+            }
         }
     }
     folds
@@ -217,17 +221,17 @@ fn finding(out: &mut String, report: &Report, fold: &Fold, width: usize, paint: 
     out.push_str(f.rule.help());
     out.push('\n');
     for r in &f.related {
-        let _ = match &r.at {
-            Some(at) => writeln!(
-                out,
-                "  {}: {}:{}:{}",
-                r.locale,
-                printable(&r.path),
-                at.line,
-                at.column
-            ),
-            None => writeln!(out, "  {}: {}", r.locale, printable(&r.path)),
-        };
+        out.push_str("  ");
+        out.push_str(r.locale.as_str());
+        out.push_str(": ");
+        push_printable(out, &r.path);
+        if let Some(at) = &r.at {
+            out.push(':');
+            push_number(out, at.line);
+            out.push(':');
+            push_number(out, at.column);
+        }
+        out.push('\n');
     }
     if !fold.others.is_empty() {
         // As many places on a line as fit.
