@@ -148,7 +148,9 @@ pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Ancho
     };
     let slice = text.get(range.clone()).unwrap_or_default();
     let base = range.start;
-    let mut hard: Vec<Range<usize>> = Vec::new();
+    // Sized for the inline markup (nothing allocated for a segment without any).
+    let mut hard: Vec<Range<usize>> =
+        Vec::with_capacity(inline.code.len() + inline.dests.len() + inline.html.len());
     hard.extend(inline.code.iter().cloned());
     hard.extend(inline.dests.iter().cloned());
     hard.extend(inline.html.iter().cloned());
@@ -286,14 +288,17 @@ fn markers_in(slice: &str, opener: &str) -> Vec<(Range<usize>, Range<usize>)> {
 /// Every anchor's hash, sorted: numbers, code, placeholders, DNL texts, link targets.
 fn keys(text: &str, dests: &[Range<usize>], anchors: &Anchors) -> Vec<u64> {
     let at = |r: &Range<usize>| text.get(r.clone()).unwrap_or_default();
-    let mut keys: Vec<u64> = anchors.numbers.iter().map(|n| n.value).collect();
-    for list in [
+    let lists = [
         &anchors.code,
         &anchors.placeholders,
         &anchors.dnl,
         dests,
         &anchors.emails,
-    ] {
+    ];
+    let mut keys: Vec<u64> =
+        Vec::with_capacity(anchors.numbers.len() + lists.iter().map(|l| l.len()).sum::<usize>());
+    keys.extend(anchors.numbers.iter().map(|n| n.value));
+    for list in lists {
         keys.extend(list.iter().map(|r| key(at(r))));
     }
     keys.sort_unstable();
@@ -878,14 +883,35 @@ fn urls(slice: &str, base: usize) -> Vec<Range<usize>> {
             i = start + 4;
             continue;
         }
-        let len = rest
-            .find(|c: char| c.is_whitespace() || matches!(c, ')' | ']' | '>' | '<' | '"' | '\''))
-            .unwrap_or(rest.len());
+        let len = url_len(rest);
         let url = rest[..len].trim_end_matches(['.', ',', ';', ':', '!', '?']);
         found.push(base + start..base + start + url.len());
         i = start + len.max(1);
     }
     found
+}
+
+/// Where the URL at the start of `rest` ends: at the first whitespace, `)`, `]`, `>`, `<`,
+/// `"` or `'`. The bytes are looked at 32 at a time; only a non-ASCII one is decoded (a URL
+/// rarely has one).
+fn url_len(rest: &str) -> usize {
+    let stop = |b: u8| {
+        matches!(
+            b,
+            b'\t'..=b'\r' | b' ' | b')' | b']' | b'>' | b'<' | b'"' | b'\''
+        ) || b >= 0x80
+    };
+    let bytes = rest.as_bytes();
+    let mut i = 0;
+    while let Some(j) = byte_scan::position(&bytes[i..], stop) {
+        let at = i + j;
+        // Only ASCII bytes were passed over: a non-ASCII one starts a character.
+        match rest[at..].chars().next() {
+            Some(c) if !c.is_ascii() && !c.is_whitespace() => i = at + c.len_utf8(),
+            _ => return at,
+        }
+    }
+    bytes.len()
 }
 
 /// E-mail addresses (file ranges).
@@ -914,6 +940,37 @@ fn emails(slice: &str, base: usize) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_written_out_url_ends_where_a_character_by_character_search_ends_it() {
+        let by_chars = |rest: &str| {
+            rest.find(|c: char| {
+                c.is_whitespace() || matches!(c, ')' | ']' | '>' | '<' | '"' | '\'')
+            })
+            .unwrap_or(rest.len())
+        };
+        for rest in [
+            "https://x.example/a",
+            "https://x.example/a b",
+            "https://x.example/a)b",
+            "https://x.example/a]",
+            "https://x.example/<b>",
+            "https://x.example/'q'",
+            "https://x.example/\"q\"",
+            "https://x.example/a\tb",
+            "https://x.example/a\u{B}b",
+            "https://x.example/caf\u{E9}/men\u{FC}",
+            "https://x.example/a\u{A0}b",
+            "https://x.example/a\u{3000}b",
+            "https://x.example/a\u{2029}b",
+            "https://x.example/\u{8A9E}\u{200B}\u{85}",
+            "https://x.example/a\u{1F600}\u{202F}",
+            "https://x.example/a_very_long_path_well_past_one_block_of_thirty_two_bytes/and/more)",
+            "",
+        ] {
+            assert_eq!(url_len(rest), by_chars(rest), "{rest:?}");
+        }
+    }
 
     #[test]
     fn a_key_is_the_same_for_one_word_as_for_its_words() {
