@@ -107,7 +107,8 @@ impl Segment {
 }
 
 /// Whether two segments (`a` in the file `a_text`, `b` in `b_text`) have the same prose: the
-/// first bytes of each are compared before the whole of either is read.
+/// four letters at either end of each, then the first bytes of their words, are compared
+/// before the whole of either is read.
 pub fn same_prose(a: &Segment, a_text: &str, b: &Segment, b_text: &str) -> bool {
     let read = |s: &Segment| s.prose.get().is_some();
     let prefix = |s: &Segment, text: &str| {
@@ -115,8 +116,19 @@ pub fn same_prose(a: &Segment, a_text: &str, b: &Segment, b_text: &str) -> bool 
             .get_or_init(|| anchors::prose_prefix(text, s.range.clone(), &s.anchors.skip))
     };
     // A prose already read may not be the file's (comments masked): compare the whole.
-    if !read(a) && !read(b) && prefix(a, a_text) != prefix(b, b_text) {
-        return false;
+    if !read(a) && !read(b) {
+        // Four letters at either end first, then the first bytes of the words.
+        for ends in [anchors::last_letters, anchors::first_letters] {
+            let at = |s: &Segment, text: &str| ends(text, s.range.clone(), &s.anchors.skip);
+            if let (Some(x), Some(y)) = (at(a, a_text), at(b, b_text)) {
+                if x != y {
+                    return false;
+                }
+            }
+        }
+        if prefix(a, a_text) != prefix(b, b_text) {
+            return false;
+        }
     }
     a.prose(a_text).hash == b.prose(b_text).hash
 }
