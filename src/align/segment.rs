@@ -22,8 +22,12 @@ pub fn segments(text: &str, body_offset: usize) -> Vec<Segment> {
 pub fn from_spans<'t>(text: &str, body_offset: usize, spans: &'t SegmentSpans) -> Vec<Segment> {
     let body = text.get(body_offset..).unwrap_or_default();
     // The masked text, whole, so that anchors never read a comment; a body without comments
-    // is read as it is, without a copy.
-    let file: std::borrow::Cow<str> = match markdown::sanitize::mask_comments(body).0 {
+    // (the outline's pass saw none) is read as it is, without a copy or a search.
+    let masked = match spans.comments {
+        true => markdown::sanitize::mask_comments(body).0,
+        false => Cow::Borrowed(body),
+    };
+    let file: std::borrow::Cow<str> = match masked {
         std::borrow::Cow::Borrowed(_) => std::borrow::Cow::Borrowed(text),
         std::borrow::Cow::Owned(masked) => {
             let mut file = String::with_capacity(text.len());
@@ -147,6 +151,21 @@ mod tests {
         );
         let first = &segments(body, 0)[0];
         assert_eq!(first.heading_id.clone().map(|r| &body[r]), Some("t"));
+    }
+
+    #[test]
+    fn the_outline_says_whether_the_anchors_need_comments_masked() {
+        for (body, comments) in [
+            ("Text 1.\n", false),
+            ("Text <!-- note 2 --> 3.\n", true),
+            ("A 1 thing <!-- note\n\n2 -->\nand 3 more.\n", true),
+            ("```\n<!-- in code -->\n```\n", true),
+        ] {
+            let spans = crate::model::outline::outline(body, 0).segment_spans;
+            assert_eq!(spans.comments, comments, "{body:?}");
+            let masked = markdown::sanitize::mask_comments(body).0;
+            assert_eq!(spans.comments, matches!(masked, Cow::Owned(_)), "{body:?}");
+        }
     }
 
     #[test]

@@ -110,6 +110,7 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
     }
     let mut outline = reader.finish(text);
     outline.segment_spans = segment_spans.finish(body_offset);
+    outline.segment_spans.comments = matches!(masked_comments, std::borrow::Cow::Owned(_));
     outline
 }
 

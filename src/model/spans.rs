@@ -50,6 +50,9 @@ pub struct Leaf {
 pub struct SegmentSpans {
     pub leaves: Vec<Leaf>,
     pub inline: Inline,
+    /// Whether the body has an HTML comment: then the segments' anchors are read with the
+    /// comments masked ([`crate::align::segment::from_spans`]), else from the file as it is.
+    pub comments: bool,
 }
 
 /// A block container open in the pass.
@@ -174,6 +177,8 @@ impl Collector {
                 dests: shift_all(&self.inline.dests),
                 html: shift_all(&self.inline.html),
             },
+            // Set by the outline, which masked them.
+            comments: false,
         }
     }
 }
