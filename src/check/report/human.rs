@@ -24,20 +24,18 @@ fn article_block(
     paint: Paint,
 ) -> String {
     let mut out = String::with_capacity(findings.len() * 640 + 128);
-    let id = findings
-        .iter()
-        .find_map(|f| f.exl_id.as_ref())
-        .map(|id| format!(" (exl-id {id})"))
-        .unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{}",
-        paint.bold(&format!(
-            "── {}{id} ── {}",
-            printable(article),
-            counts(findings)
-        ))
-    );
+    paint.start(&mut out, BOLD);
+    out.push_str("── ");
+    push_printable(&mut out, article);
+    if let Some(id) = findings.iter().find_map(|f| f.exl_id.as_ref()) {
+        out.push_str(" (exl-id ");
+        out.push_str(id);
+        out.push(')');
+    }
+    out.push_str(" ── ");
+    push_counts(&mut out, findings);
+    paint.end(&mut out);
+    out.push('\n');
     for fold in fold(findings) {
         finding(&mut out, report, &fold, width, paint);
     }
@@ -98,8 +96,8 @@ fn write_parts(
 }
 
 /// `2 errors, 1 warning`: the findings of one article.
-fn counts(findings: &[&Finding]) -> String {
-    let mut parts = Vec::new();
+fn push_counts(out: &mut String, findings: &[&Finding]) {
+    let mut first = true;
     for (severity, word) in [
         (Severity::Error, "error"),
         (Severity::Warning, "warning"),
@@ -107,10 +105,18 @@ fn counts(findings: &[&Finding]) -> String {
     ] {
         let n = findings.iter().filter(|f| f.severity == severity).count();
         if n > 0 {
-            parts.push(format!("{n} {word}{}", if n == 1 { "" } else { "s" }));
+            if !first {
+                out.push_str(", ");
+            }
+            first = false;
+            push_number(out, n);
+            out.push(' ');
+            out.push_str(word);
+            if n != 1 {
+                out.push('s');
+            }
         }
     }
-    parts.join(", ")
 }
 
 /// A finding and the others of the same rule and message in the same article.
@@ -272,8 +278,7 @@ pub fn context(text: &str, at: &At, room: usize) -> Option<(String, String)> {
     // Most lines are short printable ASCII: shown as they are, one column a byte.
     if line.len() <= room && line.bytes().all(|b| matches!(b, b' '..=b'~')) {
         let (from, to) = (span_start.min(line.len()), span_end.min(line.len()));
-        let mut marks = " ".repeat(from);
-        marks.push_str(&"^".repeat(to.saturating_sub(from).max(1)));
+        let marks = caret_line(from, to.saturating_sub(from).max(1));
         return Some((line.to_owned(), marks.trim_end().to_owned()));
     }
     // Most other lines are letters one column wide (accented Latin, typographic quotes and
@@ -400,8 +405,16 @@ fn narrow_window(
     }
     let spaces = usize::from(from > 0) + span_start.min(to).saturating_sub(from);
     let carets = span_end.min(to).saturating_sub(span_start.max(from));
-    let marks = " ".repeat(spaces) + &"^".repeat(carets.max(1));
+    let marks = caret_line(spaces, carets.max(1));
     (shown, marks)
+}
+
+/// `spaces` spaces, then `n` carets: one string, sized once.
+fn caret_line(spaces: usize, n: usize) -> String {
+    let mut marks = String::with_capacity(spaces + n);
+    marks.extend(std::iter::repeat_n(' ', spaces));
+    marks.extend(std::iter::repeat_n('^', n));
+    marks
 }
 
 /// A character as shown, and its width: control characters (tabs) as one space.
@@ -467,7 +480,7 @@ fn marked(
     if to < count {
         shown.push('…');
     }
-    let marks = " ".repeat(spaces) + &"^".repeat(carets.max(1));
+    let marks = caret_line(spaces, carets.max(1));
     (shown, marks)
 }
 
@@ -582,17 +595,6 @@ impl Paint {
         if self.0 {
             out.push_str("\x1b[0m");
         }
-    }
-
-    fn wrap(self, code: &str, text: &str) -> String {
-        let mut out = String::with_capacity(text.len() + 12);
-        self.start(&mut out, code);
-        out.push_str(text);
-        self.end(&mut out);
-        out
-    }
-    fn bold(self, text: &str) -> String {
-        self.wrap(BOLD, text)
     }
 }
 
