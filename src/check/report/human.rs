@@ -200,13 +200,7 @@ fn finding(out: &mut String, report: &Report, fold: &Fold, width: usize, paint: 
     let gutter = f.at.as_ref().map_or(1, |at| digits(at.line));
     push_spaces(out, gutter);
     out.push_str("--> ");
-    push_printable(out, &f.path);
-    if let Some(at) = &f.at {
-        out.push(':');
-        push_number(out, at.line);
-        out.push(':');
-        push_number(out, at.column);
-    }
+    push_place(out, &f.path, f.at.as_ref());
     out.push('\n');
     if let (Some(at), Some(text)) = (&f.at, report.sources.get(&*f.path)) {
         if let Some((line, marks)) = context(text, at, width.saturating_sub(gutter + 3)) {
@@ -230,13 +224,7 @@ fn finding(out: &mut String, report: &Report, fold: &Fold, width: usize, paint: 
         out.push_str("  ");
         out.push_str(r.locale.as_str());
         out.push_str(": ");
-        push_printable(out, &r.path);
-        if let Some(at) = &r.at {
-            out.push(':');
-            push_number(out, at.line);
-            out.push(':');
-            push_number(out, at.column);
-        }
+        push_place(out, &r.path, r.at.as_ref());
         out.push('\n');
     }
     if !fold.others.is_empty() {
@@ -606,6 +594,17 @@ fn digits(n: usize) -> usize {
 /// Appends `n` in decimal digits (what `write!` gives, without its formatting machinery).
 fn push_number(out: &mut String, n: usize) {
     out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// `path:line:column`, or the path alone.
+fn push_place(out: &mut String, path: &str, at: Option<&At>) {
+    push_printable(out, path);
+    if let Some(at) = at {
+        out.push(':');
+        push_number(out, at.line);
+        out.push(':');
+        push_number(out, at.column);
+    }
 }
 
 fn push_spaces(out: &mut String, n: usize) {
