@@ -1084,27 +1084,35 @@ mod tests {
                 text.get(range)
             );
         };
-        for text in [
+        let texts = [
             "snake_case _lead trail_ l'été don’t co-op a-_b x' _'_ 12_ab",
             "Œuvre naïve ÀÉÎ × ÷ 語_x ß_ α-β “quoted” — dash\u{301}e_",
             "a_`code`_b [link](https://x.example) e_<b>_f",
-        ] {
+        ];
+        let segments = on_texts_and_corpus(&texts, &check);
+        eprintln!("{segments} segments");
+        assert!(segments > 1000, "{segments}");
+    }
+
+    /// What a prose test checks: a text, the range read, the ranges skipped.
+    type ProseCheck<'a> = &'a dyn Fn(&str, Range<usize>, &[Range<usize>]);
+
+    /// Calls `check` on each of `texts` whole, without a skipped range and with each one of up
+    /// to 5 bytes (cutting words anywhere), then on every segment of the corpora; how many
+    /// segments there were.
+    fn on_texts_and_corpus(texts: &[&str], check: ProseCheck<'_>) -> usize {
+        for text in texts {
             check(text, 0..text.len(), &[]);
-            // Every skipped range of up to 3 bytes, cutting words anywhere.
             for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
-                for end in
-                    (start..=(start + 3).min(text.len())).filter(|&i| text.is_char_boundary(i))
-                {
-                    let skip = [Range { start, end }];
-                    check(text, 0..text.len(), &skip);
+                let ends = start..=(start + 5).min(text.len());
+                for end in ends.filter(|&i| text.is_char_boundary(i)) {
+                    check(text, 0..text.len(), &[Range { start, end }]);
                 }
             }
         }
-        let segments = each_corpus_segment(|text, segment| {
+        each_corpus_segment(|text, segment| {
             check(text, segment.range.clone(), &segment.anchors.skip)
-        });
-        eprintln!("{segments} segments");
-        assert!(segments > 1000, "{segments}");
+        })
     }
 
     /// Calls `f` on every segment of the fixtures, the default site, and the folders in
@@ -1161,7 +1169,7 @@ mod tests {
                 assert_eq!(Some(end), last, "end of {what}");
             }
         };
-        for text in [
+        let texts = [
             "Klik op **Opslaan** om de wijziging op te slaan.",
             "L\u{2019}élève a cliqué sur « Enregistrer » — voilà_fait.",
             "ÀÉÎ naïve Œuvre straße",
@@ -1169,19 +1177,8 @@ mod tests {
             "Ελληνικά words then latin",
             "ab",
             "",
-        ] {
-            check(text, 0..text.len(), &[]);
-            for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
-                for end in
-                    (start..=(start + 5).min(text.len())).filter(|&i| text.is_char_boundary(i))
-                {
-                    check(text, 0..text.len(), &[Range { start, end }]);
-                }
-            }
-        }
-        let segments = each_corpus_segment(|text, segment| {
-            check(text, segment.range.clone(), &segment.anchors.skip)
-        });
+        ];
+        let segments = on_texts_and_corpus(&texts, &check);
         assert!(segments > 1000, "{segments}");
     }
 
