@@ -48,23 +48,6 @@ pub fn align(
         }
         Some(score)
     };
-    let score = |i: usize, j: usize| -> Option<f32> {
-        let mut score = pairable(i, j)?;
-        let (a, b) = (&pivot[i], &other[j]);
-        let (ka, kb) = (&a.anchors.keys, &b.anchors.keys);
-        if !ka.is_empty() || !kb.is_empty() {
-            let shared = shared(ka, kb);
-            let jaccard = shared as f32 / (ka.len() + kb.len() - shared) as f32;
-            score += 2.0 * jaccard;
-            if shared == 0 && !ka.is_empty() && !kb.is_empty() {
-                score -= 0.7;
-            }
-        }
-        let letters = |s: &Segment, text: &str| s.letters(text).max(1);
-        let (la, lb) = (letters(a, pivot_text), letters(b, other_text));
-        score += 0.5 * la.min(lb) as f32 / la.max(lb) as f32;
-        Some(score)
-    };
     // The same kinds in the same order: one to one.
     if pivot.len() == other.len() && (0..pivot.len()).all(|i| pairable(i, i).is_some()) {
         return (0..pivot.len())
@@ -78,6 +61,26 @@ pub fn align(
     if n.saturating_mul(m) > MAX_CELLS {
         return by_kind(pivot, other);
     }
+    // Each segment's letters read once, not once for every cell of its row or column.
+    let letters = |segments: &[Segment], text: &str| -> Vec<u32> {
+        segments.iter().map(|s| s.letters(text).max(1)).collect()
+    };
+    let (pivot_letters, other_letters) = (letters(pivot, pivot_text), letters(other, other_text));
+    let score = |i: usize, j: usize| -> Option<f32> {
+        let mut score = pairable(i, j)?;
+        let (ka, kb) = (&pivot[i].anchors.keys, &other[j].anchors.keys);
+        if !ka.is_empty() || !kb.is_empty() {
+            let shared = shared(ka, kb);
+            let jaccard = shared as f32 / (ka.len() + kb.len() - shared) as f32;
+            score += 2.0 * jaccard;
+            if shared == 0 && !ka.is_empty() && !kb.is_empty() {
+                score -= 0.7;
+            }
+        }
+        let (la, lb) = (pivot_letters[i], other_letters[j]);
+        score += 0.5 * la.min(lb) as f32 / la.max(lb) as f32;
+        Some(score)
+    };
     best_path(n, m, &score)
 }
 
