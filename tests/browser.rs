@@ -403,3 +403,132 @@ async fn the_root_page_speaks_the_browsers_language() -> TestResult {
     browser.client.clone().close().await?;
     Ok(())
 }
+
+/// Replaces `from` (there once) with `to` in the site file `rel`.
+fn edit(site: &Site, rel: &str, from: &str, to: &str) {
+    let text = site.read(rel);
+    assert_eq!(text.matches(from).count(), 1, "{from:?} in {rel}");
+    site.file(rel, &text.replace(from, to));
+}
+
+/// The status site's side-by-side page of a drifted translation, in a real browser: a real
+/// known-issues article (tests/fixtures/segments/) with a number changed in fr and a paragraph
+/// removed in it. Each pivot segment is shown level with its counterpart, the finding under
+/// the translation's cell, the removed paragraph as a gap.
+#[tokio::test(flavor = "current_thread")]
+async fn a_side_by_side_page_in_a_real_browser() -> TestResult {
+    let site = Site::new();
+    common::copy_tree(
+        &common::fixtures().join("segments/content"),
+        &site.path("content"),
+    );
+    let mut toml = String::from("title = \"Segments\"\nbase-url = \"/\"\nsource-locale = \"en\"\n");
+    for code in ["en", "nl", "fr", "it"] {
+        toml.push_str(&format!(
+            "\n[[locales]]\ncode = \"{code}\"\nname = \"{code}\"\n"
+        ));
+    }
+    site.file("tolk.toml", &toml);
+    let article = "wf-teams-statuses-missing.md";
+    edit(
+        &site,
+        &format!("content/fr/{article}"),
+        "mercredi 5 décembre",
+        "mercredi 6 décembre",
+    );
+    edit(
+        &site,
+        &format!("content/it/{article}"),
+        "Sono stati segnalati i seguenti problemi relativi agli stati per il pulsante [!UICONTROL Fine] durante la modifica o la creazione di un team:\n\n",
+        "",
+    );
+    site.run(&["build"]).success();
+    let server = StaticServer::start(&site.path("public"));
+    let Some(browser) = start_browser().await? else {
+        return Ok(());
+    };
+    let client = &browser.client;
+
+    // From the dashboard to the French page.
+    client.goto(&server.url("/status/")).await?;
+    wait_for(
+        client,
+        "document.querySelector('a[href$=\"segments/fr/wf-teams-statuses-missing.html\"]')",
+        "the dashboard's link to the fr side-by-side page",
+    )
+    .await?;
+    client
+        .find(Locator::Css(
+            "a[href$=\"segments/fr/wf-teams-statuses-missing.html\"]",
+        ))
+        .await?
+        .click()
+        .await?;
+    wait_for(
+        client,
+        "document.querySelector('tr.flagged')",
+        "the flagged row",
+    )
+    .await?;
+    // The flagged row: the English date beside the French one, the finding under the French,
+    // the two cells level and side by side.
+    let flagged = client
+        .execute(
+            "const r = document.querySelector('tr.flagged'); \
+             const [a, b] = [...r.cells].map(c => c.getBoundingClientRect()); \
+             return { pivot: r.cells[0].innerText, other: r.cells[1].innerText, \
+                      level: Math.abs(a.top - b.top) < 1, beside: b.left >= a.right - 1, \
+                      flagged: document.querySelectorAll('tr.flagged').length };",
+            vec![],
+        )
+        .await?;
+    let text = |key: &str| flagged[key].as_str().unwrap_or_default().to_owned();
+    assert!(text("pivot").contains("December 5, 2023"), "{flagged}");
+    assert!(text("other").contains("6 décembre 2023"), "{flagged}");
+    assert!(text("other").contains("number-mismatch"), "{flagged}");
+    assert_eq!(flagged["level"], true, "{flagged}");
+    assert_eq!(flagged["beside"], true, "{flagged}");
+    assert_eq!(flagged["flagged"], 1, "{flagged}");
+    std::fs::create_dir_all(screenshots_dir())?;
+    std::fs::write(
+        screenshots_dir().join("side-by-side-fr.png"),
+        client.screenshot().await?,
+    )?;
+
+    // The Italian page: the removed paragraph is a gap on the translation's side, and the rows
+    // after it still pair the same paragraphs (the list items follow the gap).
+    client
+        .goto(&server.url("/status/segments/it/wf-teams-statuses-missing.html"))
+        .await?;
+    wait_for(client, "document.querySelector('td.gap')", "the gap").await?;
+    let gap = client
+        .execute(
+            "const g = document.querySelector('td.gap'); const r = g.parentElement; \
+             const next = r.nextElementSibling; \
+             return { pivot: r.cells[0].innerText, gap: g.innerText, \
+                      next_pivot: next.cells[0].innerText, next_other: next.cells[1].innerText, \
+                      next_gap: next.querySelector('td.gap') !== null };",
+            vec![],
+        )
+        .await?;
+    let text = |key: &str| gap[key].as_str().unwrap_or_default().to_owned();
+    assert!(
+        text("pivot").contains("The following issues have been reported"),
+        "{gap}"
+    );
+    assert!(text("gap").contains("missing here"), "{gap}");
+    assert!(
+        text("next_pivot").contains("Some statuses may be missing"),
+        "{gap}"
+    );
+    assert!(
+        text("next_other").contains("Alcuni stati potrebbero"),
+        "{gap}"
+    );
+    assert_eq!(gap["next_gap"], false, "{gap}");
+    std::fs::write(
+        screenshots_dir().join("side-by-side-it.png"),
+        client.screenshot().await?,
+    )?;
+    Ok(())
+}
