@@ -186,11 +186,9 @@ pub fn read_in(text: &str, range: Range<usize>, inline: InlineRefs<'_>) -> Ancho
     // numbers.
     let mut wholes: Vec<Range<usize>> = Vec::new();
     if has_marker(bytes) {
-        for (opener, list) in [
-            ("[!DNL", &mut anchors.dnl),
-            ("[!UICONTROL", &mut anchors.labels),
-        ] {
-            for (whole, inner) in markers_in(slice, opener) {
+        let [dnl, labels] = markers_in(slice);
+        for (found, list) in [(dnl, &mut anchors.dnl), (labels, &mut anchors.labels)] {
+            for (whole, inner) in found {
                 let inner = base + inner.start..base + inner.end;
                 if outside(&inner, &hard) {
                     list.push(inner);
@@ -265,21 +263,30 @@ fn written_out(
     }
 }
 
-/// Every `opener ...]` of a segment (ASCII case-insensitive), brackets matched so that
-/// `[!UICONTROL Copy [!DNL Workfront] link]` nests: the whole span and the content's span.
-fn markers_in(slice: &str, opener: &str) -> Vec<(Range<usize>, Range<usize>)> {
-    let mut found = Vec::new();
+/// The markers [`markers_in`] finds, each list in the order of [`MARKERS`].
+const MARKERS: [&str; 2] = ["[!DNL", "[!UICONTROL"];
+
+/// Every `[!DNL ...]` and every `[!UICONTROL ...]` of a segment (ASCII case-insensitive),
+/// brackets matched so that `[!UICONTROL Copy [!DNL Workfront] link]` nests: for each, the
+/// whole span and the content's span. One pass: each `[` is looked behind.
+fn markers_in(slice: &str) -> [Vec<(Range<usize>, Range<usize>)>; 2] {
+    let mut found = [Vec::new(), Vec::new()];
     let bytes = slice.as_bytes();
-    for (start, _) in slice.match_indices("[!") {
-        let content = start + opener.len();
-        let matches = bytes
-            .get(start..content)
-            .is_some_and(|b| b.eq_ignore_ascii_case(opener.as_bytes()));
-        if !matches || bytes.get(content).is_some_and(u8::is_ascii_alphanumeric) {
+    for start in memchr::memchr_iter(b'[', bytes) {
+        if bytes.get(start + 1) != Some(&b'!') {
             continue;
         }
-        if let Some(close) = crate::model::outline::closing_bracket(&slice[content..]) {
-            found.push((start..content + close + 1, content..content + close));
+        for (list, opener) in found.iter_mut().zip(MARKERS) {
+            let content = start + opener.len();
+            let matches = bytes
+                .get(start..content)
+                .is_some_and(|b| b.eq_ignore_ascii_case(opener.as_bytes()));
+            if !matches || bytes.get(content).is_some_and(u8::is_ascii_alphanumeric) {
+                continue;
+            }
+            if let Some(close) = crate::model::outline::closing_bracket(&slice[content..]) {
+                list.push((start..content + close + 1, content..content + close));
+            }
         }
     }
     found
@@ -1017,6 +1024,33 @@ fn emails(slice: &str, base: usize) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markers_are_found_nested_in_either_case_and_only_when_closed() {
+        let text = "[!UICONTROL Copy [!DNL Workfront] link], [!dnl x], [!DNLy z], [![!DNL a] [!UICONTROL open";
+        let shown = |found: &Vec<(Range<usize>, Range<usize>)>| -> Vec<(&str, &str)> {
+            found
+                .iter()
+                .map(|(whole, inner)| (&text[whole.clone()], &text[inner.clone()]))
+                .collect()
+        };
+        let [dnl, labels] = markers_in(text);
+        assert_eq!(
+            shown(&dnl),
+            [
+                ("[!DNL Workfront]", " Workfront"),
+                ("[!dnl x]", " x"),
+                ("[!DNL a]", " a")
+            ]
+        );
+        assert_eq!(
+            shown(&labels),
+            [(
+                "[!UICONTROL Copy [!DNL Workfront] link]",
+                " Copy [!DNL Workfront] link"
+            )]
+        );
+    }
 
     #[test]
     fn a_written_out_url_ends_where_a_character_by_character_search_ends_it() {
