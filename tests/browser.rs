@@ -404,40 +404,20 @@ async fn the_root_page_speaks_the_browsers_language() -> TestResult {
     Ok(())
 }
 
-/// Replaces `from` (there once) with `to` in the site file `rel`.
-fn edit(site: &Site, rel: &str, from: &str, to: &str) {
-    let text = site.read(rel);
-    assert_eq!(text.matches(from).count(), 1, "{from:?} in {rel}");
-    site.file(rel, &text.replace(from, to));
-}
-
 /// The status site's side-by-side page of a drifted translation, in a real browser: a real
 /// known-issues article (tests/fixtures/segments/) with a number changed in fr and a paragraph
 /// removed in it. Each pivot segment is shown level with its counterpart, the finding under
 /// the translation's cell, the removed paragraph as a gap.
 #[tokio::test(flavor = "current_thread")]
 async fn a_side_by_side_page_in_a_real_browser() -> TestResult {
-    let site = Site::new();
-    common::copy_tree(
-        &common::fixtures().join("segments/content"),
-        &site.path("content"),
-    );
-    let mut toml = String::from("title = \"Segments\"\nbase-url = \"/\"\nsource-locale = \"en\"\n");
-    for code in ["en", "nl", "fr", "it"] {
-        toml.push_str(&format!(
-            "\n[[locales]]\ncode = \"{code}\"\nname = \"{code}\"\n"
-        ));
-    }
-    site.file("tolk.toml", &toml);
+    let site = Site::segments();
     let article = "wf-teams-statuses-missing.md";
-    edit(
-        &site,
+    site.edit(
         &format!("content/fr/{article}"),
         "mercredi 5 décembre",
         "mercredi 6 décembre",
     );
-    edit(
-        &site,
+    site.edit(
         &format!("content/it/{article}"),
         "Sono stati segnalati i seguenti problemi relativi agli stati per il pulsante [!UICONTROL Fine] durante la modifica o la creazione di un team:\n\n",
         "",

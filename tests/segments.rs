@@ -6,11 +6,10 @@
 
 mod common;
 
-use common::{copy_tree, fixtures, Site};
+use common::Site;
 use serde_json::Value;
 
 const ARTICLE: &str = "wf-teams-statuses-missing.md";
-const LOCALES: [&str; 4] = ["en", "nl", "fr", "it"];
 const SEGMENT_RULES: [&str; 7] = [
     "number-mismatch",
     "untranslated-segment",
@@ -20,19 +19,6 @@ const SEGMENT_RULES: [&str; 7] = [
     "ui-label-inconsistent",
     "length-ratio",
 ];
-
-fn site() -> Site {
-    let site = Site::new();
-    copy_tree(&fixtures().join("segments/content"), &site.path("content"));
-    let mut toml = String::from("title = \"Segments\"\nbase-url = \"/\"\nsource-locale = \"en\"\n");
-    for code in LOCALES {
-        toml.push_str(&format!(
-            "\n[[locales]]\ncode = \"{code}\"\nname = \"{code}\"\n"
-        ));
-    }
-    site.file("tolk.toml", &toml);
-    site
-}
 
 fn segment_findings(site: &Site) -> Vec<Value> {
     let run = site.run(&["check", "--format", "json"]);
@@ -46,48 +32,33 @@ fn segment_findings(site: &Site) -> Vec<Value> {
         .collect()
 }
 
-/// Replaces `from` (which must be there once) with `to` in `rel`.
-fn edit(site: &Site, rel: &str, from: &str, to: &str) {
-    let text = site.read(rel);
-    assert_eq!(text.matches(from).count(), 1, "{from:?} in {rel}");
-    site.file(rel, &text.replace(from, to));
-}
-
 #[test]
 fn the_real_article_has_no_segment_findings() {
-    let site = site();
+    let site = Site::segments();
     let found = segment_findings(&site);
     assert!(found.is_empty(), "{found:#?}");
 }
 
 #[test]
 fn each_drift_is_found_at_its_lines_in_both_files() {
-    let site = site();
+    let site = Site::segments();
     let path = |l: &str| format!("content/{l}/{ARTICLE}");
     // fr: a changed number (5 becomes 6), line 28.
-    edit(
-        &site,
-        &path("fr"),
-        "mercredi 5 décembre",
-        "mercredi 6 décembre",
-    );
+    site.edit(&path("fr"), "mercredi 5 décembre", "mercredi 6 décembre");
     // nl: the workaround paragraph (line 27) left in English.
-    edit(
-        &site,
+    site.edit(
         &path("nl"),
         "Als u de lijst met statussen weergeeft in [!UICONTROL Setup] > [!UICONTROL Project Preferences] > [!UICONTROL Statuses] , kunnen de problemen tijdelijk worden opgelost.",
         "Viewing the list of statuses in [!UICONTROL Setup] > [!UICONTROL Project Preferences] > [!UICONTROL Statuses] may temporarily resolve the issues.",
     );
     // it: the paragraph before the list (line 19) is gone, with its blank line.
-    edit(
-        &site,
+    site.edit(
         &path("it"),
         "Sono stati segnalati i seguenti problemi relativi agli stati per il pulsante [!UICONTROL Fine] durante la modifica o la creazione di un team:\n\n",
         "",
     );
     // fr: [!UICONTROL Done] is "Terminé" in the heading and in a second article, "Fait" on line 19.
-    edit(
-        &site,
+    site.edit(
         &path("fr"),
         "pour le bouton [!UICONTROL Terminé] lors",
         "pour le bouton [!UICONTROL Fait] lors",

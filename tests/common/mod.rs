@@ -43,6 +43,22 @@ impl Site {
         site
     }
 
+    /// A real known-issues article in en, nl, fr and it (tests/fixtures/segments/), en the
+    /// source locale: the segment rules' site.
+    pub fn segments() -> Site {
+        let site = Site::new();
+        copy_tree(&fixtures().join("segments/content"), &site.path("content"));
+        let mut toml =
+            String::from("title = \"Segments\"\nbase-url = \"/\"\nsource-locale = \"en\"\n");
+        for code in ["en", "nl", "fr", "it"] {
+            toml.push_str(&format!(
+                "\n[[locales]]\ncode = \"{code}\"\nname = \"{code}\"\n"
+            ));
+        }
+        site.file("tolk.toml", &toml);
+        site
+    }
+
     pub fn root(&self) -> &Path {
         self.dir.path()
     }
@@ -57,6 +73,13 @@ impl Site {
         std::fs::create_dir_all(path.parent().expect("a parent")).expect("create folders");
         std::fs::write(&path, text).expect("write a file");
         self
+    }
+
+    /// Replaces `from` (which must be there once) with `to` in the file `rel`.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert_eq!(text.matches(from).count(), 1, "{from:?} in {rel}");
+        self.file(rel, &text.replace(from, to));
     }
 
     pub fn read(&self, rel: &str) -> String {
