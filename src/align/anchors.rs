@@ -516,12 +516,7 @@ pub fn letters(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> u32 {
             letters += if run.is_ascii() {
                 run.bytes().filter(u8::is_ascii_alphabetic).count() as u32
             } else {
-                run.chars()
-                    .filter(|&c| {
-                        c.is_ascii_alphabetic()
-                            || !c.is_ascii() && (latin1_letter(c).is_some() || c.is_alphabetic())
-                    })
-                    .count() as u32
+                run.chars().filter(|&c| is_letter(c)).count() as u32
             };
             in_word = ends_in_word(run, in_word);
             i = stop;
@@ -542,7 +537,7 @@ pub fn letters(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> u32 {
             } else {
                 let c = slice[i..].chars().next().unwrap_or(' ');
                 i += c.len_utf8();
-                if latin1_letter(c).is_some() || c.is_alphabetic() {
+                if is_letter(c) {
                     letters += 1;
                     in_word = true;
                 } else if c != '’' {
@@ -554,16 +549,20 @@ pub fn letters(text: &str, range: Range<usize>, skip: &[Range<usize>]) -> u32 {
     letters
 }
 
+/// Whether [`prose`] counts `c` as a letter: ASCII and Latin-1 letters without Unicode's
+/// tables, any other alphabetic character with them.
+#[inline]
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphabetic() || !c.is_ascii() && (latin1_letter(c).is_some() || c.is_alphabetic())
+}
+
 /// Whether a word is open after `run` (without a `_`), as [`Words`] follows them: the last
 /// character other than `'`, `’` and `-` decides; with none, it is as it was `before`.
 fn ends_in_word(run: &str, before: bool) -> bool {
     for c in run.chars().rev() {
         match c {
             '\'' | '’' | '-' => continue,
-            c => {
-                return c.is_ascii_alphabetic()
-                    || !c.is_ascii() && (latin1_letter(c).is_some() || c.is_alphabetic())
-            }
+            c => return is_letter(c),
         }
     }
     before

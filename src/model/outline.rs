@@ -109,8 +109,8 @@ pub fn outline(text: &str, body_offset: usize) -> Outline {
         reader.event(event, range);
     }
     let mut outline = reader.finish(text);
-    outline.segment_spans = segment_spans.finish(body_offset);
-    outline.segment_spans.comments = matches!(masked_comments, std::borrow::Cow::Owned(_));
+    let comments = matches!(masked_comments, std::borrow::Cow::Owned(_));
+    outline.segment_spans = segment_spans.finish(body_offset, comments);
     outline
 }
 

@@ -150,8 +150,9 @@ impl Collector {
         }
     }
 
-    /// The spans, moved to file offsets (the body starts at `body_offset`).
-    pub fn finish(mut self, body_offset: usize) -> SegmentSpans {
+    /// The spans, moved to file offsets (the body starts at `body_offset`); `comments` says
+    /// whether the body has an HTML comment (the outline masked one).
+    pub fn finish(mut self, body_offset: usize, comments: bool) -> SegmentSpans {
         self.flush();
         let shift = |r: &Range<usize>| body_offset + r.start..body_offset + r.end;
         let shift_all = |list: &[Range<usize>]| -> Vec<Range<usize>> {
@@ -177,8 +178,7 @@ impl Collector {
                 dests: shift_all(&self.inline.dests),
                 html: shift_all(&self.inline.html),
             },
-            // Set by the outline, which masked them.
-            comments: false,
+            comments,
         }
     }
 }
