@@ -16,8 +16,10 @@
 //! every rename and removal; a build that was killed mid-commit is finished by the next one
 //! (or by `tolk build` on start), and an I/O error mid-commit puts back every file it replaced.
 
+use foldhash::quality::FoldHasher;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::BuildHasher;
+use std::hash::{BuildHasher, Hasher};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -53,16 +55,116 @@ pub struct Fingerprint {
     len: u64,
 }
 
+/// Files are hashed in blocks of this size, so that a file written as it is made
+/// ([`Output::write_with`]) has the fingerprint of the same bytes written whole.
+const BLOCK: usize = 64 * 1024;
+
 impl Fingerprint {
     fn of(bytes: &[u8]) -> Fingerprint {
+        let mut hasher = Fingerprint::hasher();
+        for block in bytes.chunks(BLOCK) {
+            hasher.write(block);
+        }
+        Fingerprint::finish(hasher, bytes.len() as u64)
+    }
+
+    fn hasher() -> FoldHasher<'static> {
         // A fixed seed: the manifest outlives the process.
-        let hash = foldhash::quality::FixedState::with_seed(0x746f_6c6b).hash_one(bytes);
+        foldhash::quality::FixedState::with_seed(0x746f_6c6b).build_hasher()
+    }
+
+    fn finish(mut hasher: impl Hasher, len: u64) -> Fingerprint {
+        hasher.write_u64(len);
         Fingerprint {
-            hash,
-            len: bytes.len() as u64,
+            hash: hasher.finish(),
+            len,
         }
     }
 }
+
+/// A file being written: its bytes go out block by block, each hashed as
+/// [`Fingerprint::of`] hashes it.
+struct Fingerprinting<W: Write> {
+    inner: W,
+    block: Vec<u8>,
+    hasher: FoldHasher<'static>,
+    len: u64,
+}
+
+impl<W: Write> Fingerprinting<W> {
+    fn new(inner: W) -> Self {
+        Fingerprinting {
+            inner,
+            block: Vec::with_capacity(BLOCK),
+            hasher: Fingerprint::hasher(),
+            len: 0,
+        }
+    }
+
+    fn write_block(&mut self) -> std::io::Result<()> {
+        self.hasher.write(&self.block);
+        self.len += self.block.len() as u64;
+        self.inner.write_all(&self.block)?;
+        self.block.clear();
+        Ok(())
+    }
+
+    /// Writes what is left and returns the file's fingerprint.
+    fn finish(mut self) -> std::io::Result<Fingerprint> {
+        if !self.block.is_empty() {
+            self.write_block()?;
+        }
+        self.inner.flush()?;
+        Ok(Fingerprint::finish(self.hasher, self.len))
+    }
+}
+
+impl<W: Write> Write for Fingerprinting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut rest = buf;
+        while !rest.is_empty() {
+            let room = BLOCK - self.block.len();
+            let (now, later) = rest.split_at(room.min(rest.len()));
+            self.block.extend_from_slice(now);
+            rest = later;
+            if self.block.len() == BLOCK {
+                self.write_block()?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The path of `rel` in `folder`, its parent folders made.
+fn in_folder(folder: &Path, rel: &str) -> Result<PathBuf> {
+    let path = folder.join(rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
+    }
+    Ok(path)
+}
+
+/// Makes the file at `path` with `make`; returns its fingerprint.
+fn write_file(path: &Path, make: Make<'_>) -> Result<Fingerprint> {
+    let file = std::fs::File::create(path).map_err(Error::io("write", path))?;
+    // Buffered in front: serde writes a few bytes at a time.
+    let mut writer = std::io::BufWriter::with_capacity(BLOCK, Fingerprinting::new(file));
+    make(&mut writer)
+        .and_then(|()| {
+            writer
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)
+        })
+        .and_then(Fingerprinting::finish)
+        .map_err(Error::io("write", path))
+}
+
+/// What writes a file's bytes as it makes them.
+pub type Make<'a> = &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>;
 
 /// An update of a site tolk wrote before.
 #[derive(Debug)]
@@ -129,10 +231,7 @@ impl Output {
             Output::Disk {
                 staging, manifest, ..
             } => {
-                let path = staging.path().join(rel);
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
-                }
+                let path = in_folder(staging.path(), rel)?;
                 std::fs::write(&path, bytes).map_err(Error::io("write", &path))?;
                 lock(manifest).push((rel.to_owned(), Fingerprint::of(bytes)));
                 Ok(())
@@ -144,6 +243,26 @@ impl Output {
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 files.insert(rel.to_owned(), Some(bytes.to_vec()));
                 Ok(())
+            }
+        }
+    }
+
+    /// Writes at `rel` what `make` writes, as it writes it: a large file (`status.json` of a
+    /// large site) is never whole in memory, except in the memory output.
+    pub fn write_with(&self, rel: &str, make: Make<'_>) -> Result<()> {
+        match self {
+            Output::Disk {
+                staging, manifest, ..
+            } => {
+                let print = write_file(&in_folder(staging.path(), rel)?, make)?;
+                lock(manifest).push((rel.to_owned(), print));
+                Ok(())
+            }
+            Output::Update(update) => update.write_with(rel, make),
+            Output::Memory(_) => {
+                let mut bytes = Vec::new();
+                make(&mut bytes).map_err(Error::io("make", Path::new(rel)))?;
+                self.write(rel, &bytes)
             }
         }
     }
@@ -203,19 +322,39 @@ impl UpdateInPlace {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let print = Fingerprint::of(bytes);
         lock(&self.manifest).push((rel.to_owned(), print));
-        let target = self.target.join(rel);
-        let unchanged = self.previous.get(rel) == Some(&print)
-            && std::fs::symlink_metadata(&target)
-                .is_ok_and(|m| m.is_file() && m.len() == print.len);
-        if unchanged {
+        if self.unchanged(rel, print) {
             return Ok(());
         }
-        // Flat names: the staging folder needs no tree of folders.
-        let n = self.count.fetch_add(1, Ordering::Relaxed);
-        let staged = self.staging.path().join(n.to_string());
+        let staged = self.staged_path();
         std::fs::write(&staged, bytes).map_err(Error::io("write", &staged))?;
         lock(&self.staged).push((rel.to_owned(), staged));
         Ok(())
+    }
+
+    /// [`Output::write_with`]: the file is made in the staging folder, and removed from it if
+    /// the site already has it.
+    fn write_with(&self, rel: &str, make: Make<'_>) -> Result<()> {
+        let staged = self.staged_path();
+        let print = write_file(&staged, make)?;
+        lock(&self.manifest).push((rel.to_owned(), print));
+        if self.unchanged(rel, print) {
+            return std::fs::remove_file(&staged).map_err(Error::io("remove", &staged));
+        }
+        lock(&self.staged).push((rel.to_owned(), staged));
+        Ok(())
+    }
+
+    /// Whether the site already has these contents at `rel`.
+    fn unchanged(&self, rel: &str, print: Fingerprint) -> bool {
+        self.previous.get(rel) == Some(&print)
+            && std::fs::symlink_metadata(self.target.join(rel))
+                .is_ok_and(|m| m.is_file() && m.len() == print.len)
+    }
+
+    /// A new file's place in the staging folder: flat names, so it needs no tree of folders.
+    fn staged_path(&self) -> PathBuf {
+        let n = self.count.fetch_add(1, Ordering::Relaxed);
+        self.staging.path().join(n.to_string())
     }
 
     /// Renames the changed files into place, removes the files the new site no longer has,
@@ -825,6 +964,66 @@ mod tests {
             ["public"],
             "no staging folder is left"
         );
+        Ok(())
+    }
+
+    /// A file written as it is made is the file written whole: the same bytes, the same
+    /// fingerprint (so the next build knows it unchanged, whichever way it writes it), in
+    /// pieces of any size around the hashing blocks.
+    #[test]
+    fn a_file_written_as_it_is_made_is_the_file_written_whole() -> Result<()> {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().map_err(Error::io("create", Path::new("tmp")))?;
+        let target = dir.path().join("public");
+        let big: Vec<u8> = (0..3 * BLOCK + 17).map(|i| (i % 251) as u8).collect();
+        for size in [0, 1, BLOCK - 1, BLOCK, BLOCK + 1, 3 * BLOCK + 17] {
+            let bytes = &big[..size];
+            let mut pieces = |out: &mut dyn Write| -> std::io::Result<()> {
+                for piece in bytes.chunks(7919) {
+                    out.write_all(piece)?;
+                }
+                Ok(())
+            };
+            let io = || Error::io("write", Path::new("memory"));
+            let mut written = Fingerprinting::new(Vec::new());
+            pieces(&mut written).map_err(io())?;
+            assert_eq!(written.block.len() as u64 + written.len, size as u64);
+            let print = written.finish().map_err(io())?;
+            assert_eq!(print, Fingerprint::of(bytes), "{size} bytes");
+
+            let memory = Output::memory();
+            memory.write_with("f.json", &mut pieces)?;
+            let files = memory.commit()?;
+            assert_eq!(files.get("f.json"), Some(&Some(bytes.to_vec())));
+        }
+
+        let first = Output::disk(&target)?;
+        first.write_with("status.json", &mut |out| out.write_all(&big))?;
+        first.write("same.json", &big)?;
+        first.commit()?;
+        assert_eq!(
+            std::fs::read(target.join("status.json")).ok(),
+            Some(big.clone())
+        );
+        let inode = |rel: &str| std::fs::metadata(target.join(rel)).map(|m| m.ino()).ok();
+        let kept = (inode("status.json"), inode("same.json"));
+        let second = Output::disk(&target)?;
+        second.write("status.json", &big)?;
+        second.write_with("same.json", &mut |out| out.write_all(&big))?;
+        second.write_with("new.json", &mut |out| out.write_all(b"{}"))?;
+        second.commit()?;
+        assert_eq!(
+            (inode("status.json"), inode("same.json")),
+            kept,
+            "unchanged files are not written again"
+        );
+        assert_eq!(
+            std::fs::read(target.join("new.json")).ok(),
+            Some(b"{}".to_vec())
+        );
+        let manifest = std::fs::read_to_string(target.join(MANIFEST)).unwrap_or_default();
+        assert_eq!(manifest.lines().count(), 3, "{manifest}");
+        assert_eq!(entries(dir.path())?, ["public"], "no staging file is left");
         Ok(())
     }
 

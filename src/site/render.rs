@@ -44,10 +44,15 @@ pub struct Publisher {
     cache: markdown::Cache,
     /// Keep the search indexes after a whole build, to update them page by page.
     keep_search: bool,
-    /// Each locale's search index when kept (`None` with search off), and the locales whose
-    /// index changed since its files were last written.
-    search: Vec<Option<search::Index>>,
-    search_changed: BTreeSet<usize>,
+    search: Indexes,
+}
+
+/// Each locale's search index when kept (`None` with search off), and the locales whose index
+/// changed since its files were last written.
+#[derive(Debug, Default)]
+struct Indexes {
+    by_locale: Vec<Option<search::Index>>,
+    changed: BTreeSet<usize>,
 }
 
 impl std::fmt::Debug for Publisher {
@@ -77,8 +82,7 @@ impl Publisher {
             outdated: report.map(status::outdated_paths).unwrap_or_default(),
             cache: markdown::Cache::default(),
             keep_search,
-            search: Vec::new(),
-            search_changed: BTreeSet::new(),
+            search: Indexes::default(),
         };
         let frames = {
             let renderer = publisher.renderer(config, &site.contents, &|_| {});
@@ -159,25 +163,20 @@ impl Publisher {
         progress: Progress<'_>,
     ) -> Result<RenderReport> {
         let mut done = RenderReport::default();
-        let mut errors = Vec::new();
+        let mut search = std::mem::take(&mut self.search);
         if plan.whole {
-            self.search = (0..site.contents.len()).map(|_| None).collect();
+            search.by_locale = (0..site.contents.len()).map(|_| None).collect();
         }
-        // The site-wide pages first: their text (at 10,000 x 3 on the bench corpus a 51 MB
-        // status.json and a 10 MB sitemap) is made and dropped before the search indexes grow,
-        // which took a whole build's peak from about 610 to 540 MiB there. Nothing they hold
-        // comes from the article pages.
-        if plan.whole || plan.sitemap {
-            self.sitemap(config, site, output)?;
-        }
-        if plan.whole || plan.site_wide {
-            self.status(config, site, report, !plan.whole, output)?;
-        }
-        for li in 0..site.contents.len() {
-            if let Err(error) = self.locale(config, site, li, plan, output, progress, &mut done) {
-                errors.push(error);
-            }
-        }
+        // The site-wide pages are made beside the articles: nothing they hold comes from the
+        // article pages, and on their own (at 10,000 x 3 on the bench corpus, the sitemap and
+        // the status pages took 0.6 s) they kept one core of two waiting.
+        let this = &*self;
+        let (site_wide, mut errors) = rayon::join(
+            || this.site_wide(config, site, plan, report, output),
+            || this.locales(config, site, plan, output, progress, &mut search, &mut done),
+        );
+        self.search = search;
+        errors.extend(site_wide.err());
         if let Some(error) = Error::from_many(errors) {
             return Err(error);
         }
@@ -190,26 +189,96 @@ impl Publisher {
         Ok(done)
     }
 
+    /// The root pages, the sitemap and the status pages, as far as `plan` names them.
+    fn site_wide(
+        &self,
+        config: &Config,
+        site: &Site,
+        plan: &Plan,
+        report: Option<&Report>,
+        output: &Output,
+    ) -> Result<()> {
+        if plan.whole || plan.sitemap {
+            self.sitemap(config, site, output)?;
+        }
+        if plan.whole || plan.site_wide {
+            self.status(config, site, report, !plan.whole, output)?;
+        }
+        Ok(())
+    }
+
+    /// Renders every locale's pages that `plan` names. In a whole build, a locale's search
+    /// files are written while the next locale renders (they took 0.1 s a locale at 10,000
+    /// pages, on one core), and the index is then dropped unless kept.
+    #[allow(clippy::too_many_arguments)]
+    fn locales(
+        &self,
+        config: &Config,
+        site: &Site,
+        plan: &Plan,
+        output: &Output,
+        progress: Progress<'_>,
+        search: &mut Indexes,
+        done: &mut RenderReport,
+    ) -> Vec<Error> {
+        let mut errors = Vec::new();
+        let mut unwritten: Option<(usize, search::Index)> = None;
+        let count = site.contents.len();
+        for li in 0..=count {
+            let to_write = unwritten.take();
+            let (written, rendered) = rayon::join(
+                || {
+                    to_write.map(|(at, mut index)| {
+                        let code = &site.contents[at].locale.code;
+                        let pages = write_index(&mut index, code, output);
+                        (at, index, pages)
+                    })
+                },
+                || {
+                    (li < count).then(|| {
+                        self.locale(config, site, li, plan, output, progress, search, done)
+                    })
+                },
+            );
+            if let Some((at, index, pages)) = written {
+                match pages {
+                    Ok(pages) => done.searchable += pages,
+                    Err(error) => errors.push(error),
+                }
+                if self.keep_search {
+                    search.by_locale[at] = Some(index);
+                }
+            }
+            match rendered {
+                Some(Ok(Some(index))) => unwritten = Some((li, index)),
+                Some(Err(error)) => errors.push(error),
+                Some(Ok(None)) | None => {}
+            }
+        }
+        errors
+    }
+
     /// Renders the pages of the locale at `li` that `plan` names: articles, their search
-    /// entries, the pages that list them, and its copied files.
+    /// entries, the pages that list them, and its copied files. A whole build returns the
+    /// locale's new search index, whose files are still to be written.
     #[allow(clippy::too_many_arguments)]
     fn locale(
-        &mut self,
+        &self,
         config: &Config,
         site: &Site,
         li: usize,
         plan: &Plan,
         output: &Output,
         progress: Progress<'_>,
+        search: &mut Indexes,
         done: &mut RenderReport,
-    ) -> Result<()> {
+    ) -> Result<Option<search::Index>> {
         let content = &site.contents[li];
         if plan.whole && config.site.search {
-            self.search[li] = Some(match self.keep_search {
+            search.by_locale[li] = Some(match self.keep_search {
                 true => search::Index::replaceable(&content.locale.tag),
                 false => search::Index::new(&content.locale.tag),
             });
-            self.search_changed.insert(li);
         }
         let (texts, rendered) = {
             let renderer = self.renderer(config, &site.contents, progress);
@@ -223,7 +292,7 @@ impl Publisher {
                     .collect(),
             };
             // A plan rendered before any whole one has no index yet.
-            let index = self.search.get(li).and_then(Option::as_ref);
+            let index = search.by_locale.get(li).and_then(Option::as_ref);
             let index = index.filter(|_| plan.whole);
             let (texts, rendered) =
                 articles(&renderer, content, frame, &targets, output, index, done);
@@ -234,30 +303,29 @@ impl Publisher {
             }
             (texts, rendered)
         };
-        self.reindex(li, texts, plan, output)?;
-        if plan.whole {
-            // Written now, and (unless kept) dropped: one locale's index in memory at a time.
-            done.searchable += self.search_files(site, output)?;
-            if !self.keep_search {
-                self.search[li] = None;
-            }
-        }
+        self.reindex(li, texts, plan, output, search)?;
         self.assets(content, li, plan, output)?;
-        rendered
+        rendered?;
+        if !plan.whole {
+            return Ok(None);
+        }
+        search.changed.remove(&li);
+        Ok(search.by_locale.get_mut(li).and_then(Option::take))
     }
 
     /// Puts the rendered pages' search texts in place of their entries in the locale's search
     /// index, and takes the removed pages out of it and of the output.
     fn reindex(
-        &mut self,
+        &self,
         li: usize,
         texts: Vec<Searchable>,
         plan: &Plan,
         output: &Output,
+        search: &mut Indexes,
     ) -> Result<()> {
-        let code = self.frames[li].code.clone();
+        let code = &self.frames[li].code;
         let mut changed = !texts.is_empty();
-        let mut index = self.search.get_mut(li).and_then(Option::as_mut);
+        let mut index = search.by_locale.get_mut(li).and_then(Option::as_mut);
         let removed = plan.removed.range(in_locale(li));
         for (url, text) in &texts {
             match (index.as_deref_mut(), text) {
@@ -275,7 +343,7 @@ impl Publisher {
             changed = true;
         }
         if changed && index.is_some() {
-            self.search_changed.insert(li);
+            search.changed.insert(li);
         }
         Ok(())
     }
@@ -350,14 +418,10 @@ impl Publisher {
     /// returns how many pages they hold.
     fn search_files(&mut self, site: &Site, output: &Output) -> Result<usize> {
         let mut pages = 0;
-        for li in std::mem::take(&mut self.search_changed) {
+        for li in std::mem::take(&mut self.search.changed) {
             let code = &site.contents[li].locale.code;
-            if let Some(index) = self.search.get_mut(li).and_then(Option::as_mut) {
-                let (files, count) = index.files(code)?;
-                for (path, bytes) in files {
-                    output.write(&path, &bytes)?;
-                }
-                pages += count;
+            if let Some(index) = self.search.by_locale.get_mut(li).and_then(Option::as_mut) {
+                pages += write_index(index, code, output)?;
             }
         }
         Ok(pages)
@@ -381,6 +445,9 @@ impl Publisher {
                 output.remove(&path)?;
             }
         }
+        output.write_with("status.json", &mut |out| {
+            crate::check::report::json::write(report, out)
+        })?;
         let t = self.look.strings.table(&self.look.theme, status::LANGUAGE);
         let write = |path: String, bytes: Vec<u8>| output.write(&path, &bytes);
         status::pages(
@@ -392,6 +459,11 @@ impl Publisher {
             &write,
         )
     }
+}
+
+/// Writes the files of the search `index` of the locale `code`; returns how many pages it holds.
+fn write_index(index: &mut search::Index, code: &str, output: &Output) -> Result<usize> {
+    index.write(code, &mut |path, bytes| output.write(&path, &bytes))
 }
 
 /// Renders the article pages `targets` of a locale in parallel, each written to `output` as it

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 
 use super::templates::Templates;
-use crate::check::{self, Report, Rule, Severity};
+use crate::check::{Report, Rule, Severity};
 use crate::config::Config;
 use crate::error::Result;
 use crate::locale::LocaleCode;
@@ -96,7 +96,8 @@ struct Cell {
 /// are made, so that thousands of side-by-side pages are never all in memory.
 pub type Sink<'a> = &'a (dyn Fn(String, Vec<u8>) -> Result<()> + Sync);
 
-/// Renders the dashboard, the JSON file and the side-by-side pages into `sink`.
+/// Renders the dashboard and the side-by-side pages into `sink` (`status.json` is the check's
+/// JSON report, [`crate::check::report::json::write`]).
 pub fn pages(
     config: &Config,
     report: &Report,
@@ -133,11 +134,6 @@ pub fn pages(
     sink(
         "status/index.html".to_owned(),
         templates.render("status.html", &context)?,
-    )?;
-    sink(
-        "status.json".to_owned(),
-        check::report::render(report, check::report::Format::Json, &Default::default())
-            .into_bytes(),
     )?;
     let side_by_side = |path: String, html: Vec<u8>| sink(format!("status/{path}"), html);
     super::side_by_side::pages(

@@ -48,7 +48,7 @@ pub fn render(report: &Report, format: Format, style: &Style) -> String {
     }
 }
 
-/// Writes the whole report in `format` to `out`; the human format as it is made.
+/// Writes the whole report in `format` to `out`; the human and JSON formats as they are made.
 pub fn write(
     report: &Report,
     format: Format,
@@ -57,6 +57,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Human => human::write(report, style, out),
+        Format::Json => json::write(report, out),
         _ => out.write_all(render(report, format, style).as_bytes()),
     }
 }

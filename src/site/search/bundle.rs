@@ -20,7 +20,7 @@
 use serde::Serialize;
 
 use super::text::{Analyzer, MAX_WORD, MIN_STEM, MIN_WORD};
-use super::{DocInfo, Posting};
+use super::{DocInfo, Posting, Sink};
 use crate::error::{Error, Result};
 
 /// Bumped when the files change shape; `search.js` refuses other versions.
@@ -52,19 +52,19 @@ struct Manifest<'a> {
     term_files: Vec<String>,
 }
 
-/// The files, as (name in the locale's folder, bytes).
+/// Makes the files into `sink`, as (name in the locale's folder, bytes).
 pub fn files(
     analyzer: &Analyzer,
     docs: &[&DocInfo],
     terms: &[(String, Vec<Posting>)],
     mut suffixes: Vec<String>,
-) -> Result<Vec<(String, Vec<u8>)>> {
+    sink: Sink<'_>,
+) -> Result<()> {
     let (order, number) = url_order(docs);
     let lengths: Vec<u32> = docs.iter().map(|d| d.length).collect();
     let average =
         (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs.len().max(1) as f64).max(1.0);
 
-    let mut files = Vec::new();
     let mut term_files = Vec::new();
     let mut current: Vec<u8> = Vec::new();
     let mut entry: Vec<u8> = Vec::new();
@@ -84,10 +84,10 @@ pub fn files(
         term_entry(&mut entry, term, &flat);
         if !current.is_empty() && current.len() + entry.len() > TERM_FILE_BYTES {
             current.push(b'}');
-            files.push((
+            sink(
                 format!("terms-{}.json", term_files.len() - 1),
                 std::mem::take(&mut current),
-            ));
+            )?;
         }
         if current.is_empty() {
             current.push(b'{');
@@ -99,7 +99,7 @@ pub fn files(
     }
     if !current.is_empty() {
         current.push(b'}');
-        files.push((format!("terms-{}.json", term_files.len() - 1), current));
+        sink(format!("terms-{}.json", term_files.len() - 1), current)?;
     }
 
     let pages: Vec<&DocInfo> = order.iter().map(|&old| docs[old as usize]).collect();
@@ -108,7 +108,7 @@ pub fn files(
             .iter()
             .map(|d| [d.url.as_str(), d.title.as_str(), d.summary.as_str()])
             .collect();
-        files.push((format!("pages-{i}.json"), to_json(&rows)?));
+        sink(format!("pages-{i}.json"), to_json(&rows)?)?;
     }
     let manifest = Manifest {
         version: VERSION,
@@ -125,8 +125,7 @@ pub fn files(
         },
         term_files,
     };
-    files.push(("index.json".to_owned(), to_json(&manifest)?));
-    Ok(files)
+    sink("index.json".to_owned(), to_json(&manifest)?)
 }
 
 /// The pages in URL order (`order[new] = old`), and each page's number in it
@@ -202,6 +201,21 @@ fn push_string(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The files [`super::files`] makes, collected.
+    fn files(
+        analyzer: &Analyzer,
+        docs: &[&DocInfo],
+        terms: &[(String, Vec<Posting>)],
+        suffixes: Vec<String>,
+    ) -> Result<Vec<(String, Vec<u8>)>> {
+        let mut files = Vec::new();
+        super::files(analyzer, docs, terms, suffixes, &mut |name, bytes| {
+            files.push((name, bytes));
+            Ok(())
+        })?;
+        Ok(files)
+    }
 
     fn refs(docs: &[DocInfo]) -> Vec<&DocInfo> {
         docs.iter().collect()

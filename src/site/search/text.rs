@@ -83,20 +83,33 @@ impl Analyzer {
         self.elisions
     }
 
-    /// The words of `text` in order, lowercased, without elided articles: `L’article` gives
-    /// `article`.
-    pub fn words<'t>(&self, text: &'t str) -> impl Iterator<Item = Cow<'t, str>> + 't {
+    /// Calls `each` with the words of `text` in order, lowercased, without elided articles
+    /// (`L’article` gives `article`), and whether each is all ASCII digits.
+    pub fn each_word(&self, text: &str, mut each: impl FnMut(&str, bool)) {
         let elisions = self.elisions;
+        // Words with capitals are lowercased into this, not each into a new string.
+        let mut lower = String::new();
         let mut at = 0;
-        std::iter::from_fn(move || loop {
-            let (start, end) = next_word(text, at)?;
-            at = end;
-            let (word, after) = (&text[start..end], &text[end..]);
+        while let Some(found) = next_word(text, at) {
+            at = found.end;
+            let (word, after) = (&text[found.start..found.end], &text[found.end..]);
             if !elisions.is_empty() && is_elided(word, after, elisions) {
                 continue;
             }
-            return Some(lowercase(word));
-        })
+            if !found.upper {
+                each(word, found.digits);
+                continue;
+            }
+            lower.clear();
+            if found.ascii {
+                lower.push_str(word);
+                lower.make_ascii_lowercase();
+            } else {
+                // As `str::to_lowercase` (and JavaScript) do it: a final `Σ` becomes `ς`.
+                lower.push_str(&word.to_lowercase());
+            }
+            each(&lower, found.digits);
+        }
     }
 
     /// The index term of a lowercase word, or `None` for a word that is not indexed.
@@ -126,46 +139,94 @@ impl Analyzer {
     }
 }
 
-/// Where the next word of `text` from byte `at` starts and ends. ASCII, most of any text, is
-/// read byte by byte.
-fn next_word(text: &str, mut at: usize) -> Option<(usize, usize)> {
+/// A word of a text: where it is, and what it holds, noted as it was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Found {
+    start: usize,
+    end: usize,
+    /// All ASCII.
+    ascii: bool,
+    /// Has an uppercase letter.
+    upper: bool,
+    /// All ASCII digits.
+    digits: bool,
+}
+
+/// What the word reader needs to know of each byte, one table lookup a byte (the tests of
+/// `u8`'s methods, each byte, cost twice as much).
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const UPPER: u8 = 4;
+/// Not ASCII: the character is decoded.
+const OTHER: u8 = 8;
+
+static CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        class[b] = if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_lowercase() {
+            LETTER
+        } else if c.is_ascii_uppercase() {
+            LETTER | UPPER
+        } else if !c.is_ascii() {
+            OTHER
+        } else {
+            0
+        };
+        b += 1;
+    }
+    class
+};
+
+/// The next word of `text` from byte `at`. ASCII, most of any text, is read byte by byte.
+fn next_word(text: &str, mut at: usize) -> Option<Found> {
     let bytes = text.as_bytes();
     let char_at = |i: usize| text[i..].chars().next().unwrap_or_default();
-    while at < bytes.len() {
-        let b = bytes[at];
-        if b.is_ascii() {
-            if b.is_ascii_alphanumeric() {
-                break;
-            }
-            at += 1;
-        } else {
+    loop {
+        let class = CLASS[usize::from(*bytes.get(at)?)];
+        if class & (LETTER | DIGIT) != 0 {
+            break;
+        }
+        if class == OTHER {
             let c = char_at(at);
             if is_word_char(c) {
                 break;
             }
             at += c.len_utf8();
+        } else {
+            at += 1;
         }
     }
-    if at >= bytes.len() {
-        return None;
-    }
     let start = at;
-    while at < bytes.len() {
-        let b = bytes[at];
-        if b.is_ascii() {
-            if !b.is_ascii_alphanumeric() {
-                break;
-            }
+    // Every class seen, and whether a character beyond ASCII was an uppercase letter.
+    let (mut seen, mut upper) = (0u8, false);
+    while let Some(&b) = bytes.get(at) {
+        let class = CLASS[usize::from(b)];
+        if class & (LETTER | DIGIT) != 0 {
+            seen |= class;
             at += 1;
-        } else {
+        } else if class == OTHER {
             let c = char_at(at);
             if !is_word_char(c) {
                 break;
             }
+            seen |= OTHER;
+            upper |= c.is_uppercase();
             at += c.len_utf8();
+        } else {
+            break;
         }
     }
-    Some((start, at))
+    Some(Found {
+        start,
+        end: at,
+        ascii: seen & OTHER == 0,
+        upper: upper || seen & UPPER != 0,
+        digits: seen & (LETTER | OTHER) == 0,
+    })
 }
 
 /// Letters, digits and combining marks; the modifier letter apostrophe `ʼ` is an apostrophe.
@@ -242,13 +303,74 @@ fn common_prefix<'a>(a: &'a str, b: &str) -> &'a str {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
 
     fn words(tag: &str, text: &str) -> Vec<String> {
-        Analyzer::new(tag)
-            .words(text)
-            .map(Cow::into_owned)
-            .collect()
+        let mut words = Vec::new();
+        Analyzer::new(tag).each_word(text, |word, digits| {
+            assert_eq!(digits, word.bytes().all(|b| b.is_ascii_digit()), "{word}");
+            words.push(word.to_owned());
+        });
+        words
+    }
+
+    /// The next word as the characters' own tests find it, for [`next_word`]'s byte table.
+    fn next_word_by_chars(text: &str, at: usize) -> Option<Found> {
+        let (start, _) = text[at..]
+            .char_indices()
+            .find(|&(_, c)| is_word_char(c))
+            .map(|(i, c)| (at + i, c))?;
+        let end = text[start..]
+            .char_indices()
+            .find(|&(_, c)| !is_word_char(c))
+            .map_or(text.len(), |(i, _)| start + i);
+        let word = &text[start..end];
+        Some(Found {
+            start,
+            end,
+            ascii: word.is_ascii(),
+            upper: word.chars().any(char::is_uppercase),
+            digits: word.bytes().all(|b| b.is_ascii_digit()),
+        })
+    }
+
+    /// Every word of the seeds, the known-issues fixtures and some harder text is found where
+    /// the characters' own tests find it, with the same flags.
+    #[test]
+    fn the_byte_table_reads_words_as_the_characters_do() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = ["content", "tests/fixtures/known-issues"]
+            .iter()
+            .flat_map(|dir| walkdir::WalkDir::new(root.join(dir)))
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.path().extension().is_some_and(|e| e == "md"))
+            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+            .collect();
+        assert!(texts.len() > 10, "{} texts", texts.len());
+        texts.extend(
+            [
+                "ÉTAT état Straße İstanbul ΣΊΣΥΦΟΣ 2646 x86_64 v1.2 12ab ab12 Ab",
+                "e\u{301}t\u{e9} l’intégration dell'utente naïve Œuvre ŒUVRE 日本語 😀x ʼa",
+                "\u{0}\u{7f}\u{80}\u{a0}\u{200b}a\u{200b}b 0x7F A-Z a_z ~9~",
+                "",
+                "   ",
+                "ﬁn Ǆemal ᾼ",
+            ]
+            .map(str::to_owned),
+        );
+        for text in &texts {
+            let mut at = 0;
+            loop {
+                let found = next_word(text, at);
+                assert_eq!(found, next_word_by_chars(text, at), "at {at} of {text:?}");
+                let Some(found) = found else {
+                    break;
+                };
+                at = found.end;
+            }
+        }
     }
 
     #[test]
