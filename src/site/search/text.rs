@@ -181,16 +181,33 @@ static CLASS: [u8; 256] = {
     class
 };
 
+/// The Latin-1 letter (`é`, `À`, `ç`) whose UTF-8 is `0xC3` and `second`, and whether it is
+/// uppercase; `None` for `×` and `÷`, the two characters from U+00C0 to U+00FF that are not
+/// letters. French, Italian and Dutch accents are almost all here, read without decoding.
+fn latin1_letter(second: u8) -> Option<bool> {
+    let c = 0xC0 | (second & 0x3F);
+    match c {
+        0xD7 | 0xF7 => None,
+        _ => Some(c < 0xDF),
+    }
+}
+
 /// The next word of `text` from byte `at`. ASCII, most of any text, is read byte by byte.
 fn next_word(text: &str, mut at: usize) -> Option<Found> {
     let bytes = text.as_bytes();
     let char_at = |i: usize| text[i..].chars().next().unwrap_or_default();
     loop {
-        let class = CLASS[usize::from(*bytes.get(at)?)];
+        let b = *bytes.get(at)?;
+        let class = CLASS[usize::from(b)];
         if class & (LETTER | DIGIT) != 0 {
             break;
         }
-        if class == OTHER {
+        if b == 0xC3 {
+            if latin1_letter(bytes.get(at + 1).copied().unwrap_or_default()).is_some() {
+                break;
+            }
+            at += 2;
+        } else if class == OTHER {
             let c = char_at(at);
             if is_word_char(c) {
                 break;
@@ -208,6 +225,14 @@ fn next_word(text: &str, mut at: usize) -> Option<Found> {
         if class & (LETTER | DIGIT) != 0 {
             seen |= class;
             at += 1;
+        } else if b == 0xC3 {
+            let Some(capital) = latin1_letter(bytes.get(at + 1).copied().unwrap_or_default())
+            else {
+                break;
+            };
+            seen |= OTHER;
+            upper |= capital;
+            at += 2;
         } else if class == OTHER {
             let c = char_at(at);
             if !is_word_char(c) {
@@ -357,6 +382,7 @@ mod tests {
                 "",
                 "   ",
                 "ﬁn Ǆemal ᾼ",
+                "×÷ ÀÞßÿ Ö×Ü a÷b ÉÈÊËéèêë àâäçîïôöùûüÿœæ ÆŒ",
             ]
             .map(str::to_owned),
         );
