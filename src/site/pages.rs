@@ -94,7 +94,8 @@ struct LanguageLink {
 
 #[derive(Debug, Serialize)]
 struct ArticleContext<'a> {
-    #[serde(flatten)]
+    /// Rendered beside the page's own fields ([`Templates::render_with`]).
+    #[serde(skip)]
     common: Common<'a>,
     title: String,
     title_html: String,
@@ -643,9 +644,13 @@ impl<'a> Renderer<'a> {
             nav_url: urls::relative(&url_dir, &format!("{}/nav.html", locale.code)),
             common,
         };
-        let html = self
-            .templates
-            .render_with("page.html", &context, "t", &frame.strings)?;
+        let html = self.templates.render_with(
+            "page.html",
+            &context.common,
+            &context,
+            "t",
+            &frame.strings,
+        )?;
         Ok(Page {
             path: urls::index_file(&url_dir),
             html,

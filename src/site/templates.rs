@@ -43,22 +43,45 @@ impl Templates {
     /// `String`, every page was checked for UTF-8 once more (1.6% of a build's instructions on
     /// the bench corpus).
     pub fn render<T: Serialize>(&self, name: &str, context: &T) -> Result<Vec<u8>> {
-        let context = tera::Context::from_serialize(context).map_err(|e| self.error(&e))?;
-        self.render_context(name, &context)
+        let mut variables = tera::Context::new();
+        self.add_fields(&mut variables, context)?;
+        self.render_context(name, &variables)
     }
 
-    /// Renders template `name` with `context` and `key` set to `value`: a value many pages
-    /// share, converted once (tera's values are reference-counted, so this copies nothing).
-    pub fn render_with<T: Serialize>(
+    /// Renders template `name` with the fields of `common` and of `page` side by side (what
+    /// `#[serde(flatten)]` does, without making a string of every field's name) and `key` set
+    /// to `value`: a value many pages share, converted once (tera's values are
+    /// reference-counted, so this copies nothing).
+    pub fn render_with<C: Serialize, P: Serialize>(
         &self,
         name: &str,
-        context: &T,
+        common: &C,
+        page: &P,
         key: &'static str,
         value: &tera::Value,
     ) -> Result<Vec<u8>> {
-        let mut context = tera::Context::from_serialize(context).map_err(|e| self.error(&e))?;
-        context.insert_value(key, value.clone());
-        self.render_context(name, &context)
+        let mut variables = tera::Context::new();
+        self.add_fields(&mut variables, common)?;
+        self.add_fields(&mut variables, page)?;
+        variables.insert_value(key, value.clone());
+        self.render_context(name, &variables)
+    }
+
+    /// Adds the fields of the struct `context` to `variables` under the fields' own static
+    /// names: `tera::Context::from_serialize` makes a string of each name, on every page.
+    fn add_fields<T: Serialize>(&self, variables: &mut tera::Context, context: &T) -> Result<()> {
+        let value = tera::Value::try_from_serializable(context).map_err(|e| self.error(&e))?;
+        let Some(fields) = value.into_map() else {
+            // `()`: no fields.
+            return Ok(());
+        };
+        for (key, value) in fields {
+            match key {
+                tera::value::Key::Str(name) => variables.insert_value(name, value),
+                other => variables.insert_value(other.to_string(), value),
+            }
+        }
+        Ok(())
     }
 
     fn render_context(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>> {
