@@ -92,8 +92,11 @@ impl Analyzer {
         let mut at = 0;
         while let Some(found) = next_word(text, at) {
             at = found.end;
-            let (word, after) = (&text[found.start..found.end], &text[found.end..]);
-            if !elisions.is_empty() && is_elided(word, after, elisions) {
+            let word = &text[found.start..found.end];
+            // Only a word followed by an apostrophe (`'`, or `’`, `‘`, `ʼ`, whose UTF-8 starts
+            // with 0xE2 or 0xCA) can be elided: the others are not looked at again.
+            let apostrophe = matches!(text.as_bytes().get(found.end), Some(b'\'' | 0xE2 | 0xCA));
+            if apostrophe && !elisions.is_empty() && is_elided(word, &text[found.end..], elisions) {
                 continue;
             }
             if !found.upper {
@@ -431,6 +434,8 @@ mod tests {
             ("fr", "lorsqu'il s’affiche", &["il", "affiche"]),
             ("it", "dell’utente e l'opzione", &["utente", "e", "opzione"]),
             ("it", "un’altra nell'area", &["altra", "area"]),
+            // Every apostrophe: the left quote and the modifier letter too.
+            ("fr", "l‘article dʼOutlook", &["article", "outlook"]),
             // Not an elision: no letter after the apostrophe, or not an elided word.
             ("fr", "l' article", &["l", "article"]),
             ("fr", "aujourd’hui", &["aujourd", "hui"]),
