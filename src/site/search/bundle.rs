@@ -71,7 +71,7 @@ pub fn files(
     let mut flat: Vec<(u32, u32)> = Vec::new();
     let mut terms: Vec<&(String, Vec<Posting>)> =
         terms.iter().filter(|(_, list)| !list.is_empty()).collect();
-    terms.sort_unstable_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
+    terms.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
     for (term, postings) in terms {
         flat.clear();
         flat.extend(postings.iter().map(|p| {
@@ -176,7 +176,23 @@ fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
 }
 
 fn push_number(out: &mut Vec<u8>, n: u32) {
-    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+    // Most numbers here (page gaps, impacts) have one or two digits: written as bytes, where
+    // a copy of itoa's buffer called memcpy for each.
+    match n {
+        0..=9 => out.push(b'0' + n as u8),
+        10..=99 => out.extend_from_slice(&[b'0' + (n / 10) as u8, b'0' + (n % 10) as u8]),
+        _ => out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes()),
+    }
+}
+
+/// How JavaScript orders two strings: by UTF-16 code units. For ASCII (most terms, which are
+/// folded) that is the bytes' order, found without decoding.
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.cmp(b)
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
 }
 
 /// A JSON string. Terms are letters and digits, but nothing here relies on that.
@@ -201,6 +217,38 @@ fn push_string(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_the_order_of_terms_are_written_as_javascript_reads_them() {
+        for n in [0, 1, 9, 10, 42, 99, 100, 101, 999, 1000, 65_535, u32::MAX] {
+            let mut out = Vec::new();
+            push_number(&mut out, n);
+            assert_eq!(out, n.to_string().into_bytes());
+        }
+        // U+FF01 sorts after U+1F600 in UTF-8 bytes but before it in UTF-16 code units.
+        let mut terms = [
+            "zeta",
+            "alpha",
+            "\u{1f600}",
+            "\u{ff01}",
+            "Alpha",
+            "alp",
+            "é",
+        ];
+        terms.sort_unstable_by(|a, b| utf16_order(a, b));
+        assert_eq!(
+            terms,
+            [
+                "Alpha",
+                "alp",
+                "alpha",
+                "zeta",
+                "é",
+                "\u{1f600}",
+                "\u{ff01}"
+            ]
+        );
+    }
 
     /// The files [`super::files`] makes, collected.
     fn files(
