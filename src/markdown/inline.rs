@@ -23,8 +23,9 @@ pub fn transform(events: &mut Vec<Spanned<'_>>) {
     let mut scanner = Scanner::default();
     for (event, range) in std::mem::take(events) {
         match event {
-            // Markers start and end at brackets: text without any passes as it is.
-            Event::Text(text) if !scanner.in_code_block && !text.contains(['[', ']']) => {
+            // Markers start and end at brackets: text without any passes as it is (found by
+            // bytes: `contains` of two chars decodes every character).
+            Event::Text(text) if !scanner.in_code_block && !has_bracket(&text) => {
                 out.push((Event::Text(text), range))
             }
             Event::Text(text) if !scanner.in_code_block => scanner.text(&text, range, &mut out),
@@ -56,6 +57,11 @@ pub fn transform(events: &mut Vec<Spanned<'_>>) {
         }
     }
     *events = out;
+}
+
+/// Whether `text` has a `[` or a `]`.
+fn has_bracket(text: &str) -> bool {
+    memchr::memchr2(b'[', b']', text.as_bytes()).is_some()
 }
 
 /// Joins consecutive text events into one, so markers split by the parser are whole again.
@@ -101,7 +107,7 @@ impl Scanner {
         let mut rest = text;
         while !rest.is_empty() {
             // Up to the next bracket, everything is plain text.
-            let bracket = rest.find(['[', ']']).unwrap_or(rest.len());
+            let bracket = memchr::memchr2(b'[', b']', rest.as_bytes()).unwrap_or(rest.len());
             if bracket > 0 {
                 plain.push_str(&rest[..bracket]);
                 rest = &rest[bracket..];
