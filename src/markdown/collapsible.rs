@@ -82,7 +82,12 @@ impl<'a> Collapsibles<'a> {
         ctx: &RenderContext<'_>,
     ) {
         let source = body.get(range.clone()).unwrap_or_default();
-        let first_line = source.lines().next().unwrap_or_default().trim();
+        // Most paragraphs are no `+++`: they are let through without finding where their
+        // first line ends (a paragraph is often one line of a thousand bytes).
+        let first_line = match source.trim_start().starts_with("+++") {
+            true => source.lines().next().unwrap_or_default().trim(),
+            false => "",
+        };
         if !first_line.starts_with("+++") {
             self.depth += 1;
             self.out.push((Event::Start(Tag::Paragraph), range));
