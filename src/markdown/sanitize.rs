@@ -165,6 +165,11 @@ fn fill_comment(bytes: &mut [u8], range: std::ops::Range<usize>, indent: &[u8]) 
 
 /// Drops raw HTML that is only comments. Returns whether other raw HTML remains.
 pub fn drop_comments(events: &mut Vec<Spanned<'_>>) -> bool {
+    // Most pages have no HTML: their events are not copied into a new list.
+    let html = |(event, _): &Spanned<'_>| matches!(event, Event::Html(_) | Event::InlineHtml(_));
+    if !events.iter().any(html) {
+        return false;
+    }
     let mut raw = false;
     let mut out = Vec::with_capacity(events.len());
     let mut block: Vec<Spanned<'_>> = Vec::new();
