@@ -21,6 +21,15 @@ async fn start_browser() -> Result<Option<browser::Browser>, Box<dyn std::error:
     browser::start(1280, 900).await
 }
 
+/// Builds `site` and serves the result to a browser; `None` where browser tests are skipped.
+async fn built_in_browser(
+    site: &Site,
+) -> Result<Option<(StaticServer, browser::Browser)>, Box<dyn std::error::Error>> {
+    site.run(&["build"]).success();
+    let server = StaticServer::start(&site.path("public"));
+    Ok(start_browser().await?.map(|browser| (server, browser)))
+}
+
 /// Types `query` into the search box, replacing what it held.
 async fn search_for(client: &Client, query: &str) -> TestResult {
     wait_for(
@@ -61,9 +70,7 @@ async fn the_seed_site_in_a_real_browser() -> TestResult {
     // 31% human translation (fr, it) is above this threshold; 0% (nl) is below.
     let config = site.read("tolk.toml") + "\n[site]\nmachine-translation-threshold = 30\n";
     site.file("tolk.toml", &config);
-    site.run(&["build"]).success();
-    let server = StaticServer::start(&site.path("public"));
-    let Some(browser) = start_browser().await? else {
+    let Some((server, browser)) = built_in_browser(&site).await? else {
         return Ok(());
     };
     let client = &browser.client;
@@ -273,9 +280,7 @@ async fn the_seed_site_in_a_real_browser() -> TestResult {
 async fn a_deep_article_opens_at_the_top() -> TestResult {
     let site = Site::new();
     common::copy_tree(&common::fixtures().join("known-issues"), site.root());
-    site.run(&["build"]).success();
-    let server = StaticServer::start(&site.path("public"));
-    let Some(browser) = start_browser().await? else {
+    let Some((server, browser)) = built_in_browser(&site).await? else {
         return Ok(());
     };
     let client = &browser.client;
@@ -422,9 +427,7 @@ async fn a_side_by_side_page_in_a_real_browser() -> TestResult {
         "Sono stati segnalati i seguenti problemi relativi agli stati per il pulsante [!UICONTROL Fine] durante la modifica o la creazione di un team:\n\n",
         "",
     );
-    site.run(&["build"]).success();
-    let server = StaticServer::start(&site.path("public"));
-    let Some(browser) = start_browser().await? else {
+    let Some((server, browser)) = built_in_browser(&site).await? else {
         return Ok(());
     };
     let client = &browser.client;

@@ -66,12 +66,8 @@ fn has_bracket(text: &str) -> bool {
 
 /// Joins consecutive text events into one, so markers split by the parser are whole again.
 pub(crate) fn merge_text(events: &mut Vec<Spanned<'_>>) {
-    // Often there is nothing to join (the second time, after the repairs): the events are
-    // then not copied into a new list.
-    let adjacent = events
-        .windows(2)
-        .any(|pair| matches!((&pair[0].0, &pair[1].0), (Event::Text(_), Event::Text(_))));
-    if !adjacent {
+    // Often there is nothing to join (the second time, after the repairs).
+    if !super::adjacent(events, |e| matches!(e, Event::Text(_))) {
         return;
     }
     let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());

@@ -170,6 +170,14 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
     }
 }
 
+/// Whether two events next to each other are both `is`: a pass that joins such runs has
+/// nothing to do without, and leaves the events where they are instead of copying them.
+pub(crate) fn adjacent(events: &[Spanned<'_>], is: impl Fn(&Event<'_>) -> bool) -> bool {
+    events
+        .windows(2)
+        .any(|pair| is(&pair[0].0) && is(&pair[1].0))
+}
+
 /// A single newline inside a paragraph, list item, callout or table cell is a line break, as
 /// on Experience League (markdown-it with `breaks` on): release notes put `Preview: May 12` and
 /// `Production: May 14` on lines of one paragraph. Code blocks hold no soft breaks.

@@ -25,10 +25,7 @@ pub fn transform(events: &mut Vec<Spanned<'_>>, ctx: &RenderContext<'_>) {
 
 /// Joins runs of `Event::Html` (one per line of a block) into one event.
 fn join_blocks(events: &mut Vec<Spanned<'_>>) {
-    let adjacent = events
-        .windows(2)
-        .any(|pair| matches!((&pair[0].0, &pair[1].0), (Event::Html(_), Event::Html(_))));
-    if !adjacent {
+    if !super::adjacent(events, |e| matches!(e, Event::Html(_))) {
         return;
     }
     let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());

@@ -94,7 +94,7 @@ struct LanguageLink {
 
 #[derive(Debug, Serialize)]
 struct ArticleContext<'a> {
-    /// Rendered beside the page's own fields ([`Templates::render_with`]).
+    /// Rendered beside the page's own fields ([`Templates::render_page`]).
     #[serde(skip)]
     common: Common<'a>,
     title: String,
@@ -644,7 +644,7 @@ impl<'a> Renderer<'a> {
             nav_url: urls::relative(&url_dir, &format!("{}/nav.html", locale.code)),
             common,
         };
-        let html = self.templates.render_with(
+        let html = self.templates.render_page(
             "page.html",
             &context.common,
             &context,

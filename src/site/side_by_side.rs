@@ -117,7 +117,7 @@ pub fn pages(
             rows: rows_html(&rows(alignment, pivot, other, findings)),
             findings: findings.len(),
         };
-        let html = templates.render_with("status-segments.html", &(), &context, "t", &t)?;
+        let html = templates.render_with("status-segments.html", &context, "t", &t)?;
         sink(path, html)
     };
     report.alignments.par_iter().try_for_each(page)

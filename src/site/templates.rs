@@ -48,11 +48,23 @@ impl Templates {
         self.render_context(name, &variables)
     }
 
-    /// Renders template `name` with the fields of `common` and of `page` side by side (what
-    /// `#[serde(flatten)]` does, without making a string of every field's name) and `key` set
-    /// to `value`: a value many pages share, converted once (tera's values are
-    /// reference-counted, so this copies nothing).
-    pub fn render_with<C: Serialize, P: Serialize>(
+    /// Renders template `name` with `context` and `key` set to `value`: a value many pages
+    /// share, converted once (tera's values are reference-counted, so this copies nothing).
+    pub fn render_with<T: Serialize>(
+        &self,
+        name: &str,
+        context: &T,
+        key: &'static str,
+        value: &tera::Value,
+    ) -> Result<Vec<u8>> {
+        let mut variables = tera::Context::new();
+        self.add_fields(&mut variables, context)?;
+        self.render_context_with(name, variables, key, value)
+    }
+
+    /// [`Templates::render_with`] of a context in two structs, `common`'s fields beside
+    /// `page`'s: what `#[serde(flatten)]` does, without making a string of every field's name.
+    pub fn render_page<C: Serialize, P: Serialize>(
         &self,
         name: &str,
         common: &C,
@@ -63,6 +75,16 @@ impl Templates {
         let mut variables = tera::Context::new();
         self.add_fields(&mut variables, common)?;
         self.add_fields(&mut variables, page)?;
+        self.render_context_with(name, variables, key, value)
+    }
+
+    fn render_context_with(
+        &self,
+        name: &str,
+        mut variables: tera::Context,
+        key: &'static str,
+        value: &tera::Value,
+    ) -> Result<Vec<u8>> {
         variables.insert_value(key, value.clone());
         self.render_context(name, &variables)
     }
@@ -72,8 +94,10 @@ impl Templates {
     fn add_fields<T: Serialize>(&self, variables: &mut tera::Context, context: &T) -> Result<()> {
         let value = tera::Value::try_from_serializable(context).map_err(|e| self.error(&e))?;
         let Some(fields) = value.into_map() else {
-            // `()`: no fields.
-            return Ok(());
+            return Err(Error::setup(
+                "a template's variables must come from a struct or a map".to_owned(),
+                "this is a bug in tolk; please report it",
+            ));
         };
         for (key, value) in fields {
             match key {

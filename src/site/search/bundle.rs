@@ -257,11 +257,8 @@ mod tests {
         terms: &[(String, Vec<Posting>)],
         suffixes: Vec<String>,
     ) -> Result<Vec<(String, Vec<u8>)>> {
-        let mut files = Vec::new();
-        super::files(analyzer, docs, terms, suffixes, &mut |name, bytes| {
-            files.push((name, bytes));
-            Ok(())
-        })?;
+        let (files, ()) =
+            super::super::collect(|sink| super::files(analyzer, docs, terms, suffixes, sink))?;
         Ok(files)
     }
 

@@ -478,6 +478,21 @@ fn first_sentence(line: &str) -> &str {
     line
 }
 
+/// A file of an index, as a sink gets it: its path (or name) and its bytes.
+#[cfg(test)]
+type File = (String, Vec<u8>);
+
+/// The files `make` writes into its sink, collected, and what it returns (for tests).
+#[cfg(test)]
+fn collect<T>(make: impl FnOnce(Sink<'_>) -> Result<T>) -> Result<(Vec<File>, T)> {
+    let mut files = Vec::new();
+    let made = make(&mut |name, bytes| {
+        files.push((name, bytes));
+        Ok(())
+    })?;
+    Ok((files, made))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -563,15 +578,10 @@ mod tests {
             .collect();
         let analyzer = Analyzer::new("fr");
         let files = |parts: Vec<Postings>| {
-            let mut files = Vec::new();
-            let mut sink = |name, bytes| {
-                files.push((name, bytes));
-                Ok(())
-            };
-            Postings::merge(parts)
-                .bundle(&analyzer, &mut sink)
-                .expect("files");
-            files
+            let merged = Postings::merge(parts);
+            collect(|sink| merged.bundle(&analyzer, sink))
+                .expect("files")
+                .0
         };
         let mut one = Postings::default();
         let mut parts = vec![
@@ -591,15 +601,7 @@ mod tests {
     /// index of the pages as they are now, word endings included.
     #[test]
     fn replaced_and_removed_pages_leave_the_files_of_a_fresh_index() -> Result<()> {
-        let files = |index: &mut Index| {
-            let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-            let mut sink = |path, bytes| {
-                files.push((path, bytes));
-                Ok(())
-            };
-            let pages = index.write("fr", &mut sink).expect("files");
-            (files, pages)
-        };
+        let files = |index: &mut Index| collect(|sink| index.write("fr", sink)).expect("files");
         let mut live = Index::replaceable("fr");
         live.add(doc("fr/a/", "Jetons", "Les jetons désactivés"));
         live.add(doc(
