@@ -88,14 +88,21 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
             thousands(site.stats.parsed)
         ),
     );
-    let checked = options
+    let mut checked = options
         .check
         .then(|| check_site(&config, &site, &mut stages))
         .transpose()?;
     if options.strict {
         refuse_errors(checked.as_ref())?;
     }
+    // What the checks alone needed goes before the pages are made: the outlines, and the
+    // texts that only their own pages need (each page reads its file again).
     site.forget_outlines();
+    site.release_texts();
+    if let Some(report) = checked.as_mut() {
+        // The lines findings quote are `tolk check`'s to show; the build's summary counts them.
+        report.sources.clear();
+    }
     let output = Output::disk(&out)?;
     let bar = progress_bar(site.article_count() as u64, started, options.quiet);
     let tick = |n: u64| bar.tick(n);

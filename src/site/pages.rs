@@ -341,7 +341,7 @@ impl<'a> Renderer<'a> {
                         article: index,
                         borrowed_from: None,
                     },
-                );
+                )?;
                 warnings.extend(r.body.warnings.iter().cloned());
                 if let Some(error) =
                     Error::from_many(r.body.errors.into_iter().map(Error::from).collect())
@@ -501,8 +501,15 @@ impl<'a> Renderer<'a> {
         lenders
     }
 
-    fn render_article<'e>(&self, frame: &Frame, entry: PageArticle<'e>) -> RenderedArticle<'e> {
+    /// Renders an article's body and title; its file is read again when a build let go of its
+    /// text ([`Article::source`]).
+    fn render_article<'e>(
+        &self,
+        frame: &Frame,
+        entry: PageArticle<'e>,
+    ) -> Result<RenderedArticle<'e>> {
         let article = entry.article;
+        let text = article.source()?;
         let text_locale = entry.borrowed_from.map_or(&frame.code, |l| &l.code);
         let ui = |id: &str| self.strings.get(text_locale, id, None);
         let fallback = Snippets::default();
@@ -511,7 +518,7 @@ impl<'a> Renderer<'a> {
         let resolve = |dest: &str| urls::resolve_link(rel, dest);
         let ctx = RenderContext {
             shown_path: &article.shown_path,
-            file_text: &article.text,
+            file_text: &text,
             body_offset: article.body_offset,
             locale: &article.locale,
             ui: &ui,
@@ -521,9 +528,9 @@ impl<'a> Renderer<'a> {
             cache: self.cache,
             expansions: None,
         };
-        let body = markdown::render(article.body(), &ctx);
+        let body = markdown::render(text.get(article.body_offset..).unwrap_or_default(), &ctx);
         let title_source = title_source(article);
-        RenderedArticle {
+        Ok(RenderedArticle {
             article,
             url: urls::article_url(rel),
             title: inline::plain_line(&title_source),
@@ -536,7 +543,7 @@ impl<'a> Renderer<'a> {
                 .unwrap_or_default(),
             body,
             borrowed_from: entry.borrowed_from,
-        }
+        })
     }
 
     /// Renders the page of one article of `frame`'s locale. Errors in its body (a missing
@@ -547,7 +554,7 @@ impl<'a> Renderer<'a> {
         frame: &Frame,
         entry: PageArticle<'_>,
     ) -> Result<BuiltArticle> {
-        let mut r = self.render_article(frame, entry);
+        let mut r = self.render_article(frame, entry)?;
         let errors: Vec<Error> = r.body.errors.drain(..).map(Error::from).collect();
         if let Some(error) = Error::from_many(errors) {
             return Err(error);

@@ -88,14 +88,13 @@ pub fn pages(
     for f in report.findings.iter().filter(|f| is_segment_rule(f.rule)) {
         by_path.entry(&*f.path).or_default().push(f);
     }
-    // Each page on its own: they are rendered in parallel.
-    let page = |alignment: &Alignment| -> Result<()> {
-        let (Some(pivot), Some(other)) = (
-            articles.get(alignment.pivot.1.as_str()),
-            articles.get(alignment.other.1.as_str()),
-        ) else {
+    // Each page on its own, in parallel; `pivot_text` is the pivot's file, read once for the
+    // pages of its translations (a build has let go of the texts, see `Article::source`).
+    let page = |alignment: &Alignment, pivot: &Article, pivot_text: &str| -> Result<()> {
+        let Some(other) = articles.get(alignment.other.1.as_str()) else {
             return Ok(());
         };
+        let other_text = other.source()?;
         let findings = by_path
             .get(other.shown_path.as_str())
             .map_or(&[][..], |v| v);
@@ -114,27 +113,39 @@ pub fn pages(
                 locale: &other.locale,
                 path: &other.shown_path,
             },
-            rows: rows_html(&rows(alignment, pivot, other, findings)),
+            rows: rows_html(&rows(alignment, pivot_text, &other_text, findings)),
             findings: findings.len(),
         };
         let html = templates.render_with("status-segments.html", &context, "t", &t)?;
         sink(path, html)
     };
-    report.alignments.par_iter().try_for_each(page)
+    // A group's alignments are next to each other, all with its pivot.
+    report
+        .alignments
+        .par_chunk_by(|a, b| a.pivot == b.pivot)
+        .try_for_each(|same_pivot| {
+            let Some(pivot) = articles.get(same_pivot[0].pivot.1.as_str()) else {
+                return Ok(());
+            };
+            let pivot_text = pivot.source()?;
+            same_pivot
+                .iter()
+                .try_for_each(|alignment| page(alignment, pivot, &pivot_text))
+        })
 }
 
 /// The rows of the page, each with the findings that fall on it.
 fn rows<'a>(
     alignment: &Alignment,
-    pivot: &'a Article,
-    other: &'a Article,
+    pivot: &'a str,
+    other: &'a str,
     findings: &[&Finding],
 ) -> Vec<Row<'a>> {
-    let (pivot_lines, other_lines) = (LineIndex::new(&pivot.text), LineIndex::new(&other.text));
-    let cell = |article: &'a Article, lines: &LineIndex, range: Option<Range<usize>>| {
+    let (pivot_lines, other_lines) = (LineIndex::new(pivot), LineIndex::new(other));
+    let cell = |text: &'a str, lines: &LineIndex, range: Option<Range<usize>>| {
         range.map(|r| Cell {
-            line: lines.place(&article.text, r.start).0,
-            text: article.text.get(r).unwrap_or_default(),
+            line: lines.place(text, r.start).0,
+            text: text.get(r).unwrap_or_default(),
         })
     };
     let mut rows: Vec<Row> = alignment
