@@ -64,6 +64,32 @@ fn screenshots_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots")
 }
 
+/// A test that fails before it closes its session leaves no browser running: dropping the
+/// `Browser` ends chromedriver and the chromium it started.
+#[tokio::test(flavor = "current_thread")]
+async fn a_browser_left_open_ends_with_its_test() -> TestResult {
+    let Some(browser) = start_browser().await? else {
+        return Ok(());
+    };
+    browser.client.goto("about:blank").await?;
+    let group = browser.process_group();
+    assert!(
+        browser::processes_in_group(group) >= 2,
+        "chromedriver and chromium run in their own process group"
+    );
+    drop(browser);
+    let started = std::time::Instant::now();
+    while browser::processes_in_group(group) > 0 {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{} processes of the browser still run",
+            browser::processes_in_group(group)
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn the_seed_site_in_a_real_browser() -> TestResult {
     let site = Site::seeds();

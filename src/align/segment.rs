@@ -39,7 +39,7 @@ pub fn from_spans<'t>(text: &str, body_offset: usize, spans: &'t SegmentSpans) -
     let all = &spans.inline;
     let mut out = Vec::with_capacity(spans.leaves.len());
     for leaf in &spans.leaves {
-        let Some(range) = trim(&file, leaf.range.clone()) else {
+        let Some(range) = trim(&file, leaf.range()) else {
             continue;
         };
         // Each list is sorted by start: the segment's part of it is borrowed, unless one of
@@ -95,7 +95,7 @@ pub fn from_spans<'t>(text: &str, body_offset: usize, spans: &'t SegmentSpans) -
         out.push(Segment {
             kind: leaf.kind,
             range,
-            heading_id: leaf.heading_id.clone(),
+            heading_id: leaf.heading_id(),
             anchors,
             prose,
             letters: std::cell::OnceCell::new(),

@@ -217,7 +217,7 @@ fn insertion_point(doc: &Doc) -> Option<usize> {
         return None;
     }
     match doc.article.front.key_offsets.get("exl-id") {
-        Some(&key) => {
+        Some(key) => {
             let end = text[key..].find('\n').map(|n| key + n + 1)?;
             Some(end.min(split.yaml_offset + split.yaml.len()))
         }

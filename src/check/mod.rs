@@ -173,12 +173,7 @@ impl Doc<'_> {
 
     /// The offset of front matter key `key`, or of the file's start when it has none.
     pub fn key_offset(&self, key: &str) -> usize {
-        self.article
-            .front
-            .key_offsets
-            .get(key)
-            .copied()
-            .unwrap_or(0)
+        self.article.front.key_offsets.get(key).unwrap_or(0)
     }
 }
 

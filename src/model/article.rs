@@ -184,6 +184,13 @@ pub fn read_article(config: &Config, locale: &Locale, rel: &str) -> Result<Artic
 /// file that is not UTF-8 is an error at the first bad byte.
 pub fn read_text(path: &std::path::Path, shown_path: &str) -> Result<std::sync::Arc<str>> {
     let bytes = std::fs::read(path).map_err(Error::io("read", path))?;
+    if u32::try_from(bytes.len()).is_err() {
+        // The outlines keep offsets as `u32` (model::spans::Leaf).
+        return Err(Error::setup(
+            format!("{shown_path}: the file is 4 GB or more"),
+            "split it into articles of a readable size",
+        ));
+    }
     // simdutf8 checks the bytes six times faster than `std::str::from_utf8` on accented text
     // (60 -> 10 ms for the 30,000 files of the bench corpus, 10,000 x 3); the text is copied
     // into its `Arc` once either way. `std` finds the bad byte's position for the error.

@@ -2,6 +2,7 @@
 //! of the built site and of `tolk serve` share this. `.ci/run` installs both programs; set
 //! TOLK_SKIP_BROWSER_TESTS=1 to skip the tests on a machine without them.
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -17,8 +18,42 @@ pub struct Browser {
     _profile: tempfile::TempDir,
 }
 
+impl Browser {
+    /// The process group of chromedriver and the chromium it started.
+    pub fn process_group(&self) -> u32 {
+        self.driver.id()
+    }
+}
+
+/// How many running processes are in the process group `group` (read from `/proc`).
+pub fn processes_in_group(group: u32) -> usize {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path().join("stat")).ok())
+        .filter(|stat| {
+            // `pid (name) state ppid pgrp ...`: the name may hold spaces and parentheses.
+            let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+            let mut fields = after_name.split_whitespace();
+            let state = fields.next();
+            let pgrp = fields.nth(1).and_then(|p| p.parse::<u32>().ok());
+            pgrp == Some(group) && state != Some("Z")
+        })
+        .count()
+}
+
 impl Drop for Browser {
+    /// Ends chromedriver and the chromium it started: they are a process group of their own, so
+    /// a test that ends without closing its session (a failed assertion) leaves no browser
+    /// running after it.
     fn drop(&mut self) {
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
@@ -59,6 +94,7 @@ pub async fn start_with(
         .local_addr()?
         .port();
     let driver = Command::new(driver_path)
+        .process_group(0)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
