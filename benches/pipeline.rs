@@ -61,12 +61,14 @@ fn check_and_build(c: &mut Criterion) {
     group.bench_function("build: render every page into memory, no search", |b| {
         let mut config = config.clone();
         config.site.search = false;
+        // A build lets go of the texts (the pages read their files again): a model of its own.
+        let mut site = content::Site::load(&config).expect("the corpus");
         b.iter(|| {
             let output = tolk::site::Output::memory();
             let look = tolk::site::Look::load(&config).expect("the theme");
             tolk::site::build_site(
                 &config,
-                &site,
+                &mut site,
                 look,
                 &output,
                 None,

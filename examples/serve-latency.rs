@@ -97,7 +97,7 @@ fn ms(d: Duration) -> String {
 fn breakdown(root: &Path) -> Result<()> {
     let config = tolk::config::Config::load(root)?;
     let started = Instant::now();
-    let site = tolk::model::Site::load(&config)?;
+    let mut site = tolk::model::Site::load(&config)?;
     let look = tolk::site::Look::load(&config)?;
     let read = started.elapsed();
     let started = Instant::now();
@@ -107,7 +107,7 @@ fn breakdown(root: &Path) -> Result<()> {
     let output = tolk::site::Output::memory();
     tolk::site::build_site(
         &config,
-        &site,
+        &mut site,
         look,
         &output,
         Some(&report),

@@ -95,10 +95,10 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     if options.strict {
         refuse_errors(checked.as_ref())?;
     }
-    // What the checks alone needed goes before the pages are made: the outlines, and the
-    // texts that only their own pages need (each page reads its file again).
+    // What the checks alone needed goes before the pages are made: the outlines and the
+    // report's quoted lines (the texts go once the side-by-side pages are made, see
+    // `site::Keep::Nothing`).
     site.forget_outlines();
-    site.release_texts();
     if let Some(report) = checked.as_mut() {
         // The lines findings quote are `tolk check`'s to show; the build's summary counts them.
         report.sources.clear();
@@ -109,7 +109,7 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
     let look = site::Look::load(&config)?;
     let built = site::build_site(
         &config,
-        &site,
+        &mut site,
         look,
         &output,
         checked.as_ref(),

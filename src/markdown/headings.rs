@@ -1,7 +1,7 @@
 //! Heading ids: `{#id}` as written, otherwise a stable slug of the text; duplicates get `-1`,
 //! `-2`. Each heading gets a permalink anchor.
 
-use std::collections::HashSet;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
@@ -20,7 +20,7 @@ pub struct RenderedHeading {
 pub fn assign_ids(events: &mut Vec<Spanned<'_>>) -> Vec<RenderedHeading> {
     let mut used: HashSet<String> = HashSet::new();
     // For each slug, the suffix to try next: 10,000 headings with one title take linear time.
-    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut next: HashMap<String, usize> = HashMap::new();
     // Explicit ids win: reserve them first so a slug never takes one.
     for (event, _) in events.iter() {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
@@ -133,7 +133,7 @@ pub fn slug(text: &str) -> String {
 pub fn unique(
     base: String,
     used: &mut HashSet<String>,
-    next: &mut std::collections::HashMap<String, usize>,
+    next: &mut HashMap<String, usize>,
 ) -> String {
     let mut candidate = base.clone();
     let n = next.entry(base.clone()).or_insert(1);

@@ -57,7 +57,7 @@ pub struct RenderContext<'a> {
 /// distinct block is highlighted once.
 #[derive(Debug, Default)]
 pub struct Cache {
-    highlighted: std::sync::Mutex<std::collections::HashMap<(String, String), std::sync::Arc<str>>>,
+    highlighted: std::sync::Mutex<foldhash::HashMap<(String, String), std::sync::Arc<str>>>,
 }
 
 impl Cache {

@@ -4,7 +4,7 @@
 //! A paragraph that is only a snippet or include is replaced by the rendered text, which may
 //! itself use snippets; a missing id, a missing file or a cycle is a positioned error.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};

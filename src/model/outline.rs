@@ -5,7 +5,7 @@
 //! Text-level markers (`[!DNL ...]`, `+++`, `{{snippet}}`) are found in a copy of the body in
 //! which code and HTML comments are blanked out, so offsets stay those of the file.
 
-use std::collections::HashSet;
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, Event, LinkType, Parser, Tag, TagEnd};
@@ -626,7 +626,7 @@ fn plain_heading(text: &str) -> String {
 /// ([`headings::unique`]).
 fn unique_anchors(list: &mut [Heading]) {
     let mut used: HashSet<String> = list.iter().filter_map(|h| h.id.clone()).collect();
-    let mut next = std::collections::HashMap::new();
+    let mut next = HashMap::new();
     for heading in list.iter_mut().filter(|h| h.id.is_none()) {
         heading.anchor =
             headings::unique(std::mem::take(&mut heading.anchor), &mut used, &mut next);

@@ -41,12 +41,19 @@ impl LiveSite {
     /// Builds the whole site into memory: the checks, then every page.
     pub fn build(config: Config) -> Result<(LiveSite, BTreeMap<String, Vec<u8>>, BuildReport)> {
         let started = Instant::now();
-        let site = model::Site::load(&config)?;
+        let mut site = model::Site::load(&config)?;
         let report = check::run(&config, &site)?;
         let output = Output::memory();
         let look = Look::load(&config)?;
-        let (publisher, mut built) =
-            site::publish(&config, &site, look, &output, Some(&report), true, &|_| {})?;
+        let (publisher, mut built) = site::publish(
+            &config,
+            &mut site,
+            look,
+            &output,
+            Some(&report),
+            site::Keep::ForUpdates,
+            &|_| {},
+        )?;
         built.elapsed = started.elapsed();
         let files = output
             .commit()?

@@ -72,9 +72,9 @@ impl Look {
 /// out-of-date translations carry a notice and the status dashboard is written.
 pub fn build(config: &Config, output: &Output, report: Option<&Report>) -> Result<BuildReport> {
     let started = Instant::now();
-    let site = model::Site::load(config)?;
+    let mut site = model::Site::load(config)?;
     let look = Look::load(config)?;
-    build_site(config, &site, look, output, report, started, &|_| {})
+    build_site(config, &mut site, look, output, report, started, &|_| {})
 }
 
 /// Called with the number of pages just written, from any thread.
@@ -82,51 +82,73 @@ pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 
 /// Renders the loaded site (the model the checks read too) into `output`. A site with front
 /// matter mistakes is not built: they are all reported together. `started` is when the build
-/// began, for the report.
+/// began, for the report. The site's articles let go of their texts on the way
+/// ([`Keep::Nothing`]).
 pub fn build_site(
     config: &Config,
-    site: &model::Site,
+    site: &mut model::Site,
     look: Look,
     output: &Output,
     report: Option<&Report>,
     started: Instant,
     progress: Progress<'_>,
 ) -> Result<BuildReport> {
-    let (_, built) = publish(config, site, look, output, report, false, progress)?;
+    let (_, built) = publish(config, site, look, output, report, Keep::Nothing, progress)?;
     Ok(BuildReport {
         elapsed: started.elapsed(),
         ..built
     })
 }
 
+/// What a whole build keeps for later plans of the same site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// Nothing (`tolk build`): once the status site's side-by-side pages, the last to quote
+    /// texts whole, are made, the articles let go of their texts
+    /// ([`model::Site::release_texts`]) and each page reads its file again. 140 MB at 10,000
+    /// x 3 on the bench corpus.
+    Nothing,
+    /// The texts and the search indexes: the dev server renders pages again after saves.
+    ForUpdates,
+}
+
 /// Builds the whole site, as [`build_site`], and returns what later plans of the same site
-/// need (the dev server's updates); `keep_search` keeps the search indexes for them.
+/// need (the dev server's updates), as far as `keep` keeps it.
 pub fn publish(
     config: &Config,
-    site: &model::Site,
+    site: &mut model::Site,
     look: Look,
     output: &Output,
     report: Option<&Report>,
-    keep_search: bool,
+    keep: Keep,
     progress: Progress<'_>,
 ) -> Result<(Publisher, BuildReport)> {
     let started = Instant::now();
     if let Some(errors) = site.front_errors() {
         return Err(errors);
     }
-    let contents = &site.contents[..];
-    let mut warnings: Vec<Warning> = contents
+    let mut warnings: Vec<Warning> = site
+        .contents
         .iter()
         .flat_map(|c| c.files.skipped.iter().cloned())
         .collect();
-    unique_urls(contents)?;
-    no_reserved_paths(config, contents)?;
+    unique_urls(&site.contents)?;
+    no_reserved_paths(config, &site.contents)?;
     warnings.extend(look.warnings.iter().cloned());
-    let mut publisher = Publisher::new(config, site, look, report, keep_search);
-    let rendered = publisher.render(config, site, &Plan::whole(), report, output, progress)?;
+    let mut plan = Plan::whole();
+    if keep == Keep::Nothing {
+        // Made while every text is here, and before the pages' navigation, which then takes
+        // the texts' place in memory; the article pages read their files again.
+        render::side_by_side(config, site, &look, report, output)?;
+        plan.side_by_side_made = true;
+        site.release_texts();
+    }
+    let mut publisher = Publisher::new(config, site, look, report, keep == Keep::ForUpdates);
+    let rendered = publisher.render(config, site, &plan, report, output, progress)?;
     warnings.extend(rendered.warnings);
     let built = BuildReport {
-        pages: contents
+        pages: site
+            .contents
             .iter()
             .map(|c| (c.locale.code.clone(), c.articles.len()))
             .collect(),
@@ -156,8 +178,7 @@ fn no_reserved_paths(config: &Config, contents: &[LocaleContent]) -> Result<()> 
 fn unique_urls(contents: &[LocaleContent]) -> Result<()> {
     let mut errors = Vec::new();
     for content in contents {
-        let mut seen: std::collections::HashMap<String, &model::Article> =
-            std::collections::HashMap::new();
+        let mut seen: foldhash::HashMap<String, &model::Article> = foldhash::HashMap::default();
         for article in &content.articles {
             let url = urls::article_url(&article.rel_path);
             if let Some(first) = seen.get(&url) {

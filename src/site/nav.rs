@@ -2,8 +2,9 @@
 //! (nested lists of `[Title](path.md)` links and section lines `* Section {#id}`), otherwise by
 //! `navigation-topic`. The home page, the sidebar, breadcrumbs and previous/next all read it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::urls;

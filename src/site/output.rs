@@ -17,7 +17,8 @@
 //! (or by `tolk build` on start), and an I/O error mid-commit puts back every file it replaced.
 
 use foldhash::quality::FoldHasher;
-use std::collections::{BTreeMap, HashMap};
+use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeMap;
 use std::hash::{BuildHasher, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -373,8 +374,7 @@ impl UpdateInPlace {
         let manifest = manifest.into_inner().unwrap_or_else(|p| p.into_inner());
         let mut staged = staged.into_inner().unwrap_or_else(|p| p.into_inner());
         staged.sort();
-        let kept: std::collections::HashSet<&str> =
-            manifest.iter().map(|(rel, _)| rel.as_str()).collect();
+        let kept: foldhash::HashSet<&str> = manifest.iter().map(|(rel, _)| rel.as_str()).collect();
         let mut gone: Vec<String> = previous
             .keys()
             .filter(|rel| !kept.contains(rel.as_str()))

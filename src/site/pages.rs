@@ -5,9 +5,10 @@
 //! templates. Article bodies are rendered in parallel, one locale at a time, and written as soon
 //! as they are ready, so memory holds one locale's pages at most.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 use fluent::FluentArgs;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rayon::prelude::*;
 use serde::Serialize;
 

@@ -33,6 +33,9 @@ pub struct Plan {
     pub assets: BTreeSet<(usize, String)>,
     /// What depends on every page at once: the search indexes' files and the status pages.
     pub site_wide: bool,
+    /// A whole plan whose status side-by-side pages were made before it
+    /// ([`super::render::Publisher::side_by_side`]).
+    pub side_by_side_made: bool,
 }
 
 impl Plan {

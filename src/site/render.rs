@@ -6,8 +6,9 @@
 //! highlighting cache and the search indexes. Article pages are rendered in parallel, written
 //! and dropped as they are made, so memory holds the pages being rendered, not the site.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
 
+use foldhash::HashSet;
 use rayon::prelude::*;
 
 use super::pages::{Frame, PageArticle, Renderer, SearchText};
@@ -202,7 +203,7 @@ impl Publisher {
             self.sitemap(config, site, output)?;
         }
         if plan.whole || plan.site_wide {
-            self.status(config, site, report, !plan.whole, output)?;
+            self.status(config, site, report, plan, output)?;
         }
         Ok(())
     }
@@ -427,20 +428,22 @@ impl Publisher {
         Ok(pages)
     }
 
-    /// The status dashboard and the side-by-side pages of `report`. `replacing` an earlier
-    /// site: a side-by-side page the report no longer makes goes away.
+    /// The status dashboard and the side-by-side pages of `report` (unless `plan` says they
+    /// were made before it). A plan of part of the site replaces an earlier one: a
+    /// side-by-side page the report no longer makes goes away.
     fn status(
         &self,
         config: &Config,
         site: &Site,
         report: Option<&Report>,
-        replacing: bool,
+        plan: &Plan,
         output: &Output,
     ) -> Result<()> {
         let Some(report) = report.filter(|_| config.site.status) else {
             return Ok(());
         };
-        if replacing {
+        let side_by_side_made = plan.whole && plan.side_by_side_made;
+        if !plan.whole {
             for path in side_by_side::possible_pages(&site.contents) {
                 output.remove(&path)?;
             }
@@ -450,15 +453,45 @@ impl Publisher {
         })?;
         let t = self.look.strings.table(&self.look.theme, status::LANGUAGE);
         let write = |path: String, bytes: Vec<u8>| output.write(&path, &bytes);
-        status::pages(
+        status::dashboard(
             config,
             report,
             &site.contents,
             &self.look.templates,
             &t,
             &write,
-        )
+        )?;
+        if !side_by_side_made {
+            status::side_by_side(
+                config,
+                report,
+                &site.contents,
+                &self.look.templates,
+                &t,
+                &write,
+            )?;
+        }
+        Ok(())
     }
+}
+
+/// The status site's side-by-side pages of a whole build, made before everything else: they
+/// quote both sides of every aligned translation, and the build lets go of the articles'
+/// texts once they are made ([`super::publish`]). A plan rendered after them says so with
+/// [`Plan::side_by_side_made`].
+pub fn side_by_side(
+    config: &Config,
+    site: &Site,
+    look: &Look,
+    report: Option<&Report>,
+    output: &Output,
+) -> Result<()> {
+    let Some(report) = report.filter(|_| config.site.status) else {
+        return Ok(());
+    };
+    let t = look.strings.table(&look.theme, status::LANGUAGE);
+    let write = |path: String, bytes: Vec<u8>| output.write(&path, &bytes);
+    status::side_by_side(config, report, &site.contents, &look.templates, &t, &write)
 }
 
 /// Writes the files of the search `index` of the locale `code`; returns how many pages it holds.

@@ -3,10 +3,10 @@
 //! the findings on it and a missing segment shown as a gap.
 //! `status/segments/<locale>/<article path>.html`, linked from the dashboard.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 use std::ops::Range;
 
+use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Serialize;
 

@@ -1,8 +1,9 @@
 //! The translation status dashboard: `status/index.html` (every article by locale: in sync, out
 //! of sync with which rules, missing; ht-degree), and `status.json` (the check's JSON report).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use serde::Serialize;
 
 use super::templates::Templates;
@@ -96,9 +97,18 @@ struct Cell {
 /// are made, so that thousands of side-by-side pages are never all in memory.
 pub type Sink<'a> = &'a (dyn Fn(String, Vec<u8>) -> Result<()> + Sync);
 
-/// Renders the dashboard and the side-by-side pages into `sink` (`status.json` is the check's
-/// JSON report, [`crate::check::report::json::write`]).
-pub fn pages(
+/// Every article of `contents` by its shown path.
+fn by_path(contents: &[LocaleContent]) -> HashMap<&str, &Article> {
+    contents
+        .iter()
+        .flat_map(|c| c.articles.iter())
+        .map(|a| (a.shown_path.as_str(), a))
+        .collect()
+}
+
+/// Renders the dashboard, `status/index.html`, into `sink` (`status.json` is the check's JSON
+/// report, [`crate::check::report::json::write`]).
+pub fn dashboard(
     config: &Config,
     report: &Report,
     contents: &[LocaleContent],
@@ -106,11 +116,7 @@ pub fn pages(
     t: &BTreeMap<String, String>,
     sink: Sink<'_>,
 ) -> Result<()> {
-    let articles: HashMap<&str, &Article> = contents
-        .iter()
-        .flat_map(|c| c.articles.iter())
-        .map(|a| (a.shown_path.as_str(), a))
-        .collect();
+    let articles = by_path(contents);
     let context = StatusContext {
         site_title: &config.title,
         lang: LANGUAGE,
@@ -134,12 +140,23 @@ pub fn pages(
     sink(
         "status/index.html".to_owned(),
         templates.render("status.html", &context)?,
-    )?;
+    )
+}
+
+/// Renders the side-by-side pages of `report`'s alignments into `sink`, under `status/`.
+pub fn side_by_side(
+    config: &Config,
+    report: &Report,
+    contents: &[LocaleContent],
+    templates: &Templates,
+    t: &BTreeMap<String, String>,
+    sink: Sink<'_>,
+) -> Result<()> {
     let side_by_side = |path: String, html: Vec<u8>| sink(format!("status/{path}"), html);
     super::side_by_side::pages(
         &config.title,
         report,
-        &articles,
+        &by_path(contents),
         templates,
         t,
         &side_by_side,

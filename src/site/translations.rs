@@ -2,7 +2,7 @@
 //! links and the sitemap. Read from the model's one grouping ([`crate::model::groups`]), so an
 //! article paired by its path has its translations too.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::locale::LocaleCode;
 use crate::model::Site;
