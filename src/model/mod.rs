@@ -171,23 +171,15 @@ impl Site {
     }
 
     /// Lets go of the articles' texts that only their pages need again (see
-    /// [`Article::release_text`]); a page's render reads its file again. Returns how many.
-    pub fn release_texts(&mut self) -> usize {
+    /// [`Article::release_text`]); a page's render reads its file again.
+    pub fn release_texts(&mut self) {
         let empty: std::sync::Arc<str> = std::sync::Arc::from("");
-        self.contents
-            .par_iter_mut()
-            .map(|content| {
-                let dir = &content.locale.content_dir;
-                content
-                    .articles
-                    .par_iter_mut()
-                    .map(|article| {
-                        let path = dir.join(&article.rel_path);
-                        usize::from(article.release_text(path, &empty))
-                    })
-                    .sum::<usize>()
-            })
-            .sum()
+        self.contents.par_iter_mut().for_each(|content| {
+            let dir = &content.locale.content_dir;
+            content.articles.par_iter_mut().for_each(|article| {
+                article.release_text(dir.join(&article.rel_path), &empty);
+            });
+        });
     }
 
     pub fn article_count(&self) -> usize {

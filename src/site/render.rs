@@ -462,14 +462,7 @@ impl Publisher {
             &write,
         )?;
         if !side_by_side_made {
-            status::side_by_side(
-                config,
-                report,
-                &site.contents,
-                &self.look.templates,
-                &t,
-                &write,
-            )?;
+            side_by_side(config, site, &self.look, Some(report), output)?;
         }
         Ok(())
     }

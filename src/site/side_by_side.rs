@@ -88,13 +88,15 @@ pub fn pages(
     for f in report.findings.iter().filter(|f| is_segment_rule(f.rule)) {
         by_path.entry(&*f.path).or_default().push(f);
     }
-    // Each page on its own, in parallel; `pivot_text` is the pivot's file, read once for the
-    // pages of its translations (a build has let go of the texts, see `Article::source`).
-    let page = |alignment: &Alignment, pivot: &Article, pivot_text: &str| -> Result<()> {
-        let Some(other) = articles.get(alignment.other.1.as_str()) else {
+    // Each page on its own: they are rendered in parallel.
+    let page = |alignment: &Alignment| -> Result<()> {
+        let (Some(pivot), Some(other)) = (
+            articles.get(alignment.pivot.1.as_str()),
+            articles.get(alignment.other.1.as_str()),
+        ) else {
             return Ok(());
         };
-        let other_text = other.source()?;
+        let (pivot_text, other_text) = (pivot.source()?, other.source()?);
         let findings = by_path
             .get(other.shown_path.as_str())
             .map_or(&[][..], |v| v);
@@ -113,25 +115,13 @@ pub fn pages(
                 locale: &other.locale,
                 path: &other.shown_path,
             },
-            rows: rows_html(&rows(alignment, pivot_text, &other_text, findings)),
+            rows: rows_html(&rows(alignment, &pivot_text, &other_text, findings)),
             findings: findings.len(),
         };
         let html = templates.render_with("status-segments.html", &context, "t", &t)?;
         sink(path, html)
     };
-    // A group's alignments are next to each other, all with its pivot.
-    report
-        .alignments
-        .par_chunk_by(|a, b| a.pivot == b.pivot)
-        .try_for_each(|same_pivot| {
-            let Some(pivot) = articles.get(same_pivot[0].pivot.1.as_str()) else {
-                return Ok(());
-            };
-            let pivot_text = pivot.source()?;
-            same_pivot
-                .iter()
-                .try_for_each(|alignment| page(alignment, pivot, &pivot_text))
-        })
+    report.alignments.par_iter().try_for_each(page)
 }
 
 /// The rows of the page, each with the findings that fall on it.
