@@ -123,6 +123,11 @@ pub fn transform(
     ctx: &RenderContext<'_>,
     warnings: &mut Vec<Warning>,
 ) {
+    // An attribute list is a text with a `{`. (Without one, the pass would only join the
+    // texts after links, which `repair::before_inline` does anyway.)
+    if !super::any_prose_text(events, |text| text.contains('{')) {
+        return;
+    }
     let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());
     let mut input = std::mem::take(events).into_iter().peekable();
     while let Some((event, range)) = input.next() {

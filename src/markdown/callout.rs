@@ -103,6 +103,13 @@ pub fn transform<'a>(
     ctx: &RenderContext<'_>,
     warnings: &mut Vec<Warning>,
 ) {
+    // Callouts, tabs and shadeboxes are all block quotes.
+    if !events
+        .iter()
+        .any(|(event, _)| matches!(event, Event::Start(Tag::BlockQuote(_))))
+    {
+        return;
+    }
     let mut writer = BlockWriter::new(events.len());
     let mut iter = std::mem::take(events).into_iter().peekable();
     while let Some((event, range)) = iter.next() {

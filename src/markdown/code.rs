@@ -81,39 +81,50 @@ impl LineOptions {
 }
 
 pub fn transform(events: &mut Vec<Spanned<'_>>, ctx: &RenderContext<'_>) {
-    let copy = html_escape(&(ctx.ui)("code-copy"));
-    let copied = html_escape(&(ctx.ui)("code-copied"));
-    let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());
-    let mut input = std::mem::take(events).into_iter();
-    while let Some((event, range)) = input.next() {
-        let Event::Start(Tag::CodeBlock(kind)) = event else {
-            out.push((event, range));
+    // Each block's events become one, in place: the events after it move up once per block
+    // instead of every event of the page being moved into a new list.
+    let mut labels: Option<(String, String)> = None;
+    let mut at = 0;
+    while at < events.len() {
+        let Event::Start(Tag::CodeBlock(kind)) = &events[at].0 else {
+            at += 1;
             continue;
         };
-        let info = match &kind {
+        let info = match kind {
             CodeBlockKind::Fenced(info) => info.to_string(),
             CodeBlockKind::Indented => String::new(),
         };
         let mut code = String::new();
-        for (event, _) in input.by_ref() {
+        let mut end = events.len();
+        for (offset, (event, _)) in events[at + 1..].iter().enumerate() {
             match event {
-                Event::Text(text) => code.push_str(&text),
-                Event::End(TagEnd::CodeBlock) => break,
+                Event::Text(text) => code.push_str(text),
+                Event::End(TagEnd::CodeBlock) => {
+                    end = at + 1 + offset + 1;
+                    break;
+                }
                 _ => {}
             }
         }
+        let (copy, copied) = labels.get_or_insert_with(|| {
+            (
+                html_escape(&(ctx.ui)("code-copy")),
+                html_escape(&(ctx.ui)("code-copied")),
+            )
+        });
         let lang = language(&info).map(str::to_ascii_lowercase);
         let html = block_html(
             ctx.cache,
             &code,
             lang.as_deref(),
             &LineOptions::parse(&info),
-            &copy,
-            &copied,
+            copy,
+            copied,
         );
-        out.push((Event::Html(CowStr::from(html)), range));
+        let range = events[at].1.clone();
+        events.splice(at..end, [(Event::Html(CowStr::from(html)), range)]);
+        at += 1;
     }
-    *events = out;
 }
 
 fn block_html(

@@ -19,6 +19,9 @@ type Input<'a> = std::iter::Peekable<std::vec::IntoIter<Spanned<'a>>>;
 const SUMMARY_END: &str = "</summary>\n<div class=\"collapsible-body\">\n";
 
 pub fn transform<'a>(body: &str, events: &mut Vec<Spanned<'a>>, ctx: &RenderContext<'_>) {
+    if !has_markers(body, events) {
+        return;
+    }
     let mut state = Collapsibles {
         out: Vec::with_capacity(events.len()),
         open: Vec::new(),
@@ -56,6 +59,18 @@ pub fn transform<'a>(body: &str, events: &mut Vec<Spanned<'a>>, ctx: &RenderCont
             .push((Event::Html(CowStr::Borrowed(CLOSE)), body.len()..body.len()));
     }
     *events = state.out;
+}
+
+/// Whether a paragraph starts with `+++` or a text holds it: a collapsible opens or closes
+/// only there.
+fn has_markers(body: &str, events: &[Spanned<'_>]) -> bool {
+    events.iter().any(|(event, range)| match event {
+        Event::Start(Tag::Paragraph) => body
+            .get(range.clone())
+            .is_some_and(|source| source.trim_start().starts_with("+++")),
+        Event::Text(text) => text.contains("+++"),
+        _ => false,
+    })
 }
 
 /// The rewritten events and the collapsibles open at the current event.

@@ -19,6 +19,9 @@ const MARKERS: &[(&str, &str)] = &[
 
 pub fn transform(events: &mut Vec<Spanned<'_>>) {
     merge_text(events);
+    if !super::any_prose_text(events, has_bracket) {
+        return;
+    }
     let mut out = Vec::with_capacity(events.len());
     let mut scanner = Scanner::default();
     for (event, range) in std::mem::take(events) {

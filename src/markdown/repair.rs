@@ -12,6 +12,8 @@ use super::Spanned;
 
 const ZWSP: char = '\u{200B}';
 const NARROW_NBSP: char = '\u{202F}';
+/// [`ZWSP`] as it is written in a text.
+const ZWSP_UTF8: &[u8] = "\u{200B}".as_bytes();
 
 /// Runs before the inline markers are read, so a repaired label reads as one marker.
 pub fn before_inline(events: &mut Vec<Spanned<'_>>) {
@@ -44,11 +46,11 @@ pub fn after_inline(events: &mut [Spanned<'_>], locale: &str) {
                 // second bytes of `«` and `»` may also belong to other letters, which only
                 // costs a look).
                 let french = primary == "fr";
-                let triggered = text.bytes().any(|b| match b {
-                    b'\'' | b'"' => true,
-                    b';' | b':' | b'!' | b'?' | 0xAB | 0xBB => french,
-                    _ => false,
-                });
+                let bytes = text.as_bytes();
+                let triggered = memchr::memchr2(b'\'', b'"', bytes).is_some()
+                    || french
+                        && (memchr::memchr3(b';', b':', b'!', bytes).is_some()
+                            || memchr::memchr3(b'?', 0xAB, 0xBB, bytes).is_some());
                 if !triggered {
                     last_char = text.chars().last().unwrap_or(last_char);
                     continue;
@@ -118,7 +120,7 @@ fn trim_trailing_space(out: &mut String) {
 fn replace_nul(events: &mut [Spanned<'_>]) {
     for (event, _) in events.iter_mut() {
         if let Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) = event {
-            if t.contains('\0') {
+            if memchr::memchr(0, t.as_bytes()).is_some() {
                 *t = CowStr::from(t.replace('\0', "\u{FFFD}"));
             }
         }
@@ -131,7 +133,9 @@ fn remove_zero_width(events: &mut [Spanned<'_>]) {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code = true,
             Event::End(TagEnd::CodeBlock) => in_code = false,
-            Event::Text(text) if !in_code && text.contains(ZWSP) => {
+            Event::Text(text)
+                if !in_code && memchr::memmem::find(text.as_bytes(), ZWSP_UTF8).is_some() =>
+            {
                 // `**&#x200B;**` that the parser left as text is empty bold: drop it whole.
                 let cleaned = text.replace("**\u{200B}**", "").replace("*\u{200B}*", "");
                 *text = CowStr::from(cleaned.replace(ZWSP, ""));
@@ -219,6 +223,19 @@ fn trim_edges(events: &mut [Spanned<'_>]) {
 
 /// Bold or emphasis with nothing left inside (`**&#x200B;**`) disappears.
 fn drop_empty_emphasis(events: &mut Vec<Spanned<'_>>) {
+    // Something is dropped only where an emphasis holds nothing but blank text; the first
+    // such one is what starts any dropping (an emphasis around it is empty once it is gone).
+    let is_blank = |e: &Event<'_>| matches!(e, Event::Text(t) if t.trim().is_empty());
+    let any_empty = events.iter().enumerate().any(|(at, (event, _))| {
+        matches!(event, Event::Start(Tag::Strong | Tag::Emphasis))
+            && events[at + 1..]
+                .iter()
+                .find(|(e, _)| !is_blank(e))
+                .is_some_and(|(e, _)| matches!(e, Event::End(TagEnd::Strong | TagEnd::Emphasis)))
+    });
+    if !any_empty {
+        return;
+    }
     let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());
     for (event, range) in std::mem::take(events) {
         let closes = matches!(event, Event::End(TagEnd::Strong | TagEnd::Emphasis));
@@ -263,6 +280,15 @@ mod tests {
         for (md, html) in cases {
             assert_eq!(render_str(md).html, html, "{md}");
         }
+    }
+
+    #[test]
+    fn emphasis_left_empty_goes_with_the_emphasis_around_it() {
+        let html = render_str("x ***&#x200B;*** y **a *b* c** *&#x200B;*\n").html;
+        assert_eq!(
+            html, "<p>x  y <strong>a <em>b</em> c</strong> </p>\n",
+            "only the empty emphasis goes"
+        );
     }
 
     #[test]

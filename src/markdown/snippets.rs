@@ -244,6 +244,13 @@ pub fn transform<'a>(
     errors: &mut Vec<SourceError>,
     warnings: &mut Vec<Warning>,
 ) {
+    // A reference has `{{` in the source, or (written as character references) a `{` in a
+    // text: without either there is nothing to expand.
+    let referenced = memchr::memmem::find(body.as_bytes(), b"{{").is_some()
+        || super::any_prose_text(events, |text| text.contains('{'));
+    if !referenced {
+        return;
+    }
     // The top of a page starts the page's expansions; nested texts share them.
     let own = Expansions::default();
     let mut expander = Expander {
