@@ -1,6 +1,8 @@
 //! Where a link written in an article points: the one rule that the build (to rewrite links
 //! and copy files), the navigation and the link check all use.
 
+use std::borrow::Cow;
+
 /// The path (under the locale's content folder) that `path`, written in the file `page_rel`,
 /// points at: percent-decoded, relative to the file's folder, or to the content folder for
 /// Adobe's `/help/…`. `None` for other absolute paths and paths that climb out.
@@ -90,34 +92,37 @@ fn decode_segments(path: &str) -> String {
 /// Escapes what cannot stand in a URL path as written in HTML: spaces, quotes, `<`, `>`, `?`,
 /// `#`, `\`, control characters, and a `%` that does not start an escape (an escape kept as
 /// written by [`target_path`] stays as it is).
-pub fn percent_encode(path: &str) -> String {
+pub fn percent_encode(path: &str) -> Cow<'_, str> {
     let bytes = path.as_bytes();
     let is_escape = |i: usize| {
         bytes
             .get(i + 1..i + 3)
             .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
     };
-    let needs = |i: usize, c: char| {
-        c.is_ascii_control()
-            || matches!(c, ' ' | '"' | '<' | '>' | '?' | '#' | '\\')
-            || (c == '%' && !is_escape(i))
+    // Everything escaped is ASCII, so bytes are enough to find it (the bytes of a character
+    // beyond ASCII are all 0x80 or more).
+    let needs = |i: usize, b: u8| {
+        b.is_ascii_control()
+            || matches!(b, b' ' | b'"' | b'<' | b'>' | b'?' | b'#' | b'\\')
+            || (b == b'%' && !is_escape(i))
     };
-    if !path.char_indices().any(|(i, c)| needs(i, c)) {
-        return path.to_owned();
+    if !bytes.iter().enumerate().any(|(i, &b)| needs(i, b)) {
+        return Cow::Borrowed(path);
     }
     let mut out = String::with_capacity(path.len() + 8);
     for (i, c) in path.char_indices() {
-        if needs(i, c) {
-            let mut buf = [0; 4];
-            for b in c.encode_utf8(&mut buf).bytes() {
-                out.push_str(&format!("%{b:02X}"));
-            }
+        if c.is_ascii() && needs(i, c as u8) {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(c as u8 >> 4)]));
+            out.push(char::from(HEX[usize::from(c as u8 & 0xF)]));
         } else {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 #[cfg(test)]
 mod tests {

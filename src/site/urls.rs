@@ -89,12 +89,24 @@ pub fn up_to_root(url_dir: &str) -> String {
 pub fn relative(from_dir: &str, to: &str) -> String {
     // A file named `a#b.md` or `a?.md` is linked as `a%23b/`, not as a fragment or a query.
     let to = crate::model::links::percent_encode(to);
-    let from: Vec<&str> = from_dir.split('/').filter(|s| !s.is_empty()).collect();
-    let to_parts: Vec<&str> = to.split('/').collect();
-    let to_dirs = &to_parts[..to_parts.len() - 1];
-    let common = from.iter().zip(to_dirs).take_while(|(a, b)| a == b).count();
-    let mut url = "../".repeat(from.len() - common);
-    url.push_str(&to_parts[common..].join("/"));
+    // Steps over the folders `from_dir` and `to` start with, then climbs the rest of
+    // `from_dir`; the rest of `to` follows.
+    let mut rest: &str = &to;
+    let mut ups = 0;
+    for folder in from_dir.split('/').filter(|s| !s.is_empty()) {
+        let shared = ups == 0
+            && rest.split_once('/').is_some_and(|(first, after)| {
+                first == folder && {
+                    rest = after;
+                    true
+                }
+            });
+        if !shared {
+            ups += 1;
+        }
+    }
+    let mut url = "../".repeat(ups);
+    url.push_str(rest);
     if url.is_empty() || reads_as_scheme(&url) {
         url.insert_str(0, "./");
     }
@@ -105,7 +117,8 @@ pub fn relative(from_dir: &str, to: &str) -> String {
 /// scheme? A file named `javascript:alert(1).md` must not give `href="javascript:alert(1)/"`.
 fn reads_as_scheme(url: &str) -> bool {
     let first = url.split('/').next().unwrap_or_default();
-    first.contains(':') || percent_decode(first).is_some_and(|d| d.contains(':'))
+    first.contains(':')
+        || first.contains('%') && percent_decode(first).is_some_and(|d| d.contains(':'))
 }
 
 /// Rewrites a link written in the article `page_rel` (a path under the locale's content folder)
@@ -152,6 +165,9 @@ mod tests {
         assert_eq!(relative("a/b/", "x.png"), "../../x.png");
         assert_eq!(relative("", "a/"), "a/");
         assert_eq!(relative("a/", "a/"), "./");
+        assert_eq!(relative("a/b/c/", "a/x/b/c/"), "../../x/b/c/");
+        assert_eq!(relative("a/b/", "a/b/c/d/"), "c/d/");
+        assert_eq!(relative("fr/a/", "fr/a/b c/"), "b%20c/");
     }
 
     #[test]
