@@ -24,6 +24,8 @@ pub struct ThemeFile {
     /// The path as shown in messages: `templates/page.html`.
     pub shown: String,
     pub bytes: Vec<u8>,
+    /// Whether this is the file tolk ships, not one of the site's.
+    pub built_in: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -45,16 +47,16 @@ impl Theme {
         embedded_files(&LOCALES, &mut locales);
         let mut theme = Theme::default();
         for (rel, bytes) in templates {
-            theme.insert_template(&rel, format!("templates/{rel} (built in)"), bytes);
+            theme.insert_template(&rel, format!("templates/{rel} (built in)"), bytes, true);
         }
         for (rel, bytes) in locales {
-            theme.insert_locale_file(&rel, format!("locales/{rel} (built in)"), bytes);
+            theme.insert_locale_file(&rel, format!("locales/{rel} (built in)"), bytes, true);
         }
         for (rel, bytes) in disk_files(&root.join("templates"))? {
-            theme.insert_template(&rel, format!("templates/{rel}"), bytes);
+            theme.insert_template(&rel, format!("templates/{rel}"), bytes, false);
         }
         for (rel, bytes) in disk_files(&root.join("locales"))? {
-            theme.insert_locale_file(&rel, format!("locales/{rel}"), bytes);
+            theme.insert_locale_file(&rel, format!("locales/{rel}"), bytes, false);
         }
         theme.index_messages();
         Ok(theme)
@@ -65,22 +67,33 @@ impl Theme {
         let mut theme = Theme::default();
         for (path, text) in templates {
             let rel = path.strip_prefix("templates/").unwrap_or(&path).to_owned();
-            theme.insert_template(&rel, path, text.into_bytes());
+            theme.insert_template(&rel, path, text.into_bytes(), false);
         }
         for (path, text) in locales {
             let rel = path.strip_prefix("locales/").unwrap_or(&path).to_owned();
-            theme.insert_locale_file(&rel, path, text.into_bytes());
+            theme.insert_locale_file(&rel, path, text.into_bytes(), false);
         }
         theme.index_messages();
         theme
     }
 
-    fn insert_template(&mut self, rel: &str, shown: String, bytes: Vec<u8>) {
-        self.templates
-            .insert(rel.to_owned(), ThemeFile { shown, bytes });
+    fn insert_template(&mut self, rel: &str, shown: String, bytes: Vec<u8>, built_in: bool) {
+        self.templates.insert(
+            rel.to_owned(),
+            ThemeFile {
+                shown,
+                bytes,
+                built_in,
+            },
+        );
     }
 
-    fn insert_locale_file(&mut self, rel: &str, shown: String, bytes: Vec<u8>) {
+    /// Whether the template `name` (`page.html`) is the one tolk ships.
+    pub fn is_built_in(&self, name: &str) -> bool {
+        self.templates.get(name).is_some_and(|file| file.built_in)
+    }
+
+    fn insert_locale_file(&mut self, rel: &str, shown: String, bytes: Vec<u8>, built_in: bool) {
         let Some((code, name)) = rel.split_once('/') else {
             return;
         };
@@ -90,7 +103,11 @@ impl Theme {
         self.locales
             .entry(code.to_owned())
             .or_default()
-            .push(ThemeFile { shown, bytes });
+            .push(ThemeFile {
+                shown,
+                bytes,
+                built_in,
+            });
     }
 
     fn index_messages(&mut self) {
@@ -212,6 +229,25 @@ mod tests {
                 "{code}"
             );
         }
+        Ok(())
+    }
+
+    #[test]
+    fn a_site_template_is_not_the_built_in_one_even_when_equal() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::io("create", Path::new("tmp")))?;
+        let templates = dir.path().join("templates");
+        std::fs::create_dir_all(&templates).map_err(Error::io("create", &templates))?;
+        let page = Theme::load(dir.path())?
+            .templates
+            .get("page.html")
+            .map(|file| file.bytes.clone())
+            .unwrap_or_default();
+        std::fs::write(templates.join("page.html"), page)
+            .map_err(Error::io("write", &templates))?;
+        let theme = Theme::load(dir.path())?;
+        assert!(!theme.is_built_in("page.html"));
+        assert!(theme.is_built_in("base.html"));
+        assert!(!theme.is_built_in("missing.html"));
         Ok(())
     }
 

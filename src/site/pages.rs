@@ -5,6 +5,8 @@
 //! templates. Article bodies are rendered in parallel, one locale at a time, and written as soon
 //! as they are ready, so memory holds one locale's pages at most.
 
+mod built_in;
+
 use std::collections::BTreeMap;
 
 use fluent::FluentArgs;
@@ -197,6 +199,8 @@ pub struct Frame {
     pub table: BTreeMap<String, String>,
     /// `table` as the templates' `t`.
     strings: tera::Value,
+    /// Whether `table` has every string the built-in article page shows.
+    built_in_strings: bool,
     /// The locale's `TOC.md` files: `(path, text)`.
     pub tocs: Vec<(String, String)>,
     /// What the navigation knows of each article, by path (`a/b.md`).
@@ -412,6 +416,7 @@ impl<'a> Renderer<'a> {
         let table = self.strings.table(self.theme, &locale.code);
         let mut frame = Frame {
             code: locale.code.clone(),
+            built_in_strings: built_in::STRINGS.iter().all(|id| table.contains_key(*id)),
             strings: tera::Value::from_serializable(&table),
             table,
             tocs,
@@ -652,13 +657,17 @@ impl<'a> Renderer<'a> {
             nav_url: urls::relative(&url_dir, &format!("{}/nav.html", locale.code)),
             common,
         };
-        let html = self.templates.render_page(
-            "page.html",
-            &context.common,
-            &context,
-            "t",
-            &frame.strings,
-        )?;
+        let html = if self.templates.built_in_page() && frame.built_in_strings {
+            built_in::article(&context.common, &context, table)
+        } else {
+            self.templates.render_page(
+                "page.html",
+                &context.common,
+                &context,
+                "t",
+                &frame.strings,
+            )?
+        };
         Ok(Page {
             path: urls::index_file(&url_dir),
             html,

@@ -8,6 +8,9 @@ use crate::theme::Theme;
 #[derive(Debug)]
 pub struct Templates {
     tera: tera::Tera,
+    /// Whether `page.html` and `base.html` are the ones tolk ships: article pages are then
+    /// written without tera (`pages::built_in`).
+    built_in_page: bool,
     /// (template name, shown path, source) for error positions.
     sources: Vec<(String, String, String)>,
 }
@@ -25,6 +28,7 @@ impl Templates {
         }
         let mut templates = Templates {
             tera: tera::Tera::new(),
+            built_in_page: theme.is_built_in("page.html") && theme.is_built_in("base.html"),
             sources,
         };
         let raw: Vec<(&str, &str)> = templates
@@ -37,6 +41,11 @@ impl Templates {
         }
         templates.tera = tera;
         Ok(templates)
+    }
+
+    /// Whether article pages may be written by `pages::built_in` instead of `page.html`.
+    pub fn built_in_page(&self) -> bool {
+        self.built_in_page
     }
 
     /// Renders template `name` with `context`. Pages come as bytes, to be written: made into a
