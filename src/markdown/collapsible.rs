@@ -68,7 +68,7 @@ fn has_markers(body: &str, events: &[Spanned<'_>]) -> bool {
         Event::Start(Tag::Paragraph) => body
             .get(range.clone())
             .is_some_and(|source| source.trim_start().starts_with("+++")),
-        Event::Text(text) => text.contains("+++"),
+        Event::Text(text) => memchr::memmem::find(text.as_bytes(), b"+++").is_some(),
         _ => false,
     })
 }

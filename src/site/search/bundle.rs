@@ -80,7 +80,10 @@ pub fn files(
                 impact(p, lengths[p.doc as usize], average),
             )
         }));
-        flat.sort_unstable();
+        // The postings come in runs already in URL order (each thread adds pages in order):
+        // the stable sort finds the runs and merges them, where the unstable one sorted anew.
+        // No two postings of a term share a page, so both give the same order.
+        flat.sort();
         term_entry(&mut entry, term, &flat);
         if !current.is_empty() && current.len() + entry.len() > TERM_FILE_BYTES {
             current.push(b'}');
