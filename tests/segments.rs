@@ -139,3 +139,46 @@ fn each_drift_is_found_at_its_lines_in_both_files() {
         .collect();
     assert!(rules.contains(&"segment-missing"), "{rules:?}");
 }
+
+/// The built-in side-by-side page is written without tera (`site::side_by_side::page_html`);
+/// a site with its own copy of `status-segments.html` has it rendered by tera. Both give the
+/// same bytes: one finding (fr) and several (it), and a site title that needs escaping.
+#[test]
+fn built_in_side_by_side_page_is_its_template_byte_for_byte() {
+    let drifted = || {
+        let site = Site::segments();
+        let path = |l: &str| format!("content/{l}/{ARTICLE}");
+        site.edit(
+            "tolk.toml",
+            "title = \"Segments\"",
+            "title = \"Seg <&> 'ments'\"",
+        );
+        site.edit(&path("fr"), "mercredi 5 décembre", "mercredi 6 décembre");
+        site.edit(
+            &path("it"),
+            "Sono stati segnalati i seguenti problemi relativi agli stati per il pulsante [!UICONTROL Fine] durante la modifica o la creazione di un team:\n\n",
+            "",
+        );
+        site
+    };
+    let (written, templated) = (drifted(), drifted());
+    let template = common::repo().join("templates/status-segments.html");
+    let text = std::fs::read_to_string(template).expect("read the built-in template");
+    templated.file("templates/status-segments.html", &text);
+    written.run(&["build", "--out", "out"]).success();
+    templated.run(&["build", "--out", "out"]).success();
+    let pages = written.files("out/status/segments");
+    assert_eq!(pages, templated.files("out/status/segments"));
+    assert_eq!(pages.len(), 2, "{pages:?}");
+    for page in &pages {
+        let rel = format!("out/status/segments/{page}");
+        let html = written.read(&rel);
+        assert_eq!(html, templated.read(&rel), "{page}");
+        assert!(html.contains("Seg &lt;&amp;&gt; &#39;ments&#39;"), "{html}");
+    }
+    let fr = written.read(&format!(
+        "out/status/segments/fr/{}",
+        ARTICLE.replace(".md", ".html")
+    ));
+    assert!(fr.contains("<p>1 segment finding in"), "{fr}");
+}

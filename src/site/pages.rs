@@ -657,7 +657,10 @@ impl<'a> Renderer<'a> {
             nav_url: urls::relative(&url_dir, &format!("{}/nav.html", locale.code)),
             common,
         };
-        let html = if self.templates.built_in_page() && frame.built_in_strings {
+        let built_in = ["page.html", "base.html"]
+            .iter()
+            .all(|name| self.templates.is_built_in(name));
+        let html = if built_in && frame.built_in_strings {
             built_in::article(&context.common, &context, table)
         } else {
             self.templates.render_page(

@@ -8,9 +8,9 @@ use crate::theme::Theme;
 #[derive(Debug)]
 pub struct Templates {
     tera: tera::Tera,
-    /// Whether `page.html` and `base.html` are the ones tolk ships: article pages are then
-    /// written without tera (`pages::built_in`).
-    built_in_page: bool,
+    /// The templates that are the ones tolk ships. Article pages (`page.html` on `base.html`)
+    /// and side-by-side pages (`status-segments.html`) are then written without tera.
+    built_in: Vec<String>,
     /// (template name, shown path, source) for error positions.
     sources: Vec<(String, String, String)>,
 }
@@ -28,7 +28,11 @@ impl Templates {
         }
         let mut templates = Templates {
             tera: tera::Tera::new(),
-            built_in_page: theme.is_built_in("page.html") && theme.is_built_in("base.html"),
+            built_in: theme
+                .templates()
+                .filter(|(_, file)| file.built_in)
+                .map(|(name, _)| name.to_owned())
+                .collect(),
             sources,
         };
         let raw: Vec<(&str, &str)> = templates
@@ -43,9 +47,9 @@ impl Templates {
         Ok(templates)
     }
 
-    /// Whether article pages may be written by `pages::built_in` instead of `page.html`.
-    pub fn built_in_page(&self) -> bool {
-        self.built_in_page
+    /// Whether template `name` (`page.html`) is the one tolk ships.
+    pub fn is_built_in(&self, name: &str) -> bool {
+        self.built_in.iter().any(|n| n == name)
     }
 
     /// Renders template `name` with `context`. Pages come as bytes, to be written: made into a
