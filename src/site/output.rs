@@ -37,6 +37,7 @@ pub enum Output {
         staging: tempfile::TempDir,
         target: PathBuf,
         manifest: Mutex<Vec<(String, Fingerprint)>>,
+        folders: Folders,
         lock: Lock,
     },
     /// Changes to the site tolk wrote at `target`.
@@ -140,13 +141,29 @@ impl<W: Write> Write for Fingerprinting<W> {
     }
 }
 
-/// The path of `rel` in `folder`, its parent folders made.
-fn in_folder(folder: &Path, rel: &str) -> Result<PathBuf> {
-    let path = folder.join(rel);
-    if let Some(dir) = path.parent() {
+/// The folders of a staging folder made so far. Each is made once: the 20,000 side-by-side
+/// pages of the bench corpus share 400 folders, and making one that exists costs a failed
+/// `mkdir` and a `stat`.
+#[derive(Debug, Default)]
+pub struct Folders(Mutex<foldhash::HashSet<PathBuf>>);
+
+impl Folders {
+    /// The path of `rel` in `folder`, its parent folders made.
+    fn in_folder(&self, folder: &Path, rel: &str) -> Result<PathBuf> {
+        let path = folder.join(rel);
+        let Some(dir) = path.parent() else {
+            return Ok(path);
+        };
+        let made = |dirs: &foldhash::HashSet<PathBuf>| dirs.contains(dir);
+        if self.0.lock().map(|dirs| made(&dirs)).unwrap_or(false) {
+            return Ok(path);
+        }
         std::fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
+        if let Ok(mut dirs) = self.0.lock() {
+            dirs.insert(dir.to_owned());
+        }
+        Ok(path)
     }
-    Ok(path)
 }
 
 /// Makes the file at `path` with `make`; returns its fingerprint.
@@ -213,6 +230,7 @@ impl Output {
             staging,
             target: target.to_owned(),
             manifest: Mutex::new(Vec::new()),
+            folders: Folders::default(),
             lock,
         })
     }
@@ -230,9 +248,12 @@ impl Output {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         match self {
             Output::Disk {
-                staging, manifest, ..
+                staging,
+                manifest,
+                folders,
+                ..
             } => {
-                let path = in_folder(staging.path(), rel)?;
+                let path = folders.in_folder(staging.path(), rel)?;
                 std::fs::write(&path, bytes).map_err(Error::io("write", &path))?;
                 lock(manifest).push((rel.to_owned(), Fingerprint::of(bytes)));
                 Ok(())
@@ -253,9 +274,12 @@ impl Output {
     pub fn write_with(&self, rel: &str, make: Make<'_>) -> Result<()> {
         match self {
             Output::Disk {
-                staging, manifest, ..
+                staging,
+                manifest,
+                folders,
+                ..
             } => {
-                let print = write_file(&in_folder(staging.path(), rel)?, make)?;
+                let print = write_file(&folders.in_folder(staging.path(), rel)?, make)?;
                 lock(manifest).push((rel.to_owned(), print));
                 Ok(())
             }
@@ -307,6 +331,7 @@ impl Output {
                 target,
                 manifest,
                 lock,
+                ..
             } => {
                 let manifest = manifest.into_inner().unwrap_or_else(|p| p.into_inner());
                 write_manifest(staging.path(), manifest)?;
