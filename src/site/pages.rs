@@ -199,8 +199,8 @@ pub struct Frame {
     pub table: BTreeMap<String, String>,
     /// `table` as the templates' `t`.
     strings: tera::Value,
-    /// Whether `table` has every string the built-in article page shows.
-    built_in_strings: bool,
+    /// The strings the built-in article page shows, if `table` has them all.
+    built_in_strings: Option<built_in::Strings>,
     /// The locale's `TOC.md` files: `(path, text)`.
     pub tocs: Vec<(String, String)>,
     /// What the navigation knows of each article, by path (`a/b.md`).
@@ -416,7 +416,7 @@ impl<'a> Renderer<'a> {
         let table = self.strings.table(self.theme, &locale.code);
         let mut frame = Frame {
             code: locale.code.clone(),
-            built_in_strings: built_in::STRINGS.iter().all(|id| table.contains_key(*id)),
+            built_in_strings: built_in::Strings::new(&table),
             strings: tera::Value::from_serializable(&table),
             table,
             tocs,
@@ -660,8 +660,8 @@ impl<'a> Renderer<'a> {
         let built_in = ["page.html", "base.html"]
             .iter()
             .all(|name| self.templates.is_built_in(name));
-        let html = if built_in && frame.built_in_strings {
-            built_in::article(&context.common, &context, table)
+        let html = if let Some(strings) = frame.built_in_strings.as_ref().filter(|_| built_in) {
+            built_in::article(&context.common, &context, strings)
         } else {
             self.templates.render_page(
                 "page.html",

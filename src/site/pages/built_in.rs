@@ -13,39 +13,66 @@ use std::collections::BTreeMap;
 use super::{ArticleContext, Common};
 use crate::markdown::escape::push_html_escaped;
 
-/// The UI strings the two templates show: a locale's table must hold them all for its pages to
-/// be written here (tera would stop the build at a missing one).
-pub(super) const STRINGS: [&str; 16] = [
-    "skip-to-content",
-    "search",
-    "search-placeholder",
-    "search-results",
-    "search-no-results",
-    "search-more",
-    "language-switcher",
-    "languages",
-    "sidebar",
-    "nav-all",
-    "breadcrumbs",
-    "on-this-page",
-    "pager",
-    "previous",
-    "next",
-    "footer",
-];
+/// The UI strings the two templates show, escaped once per locale. A locale's table must hold
+/// them all for its pages to be written here (tera would stop the build at a missing one).
+#[derive(Debug)]
+pub(super) struct Strings {
+    skip_to_content: String,
+    search: String,
+    search_placeholder: String,
+    search_results: String,
+    search_no_results: String,
+    search_more: String,
+    language_switcher: String,
+    languages: String,
+    sidebar: String,
+    nav_all: String,
+    breadcrumbs: String,
+    on_this_page: String,
+    pager: String,
+    previous: String,
+    next: String,
+    footer: String,
+}
+
+impl Strings {
+    /// The strings of `table`, or `None` if it lacks one.
+    pub(super) fn new(table: &BTreeMap<String, String>) -> Option<Strings> {
+        let get = |id: &str| {
+            table.get(id).map(|text| {
+                let mut escaped = String::with_capacity(text.len());
+                push_html_escaped(&mut escaped, text);
+                escaped
+            })
+        };
+        Some(Strings {
+            skip_to_content: get("skip-to-content")?,
+            search: get("search")?,
+            search_placeholder: get("search-placeholder")?,
+            search_results: get("search-results")?,
+            search_no_results: get("search-no-results")?,
+            search_more: get("search-more")?,
+            language_switcher: get("language-switcher")?,
+            languages: get("languages")?,
+            sidebar: get("sidebar")?,
+            nav_all: get("nav-all")?,
+            breadcrumbs: get("breadcrumbs")?,
+            on_this_page: get("on-this-page")?,
+            pager: get("pager")?,
+            previous: get("previous")?,
+            next: get("next")?,
+            footer: get("footer")?,
+        })
+    }
+}
 
 /// What the built-in page is given to start with: the bench corpus's pages are 9 to 14 KB.
 const PAGE_CAPACITY: usize = 16 * 1024;
 
-/// The page, as `page.html` renders it. `t` holds every one of [`STRINGS`].
-pub(super) fn article(
-    c: &Common<'_>,
-    a: &ArticleContext<'_>,
-    t: &BTreeMap<String, String>,
-) -> Vec<u8> {
+/// The page, as `page.html` renders it with the UI strings `t`.
+pub(super) fn article(c: &Common<'_>, a: &ArticleContext<'_>, t: &Strings) -> Vec<u8> {
     let mut w = Writer {
         out: String::with_capacity(PAGE_CAPACITY.max(a.body.len() + 4096)),
-        t,
     };
     let searchable = c.search && !c.locale.is_empty();
     w.raw("<!doctype html>\n<html lang=\"");
@@ -96,7 +123,7 @@ pub(super) fn article(
     w.raw(
         "static/tolk.js\" defer></script>\n</head>\n<body>\n<a class=\"skip-link\" href=\"#main\">",
     );
-    w.string("skip-to-content");
+    w.raw(&t.skip_to_content);
     w.raw("</a>\n<header class=\"site-header\">\n  <a class=\"site-title\" href=\"");
     if c.locale.is_empty() {
         w.raw("./");
@@ -108,7 +135,7 @@ pub(super) fn article(
     w.raw("</a>\n  ");
     if searchable {
         w.raw("<div class=\"site-search\" id=\"search\" role=\"search\" aria-label=\"");
-        w.string("search");
+        w.raw(&t.search);
         w.raw("\" data-index=\"");
         w.text(&c.root);
         w.raw("search/");
@@ -116,20 +143,20 @@ pub(super) fn article(
         w.raw("/\" data-root=\"");
         w.text(&c.root);
         w.raw("\" data-placeholder=\"");
-        w.string("search-placeholder");
+        w.raw(&t.search_placeholder);
         w.raw("\" data-results=\"");
-        w.string("search-results");
+        w.raw(&t.search_results);
         w.raw("\" data-no-results=\"");
-        w.string("search-no-results");
+        w.raw(&t.search_no_results);
         w.raw("\" data-more=\"");
-        w.string("search-more");
+        w.raw(&t.search_more);
         w.raw("\"></div>");
     }
     // block languages
     w.raw("\n  \n");
     if a.languages.len() > 1 {
         w.raw("<nav class=\"language-switcher\" aria-label=\"");
-        w.string("language-switcher");
+        w.raw(&t.language_switcher);
         w.raw("\">\n  <ul>");
         for language in &a.languages {
             w.raw("<li>");
@@ -159,12 +186,12 @@ pub(super) fn article(
         w.raw("<a class=\"site-languages\" href=\"");
         w.text(&c.root);
         w.raw("\">");
-        w.string("languages");
+        w.raw(&t.languages);
         w.raw("</a>");
     }
     // end of block languages; block body
     w.raw("\n\n</header>\n\n<div class=\"page-layout\">\n<nav class=\"sidebar\" aria-label=\"");
-    w.string("sidebar");
+    w.raw(&t.sidebar);
     w.raw("\" data-nav=\"");
     w.text(&a.nav_url);
     w.raw("\" data-home=\"");
@@ -172,9 +199,9 @@ pub(super) fn article(
     w.raw("\">\n  <a class=\"sidebar-all\" href=\"");
     w.text(&c.home);
     w.raw("\">");
-    w.string("nav-all");
+    w.raw(&t.nav_all);
     w.raw("</a>\n</nav>\n<main id=\"main\">\n<nav class=\"breadcrumbs\" aria-label=\"");
-    w.string("breadcrumbs");
+    w.raw(&t.breadcrumbs);
     w.raw("\"><ol>");
     for crumb in &a.breadcrumbs {
         w.raw("<li><a href=\"");
@@ -218,7 +245,7 @@ pub(super) fn article(
     w.raw("\n</article>\n");
     if a.toc.len() > 1 {
         w.raw("\n<nav class=\"toc\" aria-labelledby=\"toc-title\">\n  <p id=\"toc-title\" class=\"toc-title\">");
-        w.string("on-this-page");
+        w.raw(&t.on_this_page);
         w.raw("</p>\n  <ul>\n  ");
         for entry in &a.toc {
             w.raw("<li class=\"toc-h");
@@ -234,13 +261,13 @@ pub(super) fn article(
     w.raw("\n</div>\n");
     if a.prev.is_some() || a.next.is_some() {
         w.raw("<nav class=\"pager\" aria-label=\"");
-        w.string("pager");
+        w.raw(&t.pager);
         w.raw("\">\n");
         if let Some(prev) = &a.prev {
             w.raw("<a class=\"pager-prev\" rel=\"prev\" href=\"");
             w.text(&prev.url);
             w.raw("\"><span>");
-            w.string("previous");
+            w.raw(&t.previous);
             w.raw("</span>");
             w.raw(&prev.title_html);
             w.raw("</a>");
@@ -250,7 +277,7 @@ pub(super) fn article(
             w.raw("<a class=\"pager-next\" rel=\"next\" href=\"");
             w.text(&next.url);
             w.raw("\"><span>");
-            w.string("next");
+            w.raw(&t.next);
             w.raw("</span>");
             w.raw(&next.title_html);
             w.raw("</a>");
@@ -258,17 +285,16 @@ pub(super) fn article(
         w.raw("\n</nav>");
     }
     w.raw("\n</main>\n</div>\n\n<footer class=\"site-footer\">");
-    w.string("footer");
+    w.raw(&t.footer);
     w.raw("</footer>\n</body>\n</html>\n");
     w.out.into_bytes()
 }
 
-struct Writer<'t> {
+struct Writer {
     out: String,
-    t: &'t BTreeMap<String, String>,
 }
 
-impl Writer<'_> {
+impl Writer {
     /// Markup, or HTML made earlier (what the template marks `safe`).
     fn raw(&mut self, html: &str) {
         self.out.push_str(html);
@@ -277,12 +303,5 @@ impl Writer<'_> {
     /// Text, escaped as tera escapes it.
     fn text(&mut self, text: &str) {
         push_html_escaped(&mut self.out, text);
-    }
-
-    /// A UI string (`t["footer"]`), escaped.
-    fn string(&mut self, id: &str) {
-        if let Some(text) = self.t.get(id) {
-            push_html_escaped(&mut self.out, text);
-        }
     }
 }
