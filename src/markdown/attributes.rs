@@ -119,15 +119,18 @@ fn leading_attributes(text: &str) -> Option<(&str, &str)> {
 }
 
 pub fn transform(
+    marks: &super::Marks,
     events: &mut Vec<Spanned<'_>>,
     ctx: &RenderContext<'_>,
     warnings: &mut Vec<Warning>,
 ) {
     // An attribute list is a text with a `{`. (Without one, the pass would only join the
     // texts after links, which `repair::before_inline` does anyway.)
-    if !super::any_prose_text(events, |text| {
-        memchr::memchr(b'{', text.as_bytes()).is_some()
-    }) {
+    let listed = marks.brace
+        && super::any_prose_text(events, |text| {
+            memchr::memchr(b'{', text.as_bytes()).is_some()
+        });
+    if !listed {
         return;
     }
     let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());

@@ -18,8 +18,13 @@ type Input<'a> = std::iter::Peekable<std::vec::IntoIter<Spanned<'a>>>;
 /// The HTML that ends a summary and starts the collapsible's body.
 const SUMMARY_END: &str = "</summary>\n<div class=\"collapsible-body\">\n";
 
-pub fn transform<'a>(body: &str, events: &mut Vec<Spanned<'a>>, ctx: &RenderContext<'_>) {
-    if !has_markers(body, events) {
+pub fn transform<'a>(
+    body: &str,
+    marks: &super::Marks,
+    events: &mut Vec<Spanned<'a>>,
+    ctx: &RenderContext<'_>,
+) {
+    if !marks.plus || !has_markers(body, events) {
         return;
     }
     let mut state = Collapsibles {

@@ -143,13 +143,14 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
     let raw_html = sanitize::drop_comments(&mut events);
     // Before snippets: their rendered HTML is already resolved.
     raw_html::transform(&mut events, ctx);
-    snippets::transform(body, &mut events, ctx, &mut errors, &mut warnings);
+    let marks = Marks::of(body);
+    snippets::transform(body, &marks, &mut events, ctx, &mut errors, &mut warnings);
     callout::transform(body, &mut events, ctx, &mut warnings);
-    collapsible::transform(body, &mut events, ctx);
+    collapsible::transform(body, &marks, &mut events, ctx);
     links::transform(&mut events, ctx);
     attributes::filter_headings(&mut events, ctx, &mut warnings);
-    attributes::transform(&mut events, ctx, &mut warnings);
-    repair::before_inline(&mut events);
+    attributes::transform(&marks, &mut events, ctx, &mut warnings);
+    repair::before_inline(&marks, &mut events);
     inline::transform(&mut events);
     repair::after_inline(&mut events, ctx.locale);
     let headings = headings::assign_ids(&mut events);
@@ -176,6 +177,35 @@ pub(crate) fn adjacent(events: &[Spanned<'_>], is: impl Fn(&Event<'_>) -> bool) 
     events
         .windows(2)
         .any(|pair| is(&pair[0].0) && is(&pair[1].0))
+}
+
+/// What a page's source holds, found once with a few byte scans: a pass whose marker the
+/// source lacks leaves the page's events alone without looking at each (a page's texts are
+/// hundreds of short strings, and each look costs about as much as a scan of the whole source).
+/// A character reference can make a marker (`&#x200B;` is a zero-width space), so a source
+/// with a `&` is taken to hold every one but NUL (which a reference cannot make: `&#0;` is read
+/// as U+FFFD).
+#[derive(Debug, Clone, Copy)]
+pub struct Marks {
+    pub nul: bool,
+    pub zero_width: bool,
+    /// `{`: attribute lists and snippet references.
+    pub brace: bool,
+    /// `+++`: collapsibles.
+    pub plus: bool,
+}
+
+impl Marks {
+    pub fn of(body: &str) -> Marks {
+        let bytes = body.as_bytes();
+        let reference = memchr::memchr(b'&', bytes).is_some();
+        Marks {
+            nul: memchr::memchr(0, bytes).is_some(),
+            zero_width: reference || memchr::memmem::find(bytes, "\u{200B}".as_bytes()).is_some(),
+            brace: reference || memchr::memchr(b'{', bytes).is_some(),
+            plus: reference || memchr::memmem::find(bytes, b"+++").is_some(),
+        }
+    }
 }
 
 /// Whether a text event outside code blocks passes `is`. A pass that only acts on such texts
@@ -228,6 +258,25 @@ fn plain_text(events: &[Spanned<'_>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::test_support::render_str;
+    use super::Marks;
+
+    #[test]
+    fn marks_of_a_source_and_what_references_could_make() {
+        let plain = Marks::of("# Title\n\nText [link](a.md) and `code`.\n");
+        assert!(!plain.nul && !plain.zero_width && !plain.brace && !plain.plus);
+        let marked = Marks::of("+++ More\n\nText{#id} \u{200B}\u{0}\n+++\n");
+        assert!(marked.nul && marked.zero_width && marked.brace && marked.plus);
+        let referenced = Marks::of("Text &#x200B; more\n");
+        assert!(referenced.zero_width && referenced.brace && referenced.plus);
+        assert!(!referenced.nul, "a reference cannot make a NUL");
+    }
+
+    #[test]
+    fn markers_made_by_character_references_still_count() {
+        // `&#123;` is `{`, `&#43;` is `+`: the passes look at the texts, not only the source.
+        let html = render_str("[x](https://x.example)&#123;target=_blank}\n").html;
+        assert!(html.contains("target=\"_blank\""), "{html}");
+    }
 
     #[test]
     fn single_newlines_are_line_breaks_except_in_code() {

@@ -17,10 +17,14 @@ static ZWSP_FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\u{200B}"));
 
 /// Runs before the inline markers are read, so a repaired label reads as one marker.
-pub fn before_inline(events: &mut Vec<Spanned<'_>>) {
-    replace_nul(events);
+pub fn before_inline(marks: &super::Marks, events: &mut Vec<Spanned<'_>>) {
+    if marks.nul {
+        replace_nul(events);
+    }
     super::inline::merge_text(events);
-    remove_zero_width(events);
+    if marks.zero_width {
+        remove_zero_width(events);
+    }
     events.retain(|(e, _)| !matches!(e, Event::Text(t) if t.is_empty()));
     join_split_labels(events);
     trim_edges(events);

@@ -239,6 +239,7 @@ fn reference(paragraph_source: &str) -> Option<Reference<'_>> {
 
 pub fn transform<'a>(
     body: &str,
+    marks: &super::Marks,
     events: &mut Vec<Spanned<'a>>,
     ctx: &RenderContext<'_>,
     errors: &mut Vec<SourceError>,
@@ -247,9 +248,10 @@ pub fn transform<'a>(
     // A reference has `{{` in the source, or (written as character references) a `{` in a
     // text: without either there is nothing to expand.
     let referenced = memchr::memmem::find(body.as_bytes(), b"{{").is_some()
-        || super::any_prose_text(events, |text| {
-            memchr::memchr(b'{', text.as_bytes()).is_some()
-        });
+        || marks.brace
+            && super::any_prose_text(events, |text| {
+                memchr::memchr(b'{', text.as_bytes()).is_some()
+            });
     if !referenced {
         return;
     }
