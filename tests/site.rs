@@ -437,44 +437,52 @@ fn known_issues_site(extra_config: &str) -> Site {
     site
 }
 
-/// Article pages of the built-in theme are written without tera (`site::pages::built_in`); a
-/// site with its own copy of `page.html` and `base.html` has them rendered by tera. The bytes
-/// must be the same: every article page of the known-issues corpus is compared, with borrowed
-/// translations (fallback mode) and with search off.
+/// Pages of the built-in theme are written without tera (article pages: `site::pages::built_in`,
+/// the sitemap, the status dashboard, the side-by-side pages); a site with its own copy of the
+/// templates has them rendered by tera. Every file of the two sites must be the same: the
+/// known-issues corpus, with borrowed translations (fallback mode) and with search off.
 #[test]
-fn built_in_article_page_is_its_template_byte_for_byte() {
+fn built_in_pages_are_their_templates_byte_for_byte() {
     let configs = [
         "\n[site]\nmissing-translations = \"fallback\"\n",
         "\n[site]\nsearch = false\n",
     ];
+    let templates = [
+        "page.html",
+        "base.html",
+        "sitemap.xml",
+        "status.html",
+        "status-segments.html",
+    ];
     for extra in configs {
         let written = known_issues_site(extra);
         let templated = known_issues_site(extra);
-        for name in ["page.html", "base.html"] {
+        for name in templates {
             let from = common::repo().join("templates").join(name);
             let text = std::fs::read_to_string(&from).expect("read the built-in template");
             templated.file(&format!("templates/{name}"), &text);
         }
         written.run(&["build"]).success();
         templated.run(&["build"]).success();
-        let pages = |site: &Site| -> Vec<String> {
-            site.files("public")
-                .into_iter()
-                .filter(|f| f.ends_with("/index.html") && f.matches('/').count() > 1)
-                .collect()
-        };
-        let article_pages = pages(&written);
-        assert_eq!(article_pages, pages(&templated), "{extra}");
-        assert!(article_pages.len() > 900, "{}", article_pages.len());
+        let files = written.files("public");
+        assert_eq!(files, templated.files("public"), "{extra}");
+        let articles = files.iter().filter(|f| f.ends_with("/index.html")).count();
+        assert!(articles > 900, "{articles}");
+        for name in ["sitemap.xml", "status/index.html"] {
+            assert!(files.iter().any(|f| f == name), "{name}");
+        }
         if extra.contains("fallback") {
             let borrowed = written.read("public/nl/extra/only-en/index.html");
             assert!(borrowed.contains("notice-borrowed"), "{borrowed}");
         }
-        for page in &article_pages {
-            let rel = format!("public/{page}");
+        // The manifest, which lists every file's hash, last: a difference names its file.
+        let (hidden, shown): (Vec<&String>, Vec<&String>) =
+            files.iter().partition(|f| f.starts_with('.'));
+        for file in shown.into_iter().chain(hidden) {
+            let rel = format!("public/{file}");
             assert!(
-                written.read(&rel) == templated.read(&rel),
-                "{page} differs from what templates/page.html makes ({extra})"
+                std::fs::read(written.path(&rel)).ok() == std::fs::read(templated.path(&rel)).ok(),
+                "{file} differs from what the templates make ({extra})"
             );
         }
     }

@@ -8,6 +8,7 @@ use super::templates::Templates;
 use crate::config::Config;
 use crate::error::Result;
 use crate::locale::LocaleCode;
+use crate::markdown::escape::push_html_escaped;
 
 #[derive(Debug, Serialize)]
 struct SitemapContext {
@@ -56,7 +57,33 @@ pub fn sitemap(
             });
         }
     }
+    if templates.is_built_in("sitemap.xml") {
+        return Ok(built_in(&entries));
+    }
     templates.render("sitemap.xml", &SitemapContext { urls: entries })
+}
+
+/// The sitemap as the built-in `sitemap.xml` template makes it, written without tera (30,000
+/// URLs with three alternates each at 10,000 x 3). `tests/site.rs` holds the two to the same
+/// bytes.
+fn built_in(urls: &[SitemapUrl]) -> Vec<u8> {
+    let mut xml = String::with_capacity(urls.len() * 400 + 256);
+    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    for url in urls {
+        xml.push_str("<url><loc>");
+        push_html_escaped(&mut xml, &url.loc);
+        xml.push_str("</loc>");
+        for (tag, href) in &url.alternates {
+            xml.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
+            push_html_escaped(&mut xml, tag);
+            xml.push_str("\" href=\"");
+            push_html_escaped(&mut xml, href);
+            xml.push_str("\"/>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml.into_bytes()
 }
 
 pub fn robots(config: &Config) -> String {
