@@ -165,9 +165,13 @@ impl Site {
     /// Drops the parsed outlines (a build, once checked, renders from the text alone), so that
     /// their memory is free for the pages. One that is asked for again is parsed again.
     pub fn forget_outlines(&mut self) {
-        for article in self.contents.iter_mut().flat_map(|c| &mut c.articles) {
-            article.forget_outline();
-        }
+        // On every thread: dropping 30,000 outlines alone kept the other core waiting.
+        self.contents.par_iter_mut().for_each(|content| {
+            content
+                .articles
+                .par_iter_mut()
+                .for_each(Article::forget_outline);
+        });
     }
 
     /// Lets go of the articles' texts that only their pages need again (see

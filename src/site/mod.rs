@@ -132,8 +132,12 @@ pub fn publish(
         .iter()
         .flat_map(|c| c.files.skipped.iter().cloned())
         .collect();
-    unique_urls(&site.contents)?;
-    no_reserved_paths(config, &site.contents)?;
+    let (unique, unreserved) = rayon::join(
+        || unique_urls(&site.contents),
+        || no_reserved_paths(config, &site.contents),
+    );
+    unique?;
+    unreserved?;
     warnings.extend(look.warnings.iter().cloned());
     let mut plan = Plan::whole();
     if keep == Keep::Nothing {

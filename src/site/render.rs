@@ -88,7 +88,7 @@ impl Publisher {
         let frames = {
             let renderer = publisher.renderer(config, &site.contents, &|_| {});
             site.contents
-                .iter()
+                .par_iter()
                 .map(|content| renderer.frame(content, &renderer.entries(content)))
                 .collect()
         };

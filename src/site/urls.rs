@@ -53,7 +53,7 @@ pub fn reserved_collisions(
                 "locale `{code}` would be published at {name}/, which tolk generates ({what}); choose another locale code"
             ));
         }
-        let mut generated: std::collections::HashMap<String, String> = RESERVED_IN_LOCALE
+        let mut generated: foldhash::HashMap<String, String> = RESERVED_IN_LOCALE
             .iter()
             .map(|(name, what)| ((*name).to_owned(), (*what).to_owned()))
             .collect();

@@ -17,6 +17,7 @@
 //!
 //! The same pages give the same bytes, whatever order they were added in.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::text::{Analyzer, MAX_WORD, MIN_STEM, MIN_WORD};
@@ -29,6 +30,8 @@ pub const VERSION: u32 = 1;
 pub const TERM_FILE_BYTES: usize = 16 * 1024;
 /// Pages in each `pages-N.json`.
 pub const PAGES_PER_FILE: usize = 50;
+/// Terms whose entries are made together, in parallel: a few hundred KB of entries at a time.
+const ENTRY_CHUNK: usize = 4096;
 /// How many times a word of the title counts.
 const TITLE_WEIGHT: f64 = 4.0;
 /// BM25's parameters: how fast repeating a term stops adding, and how much a long page is
@@ -67,38 +70,48 @@ pub fn files(
 
     let mut term_files = Vec::new();
     let mut current: Vec<u8> = Vec::new();
-    let mut entry: Vec<u8> = Vec::new();
-    let mut flat: Vec<(u32, u32)> = Vec::new();
     let mut terms: Vec<&(String, Vec<Posting>)> =
         terms.iter().filter(|(_, list)| !list.is_empty()).collect();
     terms.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
-    for (term, postings) in terms {
-        flat.clear();
-        flat.extend(postings.iter().map(|p| {
-            (
-                number[p.doc as usize],
-                impact(p, lengths[p.doc as usize], average),
-            )
-        }));
-        // The postings come in runs already in URL order (each thread adds pages in order):
-        // the stable sort finds the runs and merges them, where the unstable one sorted anew.
-        // No two postings of a term share a page, so both give the same order.
-        flat.sort();
-        term_entry(&mut entry, term, &flat);
-        if !current.is_empty() && current.len() + entry.len() > TERM_FILE_BYTES {
-            current.push(b'}');
-            sink(
-                format!("terms-{}.json", term_files.len() - 1),
-                std::mem::take(&mut current),
-            )?;
+    // The entries are made on every thread, a chunk of terms at a time (the last locale's index
+    // is written with nothing else left to do), and packed into files in term order.
+    for chunk in terms.chunks(ENTRY_CHUNK) {
+        let entries: Vec<(&String, Vec<u8>)> = chunk
+            .par_iter()
+            .map_init(Vec::new, |flat, (term, postings)| {
+                flat.clear();
+                flat.extend(postings.iter().map(|p| {
+                    (
+                        number[p.doc as usize],
+                        impact(p, lengths[p.doc as usize], average),
+                    )
+                }));
+                // The postings come in runs already in URL order (each thread adds pages in
+                // order): the stable sort finds the runs and merges them, where the unstable
+                // one sorted anew. No two postings of a term share a page, so both give the
+                // same order.
+                flat.sort();
+                let mut entry = Vec::new();
+                term_entry(&mut entry, term, flat);
+                (term, entry)
+            })
+            .collect();
+        for (term, entry) in entries {
+            if !current.is_empty() && current.len() + entry.len() > TERM_FILE_BYTES {
+                current.push(b'}');
+                sink(
+                    format!("terms-{}.json", term_files.len() - 1),
+                    std::mem::take(&mut current),
+                )?;
+            }
+            if current.is_empty() {
+                current.push(b'{');
+                term_files.push(term.clone());
+            } else {
+                current.push(b',');
+            }
+            current.extend_from_slice(&entry);
         }
-        if current.is_empty() {
-            current.push(b'{');
-            term_files.push(term.clone());
-        } else {
-            current.push(b',');
-        }
-        current.extend_from_slice(&entry);
     }
     if !current.is_empty() {
         current.push(b'}');
