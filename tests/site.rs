@@ -487,3 +487,37 @@ fn built_in_pages_are_their_templates_byte_for_byte() {
         }
     }
 }
+
+/// A site's own template is used as it is, even when only one of the pair is its own: the
+/// built-in pages are written directly only while every template they stand for is tolk's.
+#[test]
+fn a_site_template_replaces_the_built_in_page_it_stands_for() {
+    let overrides = [
+        ("base.html", "<head>", "public/nl/kb/a/index.html"),
+        (
+            "page.html",
+            "<article class=\"article\"",
+            "public/nl/kb/a/index.html",
+        ),
+        ("sitemap.xml", "<urlset", "public/sitemap.xml"),
+        (
+            "status.html",
+            "<main id=\"main\" class=\"status\">",
+            "public/status/index.html",
+        ),
+    ];
+    for (name, anchor, page) in overrides {
+        let site = two_locale_site("");
+        let built_in = std::fs::read_to_string(common::repo().join("templates").join(name))
+            .expect("read the built-in template");
+        assert!(built_in.contains(anchor), "{name} has {anchor}");
+        let marked = built_in.replacen(anchor, &format!("<!-- the site's {name} -->{anchor}"), 1);
+        site.file(&format!("templates/{name}"), &marked);
+        site.run(&["build"]).success();
+        let html = site.read(page);
+        assert!(
+            html.contains(&format!("<!-- the site's {name} -->")),
+            "{page} is not made from the site's {name}: {html}"
+        );
+    }
+}
