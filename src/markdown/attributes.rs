@@ -126,11 +126,7 @@ pub fn transform(
 ) {
     // An attribute list is a text with a `{`. (Without one, the pass would only join the
     // texts after links, which `repair::before_inline` does anyway.)
-    let listed = marks.brace
-        && super::any_prose_text(events, |text| {
-            memchr::memchr(b'{', text.as_bytes()).is_some()
-        });
-    if !listed {
+    if !super::any_prose_brace(marks, events) {
         return;
     }
     let mut out: Vec<Spanned<'_>> = Vec::with_capacity(events.len());

@@ -208,6 +208,15 @@ impl Marks {
     }
 }
 
+/// Whether a text outside code blocks has a `{` (attribute lists, and snippet references
+/// written as character references), asked only when the source could make one.
+pub(crate) fn any_prose_brace(marks: &Marks, events: &[Spanned<'_>]) -> bool {
+    marks.brace
+        && any_prose_text(events, |text| {
+            memchr::memchr(b'{', text.as_bytes()).is_some()
+        })
+}
+
 /// Whether a text event outside code blocks passes `is`. A pass that only acts on such texts
 /// asks this first and, with none, leaves the events where they are: moving every event of a
 /// page into a new list, pass after pass, was a tenth of rendering it.

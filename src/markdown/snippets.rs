@@ -248,10 +248,7 @@ pub fn transform<'a>(
     // A reference has `{{` in the source, or (written as character references) a `{` in a
     // text: without either there is nothing to expand.
     let referenced = memchr::memmem::find(body.as_bytes(), b"{{").is_some()
-        || marks.brace
-            && super::any_prose_text(events, |text| {
-                memchr::memchr(b'{', text.as_bytes()).is_some()
-            });
+        || super::any_prose_brace(marks, events);
     if !referenced {
         return;
     }

@@ -199,8 +199,9 @@ pub struct Frame {
     pub table: BTreeMap<String, String>,
     /// `table` as the templates' `t`.
     strings: tera::Value,
-    /// The strings the built-in article page shows, if `table` has them all.
-    built_in_strings: Option<built_in::Strings>,
+    /// While the site keeps tolk's `page.html` and `base.html`, the strings of the article
+    /// page written without them ([`built_in`]), if `table` has them all.
+    built_in_page: Option<built_in::Strings>,
     /// The locale's `TOC.md` files: `(path, text)`.
     pub tocs: Vec<(String, String)>,
     /// What the navigation knows of each article, by path (`a/b.md`).
@@ -416,7 +417,11 @@ impl<'a> Renderer<'a> {
         let table = self.strings.table(self.theme, &locale.code);
         let mut frame = Frame {
             code: locale.code.clone(),
-            built_in_strings: built_in::Strings::new(&table),
+            built_in_page: ["page.html", "base.html"]
+                .iter()
+                .all(|name| self.templates.is_built_in(name))
+                .then(|| built_in::Strings::new(&table))
+                .flatten(),
             strings: tera::Value::from_serializable(&table),
             table,
             tocs,
@@ -657,10 +662,7 @@ impl<'a> Renderer<'a> {
             nav_url: urls::relative(&url_dir, &format!("{}/nav.html", locale.code)),
             common,
         };
-        let built_in = ["page.html", "base.html"]
-            .iter()
-            .all(|name| self.templates.is_built_in(name));
-        let html = if let Some(strings) = frame.built_in_strings.as_ref().filter(|_| built_in) {
+        let html = if let Some(strings) = &frame.built_in_page {
             built_in::article(&context.common, &context, strings)
         } else {
             self.templates.render_page(

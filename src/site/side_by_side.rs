@@ -10,7 +10,7 @@ use foldhash::{HashMap, HashMapExt};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::templates::Templates;
+use super::templates::{Html, Templates};
 use crate::align::Alignment;
 use crate::check::{segments::is_segment_rule, Finding, Report, Rule};
 use crate::error::{LineIndex, Result};
@@ -135,53 +135,52 @@ pub fn pages(
 /// `status_title` is the UI string `status-title`. `tests/segments.rs` holds the two to the
 /// same bytes.
 fn page_html(c: &PageContext<'_>, status_title: &str) -> Vec<u8> {
-    let mut html = String::with_capacity(c.rows.len() + 2048);
-    let text = |html: &mut String, text: &str| push_html_escaped(html, text);
-    html.push_str("<!doctype html>\n<html lang=\"");
-    text(&mut html, c.lang);
-    html.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    text(&mut html, c.article);
-    html.push_str(" (");
-    text(&mut html, c.other.locale);
-    html.push_str(") | ");
-    text(&mut html, status_title);
-    html.push_str(" | ");
-    text(&mut html, c.site_title);
-    html.push_str(
+    let mut html = Html::with_capacity(c.rows.len() + 2048);
+    html.raw("<!doctype html>\n<html lang=\"");
+    html.text(c.lang);
+    html.raw("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    html.text(c.article);
+    html.raw(" (");
+    html.text(c.other.locale);
+    html.raw(") | ");
+    html.text(status_title);
+    html.raw(" | ");
+    html.text(c.site_title);
+    html.raw(
         "</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"stylesheet\" href=\"",
     );
-    text(&mut html, &c.root);
-    html.push_str("static/tolk.css\">\n</head>\n<body>\n<header class=\"site-header\"><a class=\"site-title\" href=\"");
-    text(&mut html, &c.root);
-    html.push_str("\">");
-    text(&mut html, c.site_title);
-    html.push_str("</a></header>\n<main id=\"main\" class=\"status side-by-side\">\n<p><a href=\"");
-    text(&mut html, &c.root);
-    html.push_str("status/\">");
-    text(&mut html, status_title);
-    html.push_str("</a></p>\n<h1>");
-    text(&mut html, c.article);
-    html.push_str(": ");
-    text(&mut html, c.other.locale);
-    html.push_str(" beside ");
-    text(&mut html, c.pivot.locale);
-    html.push_str("</h1>\n<p>");
-    html.push_str(itoa::Buffer::new().format(c.findings));
-    html.push_str(" segment finding");
+    html.text(&c.root);
+    html.raw("static/tolk.css\">\n</head>\n<body>\n<header class=\"site-header\"><a class=\"site-title\" href=\"");
+    html.text(&c.root);
+    html.raw("\">");
+    html.text(c.site_title);
+    html.raw("</a></header>\n<main id=\"main\" class=\"status side-by-side\">\n<p><a href=\"");
+    html.text(&c.root);
+    html.raw("status/\">");
+    html.text(status_title);
+    html.raw("</a></p>\n<h1>");
+    html.text(c.article);
+    html.raw(": ");
+    html.text(c.other.locale);
+    html.raw(" beside ");
+    html.text(c.pivot.locale);
+    html.raw("</h1>\n<p>");
+    html.number(c.findings);
+    html.raw(" segment finding");
     if c.findings != 1 {
-        html.push('s');
+        html.raw("s");
     }
-    html.push_str(" in <code>");
-    text(&mut html, c.other.path);
-    html.push_str("</code>, compared with <code>");
-    text(&mut html, c.pivot.path);
-    html.push_str("</code>, segment by segment.</p>\n<div class=\"table-scroll\">\n<table class=\"segments\">\n<thead><tr><th scope=\"col\">");
-    text(&mut html, c.pivot.locale);
-    html.push_str("</th><th scope=\"col\">");
-    text(&mut html, c.other.locale);
-    html.push_str("</th></tr></thead>\n<tbody>\n");
-    html.push_str(&c.rows);
-    html.push_str("</tbody>\n</table>\n</div>\n</main>\n</body>\n</html>\n");
+    html.raw(" in <code>");
+    html.text(c.other.path);
+    html.raw("</code>, compared with <code>");
+    html.text(c.pivot.path);
+    html.raw("</code>, segment by segment.</p>\n<div class=\"table-scroll\">\n<table class=\"segments\">\n<thead><tr><th scope=\"col\">");
+    html.text(c.pivot.locale);
+    html.raw("</th><th scope=\"col\">");
+    html.text(c.other.locale);
+    html.raw("</th></tr></thead>\n<tbody>\n");
+    html.raw(&c.rows);
+    html.raw("</tbody>\n</table>\n</div>\n</main>\n</body>\n</html>\n");
     html.into_bytes()
 }
 

@@ -4,11 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::templates::Templates;
+use super::templates::{Html, Templates};
 use crate::config::Config;
 use crate::error::Result;
 use crate::locale::LocaleCode;
-use crate::markdown::escape::push_html_escaped;
 
 #[derive(Debug, Serialize)]
 struct SitemapContext {
@@ -67,22 +66,22 @@ pub fn sitemap(
 /// URLs with three alternates each at 10,000 x 3). `tests/site.rs` holds the two to the same
 /// bytes.
 fn built_in(urls: &[SitemapUrl]) -> Vec<u8> {
-    let mut xml = String::with_capacity(urls.len() * 400 + 256);
-    xml.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    let mut xml = Html::with_capacity(urls.len() * 400 + 256);
+    xml.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
     for url in urls {
-        xml.push_str("<url><loc>");
-        push_html_escaped(&mut xml, &url.loc);
-        xml.push_str("</loc>");
+        xml.raw("<url><loc>");
+        xml.text(&url.loc);
+        xml.raw("</loc>");
         for (tag, href) in &url.alternates {
-            xml.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
-            push_html_escaped(&mut xml, tag);
-            xml.push_str("\" href=\"");
-            push_html_escaped(&mut xml, href);
-            xml.push_str("\"/>");
+            xml.raw("<xhtml:link rel=\"alternate\" hreflang=\"");
+            xml.text(tag);
+            xml.raw("\" href=\"");
+            xml.text(href);
+            xml.raw("\"/>");
         }
-        xml.push_str("</url>\n");
+        xml.raw("</url>\n");
     }
-    xml.push_str("</urlset>\n");
+    xml.raw("</urlset>\n");
     xml.into_bytes()
 }
 

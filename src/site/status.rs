@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use foldhash::{HashMap, HashMapExt, HashSet};
 use serde::Serialize;
 
-use super::templates::Templates;
+use super::templates::{Html, Templates};
 use crate::check::{Report, Rule, Severity};
 use crate::config::Config;
 use crate::error::Result;
 use crate::locale::LocaleCode;
-use crate::markdown::escape::{html_escape, push_html_escaped};
+use crate::markdown::escape::html_escape;
 use crate::model::{Article, LocaleContent};
 
 /// The language of the status page, for the people who maintain the translations: all of it
@@ -167,141 +167,139 @@ fn built_in_dashboard(c: &StatusContext<'_>) -> Option<Vec<u8>> {
         "missing" => Some(&missing),
         _ => None,
     };
-    let mut html = String::with_capacity(c.rows.len() * 400 + 4096);
-    let text = |html: &mut String, text: &str| push_html_escaped(html, text);
-    let number = |html: &mut String, n: usize| html.push_str(itoa::Buffer::new().format(n));
-    html.push_str("<!doctype html>\n<html lang=\"");
-    text(&mut html, c.lang);
-    html.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-    html.push_str(&title);
-    html.push_str(" | ");
-    text(&mut html, c.site_title);
-    html.push_str(
+    let mut html = Html::with_capacity(c.rows.len() * 400 + 4096);
+    html.raw("<!doctype html>\n<html lang=\"");
+    html.text(c.lang);
+    html.raw("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    html.raw(&title);
+    html.raw(" | ");
+    html.text(c.site_title);
+    html.raw(
         "</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"stylesheet\" href=\"",
     );
-    text(&mut html, c.root);
-    html.push_str("static/tolk.css\">\n<script src=\"");
-    text(&mut html, c.root);
-    html.push_str("static/tolk.js\" defer></script>\n</head>\n<body>\n<header class=\"site-header\"><a class=\"site-title\" href=\"");
-    text(&mut html, c.root);
-    html.push_str("\">");
-    text(&mut html, c.site_title);
-    html.push_str("</a></header>\n<main id=\"main\" class=\"status\">\n<h1>");
-    html.push_str(&title);
-    html.push_str("</h1>\n<p>");
-    text(&mut html, &c.summary_line);
-    html.push_str("</p>\n<table class=\"status-summary\">\n<thead><tr><th>");
-    html.push_str(&string("status-locale")?);
-    html.push_str("</th><th>");
-    html.push_str(&string("status-articles")?);
-    html.push_str("</th><th>");
-    html.push_str(&in_sync);
-    html.push_str("</th><th>");
-    html.push_str(&out_of_sync);
-    html.push_str("</th><th>");
-    html.push_str(&missing);
-    html.push_str("</th></tr></thead>\n<tbody>");
+    html.text(c.root);
+    html.raw("static/tolk.css\">\n<script src=\"");
+    html.text(c.root);
+    html.raw("static/tolk.js\" defer></script>\n</head>\n<body>\n<header class=\"site-header\"><a class=\"site-title\" href=\"");
+    html.text(c.root);
+    html.raw("\">");
+    html.text(c.site_title);
+    html.raw("</a></header>\n<main id=\"main\" class=\"status\">\n<h1>");
+    html.raw(&title);
+    html.raw("</h1>\n<p>");
+    html.text(&c.summary_line);
+    html.raw("</p>\n<table class=\"status-summary\">\n<thead><tr><th>");
+    html.raw(&string("status-locale")?);
+    html.raw("</th><th>");
+    html.raw(&string("status-articles")?);
+    html.raw("</th><th>");
+    html.raw(&in_sync);
+    html.raw("</th><th>");
+    html.raw(&out_of_sync);
+    html.raw("</th><th>");
+    html.raw(&missing);
+    html.raw("</th></tr></thead>\n<tbody>");
     for s in &c.summary {
-        html.push_str("<tr><td>");
-        text(&mut html, &s.locale);
+        html.raw("<tr><td>");
+        html.text(&s.locale);
         for n in [s.articles, s.in_sync, s.out_of_sync, s.missing] {
-            html.push_str("</td><td>");
-            number(&mut html, n);
+            html.raw("</td><td>");
+            html.number(n);
         }
-        html.push_str("</td></tr>\n");
+        html.raw("</td></tr>\n");
     }
-    html.push_str("</tbody>\n</table>\n<div class=\"status-filters\">\n<label>");
-    html.push_str(&string("status-filter")?);
-    html.push_str(" <input type=\"search\" id=\"status-filter\" data-filter-table=\"status-table\"></label>\n<label>");
-    html.push_str(&string("status-show")?);
-    html.push_str(
+    html.raw("</tbody>\n</table>\n<div class=\"status-filters\">\n<label>");
+    html.raw(&string("status-filter")?);
+    html.raw(" <input type=\"search\" id=\"status-filter\" data-filter-table=\"status-table\"></label>\n<label>");
+    html.raw(&string("status-show")?);
+    html.raw(
         " <select id=\"status-state\" data-state-table=\"status-table\">\n<option value=\"\">",
     );
-    html.push_str(&string("status-all")?);
-    html.push_str("</option>\n<option value=\"out-of-sync\">");
-    html.push_str(&out_of_sync);
-    html.push_str("</option>\n<option value=\"missing\">");
-    html.push_str(&missing);
-    html.push_str("</option>\n<option value=\"in-sync\">");
-    html.push_str(&in_sync);
-    html.push_str("</option>\n</select></label>\n</div>\n<div class=\"table-scroll\">\n<table id=\"status-table\" class=\"status-table\" data-sortable>\n<thead><tr><th scope=\"col\" data-sort=\"text\">");
-    html.push_str(&string("status-article")?);
-    html.push_str("</th>");
+    html.raw(&string("status-all")?);
+    html.raw("</option>\n<option value=\"out-of-sync\">");
+    html.raw(&out_of_sync);
+    html.raw("</option>\n<option value=\"missing\">");
+    html.raw(&missing);
+    html.raw("</option>\n<option value=\"in-sync\">");
+    html.raw(&in_sync);
+    html.raw("</option>\n</select></label>\n</div>\n<div class=\"table-scroll\">\n<table id=\"status-table\" class=\"status-table\" data-sortable>\n<thead><tr><th scope=\"col\" data-sort=\"text\">");
+    html.raw(&string("status-article")?);
+    html.raw("</th>");
     for code in &c.locales {
-        html.push_str("<th scope=\"col\" data-sort=\"state\">");
-        text(&mut html, code);
-        html.push_str("</th>");
+        html.raw("<th scope=\"col\" data-sort=\"state\">");
+        html.text(code);
+        html.raw("</th>");
     }
-    html.push_str("</tr></thead>\n<tbody>\n");
+    html.raw("</tr></thead>\n<tbody>\n");
     for row in &c.rows {
-        html.push_str("<tr data-states=\"");
+        html.raw("<tr data-states=\"");
         for cell in &row.cells {
-            text(&mut html, cell.state);
-            html.push(' ');
+            html.text(cell.state);
+            html.raw(" ");
         }
-        html.push_str("\"><th scope=\"row\">");
-        text(&mut html, &row.article);
-        html.push_str("</th>");
+        html.raw("\"><th scope=\"row\">");
+        html.text(&row.article);
+        html.raw("</th>");
         for cell in &row.cells {
-            html.push_str("<td class=\"state-");
-            text(&mut html, cell.state);
+            html.raw("<td class=\"state-");
+            html.text(cell.state);
             if !cell.severity.is_empty() {
-                html.push_str(" severity-");
-                text(&mut html, cell.severity);
+                html.raw(" severity-");
+                html.text(cell.severity);
             }
-            html.push_str("\" data-state=\"");
-            text(&mut html, cell.state);
-            html.push('"');
+            html.raw("\" data-state=\"");
+            html.text(cell.state);
+            html.raw("\"");
             if let Some(ht) = cell.ht_degree {
-                html.push_str(" data-ht=\"");
-                number(&mut html, usize::from(ht));
-                html.push('"');
+                html.raw(" data-ht=\"");
+                html.number(usize::from(ht));
+                html.raw("\"");
             }
-            html.push('>');
+            html.raw(">");
             let state = state_text(cell.state)?;
             match cell.url.as_deref().filter(|url| !url.is_empty()) {
                 Some(url) => {
-                    html.push_str("<a href=\"");
-                    text(&mut html, url);
-                    html.push_str("\">");
-                    html.push_str(state);
-                    html.push_str("</a>");
+                    html.raw("<a href=\"");
+                    html.text(url);
+                    html.raw("\">");
+                    html.raw(state);
+                    html.raw("</a>");
                 }
-                None => html.push_str(state),
+                None => html.raw(state),
             }
             if let Some(ht) = cell.ht_degree {
-                html.push_str(" <span class=\"ht\">");
-                number(&mut html, usize::from(ht));
-                html.push_str("%</span>");
+                html.raw(" <span class=\"ht\">");
+                html.number(usize::from(ht));
+                html.raw("%</span>");
             }
             if !cell.rules.is_empty() {
-                html.push_str("<ul class=\"rules\">");
+                html.raw("<ul class=\"rules\">");
                 for rule in &cell.rules {
-                    html.push_str("<li class=\"severity-");
-                    text(&mut html, rule.severity);
-                    html.push_str("\"><span class=\"severity\">");
-                    text(&mut html, rule.severity);
-                    html.push_str("</span> ");
-                    text(&mut html, rule.id);
-                    html.push_str("</li>");
+                    html.raw("<li class=\"severity-");
+                    html.text(rule.severity);
+                    html.raw("\"><span class=\"severity\">");
+                    html.text(rule.severity);
+                    html.raw("</span> ");
+                    html.text(rule.id);
+                    html.raw("</li>");
                 }
-                html.push_str("</ul>");
+                html.raw("</ul>");
             }
             if let Some(changed) = cell.changed.as_deref().filter(|c| !c.is_empty()) {
-                html.push_str("<p class=\"changed\">");
-                text(&mut html, changed);
-                html.push_str("</p>");
+                html.raw("<p class=\"changed\">");
+                html.text(changed);
+                html.raw("</p>");
             }
             if let Some(url) = cell.segments_url.as_deref().filter(|u| !u.is_empty()) {
-                html.push_str(" <a class=\"segments-link\" href=\"");
-                text(&mut html, url);
-                html.push_str("\">segments</a>");
+                html.raw(" <a class=\"segments-link\" href=\"");
+                html.text(url);
+                html.raw("\">segments</a>");
             }
-            html.push_str("</td>");
+            html.raw("</td>");
         }
-        html.push_str("</tr>\n");
+        html.raw("</tr>\n");
     }
-    html.push_str("</tbody>\n</table>\n</div>\n</main>\n</body>\n</html>\n");
+    html.raw("</tbody>\n</table>\n</div>\n</main>\n</body>\n</html>\n");
     Some(html.into_bytes())
 }
 

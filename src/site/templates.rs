@@ -8,8 +8,9 @@ use crate::theme::Theme;
 #[derive(Debug)]
 pub struct Templates {
     tera: tera::Tera,
-    /// The templates that are the ones tolk ships. Article pages (`page.html` on `base.html`)
-    /// and side-by-side pages (`status-segments.html`) are then written without tera.
+    /// The templates that are the ones tolk ships. The pages of `page.html` on `base.html`,
+    /// `status-segments.html`, `status.html` and `sitemap.xml` are then written without tera,
+    /// with [`Html`].
     built_in: Vec<String>,
     /// (template name, shown path, source) for error positions.
     sources: Vec<(String, String, String)>,
@@ -160,6 +161,36 @@ impl Templates {
             format!("template error: {message}"),
             "check the templates/ folder of the site",
         )
+    }
+}
+
+/// A page of a built-in template written without tera, in the template's order: markup as
+/// it is, text escaped as tera escapes it.
+#[derive(Debug)]
+pub struct Html(String);
+
+impl Html {
+    pub fn with_capacity(capacity: usize) -> Html {
+        Html(String::with_capacity(capacity))
+    }
+
+    /// Markup, or HTML made earlier (what a template marks `safe`).
+    pub fn raw(&mut self, html: &str) {
+        self.0.push_str(html);
+    }
+
+    /// Text, escaped.
+    pub fn text(&mut self, text: &str) {
+        crate::markdown::escape::push_html_escaped(&mut self.0, text);
+    }
+
+    /// A number, as tera writes it.
+    pub fn number(&mut self, n: usize) {
+        self.0.push_str(itoa::Buffer::new().format(n));
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.0.into_bytes()
     }
 }
 

@@ -10,8 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{ArticleContext, Common};
-use crate::markdown::escape::push_html_escaped;
+use super::{ArticleContext, Common, Link};
+use crate::markdown::escape::html_escape;
+use crate::site::templates::Html;
 
 /// The UI strings the two templates show, escaped once per locale. A locale's table must hold
 /// them all for its pages to be written here (tera would stop the build at a missing one).
@@ -38,13 +39,7 @@ pub(super) struct Strings {
 impl Strings {
     /// The strings of `table`, or `None` if it lacks one.
     pub(super) fn new(table: &BTreeMap<String, String>) -> Option<Strings> {
-        let get = |id: &str| {
-            table.get(id).map(|text| {
-                let mut escaped = String::with_capacity(text.len());
-                push_html_escaped(&mut escaped, text);
-                escaped
-            })
-        };
+        let get = |id: &str| table.get(id).map(|text| html_escape(text));
         Some(Strings {
             skip_to_content: get("skip-to-content")?,
             search: get("search")?,
@@ -71,9 +66,7 @@ const PAGE_CAPACITY: usize = 16 * 1024;
 
 /// The page, as `page.html` renders it with the UI strings `t`.
 pub(super) fn article(c: &Common<'_>, a: &ArticleContext<'_>, t: &Strings) -> Vec<u8> {
-    let mut w = Writer {
-        out: String::with_capacity(PAGE_CAPACITY.max(a.body.len() + 4096)),
-    };
+    let mut w = Html::with_capacity(PAGE_CAPACITY.max(a.body.len() + 4096));
     let searchable = c.search && !c.locale.is_empty();
     w.raw("<!doctype html>\n<html lang=\"");
     w.text(c.lang);
@@ -249,7 +242,7 @@ pub(super) fn article(c: &Common<'_>, a: &ArticleContext<'_>, t: &Strings) -> Ve
         w.raw("</p>\n  <ul>\n  ");
         for entry in &a.toc {
             w.raw("<li class=\"toc-h");
-            w.raw(itoa::Buffer::new().format(entry.level));
+            w.number(usize::from(entry.level));
             w.raw("\"><a href=\"#");
             w.text(&entry.id);
             w.raw("\">");
@@ -264,44 +257,31 @@ pub(super) fn article(c: &Common<'_>, a: &ArticleContext<'_>, t: &Strings) -> Ve
         w.raw(&t.pager);
         w.raw("\">\n");
         if let Some(prev) = &a.prev {
-            w.raw("<a class=\"pager-prev\" rel=\"prev\" href=\"");
-            w.text(&prev.url);
-            w.raw("\"><span>");
-            w.raw(&t.previous);
-            w.raw("</span>");
-            w.raw(&prev.title_html);
-            w.raw("</a>");
+            pager_link(&mut w, "prev", prev, &t.previous);
         }
         w.raw("\n");
         if let Some(next) = &a.next {
-            w.raw("<a class=\"pager-next\" rel=\"next\" href=\"");
-            w.text(&next.url);
-            w.raw("\"><span>");
-            w.raw(&t.next);
-            w.raw("</span>");
-            w.raw(&next.title_html);
-            w.raw("</a>");
+            pager_link(&mut w, "next", next, &t.next);
         }
         w.raw("\n</nav>");
     }
     w.raw("\n</main>\n</div>\n\n<footer class=\"site-footer\">");
     w.raw(&t.footer);
     w.raw("</footer>\n</body>\n</html>\n");
-    w.out.into_bytes()
+    w.into_bytes()
 }
 
-struct Writer {
-    out: String,
-}
-
-impl Writer {
-    /// Markup, or HTML made earlier (what the template marks `safe`).
-    fn raw(&mut self, html: &str) {
-        self.out.push_str(html);
-    }
-
-    /// Text, escaped as tera escapes it.
-    fn text(&mut self, text: &str) {
-        push_html_escaped(&mut self.out, text);
-    }
+/// `<a class="pager-next" rel="next" ...>`: the link to the previous or next page.
+fn pager_link(w: &mut Html, rel: &str, link: &Link, label: &str) {
+    w.raw("<a class=\"pager-");
+    w.raw(rel);
+    w.raw("\" rel=\"");
+    w.raw(rel);
+    w.raw("\" href=\"");
+    w.text(&link.url);
+    w.raw("\"><span>");
+    w.raw(label);
+    w.raw("</span>");
+    w.raw(&link.title_html);
+    w.raw("</a>");
 }
