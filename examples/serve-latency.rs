@@ -101,7 +101,7 @@ fn breakdown(root: &Path) -> Result<()> {
     let look = tolk::site::Look::load(&config)?;
     let read = started.elapsed();
     let started = Instant::now();
-    let report = tolk::check::run(&config, &site)?;
+    let mut report = tolk::check::run(&config, &site)?;
     let checks = started.elapsed();
     let started = Instant::now();
     let output = tolk::site::Output::memory();
@@ -110,7 +110,7 @@ fn breakdown(root: &Path) -> Result<()> {
         &mut site,
         look,
         &output,
-        Some(&report),
+        Some(&mut report),
         started,
         &|_| {},
     )?;

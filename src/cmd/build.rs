@@ -112,7 +112,7 @@ pub fn execute(options: &BuildOptions) -> Result<()> {
         &mut site,
         look,
         &output,
-        checked.as_ref(),
+        checked.as_mut(),
         started,
         &tick,
     )?;

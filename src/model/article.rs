@@ -35,13 +35,42 @@ pub struct Article {
     released: Option<Box<Released>>,
 }
 
-/// A text let go ([`Article::release_text`]): the file it came from and what reading it again
-/// must find.
-#[derive(Debug, Clone)]
+/// Whether a text let go ([`Article::release_text`]) is kept for the article's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hand {
+    /// The page's render takes it from memory.
+    ToPage,
+    /// The page's render reads the file again.
+    No,
+}
+
+/// A text let go ([`Article::release_text`]): the text itself until the first
+/// [`Article::source`] takes it, the file it came from, and what reading it again must find.
+#[derive(Debug)]
 struct Released {
+    /// Taken by the first [`Article::source`] (the article's page), so that it goes with the
+    /// page rather than with the build.
+    handed: std::sync::Mutex<Option<std::sync::Arc<str>>>,
     path: std::path::PathBuf,
     len: usize,
     hash: u64,
+}
+
+impl Clone for Released {
+    fn clone(&self) -> Released {
+        Released {
+            handed: std::sync::Mutex::new(lock(&self.handed).clone()),
+            path: self.path.clone(),
+            len: self.len,
+            hash: self.hash,
+        }
+    }
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The hash that tells a text read again from the one read first.
@@ -85,29 +114,40 @@ impl Article {
     /// Lets go of the text, read from `path`, when nothing but the article's page needs it
     /// again: the article has its title in its front matter (the navigation takes a missing
     /// one from the body) and no front matter problem (whose diagnostic quotes the file).
-    /// A build does this once the checks are done, so that the pages' renders do not keep every
-    /// file of the site in memory (140 MB at 10,000 x 3 on the bench corpus); `empty` is the
-    /// text left in its place. Returns whether it let go.
-    pub fn release_text(&mut self, path: std::path::PathBuf, empty: &std::sync::Arc<str>) -> bool {
+    /// With [`Hand::ToPage`] the first [`Article::source`] takes the text, which then goes
+    /// when the page is written; otherwise, and for later calls, [`Article::source`] reads
+    /// the file again. A build does this once the checks are done, so that the pages' renders
+    /// do not keep every file of the site in memory (140 MB at 10,000 x 3 on the bench
+    /// corpus); `empty` is the text left in its place. Returns whether it let go.
+    pub fn release_text(
+        &mut self,
+        path: std::path::PathBuf,
+        empty: &std::sync::Arc<str>,
+        hand: Hand,
+    ) -> bool {
         if self.released.is_some() || self.front_problem.is_some() || self.front.title.is_none() {
             return false;
         }
+        let text = std::mem::replace(&mut self.text, std::sync::Arc::clone(empty));
         self.released = Some(Box::new(Released {
+            len: text.len(),
+            hash: text_hash(&text),
+            handed: std::sync::Mutex::new((hand == Hand::ToPage).then_some(text)),
             path,
-            len: self.text.len(),
-            hash: text_hash(&self.text),
         }));
-        self.text = std::sync::Arc::clone(empty);
         true
     }
 
-    /// The whole file: the text held, or, once it was let go, the file read again. A file
-    /// that changed since it was first read is an error: the checks and the navigation were
-    /// made from the first.
+    /// The whole file: the text held; once it was let go, the text the first call takes, then
+    /// the file read again. A file that changed since it was first read is an error: the
+    /// checks and the navigation were made from the first.
     pub fn source(&self) -> Result<std::sync::Arc<str>> {
         let Some(released) = &self.released else {
             return Ok(std::sync::Arc::clone(&self.text));
         };
+        if let Some(text) = lock(&released.handed).take() {
+            return Ok(text);
+        }
         let text = read_text(&released.path, &self.shown_path)?;
         if text.len() != released.len || text_hash(&text) != released.hash {
             return Err(Error::setup(
@@ -322,15 +362,40 @@ mod tests {
     }
 
     #[test]
-    fn a_released_text_is_read_again_from_its_file() {
+    fn a_released_text_is_handed_once_then_read_again_from_its_file() {
         let (_dir, path, mut article) = written(TEXT);
         let empty: std::sync::Arc<str> = "".into();
-        assert!(article.release_text(path, &empty));
+        assert!(article.release_text(path.clone(), &empty, Hand::ToPage));
         assert_eq!(&*article.text, "");
         assert_eq!(article.body(), "");
+        // The first source is the text read first: the file is not read again.
+        std::fs::remove_file(&path).expect("the file removed");
+        let handed = article.source().expect("the text handed over");
+        assert_eq!(&*handed, TEXT);
+        // A copy made before that still holds it (the model is cloned whole).
+        std::fs::write(&path, TEXT).expect("the file written back");
         let again = article.source().expect("the file read again");
         assert_eq!(&*again, TEXT);
         assert_eq!(&again[article.body_offset..], "# Eén\n\nTekst.\n");
+    }
+
+    #[test]
+    fn a_text_not_handed_to_its_page_is_read_again_at_once() {
+        let (_dir, path, mut article) = written(TEXT);
+        assert!(article.release_text(path.clone(), &"".into(), Hand::No));
+        std::fs::remove_file(&path).expect("the file removed");
+        assert!(article.source().is_err(), "nothing was kept in memory");
+    }
+
+    #[test]
+    fn a_clone_holds_the_text_its_original_has_not_handed_yet() {
+        let (_dir, path, mut article) = written(TEXT);
+        assert!(article.release_text(path.clone(), &"".into(), Hand::ToPage));
+        let copy = article.clone();
+        assert_eq!(&*article.source().expect("the text handed over"), TEXT);
+        std::fs::remove_file(&path).expect("the file removed");
+        assert_eq!(&*copy.source().expect("the copy's text"), TEXT);
+        assert!(article.source().is_err(), "the original's text was taken");
     }
 
     #[test]
@@ -338,14 +403,16 @@ mod tests {
         let (_dir, path, mut article) = written("---\rtitle: Eén\r---\r# Eén\r");
         let first = article.source().expect("the text held");
         assert_eq!(&*first, "---\ntitle: Eén\n---\n# Eén\n");
-        assert!(article.release_text(path, &"".into()));
+        assert!(article.release_text(path, &"".into(), Hand::ToPage));
+        assert_eq!(article.source().expect("the text handed over"), first);
         assert_eq!(article.source().expect("the file read again"), first);
     }
 
     #[test]
     fn a_file_changed_after_its_release_is_an_error_that_names_it() {
         let (_dir, path, mut article) = written(TEXT);
-        assert!(article.release_text(path.clone(), &"".into()));
+        assert!(article.release_text(path.clone(), &"".into(), Hand::ToPage));
+        article.source().expect("the text handed over");
         // The same length, one letter different: the hash tells them apart.
         std::fs::write(&path, TEXT.replace("Tekst", "Tekts")).expect("the file changed");
         let error = article.source().expect_err("a changed file").to_string();
@@ -363,12 +430,12 @@ mod tests {
         let empty: std::sync::Arc<str> = "".into();
         // The navigation takes a title from the body when the front matter has none.
         let (_dir, path, mut untitled) = written("# Eén\n\nTekst.\n");
-        assert!(!untitled.release_text(path, &empty));
+        assert!(!untitled.release_text(path, &empty, Hand::ToPage));
         assert_eq!(untitled.body(), "# Eén\n\nTekst.\n");
         // A front matter problem's diagnostic quotes the file.
         let (_dir, path, mut broken) = written("---\ntitle: [Eén\n---\nTekst.\n");
         assert!(broken.front_problem.is_some());
-        assert!(!broken.release_text(path, &empty));
+        assert!(!broken.release_text(path, &empty, Hand::ToPage));
         assert!(broken.front_error().is_some());
     }
 

@@ -42,7 +42,7 @@ impl LiveSite {
     pub fn build(config: Config) -> Result<(LiveSite, BTreeMap<String, Vec<u8>>, BuildReport)> {
         let started = Instant::now();
         let mut site = model::Site::load(&config)?;
-        let report = check::run(&config, &site)?;
+        let mut report = check::run(&config, &site)?;
         let output = Output::memory();
         let look = Look::load(&config)?;
         let (publisher, mut built) = site::publish(
@@ -50,7 +50,7 @@ impl LiveSite {
             &mut site,
             look,
             &output,
-            Some(&report),
+            Some(&mut report),
             site::Keep::ForUpdates,
             &|_| {},
         )?;

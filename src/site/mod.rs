@@ -70,7 +70,7 @@ impl Look {
 
 /// Loads the site of `config` and builds it into `output`. With the check's `report`,
 /// out-of-date translations carry a notice and the status dashboard is written.
-pub fn build(config: &Config, output: &Output, report: Option<&Report>) -> Result<BuildReport> {
+pub fn build(config: &Config, output: &Output, report: Option<&mut Report>) -> Result<BuildReport> {
     let started = Instant::now();
     let mut site = model::Site::load(config)?;
     let look = Look::load(config)?;
@@ -89,7 +89,7 @@ pub fn build_site(
     site: &mut model::Site,
     look: Look,
     output: &Output,
-    report: Option<&Report>,
+    report: Option<&mut Report>,
     started: Instant,
     progress: Progress<'_>,
 ) -> Result<BuildReport> {
@@ -105,8 +105,8 @@ pub fn build_site(
 pub enum Keep {
     /// Nothing (`tolk build`): once the status site's side-by-side pages, the last to quote
     /// texts whole, are made, the articles let go of their texts
-    /// ([`model::Site::release_texts`]) and each page reads its file again. 140 MB at 10,000
-    /// x 3 on the bench corpus.
+    /// ([`model::Site::release_texts`]) and each page reads its file again, but the first
+    /// locale's, which take theirs from memory. 140 MB at 10,000 x 3 on the bench corpus.
     Nothing,
     /// The texts and the search indexes: the dev server renders pages again after saves.
     ForUpdates,
@@ -119,7 +119,7 @@ pub fn publish(
     site: &mut model::Site,
     look: Look,
     output: &Output,
-    report: Option<&Report>,
+    mut report: Option<&mut Report>,
     keep: Keep,
     progress: Progress<'_>,
 ) -> Result<(Publisher, BuildReport)> {
@@ -142,11 +142,16 @@ pub fn publish(
     let mut plan = Plan::whole();
     if keep == Keep::Nothing {
         // Made while every text is here, and before the pages' navigation, which then takes
-        // the texts' place in memory; the article pages read their files again.
-        render::side_by_side(config, site, &look, report, output)?;
+        // the texts' place in memory; the article pages read their files again (but the
+        // first locale's), and the dashboard needs no alignment rows.
+        render::side_by_side(config, site, &look, report.as_deref(), output)?;
         plan.side_by_side_made = true;
+        if let Some(report) = report.as_deref_mut() {
+            report.forget_alignment_rows();
+        }
         site.release_texts();
     }
+    let report = report.as_deref();
     let mut publisher = Publisher::new(config, site, look, report, keep == Keep::ForUpdates);
     let rendered = publisher.render(config, site, &plan, report, output, progress)?;
     warnings.extend(rendered.warnings);

@@ -513,7 +513,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders an article's body and title; its file is read again when a build let go of its
-    /// text ([`Article::source`]).
+    /// text and did not hand it to the page ([`Article::source`]).
     fn render_article<'e>(
         &self,
         frame: &Frame,
