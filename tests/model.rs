@@ -206,3 +206,33 @@ fn an_unclosed_comment_is_a_positioned_warning_and_the_page_keeps_what_follows()
     assert!(page.contains("id=\"daarna\""), "{page}");
     assert!(page.contains("Tekst na de tabel."), "{page}");
 }
+
+#[test]
+fn after_the_checks_only_the_first_locales_pages_keep_their_texts_in_memory() {
+    let site = two_locales();
+    site.file("content/nl/a.md", &front("Eén", Some(ID)));
+    site.file("content/fr/a.md", &front("Un", Some(ID)));
+    let config = tolk::config::Config::load(site.root()).expect("the config");
+    let mut model = tolk::model::Site::load(&config).expect("the site");
+    model.release_texts();
+    std::fs::remove_file(site.path("content/nl/a.md")).expect("nl removed");
+    std::fs::remove_file(site.path("content/fr/a.md")).expect("fr removed");
+    let article = |code: &str| {
+        let content = model
+            .contents
+            .iter()
+            .find(|c| c.locale.code.as_str() == code)
+            .expect("the locale");
+        assert_eq!(
+            content.articles[0].body(),
+            "",
+            "the model let go of the text"
+        );
+        content.articles[0].source()
+    };
+    // nl comes first in tolk.toml: its page, rendered first, takes the text from memory.
+    assert!(article("nl").expect("nl's text").contains("# Eén"));
+    // fr's page reads its file again, which is gone.
+    let error = article("fr").expect_err("fr's file is gone").to_string();
+    assert!(error.contains("a.md"), "{error}");
+}

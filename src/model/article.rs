@@ -372,7 +372,7 @@ mod tests {
         std::fs::remove_file(&path).expect("the file removed");
         let handed = article.source().expect("the text handed over");
         assert_eq!(&*handed, TEXT);
-        // A copy made before that still holds it (the model is cloned whole).
+        // A second page of the article reads the file again.
         std::fs::write(&path, TEXT).expect("the file written back");
         let again = article.source().expect("the file read again");
         assert_eq!(&*again, TEXT);
