@@ -20,6 +20,7 @@ pub mod handoff;
 pub mod history;
 pub mod i18n;
 pub mod locale;
+pub mod lock;
 pub mod markdown;
 pub mod model;
 pub mod new_article;

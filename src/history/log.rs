@@ -43,10 +43,7 @@ impl LogCache {
             return Ok(Arc::new(Log::default()));
         };
         let head = head.detach();
-        let mut last = self
-            .last
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut last = crate::lock::lock(&self.last);
         if let Some((workdir, prefix, id, log)) = last.as_ref() {
             if *workdir == located.workdir && *prefix == located.prefix && *id == head {
                 return Ok(Arc::clone(log));

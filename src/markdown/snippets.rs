@@ -143,10 +143,7 @@ impl Snippets {
             ));
         };
         let rel = rel.as_str();
-        let mut cache = self
-            .includes
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut cache = crate::lock::lock(&self.includes);
         if let Some(known) = cache.get(rel) {
             return known.clone();
         }

@@ -8,6 +8,7 @@ use super::outline::{self, Outline};
 use crate::config::{Config, Locale};
 use crate::error::{Error, Result};
 use crate::locale::LocaleCode;
+use crate::lock::lock;
 
 /// One article in one locale.
 #[derive(Debug, Clone)]
@@ -65,12 +66,6 @@ impl Clone for Released {
             hash: self.hash,
         }
     }
-}
-
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The hash that tells a text read again from the one read first.

@@ -26,6 +26,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
+use crate::lock::lock;
 
 /// The file in the output that lists what the build wrote: `hash length path` per line.
 pub const MANIFEST: &str = ".tolk-manifest";
@@ -260,9 +261,7 @@ impl Output {
             }
             Output::Update(update) => update.write(rel, bytes),
             Output::Memory(files) => {
-                let mut files = files
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut files = lock(files);
                 files.insert(rel.to_owned(), Some(bytes.to_vec()));
                 Ok(())
             }
@@ -296,10 +295,7 @@ impl Output {
     /// changes to an earlier site, records it: a folder is always written whole.
     pub fn remove(&self, rel: &str) -> Result<()> {
         if let Output::Memory(files) = self {
-            files
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .insert(rel.to_owned(), None);
+            lock(files).insert(rel.to_owned(), None);
         }
         Ok(())
     }
@@ -809,12 +805,6 @@ pub fn refusal(root: &Path, out: &Path) -> Option<String> {
         ));
     }
     None
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The previous build's manifest, when `target` has one that can be read.

@@ -61,10 +61,8 @@ struct Postings {
     /// Every word seen, with its counters in its slot of the table (one cache miss a word
     /// looked up, not two), so each word is stemmed once.
     words: HashMap<CompactString, Word>,
-    /// Each word by its number, and the words of each page, in `docs` order: only kept for an
-    /// index whose pages can be replaced ([`Index::replace`]), to forget a page's words.
-    names: Option<Vec<CompactString>>,
-    page_words: Option<Vec<Vec<u32>>>,
+    /// Only kept for an index whose pages can be replaced ([`Index::replace`]).
+    page_words: Option<PageWords>,
     /// Scratch space of [`Postings::add`]: the page's (title, text) count of every term, and
     /// the terms and words it counted.
     counts: Vec<(u16, u16)>,
@@ -72,6 +70,15 @@ struct Postings {
     touched_words: Vec<u32>,
     /// Pages added so far: the mark of the page being added in [`Word::last_page`].
     added: u32,
+}
+
+/// What an index whose pages can be replaced keeps to forget a page's words.
+#[derive(Debug, Default)]
+struct PageWords {
+    /// Each word, by its number ([`Word::id`]).
+    names: Vec<CompactString>,
+    /// The numbers of each page's words, in `docs` order.
+    of_page: Vec<Vec<u32>>,
 }
 
 /// A word of the pages (`désactivés`).
@@ -119,17 +126,9 @@ impl Index {
 
     fn with_parts(mut self) -> Index {
         self.parts = (0..=rayon::current_num_threads())
-            .map(|_| Mutex::new(self.empty_part()))
+            .map(|_| Mutex::new(Postings::empty(self.replaceable)))
             .collect();
         self
-    }
-
-    fn empty_part(&self) -> Postings {
-        Postings {
-            names: self.replaceable.then(Vec::new),
-            page_words: self.replaceable.then(Vec::new),
-            ..Postings::default()
-        }
     }
 
     /// An empty index whose pages can be replaced and removed later ([`Index::replace`]): it
@@ -147,9 +146,7 @@ impl Index {
         let last = self.parts.len().saturating_sub(1);
         let slot = rayon::current_thread_index().map_or(last, |i| i.min(last));
         if let Some(part) = self.parts.get(slot) {
-            part.lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .add(&self.analyzer, doc);
+            crate::lock::lock(part).add(&self.analyzer, doc);
         }
     }
 
@@ -185,22 +182,17 @@ impl Index {
 
 /// `parts` merged into the first, the others left empty.
 fn merged(parts: &mut Vec<Mutex<Postings>>, replaceable: bool) -> &mut Postings {
-    let empty = || Postings {
-        names: replaceable.then(Vec::new),
-        page_words: replaceable.then(Vec::new),
-        ..Postings::default()
-    };
     let taken: Vec<Postings> = parts
         .iter_mut()
         .map(|part| {
             let part = part
                 .get_mut()
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
-            std::mem::replace(part, empty())
+            std::mem::replace(part, Postings::empty(replaceable))
         })
         .collect();
     if parts.is_empty() {
-        parts.push(Mutex::new(empty()));
+        parts.push(Mutex::new(Postings::empty(replaceable)));
     }
     let first = parts[0]
         .get_mut()
@@ -210,6 +202,14 @@ fn merged(parts: &mut Vec<Mutex<Postings>>, replaceable: bool) -> &mut Postings 
 }
 
 impl Postings {
+    /// No pages yet; `replaceable`: pages can be replaced and removed later.
+    fn empty(replaceable: bool) -> Postings {
+        Postings {
+            page_words: replaceable.then(PageWords::default),
+            ..Postings::default()
+        }
+    }
+
     fn add(&mut self, analyzer: &Analyzer, doc: Document<'_>) {
         let id = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
         // Each word is looked up once where it occurs, and counted in its term's slot of
@@ -274,7 +274,7 @@ impl Postings {
         touched.clear();
         self.touched = touched;
         if let Some(pages) = &mut self.page_words {
-            pages.push(touched_words.clone());
+            pages.of_page.push(touched_words.clone());
         }
         touched_words.clear();
         self.touched_words = touched_words;
@@ -291,8 +291,8 @@ impl Postings {
     fn new_word(&mut self, analyzer: &Analyzer, word: &str) -> Word {
         let term = analyzer.term(word).map(|term| self.intern(term));
         let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
-        if let Some(names) = &mut self.names {
-            names.push(CompactString::from(word));
+        if let Some(pages) = &mut self.page_words {
+            pages.names.push(CompactString::from(word));
         }
         Word {
             id,
@@ -332,12 +332,10 @@ impl Postings {
             return;
         };
         self.docs[id] = None;
-        if let (Some(words), Some(names)) = (
-            self.page_words.as_mut().and_then(|p| p.get_mut(id)),
-            &self.names,
-        ) {
-            for w in words.drain(..) {
-                let name = names.get(w as usize).map(CompactString::as_str);
+        if let Some(pages) = &mut self.page_words {
+            let words = pages.of_page.get_mut(id).map(std::mem::take);
+            for w in words.unwrap_or_default() {
+                let name = pages.names.get(w as usize).map(CompactString::as_str);
                 if let Some(word) = name.and_then(|name| self.words.get_mut(name)) {
                     word.pages = word.pages.saturating_sub(1);
                 }
@@ -366,7 +364,7 @@ impl Postings {
         }
         if let Some(pages) = &mut self.page_words {
             let mut old = 0;
-            pages.retain(|_| {
+            pages.of_page.retain(|_| {
                 old += 1;
                 number[old - 1] != u32::MAX
             });
@@ -427,8 +425,8 @@ impl Postings {
                     }
                     None => {
                         let id = u32::try_from(all.words.len()).unwrap_or(u32::MAX);
-                        if let Some(names) = &mut all.names {
-                            names.push(name.clone());
+                        if let Some(pages) = &mut all.page_words {
+                            pages.names.push(name.clone());
                         }
                         all.words.insert(
                             name,
@@ -443,8 +441,9 @@ impl Postings {
                 };
             }
             if let (Some(mine), Some(theirs)) = (&mut all.page_words, part.page_words) {
-                mine.extend(
+                mine.of_page.extend(
                     theirs
+                        .of_page
                         .into_iter()
                         .map(|page| page.into_iter().map(|w| words[w as usize]).collect()),
                 );
@@ -668,11 +667,7 @@ mod tests {
     #[test]
     fn replaceable_parts_merged_forget_a_page_as_one_index_would() {
         let analyzer = Analyzer::new("fr");
-        let part = || Postings {
-            names: Some(Vec::new()),
-            page_words: Some(Vec::new()),
-            ..Postings::default()
-        };
+        let part = || Postings::empty(true);
         let a = doc("fr/a/", "Jetons", "Les jetons désactivés");
         let b = doc(
             "fr/b/",
