@@ -125,13 +125,18 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
+/// Fewer bytes of source than real pages have for each of their events (see [`render`]).
+const EVENT_BYTES: usize = 16;
+
 /// Renders a markdown body to HTML.
 pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
     let (masked, unclosed) = sanitize::mask_comments(body);
     let body: &str = &masked;
-    let mut events: Vec<Spanned<'_>> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
+    // Sized for the events to come: collected from the parser's iterator, the list grew a
+    // dozen times a page, each time copying what it held (1% of a build's instructions). Pages
+    // of the bench and Adobe corpora have one event per 11 to 33 bytes (26 at the median).
+    let mut events: Vec<Spanned<'_>> = Vec::with_capacity(body.len() / EVENT_BYTES + 16);
+    events.extend(Parser::new_ext(body, options()).into_offset_iter());
     let mut warnings: Vec<Warning> = unclosed
         .into_iter()
         .map(|offset| Warning {
