@@ -205,6 +205,14 @@ fn status_page_and_json() {
         .collect();
     assert!(rules.contains(&"missing-translation"), "{rules:?}");
     assert!(rules.contains(&"source-commit-mismatch"), "{rules:?}");
+    // The report `tolk check --format json` prints, on one line: the site's copy is for
+    // programs and browsers, the printed one indented for people.
+    let published = site.read("public/status.json");
+    assert_eq!(published.lines().count(), 1, "{published}");
+    let printed = site.run(&["check", "--format", "json"]).stdout;
+    assert!(printed.lines().count() > 10, "{printed}");
+    let printed: serde_json::Value = serde_json::from_str(&printed).expect("check's JSON");
+    assert_eq!(json, printed);
     // One language (English) throughout, whatever the first locale; severities shown.
     assert!(status.contains("<html lang=\"en\">"), "{status}");
     assert!(status.contains("Translation status"), "{status}");

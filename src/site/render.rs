@@ -449,7 +449,7 @@ impl Publisher {
             }
         }
         output.write_with("status.json", &mut |out| {
-            crate::check::report::json::write(report, out)
+            crate::check::report::json::write_compact(report, out)
         })?;
         let t = self.look.strings.table(&self.look.theme, status::LANGUAGE);
         let write = |path: String, bytes: Vec<u8>| output.write(&path, &bytes);

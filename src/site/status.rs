@@ -108,7 +108,7 @@ fn by_path(contents: &[LocaleContent]) -> HashMap<&str, &Article> {
 }
 
 /// Renders the dashboard, `status/index.html`, into `sink` (`status.json` is the check's JSON
-/// report, [`crate::check::report::json::write`]).
+/// report without indentation, [`crate::check::report::json::write_compact`]).
 pub fn dashboard(
     config: &Config,
     report: &Report,
