@@ -3,7 +3,6 @@
 //! the findings on it and a missing segment shown as a gap.
 //! `status/segments/<locale>/<article path>.html`, linked from the dashboard.
 
-use std::fmt::Write;
 use std::ops::Range;
 
 use foldhash::{HashMap, HashMapExt};
@@ -59,7 +58,7 @@ struct Row<'a> {
     kind: &'static str,
     pivot: Option<Cell<'a>>,
     other: Option<Cell<'a>>,
-    marks: Vec<Mark>,
+    marks: Vec<Mark<'a>>,
 }
 
 struct Cell<'a> {
@@ -67,10 +66,10 @@ struct Cell<'a> {
     text: &'a str,
 }
 
-struct Mark {
+struct Mark<'a> {
     rule: &'static str,
     severity: &'static str,
-    message: String,
+    message: &'a str,
 }
 
 /// The side-by-side pages of `report`'s alignments: (path under `status/`, HTML).
@@ -104,7 +103,8 @@ pub fn pages(
             .map_or(&[][..], |v| v);
         let path = page_path(&other.locale, &other.rel_path);
         let depth = path.matches('/').count() + 1;
-        let context = PageContext {
+        let rows = rows(alignment, &pivot_text, &other_text, findings);
+        let mut context = PageContext {
             site_title,
             lang: super::status::LANGUAGE,
             root: "../".repeat(depth),
@@ -117,12 +117,15 @@ pub fn pages(
                 locale: &other.locale,
                 path: &other.shown_path,
             },
-            rows: rows_html(&rows(alignment, &pivot_text, &other_text, findings)),
+            rows: String::new(),
             findings: findings.len(),
         };
         let html = match (built_in, strings.get("status-title")) {
-            (true, Some(title)) => page_html(&context, title),
-            _ => templates.render_with("status-segments.html", &context, "t", &t)?,
+            (true, Some(title)) => page_html(&context, &rows, title),
+            _ => {
+                context.rows = rows_html(&rows);
+                templates.render_with("status-segments.html", &context, "t", &t)?
+            }
         };
         sink(path, html)
     };
@@ -132,10 +135,10 @@ pub fn pages(
 /// The page as the built-in `status-segments.html` makes it, written without tera (see
 /// `site::pages::built_in`, which does the same for article pages): at 20,000 pages, tera was
 /// 2% of a build's time, most of it copying `rows` into its values and out again.
-/// `status_title` is the UI string `status-title`. `tests/segments.rs` holds the two to the
-/// same bytes.
-fn page_html(c: &PageContext<'_>, status_title: &str) -> Vec<u8> {
-    let mut html = Html::with_capacity(c.rows.len() + 2048);
+/// `status_title` is the UI string `status-title`; the rows are written straight into the
+/// page. `tests/segments.rs` holds the two to the same bytes.
+fn page_html(c: &PageContext<'_>, rows: &[Row<'_>], status_title: &str) -> Vec<u8> {
+    let mut html = Html::with_capacity(rows_len(rows) + 2048);
     html.raw("<!doctype html>\n<html lang=\"");
     html.text(c.lang);
     html.raw("\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
@@ -179,7 +182,7 @@ fn page_html(c: &PageContext<'_>, status_title: &str) -> Vec<u8> {
     html.raw("</th><th scope=\"col\">");
     html.text(c.other.locale);
     html.raw("</th></tr></thead>\n<tbody>\n");
-    html.raw(&c.rows);
+    html.raw_with(|out| push_rows(out, rows));
     html.raw("</tbody>\n</table>\n</div>\n</main>\n</body>\n</html>\n");
     html.into_bytes()
 }
@@ -189,7 +192,7 @@ fn rows<'a>(
     alignment: &Alignment,
     pivot: &'a str,
     other: &'a str,
-    findings: &[&Finding],
+    findings: &[&'a Finding],
 ) -> Vec<Row<'a>> {
     let (pivot_lines, other_lines) = (LineIndex::new(pivot), LineIndex::new(other));
     let cell = |text: &'a str, lines: &LineIndex, range: Option<Range<usize>>| {
@@ -235,7 +238,7 @@ fn rows<'a>(
             rows[row].marks.push(Mark {
                 rule: f.rule.id(),
                 severity: f.severity.as_str(),
-                message: f.message.clone(),
+                message: &f.message,
             });
         }
     }
@@ -245,7 +248,25 @@ fn rows<'a>(
 /// The table rows of `rows`: a row per pair of segments, its class flagging the first finding's
 /// severity, a gap where a side has no segment, and the findings under the translation's cell.
 fn rows_html(rows: &[Row]) -> String {
-    let mut html = String::with_capacity(rows.len() * 160);
+    let mut html = String::with_capacity(rows_len(rows));
+    push_rows(&mut html, rows);
+    html
+}
+
+/// About how long the rows are as HTML, so that their buffer is made once: the texts (which
+/// escaping makes a little longer) and the markup around them.
+fn rows_len(rows: &[Row]) -> usize {
+    let text = |cell: &Option<Cell>| cell.as_ref().map_or(0, |c| c.text.len());
+    rows.iter()
+        .map(|r| {
+            let marks: usize = r.marks.iter().map(|m| m.message.len() + 96).sum();
+            (text(&r.pivot) + text(&r.other)) * 9 / 8 + marks + 160
+        })
+        .sum()
+}
+
+/// Writes [`rows_html`] into `html`.
+fn push_rows(html: &mut String, rows: &[Row]) {
     for row in rows {
         html.push_str("<tr class=\"segment-");
         html.push_str(row.kind);
@@ -254,9 +275,9 @@ fn rows_html(rows: &[Row]) -> String {
             html.push_str(first.severity);
         }
         html.push_str("\">\n");
-        cell_html(&mut html, row.pivot.as_ref(), "no counterpart");
+        cell_html(html, row.pivot.as_ref(), "no counterpart");
         html.push_str("</td>\n");
-        cell_html(&mut html, row.other.as_ref(), "missing here");
+        cell_html(html, row.other.as_ref(), "missing here");
         for mark in &row.marks {
             html.push_str("<p class=\"mark severity-");
             html.push_str(mark.severity);
@@ -265,12 +286,11 @@ fn rows_html(rows: &[Row]) -> String {
             html.push_str("</span> <code>");
             html.push_str(mark.rule);
             html.push_str("</code> ");
-            push_html_escaped(&mut html, &mark.message);
+            push_html_escaped(html, mark.message);
             html.push_str("</p>");
         }
         html.push_str("</td>\n</tr>\n");
     }
-    html
 }
 
 /// Opens a cell with its line and text, or as a gap labelled `gap`; the caller closes it (the
@@ -278,7 +298,9 @@ fn rows_html(rows: &[Row]) -> String {
 fn cell_html(html: &mut String, cell: Option<&Cell>, gap: &str) {
     match cell {
         Some(cell) => {
-            let _ = write!(html, "<td><span class=\"line\">{}</span>", cell.line);
+            html.push_str("<td><span class=\"line\">");
+            html.push_str(itoa::Buffer::new().format(cell.line));
+            html.push_str("</span>");
             html.push_str("<div class=\"text\">");
             push_html_escaped(html, cell.text);
             html.push_str("</div>");
@@ -309,7 +331,7 @@ mod tests {
                 marks: vec![Mark {
                     rule: "segment-missing",
                     severity: "warning",
-                    message: "no <b>counterpart</b> & more".to_owned(),
+                    message: "no <b>counterpart</b> & more",
                 }],
             },
             Row {

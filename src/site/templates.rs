@@ -179,6 +179,11 @@ impl Html {
         self.0.push_str(html);
     }
 
+    /// Markup that `write` writes in place (a long run of it, without a copy).
+    pub fn raw_with(&mut self, write: impl FnOnce(&mut String)) {
+        write(&mut self.0);
+    }
+
     /// Text, escaped.
     pub fn text(&mut self, text: &str) {
         crate::markdown::escape::push_html_escaped(&mut self.0, text);
