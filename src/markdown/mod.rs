@@ -161,8 +161,9 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
     let headings = headings::assign_ids(&mut events);
     code::transform(&mut events, ctx);
     line_breaks(&mut events);
-    let text = plain_text(&events);
-    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let text = plain_text(&events, body.len());
+    // Room for the markup and the highlighted code, so the page is not copied as it grows.
+    let mut html = String::with_capacity(body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
     if raw_html {
         html = sanitize::clean(&html);
@@ -252,10 +253,12 @@ fn line_breaks(events: &mut [Spanned<'_>]) {
     }
 }
 
-/// The text a reader reads, without markup: blocks end with a newline.
-fn plain_text(events: &[Spanned<'_>]) -> String {
+/// The text a reader reads, without markup: blocks end with a newline. `source_len`, the
+/// length of the source, bounds the text's (but for character references), so the text is
+/// made in one buffer.
+fn plain_text(events: &[Spanned<'_>], source_len: usize) -> String {
     use pulldown_cmark::TagEnd;
-    let mut text = String::new();
+    let mut text = String::with_capacity(source_len);
     for (event, _) in events {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(t),

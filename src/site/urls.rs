@@ -105,7 +105,10 @@ pub fn relative(from_dir: &str, to: &str) -> String {
             ups += 1;
         }
     }
-    let mut url = "../".repeat(ups);
+    let mut url = String::with_capacity(3 * ups + rest.len() + 2);
+    for _ in 0..ups {
+        url.push_str("../");
+    }
     url.push_str(rest);
     if url.is_empty() || reads_as_scheme(&url) {
         url.insert_str(0, "./");

@@ -91,7 +91,8 @@ pub fn files(
                 // one sorted anew. No two postings of a term share a page, so both give the
                 // same order.
                 flat.sort();
-                let mut entry = Vec::new();
+                // A page gap and an impact take up to 6 bytes with their commas, mostly fewer.
+                let mut entry = Vec::with_capacity(term.len() + 4 + flat.len() * 6);
                 term_entry(&mut entry, term, flat);
                 (term, entry)
             })
