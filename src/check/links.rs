@@ -194,12 +194,14 @@ fn normalize(url: &str) -> String {
         .split('&')
         .filter(|pair| !pair.is_empty() && !is_language_parameter(pair))
         .collect();
-    let query = if kept.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", kept.join("&"))
-    };
-    format!("{path}{query}{}", &normal[query_end..])
+    let mut out = String::with_capacity(normal.len());
+    out.push_str(path);
+    for (i, pair) in kept.iter().enumerate() {
+        out.push_str(if i == 0 { "?" } else { "&" });
+        out.push_str(pair);
+    }
+    out.push_str(&normal[query_end..]);
+    out
 }
 
 /// `lang=fr`, `profile.language=fr`, `locale=fr-FR`.

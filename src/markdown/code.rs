@@ -135,37 +135,49 @@ fn block_html(
     copy: &str,
     copied: &str,
 ) -> String {
-    let body = lang
-        .and_then(|l| cache.highlight(l, code))
-        .map(|html| html.to_string())
-        .unwrap_or_else(|| {
-            let mut escaped = String::with_capacity(code.len() + 16);
-            pulldown_cmark_escape::escape_html_body_text(&mut escaped, code).ok();
-            escaped
-        });
+    // The highlighted code as the cache holds it (shared by the translations), not a copy.
+    let highlighted = lang.and_then(|l| cache.highlight(l, code));
+    let escaped;
+    let body: &str = match &highlighted {
+        Some(html) => html,
+        None => {
+            let mut plain = String::with_capacity(code.len() + 16);
+            pulldown_cmark_escape::escape_html_body_text(&mut plain, code).ok();
+            escaped = plain;
+            &escaped
+        }
+    };
+    // Written piece by piece (`format!` cost more than the copying).
     let mut html = String::with_capacity(body.len() + 300);
     html.push_str("<div class=\"code-block\"><div class=\"code-toolbar\">");
-    if let Some(lang) = lang {
-        let lang = html_escape(lang);
-        html.push_str(&format!("<span class=\"code-lang\">{lang}</span>"));
+    let lang = lang.map(html_escape);
+    if let Some(lang) = &lang {
+        html.push_str("<span class=\"code-lang\">");
+        html.push_str(lang);
+        html.push_str("</span>");
     }
-    html.push_str(&format!(
-        "<button type=\"button\" class=\"code-copy\" data-copied=\"{copied}\" hidden>{copy}</button></div>"
-    ));
-    match lang {
+    html.push_str("<button type=\"button\" class=\"code-copy\" data-copied=\"");
+    html.push_str(copied);
+    html.push_str("\" hidden>");
+    html.push_str(copy);
+    html.push_str("</button></div>");
+    match &lang {
         Some(lang) => {
-            let lang = html_escape(lang);
-            html.push_str(&format!("<pre data-lang=\"{lang}\""));
+            html.push_str("<pre data-lang=\"");
+            html.push_str(lang);
+            html.push('"');
             if options.numbers {
                 html.push_str(" class=\"line-numbers\"");
             }
-            html.push_str(&format!("><code class=\"language-{lang}\">"));
+            html.push_str("><code class=\"language-");
+            html.push_str(lang);
+            html.push_str("\">");
         }
         None if options.numbers => html.push_str("<pre class=\"line-numbers\"><code>"),
         None => html.push_str("<pre><code>"),
     }
     if options.wraps_lines() {
-        for (i, line) in highlight::balanced_lines(&body).into_iter().enumerate() {
+        for (i, line) in highlight::balanced_lines(body).into_iter().enumerate() {
             let n = options.start.saturating_add(i as u32);
             let class = if options.is_highlighted(n) {
                 "line hl"
@@ -177,7 +189,7 @@ fn block_html(
             ));
         }
     } else {
-        html.push_str(&body);
+        html.push_str(body);
     }
     html.push_str("</code></pre></div>\n");
     html

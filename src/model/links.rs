@@ -15,7 +15,7 @@ pub fn target_path(page_rel: &str, path: &str) -> Option<String> {
         None
     } else {
         let dir = page_rel.rfind('/').map_or("", |i| &page_rel[..=i]);
-        normalize(&format!("{dir}{path}"))
+        normalize(&[dir, path].concat())
     }
 }
 

@@ -571,7 +571,7 @@ impl<'a> Renderer<'a> {
             return Err(error);
         }
         let page = self.article_html(locale, &r, frame)?;
-        let url = format!("/{}/{}", locale.code, r.url);
+        let url = ["/", &locale.code, "/", &r.url].concat();
         let search = (self.config.site.search && r.borrowed_from.is_none()).then(|| SearchText {
             url: url[1..].to_owned(),
             title: r.title.clone(),
@@ -607,7 +607,7 @@ impl<'a> Renderer<'a> {
         let nav = &frame.nav;
         let table = &frame.table;
         let rel = r.article.rel_path.as_str();
-        let url_dir = format!("{}/{}", locale.code, r.url);
+        let url_dir = [&*locale.code, "/", &r.url].concat();
         let common = Common {
             t: None,
             ..self.common(locale, &url_dir, table)
@@ -616,7 +616,7 @@ impl<'a> Renderer<'a> {
             Some(Link {
                 url: urls::relative(
                     &url_dir,
-                    &format!("{}/{}", locale.code, urls::article_url(target)),
+                    &[&*locale.code, "/", &urls::article_url(target)].concat(),
                 ),
                 title_html: frame.title_html(target)?.to_owned(),
             })
@@ -631,8 +631,8 @@ impl<'a> Renderer<'a> {
         let languages = self.languages(&key, locale, &url_dir, rel);
         // A borrowed text's page is the lender's: search engines are sent there.
         let canonical = match r.borrowed_from {
-            Some(lender) => format!("{}{}/{}", self.config.base_url, lender.code, r.url),
-            None => format!("{}{}", self.config.base_url, url_dir),
+            Some(lender) => [&*self.config.base_url, &lender.code, "/", &r.url].concat(),
+            None => [&*self.config.base_url, &url_dir].concat(),
         };
         let x_default = self.x_default(&key);
         let borrowed = r.borrowed_from.map(|lender| self.borrowed(locale, lender));
@@ -659,7 +659,7 @@ impl<'a> Renderer<'a> {
                 .then(|| table_get(table, "outdated-notice")),
             borrowed,
             languages,
-            nav_url: urls::relative(&url_dir, &format!("{}/nav.html", locale.code)),
+            nav_url: urls::relative(&url_dir, &[&*locale.code, "/nav.html"].concat()),
             common,
         };
         let html = if let Some(strings) = &frame.built_in_page {
@@ -691,13 +691,13 @@ impl<'a> Renderer<'a> {
                 } else {
                     self.translations.member_for(key, &l.code, rel)?
                 };
-                let target = format!("{}/{}", l.code, urls::article_url(target_rel));
+                let target = [&*l.code, "/", &urls::article_url(target_rel)].concat();
                 Some(LanguageLink {
                     code: l.code.clone(),
                     tag: l.tag.clone(),
                     name: l.name.clone(),
                     url: urls::relative(url_dir, &target),
-                    href: format!("{}{}", self.config.base_url, target),
+                    href: [&*self.config.base_url, &target].concat(),
                     current,
                 })
             })
@@ -984,28 +984,45 @@ fn push_nodes(html: &mut String, nodes: &[NavNode], home: bool, depth: usize) {
         if node.hidden && !home {
             continue;
         }
-        let label = match &node.article {
-            Some(rel) => format!(
-                "<a href=\"{}\">{}</a>",
-                inline::escape(&urls::relative("", &urls::article_url(rel))),
-                node.title_html
-            ),
-            None => format!("<span class=\"nav-section\">{}</span>", node.title_html),
+        // Written piece by piece: a site's navigation has a node per article, and `format!`
+        // cost more than the rest of the work.
+        let label = |html: &mut String| match &node.article {
+            Some(rel) => {
+                html.push_str("<a href=\"");
+                html.push_str(&inline::escape(&urls::relative(
+                    "",
+                    &urls::article_url(rel),
+                )));
+                html.push_str("\">");
+                html.push_str(&node.title_html);
+                html.push_str("</a>");
+            }
+            None => {
+                html.push_str("<span class=\"nav-section\">");
+                html.push_str(&node.title_html);
+                html.push_str("</span>");
+            }
         };
-        let id = match (&node.id, home) {
-            (Some(id), true) => format!(" id=\"{}\"", inline::escape(id)),
-            _ => String::new(),
-        };
+        html.push_str("<li");
+        if let (Some(id), true) = (&node.id, home) {
+            html.push_str(" id=\"");
+            html.push_str(&inline::escape(id));
+            html.push('"');
+        }
+        html.push('>');
         let visible_children = node.children.iter().any(|c| home || !c.hidden);
         if visible_children {
             let open = if home || depth == 0 { " open" } else { "" };
-            html.push_str(&format!(
-                "<li{id}><details{open}><summary>{label}</summary><ul>"
-            ));
+            html.push_str("<details");
+            html.push_str(open);
+            html.push_str("><summary>");
+            label(html);
+            html.push_str("</summary><ul>");
             push_nodes(html, &node.children, home, depth + 1);
             html.push_str("</ul></details></li>");
         } else {
-            html.push_str(&format!("<li{id}>{label}</li>"));
+            label(html);
+            html.push_str("</li>");
         }
     }
 }

@@ -13,8 +13,8 @@ pub fn article_url(rel_md: &str) -> String {
         return String::new();
     }
     match stem.strip_suffix("/index") {
-        Some(dir) => format!("{dir}/"),
-        None => format!("{stem}/"),
+        Some(dir) => [dir, "/"].concat(),
+        None => [stem, "/"].concat(),
     }
 }
 
