@@ -147,7 +147,7 @@ fn block_html(
             &escaped
         }
     };
-    // Written piece by piece (`format!` cost more than the copying).
+    // Written piece by piece, in fewer instructions than `format!` takes.
     let mut html = String::with_capacity(body.len() + 300);
     html.push_str("<div class=\"code-block\"><div class=\"code-toolbar\">");
     let lang = lang.map(html_escape);

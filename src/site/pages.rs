@@ -985,7 +985,7 @@ fn push_nodes(html: &mut String, nodes: &[NavNode], home: bool, depth: usize) {
             continue;
         }
         // Written piece by piece: a site's navigation has a node per article, and `format!`
-        // cost more than the rest of the work.
+        // took more instructions than the rest of the work (in time, a small part of a build).
         let label = |html: &mut String| match &node.article {
             Some(rel) => {
                 html.push_str("<a href=\"");
