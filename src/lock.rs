@@ -10,6 +10,11 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// The data of a mutex held alone (no lock needed), poisoned or not.
+pub fn get_mut<T>(mutex: &mut Mutex<T>) -> &mut T {
+    mutex.get_mut().unwrap_or_else(PoisonError::into_inner)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -24,5 +29,8 @@ mod tests {
         });
         assert!(mutex.is_poisoned());
         assert_eq!(*lock(&mutex), vec![1, 2]);
+        let mut mutex = mutex;
+        get_mut(&mut mutex).push(3);
+        assert_eq!(*lock(&mutex), vec![1, 2, 3]);
     }
 }

@@ -172,7 +172,7 @@ impl History {
     /// Whether commit `index` of the log counts for translation (no `Translation: none`
     /// trailer in its message).
     pub fn counts(&self, index: usize) -> Result<bool> {
-        let lock = || self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        let lock = || crate::lock::lock(&self.counts);
         if let Some(&counts) = lock().get(&index) {
             return Ok(counts);
         }

@@ -184,19 +184,12 @@ impl Index {
 fn merged(parts: &mut Vec<Mutex<Postings>>, replaceable: bool) -> &mut Postings {
     let taken: Vec<Postings> = parts
         .iter_mut()
-        .map(|part| {
-            let part = part
-                .get_mut()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            std::mem::replace(part, Postings::empty(replaceable))
-        })
+        .map(|part| std::mem::replace(crate::lock::get_mut(part), Postings::empty(replaceable)))
         .collect();
     if parts.is_empty() {
         parts.push(Mutex::new(Postings::empty(replaceable)));
     }
-    let first = parts[0]
-        .get_mut()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let first = crate::lock::get_mut(&mut parts[0]);
     *first = Postings::merge(taken);
     first
 }
@@ -290,16 +283,21 @@ impl Postings {
     /// yet; the caller puts it in [`Postings::words`].
     fn new_word(&mut self, analyzer: &Analyzer, word: &str) -> Word {
         let term = analyzer.term(word).map(|term| self.intern(term));
-        let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
-        if let Some(pages) = &mut self.page_words {
-            pages.names.push(CompactString::from(word));
-        }
         Word {
-            id,
+            id: self.number_word(word),
             term,
             pages: 0,
             last_page: 0,
         }
+    }
+
+    /// The number of a word not in [`Postings::words`] yet, named by it where the index keeps
+    /// names.
+    fn number_word(&mut self, word: &str) -> u32 {
+        if let Some(pages) = &mut self.page_words {
+            pages.names.push(CompactString::from(word));
+        }
+        u32::try_from(self.words.len()).unwrap_or(u32::MAX)
     }
 
     /// The term of a number (`2646`): the number itself.
@@ -424,10 +422,7 @@ impl Postings {
                         mine.id
                     }
                     None => {
-                        let id = u32::try_from(all.words.len()).unwrap_or(u32::MAX);
-                        if let Some(pages) = &mut all.page_words {
-                            pages.names.push(name.clone());
-                        }
+                        let id = all.number_word(&name);
                         all.words.insert(
                             name,
                             Word {
