@@ -100,17 +100,34 @@ struct Line {
 #[derive(Debug, Default)]
 struct Lines {
     by_text: HashMap<Box<str>, Vec<Line>>,
-    count: usize,
+    /// About the memory they take: [`Line::weight`] each.
+    bytes: usize,
 }
 
-/// At most this many lines are remembered by a thread; past it, the thread starts again. The
-/// bench corpus at 10,000 x 3 highlights 11,250 lines in all (the build's peak memory did not
-/// move).
-const MAX_LINES: usize = 50_000;
+/// A thread remembers lines up to about this much memory; past it, it starts again. The bench
+/// corpus at 10,000 x 3 highlights 11,250 lines in all, about 2 MB a thread (the build's peak
+/// memory did not move).
+const MAX_BYTES: usize = 8 << 20;
+/// Longer lines (minified scripts, data) are not remembered: they seldom come again, and would
+/// take the room of many short ones.
+const MAX_LINE: usize = 1024;
 /// A line (`}`) can close many states; only so many are remembered for it.
 const MAX_STATES: usize = 8;
 
+impl Line {
+    /// About the memory a line takes: its text and HTML, and its two states with the slot.
+    fn weight(&self, text: &str) -> usize {
+        text.len() + self.html.len() + 256
+    }
+}
+
 impl Lines {
+    /// How many lines are remembered, in all their states.
+    #[cfg(test)]
+    fn count(&self) -> usize {
+        self.by_text.values().map(Vec::len).sum()
+    }
+
     /// Appends to `html` the HTML of `line` read in `state`, if it is known, and returns the
     /// state after it and its spans' delta.
     fn get(
@@ -138,9 +155,8 @@ impl Lines {
         html: String,
         delta: isize,
     ) {
-        if self.count >= MAX_LINES {
-            self.by_text.clear();
-            self.count = 0;
+        if line.len() > MAX_LINE {
+            return;
         }
         let known = Line {
             syntax,
@@ -149,6 +165,11 @@ impl Lines {
             html: html.into_boxed_str(),
             delta,
         };
+        let weight = known.weight(line);
+        if self.bytes + weight > MAX_BYTES {
+            self.by_text.clear();
+            self.bytes = 0;
+        }
         match self.by_text.get_mut(line) {
             Some(states) if states.len() >= MAX_STATES => return,
             Some(states) => states.push(known),
@@ -156,7 +177,7 @@ impl Lines {
                 self.by_text.insert(line.into(), vec![known]);
             }
         }
-        self.count += 1;
+        self.bytes += weight;
     }
 }
 
@@ -288,7 +309,7 @@ mod tests {
     }
 
     fn remembered() -> usize {
-        LINES.with_borrow(|lines| lines.count)
+        LINES.with_borrow(Lines::count)
     }
 
     #[test]
@@ -333,7 +354,7 @@ mod tests {
     }
 
     #[test]
-    fn remembers_a_bounded_number_of_lines() {
+    fn remembers_lines_up_to_a_bound() {
         let Some(syntax) = find("json") else {
             panic!("no JSON syntax");
         };
@@ -342,19 +363,37 @@ mod tests {
             scopes: ScopeStack::new(),
         };
         let mut lines = Lines::default();
-        for n in 0..MAX_LINES {
+        let html = "<span class=\"hl-x\">0</span>".repeat(10);
+        let mut n = 0;
+        while lines.bytes + 1000 < MAX_BYTES {
             lines.put(
                 syntax,
                 &format!("{n}\n"),
                 state.clone(),
                 &state,
-                String::new(),
+                html.clone(),
+                0,
+            );
+            n += 1;
+        }
+        assert_eq!(lines.count(), n);
+        let before = lines.bytes;
+        for m in n..n + 10 {
+            lines.put(
+                syntax,
+                &format!("{m}\n"),
+                state.clone(),
+                &state,
+                html.clone(),
                 0,
             );
         }
-        assert_eq!(lines.count, MAX_LINES);
-        lines.put(syntax, "x\n", state.clone(), &state, String::new(), 0);
-        assert_eq!(lines.count, 1);
+        // Started again: at most the ten new lines are left.
+        assert!(lines.count() <= 10, "{} lines", lines.count());
+        assert!(lines.bytes < before);
+        let long = "x".repeat(MAX_LINE + 1);
+        lines.put(syntax, &long, state.clone(), &state, String::new(), 0);
+        assert!(!lines.by_text.contains_key(long.as_str()));
         for _ in 0..2 * MAX_STATES {
             lines.put(syntax, "}\n", state.clone(), &state, String::new(), 0);
         }
