@@ -332,6 +332,22 @@ mod tests {
     }
 
     #[test]
+    fn states_with_captures_give_the_same_html() {
+        // A heredoc's parse state holds what its first line captured (`EOF`, then `END`).
+        let code = "cat <<EOF\nhello\nEOF\ncat <<END\nhello\nEOF\nEND\n";
+        let expected = fresh(code, "bash");
+        let again = std::thread::spawn(move || {
+            highlight(code, "bash");
+            highlight(code, "bash")
+        })
+        .join()
+        .ok()
+        .flatten();
+        assert!(expected.is_some());
+        assert_eq!(again, expected);
+    }
+
+    #[test]
     fn a_line_in_another_state_is_parsed_again() {
         // `let a = 1;` as code, then inside a block comment.
         let code = "let a = 1;\n/*\nlet a = 1;\n*/\n";
