@@ -54,7 +54,9 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
         let known = LINES.with_borrow(|lines| lines.get(syntax, &state, line, &mut html));
         let delta = match known {
             Some((after, delta)) => {
-                state = after;
+                if let Some(after) = after {
+                    state = after;
+                }
                 delta
             }
             None => {
@@ -90,7 +92,8 @@ struct State {
 struct Line {
     syntax: &'static SyntaxReference,
     before: State,
-    after: State,
+    /// `None`: the same as before (most lines of code leave the state as they found it).
+    after: Option<State>,
     html: Box<str>,
     /// Spans opened less spans closed.
     delta: isize,
@@ -115,9 +118,10 @@ const MAX_LINE: usize = 1024;
 const MAX_STATES: usize = 8;
 
 impl Line {
-    /// About the memory a line takes: its text and HTML, and its two states with the slot.
+    /// About the memory a line takes: its text and HTML, and its states with the slot.
     fn weight(&self, text: &str) -> usize {
-        text.len() + self.html.len() + 256
+        let states = if self.after.is_some() { 2 } else { 1 };
+        text.len() + self.html.len() + 64 + states * 128
     }
 }
 
@@ -129,14 +133,14 @@ impl Lines {
     }
 
     /// Appends to `html` the HTML of `line` read in `state`, if it is known, and returns the
-    /// state after it and its spans' delta.
+    /// state after it (`None`: unchanged) and its spans' delta.
     fn get(
         &self,
         syntax: &SyntaxReference,
         state: &State,
         line: &str,
         html: &mut String,
-    ) -> Option<(State, isize)> {
+    ) -> Option<(Option<State>, isize)> {
         let known = self
             .by_text
             .get(line)?
@@ -160,8 +164,8 @@ impl Lines {
         }
         let known = Line {
             syntax,
+            after: (*after != before).then(|| after.clone()),
             before,
-            after: after.clone(),
             html: html.into_boxed_str(),
             delta,
         };
