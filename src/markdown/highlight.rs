@@ -5,11 +5,13 @@
 //! Highlighted lines are remembered ([`Lines`]): a line read in the same state as before gives
 //! the same HTML and leaves the same state, so it is not parsed again. Translations of a code
 //! block differ in a comment or a string and share their other lines, and articles share
-//! boilerplate (`s.t();`, `}`): building the Adobe Analytics docs, 625 of the 2,065 lines of
-//! distinct code blocks are found, and 25,631 of 36,881 on the bench corpus at 10,000 x 3.
+//! boilerplate (`s.t();`, `}`): building the Adobe Analytics docs, about 600 of the 2,065 lines
+//! of distinct code blocks are found, and about 24,700 of 36,881 on the bench corpus at
+//! 10,000 x 3 (which thread sees which line first varies from run to run).
 
 use std::cell::RefCell;
-use std::sync::LazyLock;
+use std::ops::Range;
+use std::sync::{Arc, LazyLock};
 
 use foldhash::HashMap;
 use syntect::highlighting::ThemeSet;
@@ -41,7 +43,7 @@ thread_local! {
 }
 
 /// The code as HTML with highlighting classes, or `None` for plain text and unknown languages.
-pub fn highlight(code: &str, lang: &str) -> Option<String> {
+pub fn highlight(code: &str, lang: &str) -> Option<Arc<str>> {
     let syntax = find(&lang.to_ascii_lowercase())?;
     // What syntect's `ClassedHTMLGenerator` does, with each line looked up first.
     let mut state = State {
@@ -50,8 +52,22 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
     };
     let mut open_spans = 0isize;
     let mut html = String::with_capacity(code.len() * 4);
+    // The lines parsed here, remembered once the block's HTML, which they point into, is made;
+    // until then, a line that comes again in the block is found among them (by its text).
+    let mut parsed: Vec<Parsed> = Vec::new();
+    let mut in_block: HashMap<&str, Vec<usize>> = HashMap::default();
     for line in LinesWithEndings::from(code) {
-        let known = LINES.with_borrow(|lines| lines.get(syntax, &state, line, &mut html));
+        let known = LINES
+            .with_borrow(|lines| lines.get(syntax, &state, line, &mut html))
+            .or_else(|| {
+                let (_, _, after, at, delta) = in_block
+                    .get(line)?
+                    .iter()
+                    .map(|&i| &parsed[i])
+                    .find(|(_, before, ..)| *before == state)?;
+                html.extend_from_within(at.clone());
+                Some((after.clone(), *delta))
+            });
         let delta = match known {
             Some((after, delta)) => {
                 if let Some(after) = after {
@@ -65,9 +81,13 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
                 let (spans, delta) =
                     line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut state.scopes)
                         .ok()?;
+                let at = html.len();
                 html.push_str(&spans);
-                LINES
-                    .with_borrow_mut(|lines| lines.put(syntax, line, before, &state, spans, delta));
+                if line.len() <= MAX_LINE {
+                    let after = (state != before).then(|| state.clone());
+                    in_block.entry(line).or_default().push(parsed.len());
+                    parsed.push((line, before, after, at..html.len(), delta));
+                }
                 delta
             }
         };
@@ -75,6 +95,10 @@ pub fn highlight(code: &str, lang: &str) -> Option<String> {
     }
     for _ in 0..open_spans {
         html.push_str("</span>");
+    }
+    let html: Arc<str> = html.into();
+    if !parsed.is_empty() {
+        LINES.with_borrow_mut(|lines| lines.put(syntax, &html, parsed));
     }
     Some(html)
 }
@@ -94,36 +118,40 @@ struct Line {
     before: State,
     /// `None`: the same as before (most lines of code leave the state as they found it).
     after: Option<State>,
-    html: Box<str>,
+    /// The HTML of the block the line was first highlighted in (which the build's cache of
+    /// blocks holds too), and where the line's is in it: the spans of a line of code are
+    /// 20 times as long as the line, and would otherwise be kept twice.
+    block: Arc<str>,
+    html: Range<usize>,
     /// Spans opened less spans closed.
     delta: isize,
 }
+
+/// A line parsed in a block: its text, the states before and after it (if it changed), where
+/// its HTML is in the block's, and its spans' delta.
+type Parsed<'a> = (&'a str, State, Option<State>, Range<usize>, isize);
 
 /// The lines highlighted so far, by their text (with its newline).
 #[derive(Debug, Default)]
 struct Lines {
     by_text: HashMap<Box<str>, Vec<Line>>,
-    /// About the memory they take: [`Line::weight`] each.
+    /// About the memory they take: each line's text and states, and the HTML of each block
+    /// they point into.
     bytes: usize,
 }
 
-/// A thread remembers lines up to about this much memory; past it, it starts again. The bench
-/// corpus at 10,000 x 3 highlights 11,250 lines in all, about 2 MB a thread (the build's peak
-/// memory did not move).
+/// A thread remembers lines up to about this much memory, the HTML of the blocks they point
+/// into included; past it, it starts again. At 10,000 x 3, the bench corpus's two threads start
+/// again once each, and the build's peak memory moved by less than its noise (5 MiB).
 const MAX_BYTES: usize = 8 << 20;
 /// Longer lines (minified scripts, data) are not remembered: they seldom come again, and would
 /// take the room of many short ones.
 const MAX_LINE: usize = 1024;
 /// A line (`}`) can close many states; only so many are remembered for it.
 const MAX_STATES: usize = 8;
-
-impl Line {
-    /// About the memory a line takes: its text and HTML, and its states with the slot.
-    fn weight(&self, text: &str) -> usize {
-        let states = if self.after.is_some() { 2 } else { 1 };
-        text.len() + self.html.len() + 64 + states * 128
-    }
-}
+/// About the memory of a remembered state, and of a line's slot in the table.
+const STATE_BYTES: usize = 128;
+const SLOT_BYTES: usize = 96;
 
 impl Lines {
     /// How many lines are remembered, in all their states.
@@ -146,42 +174,44 @@ impl Lines {
             .get(line)?
             .iter()
             .find(|known| std::ptr::eq(known.syntax, syntax) && known.before == *state)?;
-        html.push_str(&known.html);
+        html.push_str(known.block.get(known.html.clone()).unwrap_or_default());
         Some((known.after.clone(), known.delta))
     }
 
-    fn put(
-        &mut self,
-        syntax: &'static SyntaxReference,
-        line: &str,
-        before: State,
-        after: &State,
-        html: String,
-        delta: isize,
-    ) {
-        if line.len() > MAX_LINE {
+    /// Remembers the lines `parsed` in the block whose HTML is `block`.
+    fn put(&mut self, syntax: &'static SyntaxReference, block: &Arc<str>, parsed: Vec<Parsed>) {
+        let weight: usize = block.len()
+            + parsed
+                .iter()
+                .map(|(line, _, after, _, _)| {
+                    line.len() + SLOT_BYTES + STATE_BYTES * (1 + usize::from(after.is_some()))
+                })
+                .sum::<usize>();
+        if weight > MAX_BYTES / 8 {
             return;
         }
-        let known = Line {
-            syntax,
-            after: (*after != before).then(|| after.clone()),
-            before,
-            html: html.into_boxed_str(),
-            delta,
-        };
-        let weight = known.weight(line);
         if self.bytes + weight > MAX_BYTES {
             self.by_text.clear();
             self.bytes = 0;
         }
-        match self.by_text.get_mut(line) {
-            Some(states) if states.len() >= MAX_STATES => return,
-            Some(states) => states.push(known),
-            None => {
-                self.by_text.insert(line.into(), vec![known]);
+        self.bytes += weight;
+        for (line, before, after, html, delta) in parsed {
+            let known = Line {
+                syntax,
+                before,
+                after,
+                block: Arc::clone(block),
+                html,
+                delta,
+            };
+            match self.by_text.get_mut(line) {
+                Some(states) if states.len() >= MAX_STATES => {}
+                Some(states) => states.push(known),
+                None => {
+                    self.by_text.insert(line.into(), vec![known]);
+                }
             }
         }
-        self.bytes += weight;
     }
 }
 
@@ -305,7 +335,7 @@ mod tests {
     }
 
     /// Highlights on a thread of its own, which starts with no lines remembered.
-    fn fresh(code: &'static str, lang: &'static str) -> Option<String> {
+    fn fresh(code: &'static str, lang: &'static str) -> Option<Arc<str>> {
         std::thread::spawn(move || highlight(code, lang))
             .join()
             .ok()
@@ -333,6 +363,61 @@ mod tests {
         assert_eq!(html, expected);
         // The three shared lines were parsed once: four of the first, one of the second.
         assert_eq!(lines, 5);
+    }
+
+    /// What syntect's own generator makes of the code, line by line with nothing remembered.
+    fn reference(code: &str, lang: &str) -> Option<String> {
+        use syntect::html::ClassedHTMLGenerator;
+        let syntax = find(lang)?;
+        let mut generator =
+            ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            generator
+                .parse_html_for_line_which_includes_newline(line)
+                .ok()?;
+        }
+        Some(generator.finalize())
+    }
+
+    #[test]
+    fn the_html_is_syntects_own() {
+        let blocks = [
+            (
+                "json",
+                "{\n  \"a\": 1,\n  \"a\": 1,\n  \"b\": [\n    1,\n    1\n  ]\n}\n",
+            ),
+            (
+                "js",
+                "/*\nlet a = 1;\n*/\nlet a = 1;\nlet a = 1;\n// done\n",
+            ),
+            ("js", "var s = `\nline\nline\n`;\nline\n"),
+            ("bash", "cat <<EOF\nEOF\ncat <<END\nEOF\nEND\nEOF\n"),
+            ("yaml", "a:\n  - 1\n  - 1\nb: |\n  - 1\n  - 1\n"),
+            (
+                "html",
+                "<p>\n<script>\nlet a = 1;\n</script>\nlet a = 1;\n</p>",
+            ),
+        ];
+        for (lang, code) in blocks {
+            // Twice on one thread: the second time, every line is remembered.
+            for _ in 0..2 {
+                let html = highlight(code, lang).map(|html| html.to_string());
+                assert!(html.is_some(), "{lang}");
+                assert_eq!(html, reference(code, lang), "{lang}: {code}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_again_in_its_block_is_parsed_once() {
+        let lines = std::thread::spawn(|| {
+            highlight("{\n\"a\": 1,\n\"a\": 1,\n\"a\": 1,\n}\n", "json");
+            remembered()
+        })
+        .join()
+        .unwrap_or_default();
+        // `{`, `"a": 1,` in the object, `}`.
+        assert_eq!(lines, 3);
     }
 
     #[test]
@@ -382,42 +467,44 @@ mod tests {
             parse: ParseState::new(syntax),
             scopes: ScopeStack::new(),
         };
+        let block: Arc<str> = "<span class=\"hl-x\">0</span>".repeat(10).into();
+        fn parsed<'a>(text: &'a str, state: &State, block: &str) -> Vec<Parsed<'a>> {
+            vec![(text, state.clone(), None, 0..block.len(), 0)]
+        }
         let mut lines = Lines::default();
-        let html = "<span class=\"hl-x\">0</span>".repeat(10);
         let mut n = 0;
         while lines.bytes + 1000 < MAX_BYTES {
-            lines.put(
-                syntax,
-                &format!("{n}\n"),
-                state.clone(),
-                &state,
-                html.clone(),
-                0,
-            );
+            lines.put(syntax, &block, parsed(&format!("{n}\n"), &state, &block));
             n += 1;
         }
         assert_eq!(lines.count(), n);
         let before = lines.bytes;
         for m in n..n + 10 {
-            lines.put(
-                syntax,
-                &format!("{m}\n"),
-                state.clone(),
-                &state,
-                html.clone(),
-                0,
-            );
+            lines.put(syntax, &block, parsed(&format!("{m}\n"), &state, &block));
         }
         // Started again: at most the ten new lines are left.
         assert!(lines.count() <= 10, "{} lines", lines.count());
         assert!(lines.bytes < before);
-        let long = "x".repeat(MAX_LINE + 1);
-        lines.put(syntax, &long, state.clone(), &state, String::new(), 0);
-        assert!(!lines.by_text.contains_key(long.as_str()));
         for _ in 0..2 * MAX_STATES {
-            lines.put(syntax, "}\n", state.clone(), &state, String::new(), 0);
+            lines.put(syntax, &block, parsed("}\n", &state, &block));
         }
         assert_eq!(lines.by_text.get("}\n").map(Vec::len), Some(MAX_STATES));
+        // A block too large for its lines to point into is not kept for them.
+        let large: Arc<str> = "x".repeat(MAX_BYTES / 8).into();
+        lines.put(syntax, &large, vec![("y\n", state.clone(), None, 0..1, 0)]);
+        assert!(!lines.by_text.contains_key("y\n"));
+    }
+
+    #[test]
+    fn long_lines_are_not_remembered() {
+        let lines = std::thread::spawn(|| {
+            let code = format!("{}\n2\n", "1".repeat(MAX_LINE + 1));
+            highlight(&code, "json");
+            remembered()
+        })
+        .join()
+        .unwrap_or_default();
+        assert_eq!(lines, 1);
     }
 
     #[test]

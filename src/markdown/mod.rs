@@ -72,7 +72,7 @@ impl Cache {
         {
             return Some(html);
         }
-        let html: std::sync::Arc<str> = highlight::highlight(code, lang)?.into();
+        let html: std::sync::Arc<str> = highlight::highlight(code, lang)?;
         if let Ok(mut map) = self.highlighted.lock() {
             map.insert(key, std::sync::Arc::clone(&html));
         }
