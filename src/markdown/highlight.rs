@@ -11,6 +11,7 @@
 
 use std::cell::RefCell;
 use std::ops::Range;
+use std::rc::Rc;
 use std::sync::{Arc, LazyLock};
 
 use foldhash::HashMap;
@@ -46,10 +47,7 @@ thread_local! {
 pub fn highlight(code: &str, lang: &str) -> Option<Arc<str>> {
     let syntax = find(&lang.to_ascii_lowercase())?;
     // What syntect's `ClassedHTMLGenerator` does, with each line looked up first.
-    let mut state = State {
-        parse: ParseState::new(syntax),
-        scopes: ScopeStack::new(),
-    };
+    let mut state = LINES.with_borrow_mut(|lines| lines.start(syntax));
     let mut open_spans = 0isize;
     let mut html = String::with_capacity(code.len() * 4);
     // The lines parsed here, remembered once the block's HTML, which they point into, is made;
@@ -64,7 +62,7 @@ pub fn highlight(code: &str, lang: &str) -> Option<Arc<str>> {
                     .get(line)?
                     .iter()
                     .map(|&i| &parsed[i])
-                    .find(|(_, before, ..)| *before == state)?;
+                    .find(|(_, before, ..)| same(before, &state))?;
                 html.extend_from_within(at.clone());
                 Some((after.clone(), *delta))
             });
@@ -76,17 +74,20 @@ pub fn highlight(code: &str, lang: &str) -> Option<Arc<str>> {
                 delta
             }
             None => {
-                let before = state.clone();
-                let ops = state.parse.parse_line(line, &SYNTAXES).ok()?;
+                let mut next = State::clone(&state);
+                let ops = next.parse.parse_line(line, &SYNTAXES).ok()?;
                 let (spans, delta) =
-                    line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut state.scopes)
-                        .ok()?;
+                    line_tokens_to_classed_spans(line, &ops, CLASS_STYLE, &mut next.scopes).ok()?;
                 let at = html.len();
                 html.push_str(&spans);
+                let after = (next != *state).then(|| Rc::new(next));
                 if line.len() <= MAX_LINE {
-                    let after = (state != before).then(|| state.clone());
                     in_block.entry(line).or_default().push(parsed.len());
-                    parsed.push((line, before, after, at..html.len(), delta));
+                    let before = Rc::clone(&state);
+                    parsed.push((line, before, after.clone(), at..html.len(), delta));
+                }
+                if let Some(after) = after {
+                    state = after;
                 }
                 delta
             }
@@ -111,13 +112,19 @@ struct State {
     scopes: ScopeStack,
 }
 
-/// A line highlighted before: in which state, to what HTML and state.
+/// Whether two states are the same; a state the lines share is found without comparing.
+fn same(a: &Rc<State>, b: &Rc<State>) -> bool {
+    Rc::ptr_eq(a, b) || a == b
+}
+
+/// A line highlighted before: in which state, to what HTML and state. The states are shared:
+/// a line's state before is the one the line above left, or the start of its syntax.
 #[derive(Debug)]
 struct Line {
     syntax: &'static SyntaxReference,
-    before: State,
+    before: Rc<State>,
     /// `None`: the same as before (most lines of code leave the state as they found it).
-    after: Option<State>,
+    after: Option<Rc<State>>,
     /// The HTML of the block the line was first highlighted in (which the build's cache of
     /// blocks holds too), and where the line's is in it: the spans of a line of code are
     /// 20 times as long as the line, and would otherwise be kept twice.
@@ -129,14 +136,16 @@ struct Line {
 
 /// A line parsed in a block: its text, the states before and after it (if it changed), where
 /// its HTML is in the block's, and its spans' delta.
-type Parsed<'a> = (&'a str, State, Option<State>, Range<usize>, isize);
+type Parsed<'a> = (&'a str, Rc<State>, Option<Rc<State>>, Range<usize>, isize);
 
 /// The lines highlighted so far, by their text (with its newline).
 #[derive(Debug, Default)]
 struct Lines {
     by_text: HashMap<Box<str>, Vec<Line>>,
-    /// About the memory they take: each line's text and states, and the HTML of each block
-    /// they point into.
+    /// The state each syntax starts in.
+    starts: Vec<(&'static SyntaxReference, Rc<State>)>,
+    /// About the memory they take: each line's text and the state after it, if new, and the
+    /// HTML of each block they point into.
     bytes: usize,
 }
 
@@ -149,7 +158,7 @@ const MAX_BYTES: usize = 8 << 20;
 const MAX_LINE: usize = 1024;
 /// A line (`}`) can close many states; only so many are remembered for it.
 const MAX_STATES: usize = 8;
-/// About the memory of a remembered state, and of a line's slot in the table.
+/// About the memory of a state, and of a line's slot in the table.
 const STATE_BYTES: usize = 128;
 const SLOT_BYTES: usize = 96;
 
@@ -160,20 +169,33 @@ impl Lines {
         self.by_text.values().map(Vec::len).sum()
     }
 
+    /// The state `syntax` starts in.
+    fn start(&mut self, syntax: &'static SyntaxReference) -> Rc<State> {
+        if let Some((_, state)) = self.starts.iter().find(|(s, _)| std::ptr::eq(*s, syntax)) {
+            return Rc::clone(state);
+        }
+        let state = Rc::new(State {
+            parse: ParseState::new(syntax),
+            scopes: ScopeStack::new(),
+        });
+        self.starts.push((syntax, Rc::clone(&state)));
+        state
+    }
+
     /// Appends to `html` the HTML of `line` read in `state`, if it is known, and returns the
     /// state after it (`None`: unchanged) and its spans' delta.
     fn get(
         &self,
         syntax: &SyntaxReference,
-        state: &State,
+        state: &Rc<State>,
         line: &str,
         html: &mut String,
-    ) -> Option<(Option<State>, isize)> {
+    ) -> Option<(Option<Rc<State>>, isize)> {
         let known = self
             .by_text
             .get(line)?
             .iter()
-            .find(|known| std::ptr::eq(known.syntax, syntax) && known.before == *state)?;
+            .find(|known| std::ptr::eq(known.syntax, syntax) && same(&known.before, state))?;
         html.push_str(known.block.get(known.html.clone()).unwrap_or_default());
         Some((known.after.clone(), known.delta))
     }
@@ -184,7 +206,7 @@ impl Lines {
             + parsed
                 .iter()
                 .map(|(line, _, after, _, _)| {
-                    line.len() + SLOT_BYTES + STATE_BYTES * (1 + usize::from(after.is_some()))
+                    line.len() + SLOT_BYTES + STATE_BYTES * usize::from(after.is_some())
                 })
                 .sum::<usize>();
         if weight > MAX_BYTES / 8 {
@@ -463,15 +485,12 @@ mod tests {
         let Some(syntax) = find("json") else {
             panic!("no JSON syntax");
         };
-        let state = State {
-            parse: ParseState::new(syntax),
-            scopes: ScopeStack::new(),
-        };
-        let block: Arc<str> = "<span class=\"hl-x\">0</span>".repeat(10).into();
-        fn parsed<'a>(text: &'a str, state: &State, block: &str) -> Vec<Parsed<'a>> {
-            vec![(text, state.clone(), None, 0..block.len(), 0)]
-        }
         let mut lines = Lines::default();
+        let state = lines.start(syntax);
+        let block: Arc<str> = "<span class=\"hl-x\">0</span>".repeat(10).into();
+        fn parsed<'a>(text: &'a str, state: &Rc<State>, block: &str) -> Vec<Parsed<'a>> {
+            vec![(text, Rc::clone(state), None, 0..block.len(), 0)]
+        }
         let mut n = 0;
         while lines.bytes + 1000 < MAX_BYTES {
             lines.put(syntax, &block, parsed(&format!("{n}\n"), &state, &block));
@@ -491,7 +510,11 @@ mod tests {
         assert_eq!(lines.by_text.get("}\n").map(Vec::len), Some(MAX_STATES));
         // A block too large for its lines to point into is not kept for them.
         let large: Arc<str> = "x".repeat(MAX_BYTES / 8).into();
-        lines.put(syntax, &large, vec![("y\n", state.clone(), None, 0..1, 0)]);
+        lines.put(
+            syntax,
+            &large,
+            vec![("y\n", Rc::clone(&state), None, 0..1, 0)],
+        );
         assert!(!lines.by_text.contains_key("y\n"));
     }
 
