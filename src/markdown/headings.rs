@@ -16,8 +16,11 @@ pub struct RenderedHeading {
     pub text: String,
 }
 
-/// Gives every heading an id and an anchor; returns the headings in order.
-pub fn assign_ids(events: &mut Vec<Spanned<'_>>) -> Vec<RenderedHeading> {
+/// Gives every heading an id, in place; returns the headings in order, and the anchor of each
+/// heading below the first level with the index of the heading's end, where
+/// [`with_anchors`] puts it when the page is written. Inserting them here moved every event of
+/// the page into a new list, on every page.
+pub fn assign_ids(events: &mut [Spanned<'_>]) -> (Vec<RenderedHeading>, Vec<(usize, String)>) {
     let mut used: HashSet<String> = HashSet::new();
     // For each slug, the suffix to try next: 10,000 headings with one title take linear time.
     let mut next: HashMap<String, usize> = HashMap::new();
@@ -28,60 +31,96 @@ pub fn assign_ids(events: &mut Vec<Spanned<'_>>) -> Vec<RenderedHeading> {
         }
     }
     let mut headings = Vec::new();
-    let mut out = Vec::with_capacity(events.len() + 8);
-    let mut input = std::mem::take(events).into_iter();
-    while let Some((event, range)) = input.next() {
-        let Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) = event
-        else {
-            out.push((event, range));
+    let mut anchors = Vec::new();
+    let mut at = 0;
+    while at < events.len() {
+        let Event::Start(Tag::Heading { level, id, .. }) = &events[at].0 else {
+            at += 1;
             continue;
         };
-        let mut inner = Vec::new();
-        let mut end = None;
-        for (event, range) in input.by_ref() {
-            if matches!(event, Event::End(TagEnd::Heading(_))) {
-                end = Some((event, range));
-                break;
+        let (level, written) = (*level, id.as_ref().map(|id| id.to_string()));
+        let end = events[at + 1..]
+            .iter()
+            .position(|(event, _)| matches!(event, Event::End(TagEnd::Heading(_))))
+            .map_or(events.len(), |offset| at + 1 + offset);
+        let text = plain_text(&events[at + 1..end]);
+        let id = match written {
+            Some(id) => id,
+            None => {
+                let id = unique(slug(&text), &mut used, &mut next);
+                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[at].0 {
+                    *slot = Some(CowStr::from(id.clone()));
+                }
+                id
             }
-            inner.push((event, range));
-        }
-        let text = plain_text(&inner);
-        let id = match id {
-            Some(id) => id.to_string(),
-            None => unique(slug(&text), &mut used, &mut next),
         };
         let number = level_number(level);
-        out.push((
-            Event::Start(Tag::Heading {
-                level,
-                id: Some(CowStr::from(id.clone())),
-                classes,
-                attrs,
-            }),
-            range.clone(),
-        ));
-        out.extend(inner);
         if number > 1 {
             let anchor = format!(
                 "<a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
                 super::escape::html_escape(&id)
             );
-            out.push((Event::InlineHtml(CowStr::from(anchor)), range));
+            anchors.push((end, anchor));
         }
-        out.extend(end);
         headings.push(RenderedHeading {
             level: number,
             id,
             text,
         });
+        at = end;
     }
-    *events = out;
-    headings
+    (headings, anchors)
+}
+
+/// The events of a page with the `anchors` of [`assign_ids`] put in before the events at their
+/// indexes (in order). A plain iterator: the HTML writer asks it for every event, and a
+/// `flat_map` there cost more than the copy it replaced.
+pub fn with_anchors<'a>(
+    events: Vec<Spanned<'a>>,
+    anchors: Vec<(usize, String)>,
+) -> WithAnchors<'a> {
+    let mut anchors = anchors.into_iter();
+    let next = anchors.next();
+    WithAnchors {
+        events: events.into_iter(),
+        at: 0,
+        anchors,
+        next,
+        held: None,
+    }
+}
+
+/// See [`with_anchors`].
+#[derive(Debug)]
+pub struct WithAnchors<'a> {
+    events: std::vec::IntoIter<Spanned<'a>>,
+    /// The index of the next event of `events`.
+    at: usize,
+    anchors: std::vec::IntoIter<(usize, String)>,
+    next: Option<(usize, String)>,
+    /// An event that waits for the anchor put in before it.
+    held: Option<Event<'a>>,
+}
+
+impl<'a> Iterator for WithAnchors<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.held.take() {
+            return Some(event);
+        }
+        let (event, _) = self.events.next()?;
+        let at = self.at;
+        self.at += 1;
+        match self.next.take_if(|(before, _)| *before == at) {
+            Some((_, html)) => {
+                self.next = self.anchors.next();
+                self.held = Some(event);
+                Some(Event::InlineHtml(CowStr::from(html)))
+            }
+            None => Some(event),
+        }
+    }
 }
 
 /// The plain text of a run of inline events.

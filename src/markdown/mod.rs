@@ -158,13 +158,14 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
     repair::before_inline(&marks, &mut events);
     inline::transform(&mut events);
     repair::after_inline(&mut events, ctx.locale);
-    let headings = headings::assign_ids(&mut events);
     code::transform(&mut events, ctx);
     line_breaks(&mut events);
+    // After the passes that move events: the anchors are put in by index as the page is written.
+    let (headings, anchors) = headings::assign_ids(&mut events);
     let text = plain_text(&events, body.len());
     // Room for the markup and the highlighted code, so the page is not copied as it grows.
     let mut html = String::with_capacity(body.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+    pulldown_cmark::html::push_html(&mut html, headings::with_anchors(events, anchors));
     if raw_html {
         html = sanitize::clean(&html);
     }
