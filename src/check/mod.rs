@@ -393,11 +393,20 @@ pub fn run_with(
     sort(&mut findings, config);
     let selection = select(scope, docs, groups, &mut findings);
     segments::keep_flagged(&mut alignments, &findings);
-    let locales = summarize(config, docs, groups, &findings, &selection);
-    let mut sources = sources_of(docs, &findings);
+    // Side by side: each reads all the findings or articles (8 ms apiece at 10,000 x 3 on
+    // the bench corpus) with nothing else to do.
+    let (locales, (mut sources, entries)) = rayon::join(
+        || summarize(config, docs, groups, &findings, &selection),
+        || {
+            rayon::join(
+                || sources_of(docs, &findings),
+                || entries(docs, groups, &selection),
+            )
+        },
+    );
     sources.extend(ui_sources);
     Ok(Report {
-        entries: entries(docs, groups, &selection),
+        entries,
         findings,
         locales,
         articles: selection.docs.iter().filter(|&&d| d).count(),
@@ -469,42 +478,56 @@ fn run_rules(
 /// Each finding goes under the article its translation group is named after, with the group's
 /// exl-id (an article paired by path has none of its own).
 fn file_under_groups(findings: &mut [Finding], docs: &[Doc], groups: &[Group]) {
+    use rayon::prelude::*;
     // Each group's name and exl-id once, shared by its findings.
-    let named: Vec<(Arc<str>, Option<Arc<str>>)> = groups
-        .iter()
-        .map(|g| (g.name.as_str().into(), g.exl_id.as_deref().map(Arc::from)))
-        .collect();
-    let mut group_of: HashMap<&str, usize> = HashMap::default();
-    for (g, group) in groups.iter().enumerate() {
-        for &i in &group.members {
-            group_of.insert(docs[i].article.shown_path.as_str(), g);
-        }
-    }
-    // A file's findings come one after another and share one path: it is looked up once.
-    let mut last: Option<(Arc<str>, Option<usize>)> = None;
-    for finding in findings {
-        let g = match &last {
-            Some((path, g)) if Arc::ptr_eq(path, &finding.path) => *g,
-            _ => {
-                let g = group_of.get(&*finding.path).copied();
-                last = Some((Arc::clone(&finding.path), g));
-                g
+    let (named, group_of) = rayon::join(
+        || -> Vec<(Arc<str>, Option<Arc<str>>)> {
+            groups
+                .iter()
+                .map(|g| (g.name.as_str().into(), g.exl_id.as_deref().map(Arc::from)))
+                .collect()
+        },
+        || {
+            let mut group_of: HashMap<&str, usize> = HashMap::default();
+            for (g, group) in groups.iter().enumerate() {
+                for &i in &group.members {
+                    group_of.insert(docs[i].article.shown_path.as_str(), g);
+                }
             }
-        };
-        if let Some(g) = g {
-            let (name, exl_id) = &named[g];
-            finding.article = Arc::clone(name);
-            if finding.exl_id.is_none() {
-                finding.exl_id.clone_from(exl_id);
+            group_of
+        },
+    );
+    // On every thread, a run of findings at a time. A file's findings come one after another
+    // and share one path: it is looked up once.
+    findings.par_chunks_mut(4096).for_each(|chunk| {
+        let mut last: Option<(Arc<str>, Option<usize>)> = None;
+        for finding in chunk {
+            let g = match &last {
+                Some((path, g)) if Arc::ptr_eq(path, &finding.path) => *g,
+                _ => {
+                    let g = group_of.get(&*finding.path).copied();
+                    last = Some((Arc::clone(&finding.path), g));
+                    g
+                }
+            };
+            if let Some(g) = g {
+                let (name, exl_id) = &named[g];
+                finding.article = Arc::clone(name);
+                if finding.exl_id.is_none() {
+                    finding.exl_id.clone_from(exl_id);
+                }
             }
         }
-    }
+    });
 }
 
 /// By article, locale (in the order of `tolk.toml`), file, place and rule.
 fn sort(findings: &mut [Finding], config: &Config) {
+    use rayon::slice::ParallelSliceMut;
     let locale_index = |code: &str| config.locales.iter().position(|l| l.code == code);
-    findings.sort_by(|a, b| {
+    // Stable, on every thread: the check's 91,739 findings at 10,000 x 3 on the bench corpus
+    // are sorted with nothing else to do.
+    findings.par_sort_by(|a, b| {
         (
             &a.article,
             locale_index(&a.locale),

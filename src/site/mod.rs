@@ -39,6 +39,10 @@ pub struct BuildReport {
     pub searchable: usize,
     pub warnings: Vec<Warning>,
     pub elapsed: Duration,
+    /// The renderer of a whole build ([`build_site`]), with every locale's navigation: dropped
+    /// with the report, or left to the process's exit by `tolk build` (freeing it took 16 ms
+    /// at 10,000 x 3 on the bench corpus, with nothing else left to do).
+    pub renderer: Option<Publisher>,
 }
 
 /// What the pages look like: the theme, its UI strings and templates, loaded once for a build
@@ -93,9 +97,10 @@ pub fn build_site(
     started: Instant,
     progress: Progress<'_>,
 ) -> Result<BuildReport> {
-    let (_, built) = publish(config, site, look, output, report, Keep::Nothing, progress)?;
+    let (renderer, built) = publish(config, site, look, output, report, Keep::Nothing, progress)?;
     Ok(BuildReport {
         elapsed: started.elapsed(),
+        renderer: Some(renderer),
         ..built
     })
 }
@@ -164,6 +169,7 @@ pub fn publish(
         searchable: rendered.searchable,
         warnings,
         elapsed: started.elapsed(),
+        renderer: None,
     };
     Ok((publisher, built))
 }

@@ -170,11 +170,34 @@ impl Publisher {
         }
         // The site-wide pages are made beside the articles: nothing they hold comes from the
         // article pages, and on their own (at 10,000 x 3 on the bench corpus, the sitemap and
-        // the status pages took 0.6 s) they kept one core of two waiting.
+        // the status pages took 0.6 s) they kept one core of two waiting. `status.json` waits
+        // for the last locale's search index instead, which is written with nothing else left
+        // to do (0.1 s, half of it on one core).
         let this = &*self;
+        let report = report.filter(|_| config.site.status);
+        let json_last = plan.whole && report.is_some();
+        let json = || match report {
+            Some(report) => this.status_json(report, output),
+            None => Ok(()),
+        };
+        let last: Option<&(dyn Fn() -> Result<()> + Sync)> = match json_last {
+            true => Some(&json),
+            false => None,
+        };
         let (site_wide, mut errors) = rayon::join(
-            || this.site_wide(config, site, plan, report, output),
-            || this.locales(config, site, plan, output, progress, &mut search, &mut done),
+            || this.site_wide(config, site, plan, report, !json_last, output),
+            || {
+                this.locales(
+                    config,
+                    site,
+                    plan,
+                    output,
+                    progress,
+                    &mut search,
+                    &mut done,
+                    last,
+                )
+            },
         );
         self.search = search;
         errors.extend(site_wide.err());
@@ -190,27 +213,30 @@ impl Publisher {
         Ok(done)
     }
 
-    /// The root pages, the sitemap and the status pages, as far as `plan` names them.
+    /// The root pages, the sitemap and the status pages (with `status.json` if `json`), as far
+    /// as `plan` names them.
     fn site_wide(
         &self,
         config: &Config,
         site: &Site,
         plan: &Plan,
         report: Option<&Report>,
+        json: bool,
         output: &Output,
     ) -> Result<()> {
         if plan.whole || plan.sitemap {
             self.sitemap(config, site, output)?;
         }
         if plan.whole || plan.site_wide {
-            self.status(config, site, report, plan, output)?;
+            self.status(config, site, report, plan, json, output)?;
         }
         Ok(())
     }
 
     /// Renders every locale's pages that `plan` names. In a whole build, a locale's search
     /// files are written while the next locale renders (they took 0.1 s a locale at 10,000
-    /// pages, on one core), and the index is then dropped unless kept.
+    /// pages, on one core), and the index is then dropped unless kept; `last` runs beside the
+    /// last locale's.
     #[allow(clippy::too_many_arguments)]
     fn locales(
         &self,
@@ -221,6 +247,7 @@ impl Publisher {
         progress: Progress<'_>,
         search: &mut Indexes,
         done: &mut RenderReport,
+        last: Option<&(dyn Fn() -> Result<()> + Sync)>,
     ) -> Vec<Error> {
         let mut errors = Vec::new();
         let mut unwritten: Option<(usize, search::Index)> = None;
@@ -235,10 +262,11 @@ impl Publisher {
                         (at, index, pages)
                     })
                 },
-                || {
-                    (li < count).then(|| {
-                        self.locale(config, site, li, plan, output, progress, search, done)
-                    })
+                || match li < count {
+                    true => {
+                        Some(self.locale(config, site, li, plan, output, progress, search, done))
+                    }
+                    false => last.map(|last| last().map(|()| None)),
                 },
             );
             if let Some((at, index, pages)) = written {
@@ -402,6 +430,13 @@ impl Publisher {
         output.write("sitemap.xml", &xml)
     }
 
+    /// `status.json`, the whole report, written as it is made.
+    fn status_json(&self, report: &Report, output: &Output) -> Result<()> {
+        output.write_with("status.json", &mut |out| {
+            crate::check::report::json::write_compact(report, out)
+        })
+    }
+
     /// robots.txt, the highlighting stylesheet and the theme's static files.
     fn static_files(&self, config: &Config, output: &Output) -> Result<()> {
         output.write("robots.txt", sitemap::robots(config).as_bytes())?;
@@ -431,12 +466,14 @@ impl Publisher {
     /// The status dashboard and the side-by-side pages of `report` (unless `plan` says they
     /// were made before it). A plan of part of the site replaces an earlier one: a
     /// side-by-side page the report no longer makes goes away.
+    #[allow(clippy::too_many_arguments)]
     fn status(
         &self,
         config: &Config,
         site: &Site,
         report: Option<&Report>,
         plan: &Plan,
+        json: bool,
         output: &Output,
     ) -> Result<()> {
         let Some(report) = report.filter(|_| config.site.status) else {
@@ -448,9 +485,9 @@ impl Publisher {
                 output.remove(&path)?;
             }
         }
-        output.write_with("status.json", &mut |out| {
-            crate::check::report::json::write_compact(report, out)
-        })?;
+        if json {
+            self.status_json(report, output)?;
+        }
         let t = self.look.strings.table(&self.look.theme, status::LANGUAGE);
         let write = |path: String, bytes: Vec<u8>| output.write(&path, &bytes);
         status::dashboard(
@@ -489,7 +526,7 @@ pub fn side_by_side(
 
 /// Writes the files of the search `index` of the locale `code`; returns how many pages it holds.
 fn write_index(index: &mut search::Index, code: &str, output: &Output) -> Result<usize> {
-    index.write(code, &mut |path, bytes| output.write(&path, &bytes))
+    index.write(code, &|path, bytes| output.write(&path, &bytes))
 }
 
 /// Renders the article pages `targets` of a locale in parallel, each written to `output` as it

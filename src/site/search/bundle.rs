@@ -74,7 +74,9 @@ pub fn files(
         terms.iter().filter(|(_, list)| !list.is_empty()).collect();
     terms.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
     // The entries are made on every thread, a chunk of terms at a time (the last locale's index
-    // is written with nothing else left to do), and packed into files in term order.
+    // is written with nothing else left to do), packed into files in term order, and each
+    // chunk's full files written on every thread too.
+    let mut done: Vec<(String, Vec<u8>)> = Vec::new();
     for chunk in terms.chunks(ENTRY_CHUNK) {
         let entries: Vec<(&String, Vec<u8>)> = chunk
             .par_iter()
@@ -100,10 +102,8 @@ pub fn files(
         for (term, entry) in entries {
             if !current.is_empty() && current.len() + entry.len() > TERM_FILE_BYTES {
                 current.push(b'}');
-                sink(
-                    format!("terms-{}.json", term_files.len() - 1),
-                    std::mem::take(&mut current),
-                )?;
+                let name = format!("terms-{}.json", term_files.len() - 1);
+                done.push((name, std::mem::take(&mut current)));
             }
             if current.is_empty() {
                 current.push(b'{');
@@ -113,6 +113,9 @@ pub fn files(
             }
             current.extend_from_slice(&entry);
         }
+        std::mem::take(&mut done)
+            .into_par_iter()
+            .try_for_each(|(name, bytes)| sink(name, bytes))?;
     }
     if !current.is_empty() {
         current.push(b'}');
@@ -120,13 +123,16 @@ pub fn files(
     }
 
     let pages: Vec<&DocInfo> = order.iter().map(|&old| docs[old as usize]).collect();
-    for (i, chunk) in pages.chunks(PAGES_PER_FILE).enumerate() {
-        let rows: Vec<[&str; 3]> = chunk
-            .iter()
-            .map(|d| [d.url.as_str(), d.title.as_str(), d.summary.as_str()])
-            .collect();
-        sink(format!("pages-{i}.json"), to_json(&rows)?)?;
-    }
+    pages
+        .par_chunks(PAGES_PER_FILE)
+        .enumerate()
+        .try_for_each(|(i, chunk)| {
+            let rows: Vec<[&str; 3]> = chunk
+                .iter()
+                .map(|d| [d.url.as_str(), d.title.as_str(), d.summary.as_str()])
+                .collect();
+            sink(format!("pages-{i}.json"), to_json(&rows)?)
+        })?;
     let manifest = Manifest {
         version: VERSION,
         language: analyzer.language(),
@@ -334,7 +340,7 @@ mod tests {
         let files = files(&Analyzer::new("fr"), &refs(&docs), &terms, suffixes)?;
         assert_eq!(
             names(&files),
-            ["terms-0.json", "pages-0.json", "index.json"]
+            ["index.json", "pages-0.json", "terms-0.json"]
         );
         // b is page 1, a page 0, c page 2; the title counts more.
         assert_eq!(
@@ -385,11 +391,11 @@ mod tests {
         assert_eq!(
             names(&forward),
             [
-                "terms-0.json",
+                "index.json",
                 "pages-0.json",
                 "pages-1.json",
                 "pages-2.json",
-                "index.json"
+                "terms-0.json"
             ]
         );
         Ok(())

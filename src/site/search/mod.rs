@@ -23,8 +23,9 @@ use text::Analyzer;
 pub const FOLDER: &str = "search";
 
 /// Where the files of an index go as they are made: a locale's files are never all in memory
-/// (18 MB for 10,000 pages of the bench corpus).
-pub type Sink<'a> = &'a mut dyn FnMut(String, Vec<u8>) -> Result<()>;
+/// (18 MB for 10,000 pages of the bench corpus). Called from several threads at once: the
+/// last locale's index is written with nothing else left to do.
+pub type Sink<'a> = &'a (dyn Fn(String, Vec<u8>) -> Result<()> + Sync);
 
 /// What the index gets of a page.
 #[derive(Debug, Clone, Copy)]
@@ -173,7 +174,7 @@ impl Index {
     pub fn write(&mut self, code: &str, sink: Sink<'_>) -> Result<usize> {
         let postings = merged(&mut self.parts, self.replaceable);
         postings.compact();
-        postings.bundle(&self.analyzer, &mut |name, bytes| {
+        postings.bundle(&self.analyzer, &|name, bytes| {
             sink(format!("{FOLDER}/{code}/{name}"), bytes)
         })?;
         Ok(postings.docs.len())
@@ -503,14 +504,17 @@ fn first_sentence(line: &str) -> &str {
 #[cfg(test)]
 type File = (String, Vec<u8>);
 
-/// The files `make` writes into its sink, collected, and what it returns (for tests).
+/// The files `make` writes into its sink, collected in the order of their names, and what it
+/// returns (for tests).
 #[cfg(test)]
 fn collect<T>(make: impl FnOnce(Sink<'_>) -> Result<T>) -> Result<(Vec<File>, T)> {
-    let mut files = Vec::new();
-    let made = make(&mut |name, bytes| {
-        files.push((name, bytes));
+    let files = std::sync::Mutex::new(Vec::new());
+    let made = make(&|name, bytes| {
+        crate::lock::lock(&files).push((name, bytes));
         Ok(())
     })?;
+    let mut files = files.into_inner().unwrap_or_else(|p| p.into_inner());
+    files.sort();
     Ok((files, made))
 }
 
