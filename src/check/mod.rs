@@ -368,7 +368,12 @@ pub fn run_with(
     // Each article's outline is parsed here, on every core, the first time it is needed.
     let docs: Vec<Doc> = {
         use rayon::prelude::*;
-        site.articles().into_par_iter().map(Doc::new).collect()
+        // In pieces of at most 32: the last of rayon's first pieces kept one core alone.
+        site.articles()
+            .into_par_iter()
+            .with_max_len(32)
+            .map(Doc::new)
+            .collect()
     };
     let docs = &docs;
     let groups = &site.grouping.groups;

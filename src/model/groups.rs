@@ -46,7 +46,7 @@ pub fn group(config: &Config, articles: &[&Article]) -> Grouping {
     let locale_index = |code: &str| config.locales.iter().position(|l| l.code == code);
     let source = config.source_locale.as_deref();
     let mut grouping = Grouping::default();
-    let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut without_id = Vec::new();
     for (i, article) in articles.iter().enumerate() {
         match &article.front.exl_id {
@@ -54,8 +54,10 @@ pub fn group(config: &Config, articles: &[&Article]) -> Grouping {
             None => without_id.push(i),
         }
     }
-    // On every thread: grouping 30,000 articles kept the other core waiting for 30 ms.
-    let by_id: Vec<(&str, Vec<usize>)> = by_id.into_iter().collect();
+    // In the order of the ids, on every thread: grouping 30,000 articles kept the other core
+    // waiting for 30 ms (a B-tree of the ids took a third of it).
+    let mut by_id: Vec<(&str, Vec<usize>)> = by_id.into_iter().collect();
+    by_id.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
     let made: Vec<(Group, Vec<(usize, usize)>)> = by_id
         .par_iter()
         .map(|(id, list)| {

@@ -89,8 +89,10 @@ impl Site {
             .enumerate()
             .flat_map(|(i, (locale, f))| f.articles.iter().map(move |rel| (i, *locale, rel)))
             .collect();
+        // In pieces of at most 64 files, so that both cores finish together.
         let read: Vec<(usize, Result<Article>)> = all
             .par_iter()
+            .with_max_len(64)
             .map(|&(i, locale, rel)| (i, article::read_article(config, locale, rel)))
             .collect();
         let mut articles: Vec<Vec<Article>> = found
@@ -170,6 +172,7 @@ impl Site {
             content
                 .articles
                 .par_iter_mut()
+                .with_max_len(256)
                 .for_each(Article::forget_outline);
         });
     }
@@ -188,7 +191,8 @@ impl Site {
             .for_each(|(i, content)| {
                 let dir = &content.locale.content_dir;
                 let hand = if i == 0 { Hand::ToPage } else { Hand::No };
-                content.articles.par_iter_mut().for_each(|article| {
+                let articles = content.articles.par_iter_mut().with_max_len(256);
+                articles.for_each(|article| {
                     article.release_text(dir.join(&article.rel_path), &empty, hand);
                 });
             });

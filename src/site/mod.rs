@@ -191,9 +191,21 @@ fn no_reserved_paths(config: &Config, contents: &[LocaleContent]) -> Result<()> 
 
 /// Two articles must not be published at the same URL (`a.md` and `a/index.md`).
 fn unique_urls(contents: &[LocaleContent]) -> Result<()> {
+    use rayon::prelude::*;
+    // The locales side by side.
+    let per_locale: Vec<Vec<Error>> = contents.par_iter().map(locale_unique_urls).collect();
+    match Error::from_many(per_locale.into_iter().flatten().collect()) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The articles of one locale that would be published at the URL of one before them.
+fn locale_unique_urls(content: &LocaleContent) -> Vec<Error> {
     let mut errors = Vec::new();
-    for content in contents {
-        let mut seen: foldhash::HashMap<String, &model::Article> = foldhash::HashMap::default();
+    {
+        let mut seen: foldhash::HashMap<String, &model::Article> =
+            foldhash::HashMap::with_capacity_and_hasher(content.articles.len(), Default::default());
         for article in &content.articles {
             let url = urls::article_url(&article.rel_path);
             if let Some(first) = seen.get(&url) {
@@ -215,10 +227,7 @@ fn unique_urls(contents: &[LocaleContent]) -> Result<()> {
             }
         }
     }
-    match Error::from_many(errors) {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    errors
 }
 
 /// Refuses output folders whose replacement would destroy sources: the site root, a content

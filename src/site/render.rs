@@ -542,8 +542,11 @@ fn articles(
     index: Option<&search::Index>,
     done: &mut RenderReport,
 ) -> (Vec<Searchable>, Result<()>) {
+    // In pieces of at most 8 pages: split only as rayon splits at first, the last piece of a
+    // locale (hundreds of pages) ran on one core while the other waited.
     let results: Vec<Result<(Option<Searchable>, Vec<Warning>)>> = targets
         .par_iter()
+        .with_max_len(8)
         .filter(|entry| entry.article.rel_path != "index.md")
         .map(|entry| {
             let built = renderer.article_page(&content.locale, frame, *entry)?;

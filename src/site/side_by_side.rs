@@ -129,7 +129,12 @@ pub fn pages(
         };
         sink(path, html)
     };
-    report.alignments.par_iter().try_for_each(page)
+    // In pieces of at most 16 pages, so that both cores finish together.
+    report
+        .alignments
+        .par_iter()
+        .with_max_len(16)
+        .try_for_each(page)
 }
 
 /// The page as the built-in `status-segments.html` makes it, written without tera (see
