@@ -318,6 +318,10 @@ fn search_box_links_to_its_locale_index_under_the_base_path() {
     site.run(&["build"]).success();
     assert!(!site.path("public/search").exists());
     assert!(!site.read("public/nl/kb/a/index.html").contains("search.js"));
+    // `status.json`, written beside the last locale's search index, is written without one.
+    let status: serde_json::Value =
+        serde_json::from_str(&site.read("public/status.json")).expect("status.json");
+    assert!(status["findings"].is_array(), "{status}");
 }
 
 /// `locales: [en]` in front matter, `[site.only-in]` in tolk.toml: the article exists only
