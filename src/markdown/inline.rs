@@ -259,6 +259,13 @@ pub(crate) fn badge(text: &str) -> Option<(String, usize)> {
 
 /// Renders a one-line text from front matter (a title, a description) as inline HTML.
 pub fn render_line(text: &str) -> String {
+    if without_markup(text) {
+        // What pulldown-cmark writes for a line of plain text, without parsing it: its text,
+        // escaped as body text, without the spaces around it.
+        let mut html = String::with_capacity(text.len() + 8);
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, text);
+        return html.trim().to_owned();
+    }
     let mut events = line_events(text);
     transform(&mut events);
     let mut html = String::new();
@@ -272,11 +279,33 @@ pub fn plain_line(text: &str) -> String {
     plain_without_markup(text).unwrap_or_else(|| parsed_plain_line(text))
 }
 
-/// [`plain_line`] of a line that markdown leaves as it is, without parsing it (each page's
-/// title is made plain twice: 1.5% of a build's instructions went to parsing them); `None`
-/// for a line with a character that can start markup (`[!DNL`, `*`, `&#39;`, `<`, a list
-/// marker or heading at its start, a line break).
+/// [`plain_line`] of a line that markdown leaves as it is ([`without_markup`]), without parsing
+/// it (each page's title is made plain twice: 1.5% of a build's instructions went to parsing
+/// them).
 fn plain_without_markup(text: &str) -> Option<String> {
+    if !without_markup(text) {
+        return None;
+    }
+    // As the parsed line: zero-width spaces go, then runs of spaces become one.
+    let text = match text.contains('\u{200b}') {
+        true => std::borrow::Cow::Owned(text.replace('\u{200b}', "")),
+        false => std::borrow::Cow::Borrowed(text),
+    };
+    let mut plain = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !plain.is_empty() {
+            plain.push(' ');
+        }
+        plain.push_str(word);
+    }
+    Some(plain)
+}
+
+/// Whether markdown leaves the one-line `text` as it is: none of its characters can start
+/// markup (`[!DNL`, `*`, `&#39;`, `<`, a line break, a tab), and it does not start with a
+/// list marker, a heading or an indented code block. Not every line it refuses has markup; those
+/// are parsed.
+fn without_markup(text: &str) -> bool {
     let markup = |b: &u8| {
         matches!(
             b,
@@ -295,31 +324,21 @@ fn plain_without_markup(text: &str) -> Option<String> {
                 | b'#'
                 | b'\n'
                 | b'\r'
+                | b'\t'
         )
     };
     if text.as_bytes().iter().any(markup) {
-        return None;
+        return false;
     }
     // A block marker at the start: `- `, `+ `, `1. `, `2) `, `= ` (a heading's underline),
     // and what four spaces or a tab make (an indented code block).
     let start = text.trim_start();
-    let first = start.bytes().next()?;
-    if matches!(first, b'-' | b'+' | b'=' | b'0'..=b'9') || text.len() - start.len() >= 4 {
-        return None;
-    }
-    // As the parsed line: zero-width spaces go, then runs of spaces become one.
-    let text = match text.contains('\u{200b}') {
-        true => std::borrow::Cow::Owned(text.replace('\u{200b}', "")),
-        false => std::borrow::Cow::Borrowed(text),
-    };
-    let mut plain = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !plain.is_empty() {
-            plain.push(' ');
+    match start.bytes().next() {
+        Some(first) => {
+            !matches!(first, b'-' | b'+' | b'=' | b'0'..=b'9') && text.len() - start.len() < 4
         }
-        plain.push_str(word);
+        None => false,
     }
-    Some(plain)
 }
 
 /// [`plain_line`] read by pulldown-cmark and the inline passes.
@@ -432,7 +451,7 @@ mod tests {
     }
 
     #[test]
-    fn lines_without_markup_are_made_plain_as_parsed_ones_are() {
+    fn lines_without_markup_are_made_plain_and_html_as_parsed_ones_are() {
         for line in [
             "Message d’erreur : Query Service Dois",
             "  Bekende   problemen\u{00a0}voor Workfront  ",
@@ -449,6 +468,10 @@ mod tests {
             "---",
             "    indented code",
             "\tindented",
+            " \tindented",
+            "Tab\tinside",
+            "Quotes \"here\" and 'there'",
+            "\u{00a0}Leading no-break space",
             "# Heading",
             "Title {#id}",
             "Quote > not at the start",
@@ -466,6 +489,12 @@ mod tests {
                 assert_eq!(plain, parsed, "{line:?}");
             }
             assert_eq!(plain_line(line), parsed, "{line:?}");
+            // The same for the HTML of the line, against the parser's.
+            let mut events = line_events(line);
+            transform(&mut events);
+            let mut html = String::new();
+            pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(e, _)| e));
+            assert_eq!(render_line(line), html.trim(), "{line:?}");
         }
         assert!(plain_without_markup("Message d’erreur : Query Service Dois").is_some());
         assert!(plain_without_markup("1. Introduction").is_none());
