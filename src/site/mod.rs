@@ -203,28 +203,26 @@ fn unique_urls(contents: &[LocaleContent]) -> Result<()> {
 /// The articles of one locale that would be published at the URL of one before them.
 fn locale_unique_urls(content: &LocaleContent) -> Vec<Error> {
     let mut errors = Vec::new();
-    {
-        let mut seen: foldhash::HashMap<String, &model::Article> =
-            foldhash::HashMap::with_capacity_and_hasher(content.articles.len(), Default::default());
-        for article in &content.articles {
-            let url = urls::article_url(&article.rel_path);
-            if let Some(first) = seen.get(&url) {
-                errors.push(Error::from(
-                    crate::error::SourceError::new(
-                        crate::error::SourceErrorKind::Content,
-                        &article.shown_path,
-                        &article.text,
-                        0..0,
-                        format!(
-                            "{} and {} would both be published at {}/{url}",
-                            first.shown_path, article.shown_path, content.locale.code
-                        ),
-                    )
-                    .with_help("rename or remove one of them"),
-                ));
-            } else {
-                seen.insert(url, article);
-            }
+    let mut seen: foldhash::HashMap<String, &model::Article> =
+        foldhash::HashMap::with_capacity_and_hasher(content.articles.len(), Default::default());
+    for article in &content.articles {
+        let url = urls::article_url(&article.rel_path);
+        if let Some(first) = seen.get(&url) {
+            errors.push(Error::from(
+                crate::error::SourceError::new(
+                    crate::error::SourceErrorKind::Content,
+                    &article.shown_path,
+                    &article.text,
+                    0..0,
+                    format!(
+                        "{} and {} would both be published at {}/{url}",
+                        first.shown_path, article.shown_path, content.locale.code
+                    ),
+                )
+                .with_help("rename or remove one of them"),
+            ));
+        } else {
+            seen.insert(url, article);
         }
     }
     errors

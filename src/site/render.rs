@@ -175,17 +175,9 @@ impl Publisher {
         // to do (0.1 s, half of it on one core).
         let this = &*self;
         let report = report.filter(|_| config.site.status);
-        let json_last = plan.whole && report.is_some();
-        let json = || match report {
-            Some(report) => this.status_json(report, output),
-            None => Ok(()),
-        };
-        let last: Option<&(dyn Fn() -> Result<()> + Sync)> = match json_last {
-            true => Some(&json),
-            false => None,
-        };
+        let json_last = report.filter(|_| plan.whole);
         let (site_wide, mut errors) = rayon::join(
-            || this.site_wide(config, site, plan, report, !json_last, output),
+            || this.site_wide(config, site, plan, report, json_last.is_none(), output),
             || {
                 this.locales(
                     config,
@@ -195,7 +187,7 @@ impl Publisher {
                     progress,
                     &mut search,
                     &mut done,
-                    last,
+                    json_last,
                 )
             },
         );
@@ -235,8 +227,8 @@ impl Publisher {
 
     /// Renders every locale's pages that `plan` names. In a whole build, a locale's search
     /// files are written while the next locale renders (they took 0.1 s a locale at 10,000
-    /// pages, on one core), and the index is then dropped unless kept; `last` runs beside the
-    /// last locale's.
+    /// pages, on one core), and the index is then dropped unless kept; the `status.json` of
+    /// `json_last` is written beside the last locale's.
     #[allow(clippy::too_many_arguments)]
     fn locales(
         &self,
@@ -247,7 +239,7 @@ impl Publisher {
         progress: Progress<'_>,
         search: &mut Indexes,
         done: &mut RenderReport,
-        last: Option<&(dyn Fn() -> Result<()> + Sync)>,
+        json_last: Option<&Report>,
     ) -> Vec<Error> {
         let mut errors = Vec::new();
         let mut unwritten: Option<(usize, search::Index)> = None;
@@ -266,7 +258,9 @@ impl Publisher {
                     true => {
                         Some(self.locale(config, site, li, plan, output, progress, search, done))
                     }
-                    false => last.map(|last| last().map(|()| None)),
+                    false => {
+                        json_last.map(|report| self.status_json(report, output).map(|()| None))
+                    }
                 },
             );
             if let Some((at, index, pages)) = written {

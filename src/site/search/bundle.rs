@@ -78,7 +78,6 @@ pub fn files(
     // The entries are made on every thread, a chunk of terms at a time (the last locale's index
     // is written with nothing else left to do), packed into files in term order, and each
     // chunk's full files written on every thread too.
-    let mut done: Vec<(String, Vec<u8>)> = Vec::new();
     for chunk in terms.chunks(ENTRY_CHUNK) {
         let entries: Vec<(&String, Vec<u8>)> = chunk
             .par_iter()
@@ -100,11 +99,12 @@ pub fn files(
                 (term, entry)
             })
             .collect();
+        let mut full: Vec<(String, Vec<u8>)> = Vec::new();
         for (term, entry) in entries {
             if !current.is_empty() && current.len() + entry.len() > TERM_FILE_BYTES {
                 current.push(b'}');
                 let name = format!("terms-{}.json", term_files.len() - 1);
-                done.push((name, std::mem::take(&mut current)));
+                full.push((name, std::mem::take(&mut current)));
             }
             if current.is_empty() {
                 current.push(b'{');
@@ -114,8 +114,7 @@ pub fn files(
             }
             current.extend_from_slice(&entry);
         }
-        std::mem::take(&mut done)
-            .into_par_iter()
+        full.into_par_iter()
             .try_for_each(|(name, bytes)| sink(name, bytes))?;
     }
     if !current.is_empty() {
