@@ -158,11 +158,15 @@ pub fn slug(text: &str) -> String {
             );
         }
     }
-    let slug = slug.trim_matches('-');
+    // Trimmed in place: one string a heading.
+    let end = slug.trim_end_matches('-').len();
+    slug.truncate(end);
+    let start = slug.len() - slug.trim_start_matches('-').len();
+    slug.drain(..start);
     if slug.is_empty() {
         "section".to_owned()
     } else {
-        slug.to_owned()
+        slug
     }
 }
 
@@ -174,8 +178,14 @@ pub fn unique(
     used: &mut HashSet<String>,
     next: &mut HashMap<String, usize>,
 ) -> String {
-    let mut candidate = base.clone();
+    // Most slugs are new on their page: taken as they are, without a suffix to remember.
+    if !used.contains(&base) {
+        used.insert(base.clone());
+        return base;
+    }
     let n = next.entry(base.clone()).or_insert(1);
+    let mut candidate = format!("{base}-{n}");
+    *n += 1;
     while used.contains(&candidate) {
         candidate = format!("{base}-{n}");
         *n += 1;

@@ -400,10 +400,13 @@ fn flat_value(written: &str) -> Option<(Value, usize)> {
 
 /// The words YAML reads as null or a boolean (any case).
 fn is_yaml_word(text: &str) -> bool {
-    matches!(
-        text.to_ascii_lowercase().as_str(),
-        "" | "~" | "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
-    )
+    // Compared without a lowercase copy: this runs for every key and plain value of every
+    // article.
+    [
+        "", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n",
+    ]
+    .iter()
+    .any(|word| text.eq_ignore_ascii_case(word))
 }
 
 const LOCALES_HELP: &str =

@@ -55,11 +55,12 @@ struct Manifest<'a> {
     term_files: Vec<String>,
 }
 
-/// Makes the files into `sink`, as (name in the locale's folder, bytes).
+/// Makes the files into `sink`, as (name in the locale's folder, bytes), from the terms that
+/// some page has, each with its pages.
 pub fn files(
     analyzer: &Analyzer,
     docs: &[&DocInfo],
-    terms: &[(String, Vec<Posting>)],
+    mut terms: Vec<(&str, &[Posting])>,
     mut suffixes: Vec<String>,
     sink: Sink<'_>,
 ) -> Result<()> {
@@ -72,16 +73,14 @@ pub fn files(
 
     let mut term_files = Vec::new();
     let mut current: Vec<u8> = Vec::new();
-    let mut terms: Vec<&(String, Vec<Posting>)> =
-        terms.iter().filter(|(_, list)| !list.is_empty()).collect();
-    terms.sort_unstable_by(|a, b| utf16_order(&a.0, &b.0));
+    terms.sort_unstable_by(|a, b| utf16_order(a.0, b.0));
     // The entries are made on every thread, a chunk of terms at a time (the last locale's index
     // is written with nothing else left to do), packed into files in term order, and each
     // chunk's full files written on every thread too.
     for chunk in terms.chunks(ENTRY_CHUNK) {
-        let entries: Vec<(&String, Vec<u8>)> = chunk
+        let entries: Vec<(&str, Vec<u8>)> = chunk
             .par_iter()
-            .map_init(Vec::new, |flat, (term, postings)| {
+            .map_init(Vec::new, |flat, &(term, postings)| {
                 flat.clear();
                 flat.extend(
                     postings
@@ -108,7 +107,7 @@ pub fn files(
             }
             if current.is_empty() {
                 current.push(b'{');
-                term_files.push(term.clone());
+                term_files.push(term.to_owned());
             } else {
                 current.push(b',');
             }
@@ -296,6 +295,11 @@ mod tests {
         terms: &[(String, Vec<Posting>)],
         suffixes: Vec<String>,
     ) -> Result<Vec<(String, Vec<u8>)>> {
+        let terms: Vec<(&str, &[Posting])> = terms
+            .iter()
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(term, list)| (term.as_str(), list.as_slice()))
+            .collect();
         let (files, ()) =
             super::super::collect(|sink| super::files(analyzer, docs, terms, suffixes, sink))?;
         Ok(files)

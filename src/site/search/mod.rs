@@ -10,14 +10,15 @@
 
 mod bundle;
 pub mod text;
+mod words;
 
 use std::sync::Mutex;
 
-use compact_str::CompactString;
 use foldhash::HashMap;
 
 use crate::error::Result;
 use text::Analyzer;
+use words::Words;
 
 /// The folder of the search indexes in the output: one subfolder per locale code.
 pub const FOLDER: &str = "search";
@@ -56,12 +57,16 @@ struct Postings {
     /// In the order they were added; sorted by URL when written. `None`: a page replaced or
     /// removed since (the dev server), left out when the index is next written.
     docs: Vec<Option<DocInfo>>,
-    /// Every term with the pages that have it, in the order they were added.
-    terms: Vec<(String, Vec<Posting>)>,
+    /// Every term, numbered in the order they were added.
+    terms: Vec<String>,
+    /// The pages that have each term, by the term's number. Apart from the terms' names: a
+    /// page appends to a few hundred of these lists, and the lists' heads, packed together,
+    /// stay in the cache (at 10,000 pages of the bench corpus a locale has some 40,000 terms).
+    lists: Vec<Vec<Posting>>,
     term_ids: HashMap<String, u32>,
     /// Every word seen, with its counters in its slot of the table (one cache miss a word
     /// looked up, not two), so each word is stemmed once.
-    words: HashMap<CompactString, Word>,
+    words: Words,
     /// Only kept for an index whose pages can be replaced ([`Index::replace`]).
     page_words: Option<PageWords>,
     /// Scratch space of [`Postings::add`]: the page's (title, text) count of every term, and
@@ -77,7 +82,7 @@ struct Postings {
 #[derive(Debug, Default)]
 struct PageWords {
     /// Each word, by its number ([`Word::id`]).
-    names: Vec<CompactString>,
+    names: Vec<Box<str>>,
     /// The numbers of each page's words, in `docs` order.
     of_page: Vec<Vec<u32>>,
 }
@@ -238,7 +243,7 @@ impl Postings {
                         None => {
                             let mut new = self.new_word(analyzer, word);
                             let term = count(&mut new, &mut touched_words);
-                            self.words.insert(CompactString::from(word), new);
+                            self.words.insert(word, new);
                             term
                         }
                     }
@@ -259,7 +264,7 @@ impl Postings {
         }
         for &term in &touched {
             let (title, text) = std::mem::take(&mut self.counts[term as usize]);
-            self.terms[term as usize].1.push(Posting {
+            self.lists[term as usize].push(Posting {
                 doc: id,
                 title,
                 text,
@@ -296,7 +301,7 @@ impl Postings {
     /// names.
     fn number_word(&mut self, word: &str) -> u32 {
         if let Some(pages) = &mut self.page_words {
-            pages.names.push(CompactString::from(word));
+            pages.names.push(word.into());
         }
         u32::try_from(self.words.len()).unwrap_or(u32::MAX)
     }
@@ -316,7 +321,8 @@ impl Postings {
         }
         let id = u32::try_from(self.terms.len()).unwrap_or(u32::MAX);
         self.term_ids.insert(term.clone(), id);
-        self.terms.push((term, Vec::new()));
+        self.terms.push(term);
+        self.lists.push(Vec::new());
         self.counts.push((0, 0));
         id
     }
@@ -334,7 +340,7 @@ impl Postings {
         if let Some(pages) = &mut self.page_words {
             let words = pages.of_page.get_mut(id).map(std::mem::take);
             for w in words.unwrap_or_default() {
-                let name = pages.names.get(w as usize).map(CompactString::as_str);
+                let name = pages.names.get(w as usize).map(|name| &**name);
                 if let Some(word) = name.and_then(|name| self.words.get_mut(name)) {
                     word.pages = word.pages.saturating_sub(1);
                 }
@@ -355,7 +361,7 @@ impl Postings {
                 next += 1;
             }
         }
-        for (_, list) in &mut self.terms {
+        for list in &mut self.lists {
             list.retain_mut(|p| {
                 p.doc = number[p.doc as usize];
                 p.doc != u32::MAX
@@ -374,11 +380,11 @@ impl Postings {
     /// What the words in the pages have after their terms, for the manifest.
     fn suffixes(&self) -> Vec<String> {
         let mut suffixes = foldhash::HashSet::default();
-        for (word, &Word { term, pages, .. }) in &self.words {
+        for (word, &Word { term, pages, .. }) in self.words.iter() {
             let Some(term) = term.filter(|_| pages > 0) else {
                 continue;
             };
-            let term = &self.terms[term as usize].0;
+            let term = &self.terms[term as usize];
             if let Some(suffix) = text::fold(word).get(term.len()..) {
                 if !suffix.is_empty() && suffix.chars().count() <= text::MAX_SUFFIX {
                     suffixes.insert(suffix.to_owned());
@@ -391,7 +397,14 @@ impl Postings {
     /// The files of the index (after [`Postings::compact`]).
     fn bundle(&self, analyzer: &Analyzer, sink: Sink<'_>) -> Result<()> {
         let docs: Vec<&DocInfo> = self.docs.iter().flatten().collect();
-        bundle::files(analyzer, &docs, &self.terms, self.suffixes(), sink)
+        let terms: Vec<(&str, &[Posting])> = self
+            .terms
+            .iter()
+            .zip(&self.lists)
+            .filter(|(_, list)| !list.is_empty())
+            .map(|(term, list)| (term.as_str(), list.as_slice()))
+            .collect();
+        bundle::files(analyzer, &docs, terms, self.suffixes(), sink)
     }
 
     /// One set of postings from the parts threads filled: pages are renumbered after those of
@@ -404,26 +417,24 @@ impl Postings {
             let offset = u32::try_from(all.docs.len()).unwrap_or(u32::MAX);
             all.docs.extend(part.docs);
             let mut terms = Vec::with_capacity(part.terms.len());
-            for (term, list) in part.terms {
+            for (term, list) in part.terms.into_iter().zip(part.lists) {
                 let id = all.intern(term);
                 terms.push(id);
-                all.terms[id as usize]
-                    .1
-                    .extend(list.into_iter().map(|p| Posting {
-                        doc: p.doc.saturating_add(offset),
-                        ..p
-                    }));
+                all.lists[id as usize].extend(list.into_iter().map(|p| Posting {
+                    doc: p.doc.saturating_add(offset),
+                    ..p
+                }));
             }
             // Their numbers to ours: a word new here is numbered (and named) as it comes.
             let mut words = vec![0u32; part.words.len()];
-            for (name, word) in part.words {
-                words[word.id as usize] = match all.words.get_mut(name.as_str()) {
+            for (name, &word) in part.words.iter() {
+                words[word.id as usize] = match all.words.get_mut(name) {
                     Some(mine) => {
                         mine.pages += word.pages;
                         mine.id
                     }
                     None => {
-                        let id = all.number_word(&name);
+                        let id = all.number_word(name);
                         all.words.insert(
                             name,
                             Word {
@@ -545,8 +556,8 @@ mod tests {
             postings
                 .terms
                 .iter()
-                .find(|(t, _)| t == term)
-                .map(|(_, list)| list.clone())
+                .position(|t| t == term)
+                .map(|i| postings.lists[i].clone())
         };
         assert_eq!(
             find("desactiv"),
@@ -583,7 +594,7 @@ mod tests {
         let mut index = index;
         let postings = index.merged();
         assert_eq!(postings.docs.len(), 200);
-        for (_, list) in &postings.terms {
+        for list in &postings.lists {
             assert_eq!(list.len(), 200);
         }
     }
@@ -706,7 +717,7 @@ mod tests {
             }
             let mut postings = Postings::default();
             postings.add(&analyzer, doc("x/", "Fout 2646", "Fout 2646 en 7"));
-            let terms: Vec<&str> = postings.terms.iter().map(|(t, _)| t.as_str()).collect();
+            let terms: Vec<&str> = postings.terms.iter().map(String::as_str).collect();
             assert!(
                 terms.contains(&"2646") && !terms.contains(&"7"),
                 "{tag}: {terms:?}"
