@@ -1,6 +1,6 @@
 //! Criterion benches for the hot paths of a build: front matter, the markdown pipeline with
-//! every ExL pass, one check rule family, and one page template. Whole builds are timed by
-//! `scripts/bench` on a generated corpus.
+//! every ExL pass, one check rule family, the search index, and one page template. Whole
+//! builds are timed by `scripts/bench` on a generated corpus.
 
 use std::path::Path;
 
@@ -80,6 +80,48 @@ fn check_and_build(c: &mut Criterion) {
     group.finish();
 }
 
+/// The search index of each locale of the known-issues corpus, filled and written on one
+/// thread: the words of every page looked up, counted and stemmed, then the term files made.
+/// At 10,000 x 3 of the bench corpus the index is a seventh of a build's cycles.
+fn search(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-issues");
+    let config = tolk::config::Config::load(&root).expect("the corpus config");
+    let site = content::Site::load(&config).expect("the corpus");
+    let mut group = c.benchmark_group("known-issues corpus (909 articles)");
+    group.sample_size(10);
+    group.bench_function("search: index every locale and write its files", |b| {
+        b.iter(|| index_every_locale(&site))
+    });
+    group.finish();
+}
+
+/// The bytes of the index files of every locale of `site`. The pages' markdown stands in for
+/// their plain text (the same words, some markup more).
+fn index_every_locale(site: &content::Site) -> usize {
+    use tolk::site::search::{Document, Index};
+    let mut bytes = 0;
+    for content in &site.contents {
+        let code = &content.locale.code;
+        let mut index = Index::new(code);
+        for article in &content.articles {
+            index.add(Document {
+                url: &article.rel_path,
+                title: article.front.title.as_deref().unwrap_or_default(),
+                description: "",
+                text: article.text.get(article.body_offset..).unwrap_or_default(),
+            });
+        }
+        let written = std::sync::atomic::AtomicUsize::new(0);
+        let sink = |_: String, file: Vec<u8>| {
+            written.fetch_add(file.len(), std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        };
+        index.write(code, &sink).expect("the index files");
+        bytes += written.into_inner();
+    }
+    bytes
+}
+
 fn template(c: &mut Criterion) {
     let theme = tolk::theme::Theme::load(Path::new("/nonexistent")).expect("the embedded theme");
     let templates = tolk::site::templates::Templates::new(&theme).expect("the templates");
@@ -94,5 +136,12 @@ fn template(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, front_matter, render, check_and_build, template);
+criterion_group!(
+    benches,
+    front_matter,
+    render,
+    check_and_build,
+    search,
+    template
+);
 criterion_main!(benches);
