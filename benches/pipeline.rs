@@ -49,10 +49,16 @@ fn render(c: &mut Criterion) {
     }
 }
 
-fn check_and_build(c: &mut Criterion) {
+/// The known-issues corpus of `tests/fixtures`, loaded and parsed.
+fn known_issues() -> (tolk::config::Config, content::Site) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-issues");
     let config = tolk::config::Config::load(&root).expect("the corpus config");
     let site = content::Site::load(&config).expect("the corpus");
+    (config, site)
+}
+
+fn check_and_build(c: &mut Criterion) {
+    let (config, site) = known_issues();
     let mut group = c.benchmark_group("known-issues corpus (909 articles)");
     group.sample_size(10);
     group.bench_function("check: every rule", |b| {
@@ -84,9 +90,7 @@ fn check_and_build(c: &mut Criterion) {
 /// thread: the words of every page looked up, counted and stemmed, then the term files made.
 /// At 10,000 x 3 of the bench corpus the index is a seventh of a build's cycles.
 fn search(c: &mut Criterion) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-issues");
-    let config = tolk::config::Config::load(&root).expect("the corpus config");
-    let site = content::Site::load(&config).expect("the corpus");
+    let (_, site) = known_issues();
     let mut group = c.benchmark_group("known-issues corpus (909 articles)");
     group.sample_size(10);
     group.bench_function("search: index every locale and write its files", |b| {

@@ -184,12 +184,13 @@ pub fn unique(
         return base;
     }
     let n = next.entry(base.clone()).or_insert(1);
-    let mut candidate = format!("{base}-{n}");
-    *n += 1;
-    while used.contains(&candidate) {
-        candidate = format!("{base}-{n}");
+    let candidate = loop {
+        let candidate = format!("{base}-{n}");
         *n += 1;
-    }
+        if !used.contains(&candidate) {
+            break candidate;
+        }
+    };
     used.insert(candidate.clone());
     candidate
 }

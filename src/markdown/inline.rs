@@ -297,9 +297,10 @@ fn plain_without_markup(text: &str) -> Option<String> {
 /// `text` without zero-width spaces, then with each run of spaces made one and none at its
 /// ends: the last step of [`plain_line`], parsed or not.
 fn squeezed(text: &str) -> String {
-    let text = match text.contains('\u{200b}') {
-        true => std::borrow::Cow::Owned(text.replace('\u{200b}', "")),
-        false => std::borrow::Cow::Borrowed(text),
+    let text = if text.contains('\u{200b}') {
+        std::borrow::Cow::Owned(text.replace('\u{200b}', ""))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     };
     let mut plain = String::with_capacity(text.len());
     for word in text.split_whitespace() {

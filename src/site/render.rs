@@ -254,11 +254,10 @@ impl Publisher {
                         (at, index, pages)
                     })
                 },
-                || match li < count {
-                    true => {
+                || {
+                    if li < count {
                         Some(self.locale(config, site, li, plan, output, progress, search, done))
-                    }
-                    false => {
+                    } else {
                         json_last.map(|report| self.status_json(report, output).map(|()| None))
                     }
                 },
@@ -460,7 +459,6 @@ impl Publisher {
     /// The status dashboard and the side-by-side pages of `report` (unless `plan` says they
     /// were made before it). A plan of part of the site replaces an earlier one: a
     /// side-by-side page the report no longer makes goes away.
-    #[allow(clippy::too_many_arguments)]
     fn status(
         &self,
         config: &Config,
