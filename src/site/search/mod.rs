@@ -18,7 +18,7 @@ use foldhash::HashMap;
 
 use crate::error::Result;
 use text::Analyzer;
-use words::Words;
+use words::{Entry, Words};
 
 /// The folder of the search indexes in the output: one subfolder per locale code.
 pub const FOLDER: &str = "search";
@@ -64,8 +64,7 @@ struct Postings {
     /// stay in the cache (at 10,000 pages of the bench corpus a locale has some 40,000 terms).
     lists: Vec<Vec<Posting>>,
     term_ids: HashMap<String, u32>,
-    /// Every word seen, with its counters in its slot of the table (one cache miss a word
-    /// looked up, not two), so each word is stemmed once.
+    /// Every word seen, with its number and its term, so each word is stemmed once.
     words: Words,
     /// Only kept for an index whose pages can be replaced ([`Index::replace`]).
     page_words: Option<PageWords>,
@@ -74,32 +73,36 @@ struct Postings {
     counts: Vec<(u16, u16)>,
     touched: Vec<u32>,
     touched_words: Vec<u32>,
-    /// Pages added so far: the mark of the page being added in [`Word::last_page`].
+    /// Pages added so far: the mark of the page being added in [`PageWords::last_page`].
     added: u32,
 }
 
-/// What an index whose pages can be replaced keeps to forget a page's words.
+/// What an index whose pages can be replaced keeps to forget a page's words, each list by
+/// word number ([`Entry::id`]) or by page (in `docs` order).
 #[derive(Debug, Default)]
 struct PageWords {
-    /// Each word, by its number ([`Word::id`]).
-    names: Vec<Box<str>>,
-    /// The numbers of each page's words, in `docs` order.
+    /// How many pages have each word: what a word has after its term (`és`) is listed in the
+    /// manifest while some page has the word.
+    pages: Vec<u32>,
+    /// The mark of the last page that counted each word ([`Postings::added`]), so that a page
+    /// counts each word once.
+    last_page: Vec<u32>,
+    /// The numbers of each page's words.
     of_page: Vec<Vec<u32>>,
 }
 
-/// A word of the pages (`désactivés`).
-#[derive(Debug, Clone, Copy)]
-struct Word {
-    /// Its number: words are numbered in the order they were first seen.
-    id: u32,
-    /// Its term (`desactiv`), `None` for a word that is not indexed.
-    term: Option<u32>,
-    /// How many pages have it: what a word has after its term (`és`) is listed in the
-    /// manifest while some page has the word.
-    pages: u32,
-    /// The mark of the last page that counted it ([`Postings::added`]), so that a page counts
-    /// each word once.
-    last_page: u32,
+impl PageWords {
+    /// Counts word `id` in the page marked `mark`, once.
+    fn count(&mut self, id: u32, mark: u32, touched: &mut Vec<u32>) {
+        let id = id as usize;
+        if let (Some(last), Some(pages)) = (self.last_page.get_mut(id), self.pages.get_mut(id)) {
+            if *last != mark {
+                *last = mark;
+                *pages += 1;
+                touched.push(id as u32);
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -221,45 +224,24 @@ impl Postings {
         for (in_title, text) in [(true, doc.title), (false, doc.text)] {
             analyzer.each_word(text, |word, digits| {
                 length += 1;
-                let term = if digits {
+                if digits {
                     // A number is its own term and has no ending: it is looked up once, among
                     // the terms, and the words stay few (error codes and ids are many).
-                    let indexed = (text::MIN_WORD..=text::MAX_WORD).contains(&word.len());
-                    indexed.then(|| self.number_term(word))
-                } else {
-                    let keep = self.page_words.is_some();
-                    let count = |word: &mut Word, touched_words: &mut Vec<u32>| {
-                        if word.last_page != mark {
-                            word.last_page = mark;
-                            word.pages += 1;
-                            if keep {
-                                touched_words.push(word.id);
-                            }
-                        }
-                        word.term
-                    };
-                    match self.words.get_mut(word) {
-                        Some(seen) => count(seen, &mut touched_words),
-                        None => {
-                            let mut new = self.new_word(analyzer, word);
-                            let term = count(&mut new, &mut touched_words);
-                            self.words.insert(word, new);
-                            term
-                        }
+                    if (text::MIN_WORD..=text::MAX_WORD).contains(&word.len()) {
+                        let term = self.number_term(word);
+                        self.count(term, in_title, &mut touched);
+                    }
+                    return;
+                }
+                let entry = match self.words.get(word) {
+                    Some(entry) => entry,
+                    None => {
+                        let entry = self.new_word(analyzer, word);
+                        self.words.insert(word, entry);
+                        entry
                     }
                 };
-                let Some(term) = term else {
-                    return;
-                };
-                let count = &mut self.counts[term as usize];
-                if *count == (0, 0) {
-                    touched.push(term);
-                }
-                if in_title {
-                    count.0 = count.0.saturating_add(1);
-                } else {
-                    count.1 = count.1.saturating_add(1);
-                }
+                self.count_word(entry, in_title, mark, &mut touched, &mut touched_words);
             });
         }
         for &term in &touched {
@@ -285,23 +267,53 @@ impl Postings {
         }));
     }
 
-    /// A lowercase word seen for the first time, stemmed, numbered and counted in no page
-    /// yet; the caller puts it in [`Postings::words`].
-    fn new_word(&mut self, analyzer: &Analyzer, word: &str) -> Word {
-        let term = analyzer.term(word).map(|term| self.intern(term));
-        Word {
-            id: self.number_word(word),
-            term,
-            pages: 0,
-            last_page: 0,
+    /// Counts an occurrence of a word on the page marked `mark`: its term, and the word itself
+    /// where pages can be removed.
+    fn count_word(
+        &mut self,
+        entry: Entry,
+        in_title: bool,
+        mark: u32,
+        touched: &mut Vec<u32>,
+        touched_words: &mut Vec<u32>,
+    ) {
+        if let Some(pages) = &mut self.page_words {
+            pages.count(entry.id, mark, touched_words);
+        }
+        if let Some(term) = entry.term {
+            self.count(term, in_title, touched);
         }
     }
 
-    /// The number of a word not in [`Postings::words`] yet, named by it where the index keeps
-    /// names.
-    fn number_word(&mut self, word: &str) -> u32 {
+    /// Counts an occurrence of `term` on the page being added, in its title or its text.
+    fn count(&mut self, term: u32, in_title: bool, touched: &mut Vec<u32>) {
+        let count = &mut self.counts[term as usize];
+        if *count == (0, 0) {
+            touched.push(term);
+        }
+        if in_title {
+            count.0 = count.0.saturating_add(1);
+        } else {
+            count.1 = count.1.saturating_add(1);
+        }
+    }
+
+    /// A lowercase word seen for the first time, stemmed and numbered (counted in no page
+    /// yet); the caller puts it in [`Postings::words`].
+    fn new_word(&mut self, analyzer: &Analyzer, word: &str) -> Entry {
+        let term = analyzer.term(word).map(|term| self.intern(term));
+        Entry {
+            id: self.number_word(),
+            term,
+        }
+    }
+
+    /// The number of a word not in [`Postings::words`] yet, counted in no page yet where the
+    /// index counts them.
+    fn number_word(&mut self) -> u32 {
         if let Some(pages) = &mut self.page_words {
-            pages.names.push(word.into());
+            pages.pages.push(0);
+            pages.last_page.push(0);
         }
         u32::try_from(self.words.len()).unwrap_or(u32::MAX)
     }
@@ -340,9 +352,8 @@ impl Postings {
         if let Some(pages) = &mut self.page_words {
             let words = pages.of_page.get_mut(id).map(std::mem::take);
             for w in words.unwrap_or_default() {
-                let name = pages.names.get(w as usize).map(|name| &**name);
-                if let Some(word) = name.and_then(|name| self.words.get_mut(name)) {
-                    word.pages = word.pages.saturating_sub(1);
+                if let Some(count) = pages.pages.get_mut(w as usize) {
+                    *count = count.saturating_sub(1);
                 }
             }
         }
@@ -380,9 +391,14 @@ impl Postings {
     /// What the words in the pages have after their terms, for the manifest.
     fn suffixes(&self) -> Vec<String> {
         let mut suffixes = foldhash::HashSet::default();
-        for (word, &Word { term, pages, .. }) in self.words.iter() {
-            let Some(term) = term.filter(|_| pages > 0) else {
-                continue;
+        // Every word of an index whose pages cannot be removed is on some page.
+        let on_a_page = |id: u32| {
+            let pages = self.page_words.as_ref().map(|p| &p.pages);
+            pages.is_none_or(|pages| pages.get(id as usize).is_some_and(|&n| n > 0))
+        };
+        self.words.each(|word, Entry { id, term }| {
+            let Some(term) = term.filter(|_| on_a_page(id)) else {
+                return;
             };
             let term = &self.terms[term as usize];
             if let Some(suffix) = text::fold(word).get(term.len()..) {
@@ -390,7 +406,7 @@ impl Postings {
                     suffixes.insert(suffix.to_owned());
                 }
             }
-        }
+        });
         suffixes.into_iter().collect()
     }
 
@@ -425,28 +441,26 @@ impl Postings {
                     ..p
                 }));
             }
-            // Their numbers to ours: a word new here is numbered (and named) as it comes.
+            // Their numbers to ours: a word new here is numbered as it comes.
             let mut words = vec![0u32; part.words.len()];
-            for (name, &word) in part.words.iter() {
-                words[word.id as usize] = match all.words.get_mut(name) {
-                    Some(mine) => {
-                        mine.pages += word.pages;
-                        mine.id
-                    }
+            part.words.each(|name, word| {
+                let id = match all.words.get(name) {
+                    Some(mine) => mine.id,
                     None => {
-                        let id = all.number_word(name);
-                        all.words.insert(
-                            name,
-                            Word {
-                                id,
-                                term: word.term.map(|t| terms[t as usize]),
-                                ..word
-                            },
-                        );
+                        let id = all.number_word();
+                        let term = word.term.map(|t| terms[t as usize]);
+                        all.words.insert(name, Entry { id, term });
                         id
                     }
                 };
-            }
+                words[word.id as usize] = id;
+                if let (Some(mine), Some(theirs)) = (&mut all.page_words, &part.page_words) {
+                    let pages = theirs.pages.get(word.id as usize).copied().unwrap_or(0);
+                    if let Some(count) = mine.pages.get_mut(id as usize) {
+                        *count += pages;
+                    }
+                }
+            });
             if let (Some(mine), Some(theirs)) = (&mut all.page_words, part.page_words) {
                 mine.of_page.extend(
                     theirs
@@ -457,8 +471,8 @@ impl Postings {
             }
         }
         // Marks of pages added from here on must not meet those of the parts.
-        for word in all.words.values_mut() {
-            word.last_page = 0;
+        if let Some(pages) = &mut all.page_words {
+            pages.last_page.fill(0);
         }
         all.added = 0;
         all
