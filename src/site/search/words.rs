@@ -40,8 +40,9 @@ impl Short {
         }
         // The machine words are put together in registers from reads of a fixed size that
         // overlap, as `memcpy` copies short lengths. Bytes written to memory one piece at a time
-        // and read back as machine words stalled the processor each time (the reads could not
-        // be served from the pending writes), and every word of every page is made a key.
+        // and read back at once as larger words make the processor wait for the writes to
+        // reach its cache (a read is served from pending writes only when one write covers
+        // it), and every word of every page is made a key.
         let word_at = |at: usize| {
             let mut eight = [0u8; 8];
             eight.copy_from_slice(&bytes[at..at + 8]);
