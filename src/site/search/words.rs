@@ -196,6 +196,28 @@ mod tests {
         Entry { id, term }
     }
 
+    /// A key made in registers is the word's bytes copied into 24 zeroed bytes with the length
+    /// in the last, read as three little-endian words: for every length, at every offset of a
+    /// text of one-, two- and three-byte characters.
+    #[test]
+    fn keys_are_the_bytes_copied() {
+        let text = "aé€bçdñ€fghé€ijklmnœpq€rstuvwxyzé€";
+        for start in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {
+            for end in (start..=text.len().min(start + SHORT)).filter(|&i| text.is_char_boundary(i))
+            {
+                let word = &text[start..end];
+                let mut bytes = [0u8; SHORT + 1];
+                bytes[..word.len()].copy_from_slice(word.as_bytes());
+                bytes[SHORT] = word.len() as u8;
+                let mut parts = [0u64; 3];
+                for (part, eight) in parts.iter_mut().zip(bytes.chunks_exact(8)) {
+                    *part = u64::from_le_bytes(eight.try_into().expect("8 bytes"));
+                }
+                assert_eq!(Short::new(word).map(|k| k.0), Some(parts), "{word:?}");
+            }
+        }
+    }
+
     /// Every length a key holds comes back as written, and differs from the others.
     #[test]
     fn keys_hold_their_words_whole() {
