@@ -49,12 +49,16 @@ fn render(c: &mut Criterion) {
     }
 }
 
+/// The site at `root`, loaded and parsed.
+fn load(root: &Path) -> (tolk::config::Config, content::Site) {
+    let config = tolk::config::Config::load(root).expect("the site's config");
+    let site = content::Site::load(&config).expect("the site");
+    (config, site)
+}
+
 /// The known-issues corpus of `tests/fixtures`, loaded and parsed.
 fn known_issues() -> (tolk::config::Config, content::Site) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-issues");
-    let config = tolk::config::Config::load(&root).expect("the corpus config");
-    let site = content::Site::load(&config).expect("the corpus");
-    (config, site)
+    load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/known-issues"))
 }
 
 fn check_and_build(c: &mut Criterion) {
@@ -96,8 +100,7 @@ fn check_and_build(c: &mut Criterion) {
 fn search(c: &mut Criterion) {
     let (name, site) = match std::env::var_os("TOLK_BENCH_SITE") {
         Some(root) => {
-            let config = tolk::config::Config::load(Path::new(&root)).expect("the site's config");
-            let site = content::Site::load(&config).expect("the site");
+            let (_, site) = load(Path::new(&root));
             let articles: usize = site.contents.iter().map(|c| c.articles.len()).sum();
             (format!("TOLK_BENCH_SITE ({articles} articles)"), site)
         }

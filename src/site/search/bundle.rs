@@ -33,7 +33,7 @@ pub const PAGES_PER_FILE: usize = 50;
 /// Terms whose entries are made together, in parallel: a few hundred KB of entries at a time.
 const ENTRY_CHUNK: usize = 4096;
 /// How many times a word of the title counts.
-const TITLE_WEIGHT: f64 = 4.0;
+const TITLE_WEIGHT: u32 = 4;
 /// BM25's parameters: how fast repeating a term stops adding, and how much a long page is
 /// discounted.
 const K1: f64 = 1.2;
@@ -185,13 +185,17 @@ fn norm(length: u32, average: f64) -> f64 {
     K1 * (1.0 - B + B * f64::from(length) / average)
 }
 
-/// BM25's term-frequency part, scaled to 1..=100, for a page whose [`norm`] is `norm`.
-fn impact(posting: &Posting, norm: f64) -> u32 {
-    let frequency = TITLE_WEIGHT * f64::from(posting.title) + f64::from(posting.text);
-    frequency_impact(frequency, norm)
+/// How often a posting's page has its term, a word of the title counting [`TITLE_WEIGHT`]
+/// times.
+fn frequency(posting: &Posting) -> u32 {
+    TITLE_WEIGHT * u32::from(posting.title) + u32::from(posting.text)
 }
 
-fn frequency_impact(frequency: f64, norm: f64) -> u32 {
+/// BM25's term-frequency part, scaled to 1..=100, for a term a page whose [`norm`] is `norm`
+/// has [`frequency`] times.
+fn impact(frequency: u32, norm: f64) -> u32 {
+    // Exact in a f64: at most 5 x 65,535.
+    let frequency = f64::from(frequency);
     let score = frequency * (K1 + 1.0) / (frequency + norm);
     round(score / (K1 + 1.0) * 100.0).clamp(1, 100)
 }
@@ -213,9 +217,9 @@ struct PageScore {
 impl PageScore {
     fn new(number: u32, norm: f64) -> PageScore {
         let mut impacts = [0u8; COMMON];
-        for (frequency, impact) in (1u32..).zip(&mut impacts) {
+        for (frequency, slot) in (1u32..).zip(&mut impacts) {
             // At most 100.
-            *impact = frequency_impact(f64::from(frequency), norm) as u8;
+            *slot = impact(frequency, norm) as u8;
         }
         PageScore {
             number,
@@ -226,14 +230,13 @@ impl PageScore {
 
     /// The page's number and the posting's impact.
     fn of(&self, posting: &Posting) -> (u32, u32) {
-        let weight = TITLE_WEIGHT as u32;
-        let frequency = weight * u32::from(posting.title) + u32::from(posting.text);
+        let frequency = frequency(posting);
         let common = frequency
             .checked_sub(1)
             .and_then(|i| self.impacts.get(i as usize));
         let impact = match common {
             Some(&impact) => u32::from(impact),
-            None => impact(posting, self.norm),
+            None => impact(frequency, self.norm),
         };
         (self.number, impact)
     }
@@ -497,13 +500,16 @@ mod tests {
 
     #[test]
     fn impacts_grow_with_frequency_and_the_title() {
-        let one = impact(&posting(0, 0, 1), norm(100, 100.0));
-        let three = impact(&posting(0, 0, 3), norm(100, 100.0));
-        let title = impact(&posting(0, 1, 0), norm(100, 100.0));
-        let long_page = impact(&posting(0, 0, 1), norm(1000, 100.0));
+        let one = impact(frequency(&posting(0, 0, 1)), norm(100, 100.0));
+        let three = impact(frequency(&posting(0, 0, 3)), norm(100, 100.0));
+        let title = impact(frequency(&posting(0, 1, 0)), norm(100, 100.0));
+        let long_page = impact(frequency(&posting(0, 0, 1)), norm(1000, 100.0));
         assert!(one < three && three < title, "{one} {three} {title}");
         assert!(long_page < one, "{long_page} {one}");
-        assert_eq!(impact(&posting(0, u16::MAX, u16::MAX), norm(1, 100.0)), 100);
+        assert_eq!(
+            impact(frequency(&posting(0, u16::MAX, u16::MAX)), norm(1, 100.0)),
+            100
+        );
     }
 
     /// The impacts a page works out once are those of each posting.
@@ -517,7 +523,7 @@ mod tests {
                     let p = posting(0, title, text);
                     assert_eq!(
                         page.of(&p),
-                        (3, impact(&p, norm)),
+                        (3, impact(frequency(&p), norm)),
                         "{length} {title} {text}"
                     );
                 }
