@@ -142,34 +142,106 @@ impl<W: Write> Write for Fingerprinting<W> {
     }
 }
 
-/// The folders of a staging folder made so far. Each is made once: the 20,000 side-by-side
-/// pages of the bench corpus share 400 folders, and making one that exists costs a failed
-/// `mkdir` and a `stat`.
+/// Where the files of a staging folder go: the folders made so far, and a few of them held
+/// open. Each folder is made once: the 20,000 side-by-side pages of the bench corpus share 400
+/// folders, and making one that exists costs a failed `mkdir` and a `stat`.
+///
+/// On Unix a file is made relative to its folder's parent, held open (`openat`): the kernel
+/// then looks up two names instead of every folder of the staging folder's path, nine for an
+/// article page at `/dev/shm/bench/.tolk-build-1-x/nl/troubleshooting/topic-1/page-1/index.html`.
+/// Pages are written in the order of their paths, so the last few parents serve nearly all of
+/// them.
 #[derive(Debug, Default)]
-pub struct Folders(Mutex<foldhash::HashSet<PathBuf>>);
+pub struct Folders(Mutex<Made>);
+
+#[derive(Debug, Default)]
+struct Made {
+    /// Folders made, relative to the staging folder (`""` is the staging folder itself).
+    folders: foldhash::HashSet<String>,
+    /// Parents held open, the most recently opened last.
+    #[cfg(unix)]
+    open: Vec<(String, std::sync::Arc<std::os::fd::OwnedFd>)>,
+}
+
+/// How many parent folders are held open: both cores' current ones and some to spare.
+#[cfg(unix)]
+const HELD_OPEN: usize = 16;
 
 impl Folders {
-    /// The path of `rel` in `folder`, its parent folders made.
-    fn in_folder(&self, folder: &Path, rel: &str) -> Result<PathBuf> {
-        let path = folder.join(rel);
-        let Some(dir) = path.parent() else {
-            return Ok(path);
+    /// Makes the file `rel` (`/`-separated) in `staging` for writing, its folders made.
+    #[cfg(unix)]
+    fn create(&self, staging: &Path, rel: &str) -> Result<std::fs::File> {
+        use rustix::fs::{Mode, OFlags};
+        let (dir, _) = rel.rsplit_once('/').unwrap_or(("", rel));
+        let (parent, leaf) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let (made, held) = {
+            let made = lock(&self.0);
+            let held = made.open.iter().rev().find(|(p, _)| p == parent);
+            (
+                dir.is_empty() || made.folders.contains(dir),
+                held.map(|(_, fd)| std::sync::Arc::clone(fd)),
+            )
         };
-        let made = |dirs: &foldhash::HashSet<PathBuf>| dirs.contains(dir);
-        if self.0.lock().map(|dirs| made(&dirs)).unwrap_or(false) {
-            return Ok(path);
+        let parent_fd = match held {
+            Some(fd) => fd,
+            None => self.open(staging, parent)?,
+        };
+        if !made {
+            match rustix::fs::mkdirat(&*parent_fd, leaf, Mode::from_raw_mode(0o777)) {
+                Ok(()) | Err(rustix::io::Errno::EXIST) => {}
+                Err(e) => return Err(Error::io("create", &staging.join(dir))(e.into())),
+            }
+            lock(&self.0).folders.insert(dir.to_owned());
         }
-        std::fs::create_dir_all(dir).map_err(Error::io("create", dir))?;
-        if let Ok(mut dirs) = self.0.lock() {
-            dirs.insert(dir.to_owned());
+        // `rel` from its parent on: `page-1/index.html`.
+        let below = rel
+            .get(parent.len()..)
+            .map_or(rel, |r| r.trim_start_matches('/'));
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC | OFlags::CLOEXEC;
+        rustix::fs::openat(&*parent_fd, below, flags, Mode::from_raw_mode(0o666))
+            .map(std::fs::File::from)
+            .map_err(|e| Error::io("write", &staging.join(rel))(e.into()))
+    }
+
+    /// Opens the folder `parent` of `staging` (made if it is not yet) and holds it open.
+    #[cfg(unix)]
+    fn open(&self, staging: &Path, parent: &str) -> Result<std::sync::Arc<std::os::fd::OwnedFd>> {
+        use rustix::fs::{Mode, OFlags};
+        let path = staging.join(parent);
+        if !lock(&self.0).folders.contains(parent) {
+            std::fs::create_dir_all(&path).map_err(Error::io("create", &path))?;
         }
-        Ok(path)
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let fd = rustix::fs::open(&path, flags, Mode::empty())
+            .map_err(|e| Error::io("open", &path)(e.into()))?;
+        let fd = std::sync::Arc::new(fd);
+        let mut made = lock(&self.0);
+        made.folders.insert(parent.to_owned());
+        if made.open.len() >= HELD_OPEN {
+            made.open.remove(0);
+        }
+        made.open
+            .push((parent.to_owned(), std::sync::Arc::clone(&fd)));
+        Ok(fd)
+    }
+
+    /// Makes the file `rel` (`/`-separated) in `staging` for writing, its folders made.
+    #[cfg(not(unix))]
+    fn create(&self, staging: &Path, rel: &str) -> Result<std::fs::File> {
+        let path = staging.join(rel);
+        if let Some((dir, _)) = rel.rsplit_once('/') {
+            if !lock(&self.0).folders.contains(dir) {
+                let folder = staging.join(dir);
+                std::fs::create_dir_all(&folder).map_err(Error::io("create", &folder))?;
+                lock(&self.0).folders.insert(dir.to_owned());
+            }
+        }
+        std::fs::File::create(&path).map_err(Error::io("write", &path))
     }
 }
 
-/// Makes the file at `path` with `make`; returns its fingerprint.
-fn write_file(path: &Path, make: Make<'_>) -> Result<Fingerprint> {
-    let file = std::fs::File::create(path).map_err(Error::io("write", path))?;
+/// Writes what `make` writes into `file`; returns its fingerprint.
+fn write_file(file: std::fs::File, make: Make<'_>) -> std::io::Result<Fingerprint> {
     // Buffered in front: serde writes a few bytes at a time.
     let mut writer = std::io::BufWriter::with_capacity(BLOCK, Fingerprinting::new(file));
     make(&mut writer)
@@ -179,7 +251,6 @@ fn write_file(path: &Path, make: Make<'_>) -> Result<Fingerprint> {
                 .map_err(std::io::IntoInnerError::into_error)
         })
         .and_then(Fingerprinting::finish)
-        .map_err(Error::io("write", path))
 }
 
 /// What writes a file's bytes as it makes them.
@@ -254,8 +325,9 @@ impl Output {
                 folders,
                 ..
             } => {
-                let path = folders.in_folder(staging.path(), rel)?;
-                std::fs::write(&path, bytes).map_err(Error::io("write", &path))?;
+                let mut file = folders.create(staging.path(), rel)?;
+                file.write_all(bytes)
+                    .map_err(|e| Error::io("write", &staging.path().join(rel))(e))?;
                 lock(manifest).push((rel.to_owned(), Fingerprint::of(bytes)));
                 Ok(())
             }
@@ -278,7 +350,9 @@ impl Output {
                 folders,
                 ..
             } => {
-                let print = write_file(&folders.in_folder(staging.path(), rel)?, make)?;
+                let file = folders.create(staging.path(), rel)?;
+                let print = write_file(file, make)
+                    .map_err(|e| Error::io("write", &staging.path().join(rel))(e))?;
                 lock(manifest).push((rel.to_owned(), print));
                 Ok(())
             }
@@ -357,7 +431,9 @@ impl UpdateInPlace {
     /// the site already has it.
     fn write_with(&self, rel: &str, make: Make<'_>) -> Result<()> {
         let staged = self.staged_path();
-        let print = write_file(&staged, make)?;
+        let print = std::fs::File::create(&staged)
+            .and_then(|file| write_file(file, make))
+            .map_err(Error::io("write", &staged))?;
         lock(&self.manifest).push((rel.to_owned(), print));
         if self.unchanged(rel, print) {
             return std::fs::remove_file(&staged).map_err(Error::io("remove", &staged));
@@ -966,6 +1042,44 @@ mod tests {
             ["public"],
             "no staging folder is left"
         );
+        Ok(())
+    }
+
+    #[test]
+    fn files_land_at_their_paths_from_any_depth_and_in_any_order() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(Error::io("create", Path::new("tmp")))?;
+        let target = dir.path().join("public");
+        let output = Output::disk(&target)?;
+        // More parents than are held open, taken in turns, so that some are opened again;
+        // files at the top, one folder down and deeper; a folder that is also a parent.
+        let mut files = vec![
+            "index.html".to_owned(),
+            "nl/index.html".to_owned(),
+            "nl/a/index.html".to_owned(),
+            "nl/a/b/c/d/index.html".to_owned(),
+        ];
+        for round in 0..3 {
+            for parent in 0..(3 * HELD_OPEN) {
+                files.push(format!("nl/t-{parent}/p-{round}/index.html"));
+                files.push(format!("status/nl/t-{parent}/p-{round}.html"));
+            }
+        }
+        files.push("nl/a/b/page.html".to_owned());
+        for (i, rel) in files.iter().enumerate() {
+            if i % 2 == 0 {
+                output.write(rel, rel.as_bytes())?;
+            } else {
+                output.write_with(rel, &mut |w| w.write_all(rel.as_bytes()))?;
+            }
+        }
+        output.commit()?;
+        for rel in &files {
+            let path = target.join(rel);
+            let bytes = std::fs::read(&path).map_err(Error::io("read", &path))?;
+            assert_eq!(bytes, rel.as_bytes(), "{rel}");
+        }
+        let manifest = read_manifest(&target).unwrap_or_default();
+        assert_eq!(manifest.len(), files.len());
         Ok(())
     }
 
