@@ -168,31 +168,30 @@ impl Publisher {
         if plan.whole {
             search.by_locale = (0..site.contents.len()).map(|_| None).collect();
         }
-        // The site-wide pages are made beside the articles: nothing they hold comes from the
-        // article pages, and on their own (at 10,000 x 3 on the bench corpus, the sitemap and
-        // the status pages took 0.6 s) they kept one core of two waiting. `status.json` waits
-        // for the last locale's search index instead, which is written with nothing else left
-        // to do (0.1 s, half of it on one core).
+        // The site-wide pages are made beside the last locale's articles: nothing they hold
+        // comes from the article pages, and on their own (at 10,000 x 3 on the bench corpus,
+        // the sitemap and the status pages took 0.6 s) they kept one core of two waiting.
+        // Beside the first locale, the dashboard of a large report came on top of the build's
+        // fullest memory (the first locale's texts, which its pages take from memory, and the
+        // highlighted code, all of it new): 385-393 MiB there, 340-356 MiB now.
+        // `status.json` waits for the last locale's search index instead, which is written
+        // with nothing else left to do (0.1 s, half of it on one core).
         let this = &*self;
         let report = report.filter(|_| config.site.status);
         let json_last = report.filter(|_| plan.whole);
-        let (site_wide, mut errors) = rayon::join(
-            || this.site_wide(config, site, plan, report, json_last.is_none(), output),
-            || {
-                this.locales(
-                    config,
-                    site,
-                    plan,
-                    output,
-                    progress,
-                    &mut search,
-                    &mut done,
-                    json_last,
-                )
-            },
+        let site_wide = || this.site_wide(config, site, plan, report, json_last.is_none(), output);
+        let errors = this.locales(
+            config,
+            site,
+            plan,
+            output,
+            progress,
+            &mut search,
+            &mut done,
+            json_last,
+            &site_wide,
         );
         self.search = search;
-        errors.extend(site_wide.err());
         if let Some(error) = Error::from_many(errors) {
             return Err(error);
         }
@@ -227,8 +226,9 @@ impl Publisher {
 
     /// Renders every locale's pages that `plan` names. In a whole build, a locale's search
     /// files are written while the next locale renders (they took 0.1 s a locale at 10,000
-    /// pages, on one core), and the index is then dropped unless kept; the `status.json` of
-    /// `json_last` is written beside the last locale's.
+    /// pages, on one core), and the index is then dropped unless kept; `site_wide` makes its
+    /// pages beside the last locale, and the `status.json` of `json_last` is written beside
+    /// the last locale's search files.
     #[allow(clippy::too_many_arguments)]
     fn locales(
         &self,
@@ -240,19 +240,27 @@ impl Publisher {
         search: &mut Indexes,
         done: &mut RenderReport,
         json_last: Option<&Report>,
+        site_wide: &(dyn Fn() -> Result<()> + Sync),
     ) -> Vec<Error> {
         let mut errors = Vec::new();
         let mut unwritten: Option<(usize, search::Index)> = None;
         let count = site.contents.len();
+        // The site-wide pages are made beside the last locale (or alone, without locales).
+        let beside = count.saturating_sub(1);
         for li in 0..=count {
             let to_write = unwritten.take();
-            let (written, rendered) = rayon::join(
+            let ((written, wide), rendered) = rayon::join(
                 || {
-                    to_write.map(|(at, mut index)| {
-                        let code = &site.contents[at].locale.code;
-                        let pages = write_index(&mut index, code, output);
-                        (at, index, pages)
-                    })
+                    rayon::join(
+                        || {
+                            to_write.map(|(at, mut index)| {
+                                let code = &site.contents[at].locale.code;
+                                let pages = write_index(&mut index, code, output);
+                                (at, index, pages)
+                            })
+                        },
+                        || (li == beside).then(site_wide),
+                    )
                 },
                 || {
                     if li < count {
@@ -262,6 +270,7 @@ impl Publisher {
                     }
                 },
             );
+            errors.extend(wide.and_then(Result::err));
             if let Some((at, index, pages)) = written {
                 match pages {
                     Ok(pages) => done.searchable += pages,
