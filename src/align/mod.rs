@@ -145,16 +145,20 @@ pub struct Alignment {
     pub rows: Vec<AlignedRow>,
 }
 
-/// One row of an [`Alignment`]: the segments' kind and their ranges (file offsets); `None` is a
-/// gap on that side. The ranges are kept as `u32` pairs: the status site keeps every drifted
-/// translation's rows (1.2 million at 10,000 x 3 on the bench corpus), and `usize` ranges
-/// doubled their size.
+/// One row of an [`Alignment`]: the segments' kind and their ranges (file offsets); a gap on
+/// one side has no range. The ranges are kept as `u32` pairs, a gap as a pair starting at
+/// [`GAP`] (files of 4 GB or more are refused, so no segment starts there): the status site
+/// keeps every drifted translation's rows (1.2 million at 10,000 x 3 on the bench corpus), and
+/// `usize` ranges doubled their size, `Option`s of `u32` pairs made a row 28 bytes instead of 20.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlignedRow {
     pub kind: SegmentKind,
-    pivot: Option<[u32; 2]>,
-    other: Option<[u32; 2]>,
+    /// The pivot's range, then the translation's.
+    ranges: [[u32; 2]; 2],
 }
+
+/// The start of a gap's range.
+const GAP: u32 = u32::MAX;
 
 impl AlignedRow {
     pub fn new(
@@ -162,26 +166,33 @@ impl AlignedRow {
         pivot: Option<Range<usize>>,
         other: Option<Range<usize>>,
     ) -> AlignedRow {
-        let small = |r: Range<usize>| {
-            let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-            [at(r.start), at(r.end)]
+        let small = |r: Option<Range<usize>>| match r {
+            Some(r) => {
+                let at = |i: usize| u32::try_from(i).unwrap_or(GAP - 1);
+                [at(r.start), at(r.end)]
+            }
+            None => [GAP, GAP],
         };
         AlignedRow {
             kind,
-            pivot: pivot.map(small),
-            other: other.map(small),
+            ranges: [small(pivot), small(other)],
         }
     }
 
     /// The pivot segment's bytes, `None` for a gap.
     pub fn pivot(&self) -> Option<Range<usize>> {
-        self.pivot.map(|[a, b]| a as usize..b as usize)
+        range(self.ranges[0])
     }
 
     /// The translation segment's bytes, `None` for a gap.
     pub fn other(&self) -> Option<Range<usize>> {
-        self.other.map(|[a, b]| a as usize..b as usize)
+        range(self.ranges[1])
     }
+}
+
+/// A row's range of one side, `None` for a gap.
+fn range([start, end]: [u32; 2]) -> Option<Range<usize>> {
+    (start != GAP).then_some(start as usize..end as usize)
 }
 
 impl Alignment {
@@ -293,6 +304,21 @@ mod tests {
             format!("content/{locale}/a.md"),
             format!("---\ntitle: T\nexl-id: 58f4b190-113c-49d4-99bd-0a7bc512dae5\n{ht}---\nBody\n"),
         )
+    }
+
+    #[test]
+    fn rows_keep_their_ranges_and_gaps_in_20_bytes() {
+        let kind = SegmentKind::Paragraph;
+        let both = AlignedRow::new(kind, Some(0..5), Some(7..7));
+        assert_eq!((both.pivot(), both.other()), (Some(0..5), Some(7..7)));
+        let gap = AlignedRow::new(kind, None, Some(3..9));
+        assert_eq!((gap.pivot(), gap.other()), (None, Some(3..9)));
+        let gap = AlignedRow::new(kind, Some(3..9), None);
+        assert_eq!((gap.pivot(), gap.other()), (Some(3..9), None));
+        let last = u32::MAX as usize - 1;
+        let far = AlignedRow::new(kind, Some(last - 1..last), None);
+        assert_eq!(far.pivot(), Some(last - 1..last));
+        assert_eq!(std::mem::size_of::<AlignedRow>(), 20);
     }
 
     #[test]
