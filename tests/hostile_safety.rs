@@ -190,6 +190,9 @@ fn an_asset_that_collides_with_a_generated_file_is_an_error() {
         ("content/nl/nav.html", "nl/nav.html"),
         ("content/nl/404.html", "nl/404.html"),
         ("content/nl/index.html", "nl/index.html"),
+        ("content/nl/good/index.html", "nl/good/index.html"),
+        // A file where the page of good.md needs its folder.
+        ("content/nl/good", "nl/good"),
     ] {
         let (site, before) = built_site();
         site.file(rel, "<script>alert(1)</script>");

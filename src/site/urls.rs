@@ -58,8 +58,18 @@ pub fn reserved_collisions(
             .map(|(name, what)| ((*name).to_owned(), (*what).to_owned()))
             .collect();
         for article in &content.articles {
+            let url = article_url(&article.rel_path);
+            // `a.md` is published as `a/index.html`: a copied file `a` would have to be the
+            // folder too (a build that tried failed with "is a directory" about a file in its
+            // staging folder).
+            if let Some(folder) = url.strip_suffix('/').filter(|f| !f.is_empty()) {
+                generated.insert(
+                    folder.to_owned(),
+                    format!("the folder of the page of {}", article.shown_path),
+                );
+            }
             generated.insert(
-                index_file(&article_url(&article.rel_path)),
+                index_file(&url),
                 format!("the page of {}", article.shown_path),
             );
         }
