@@ -145,7 +145,7 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
         })
         .collect();
     let mut errors = Vec::new();
-    let raw_html = sanitize::drop_comments(&mut events);
+    let raw_ranges = sanitize::drop_comments(&mut events);
     // Before snippets: their rendered HTML is already resolved.
     raw_html::transform(&mut events, ctx);
     let marks = Marks::of(body);
@@ -163,12 +163,7 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
     // After the passes that move events: the anchors are put in by index as the page is written.
     let (headings, anchors) = headings::assign_ids(&mut events);
     let text = plain_text(&events, body.len());
-    // Room for the markup and the highlighted code, so the page is not copied as it grows.
-    let mut html = String::with_capacity(body.len() * 2);
-    pulldown_cmark::html::push_html(&mut html, headings::with_anchors(events, anchors));
-    if raw_html {
-        html = sanitize::clean(&html);
-    }
+    let html = write_html(events, anchors, &raw_ranges, body.len());
     Rendered {
         html,
         headings,
@@ -176,6 +171,51 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Rendered {
         errors,
         text,
     }
+}
+
+/// The page's HTML, its raw HTML sanitized ([`sanitize::raw_html`]).
+fn write_html(
+    mut events: Vec<Spanned<'_>>,
+    anchors: Vec<(usize, String)>,
+    raw: &[std::ops::Range<usize>],
+    source_len: usize,
+) -> String {
+    use pulldown_cmark::html::push_html;
+    // Room for the markup and the highlighted code, so the page is not copied as it grows.
+    let mut html = String::with_capacity(source_len * 2);
+    match sanitize::raw_html(&events, raw) {
+        sanitize::RawHtml::None => push_html(&mut html, headings::with_anchors(events, anchors)),
+        sanitize::RawHtml::Whole => {
+            push_html(&mut html, headings::with_anchors(events, anchors));
+            html = sanitize::clean(&html);
+        }
+        sanitize::RawHtml::Run(run) => {
+            // Three runs of events, each with the anchors that go before its events (their
+            // indices made the run's own).
+            let after = events.split_off(run.end);
+            let middle = events.split_off(run.start);
+            let mut anchors = anchors.into_iter().peekable();
+            let mut take = |from: usize, to: usize| -> Vec<(usize, String)> {
+                let mut taken = Vec::new();
+                while let Some((at, html)) = anchors.next_if(|(at, _)| *at < to) {
+                    taken.push((at - from, html));
+                }
+                taken
+            };
+            let before_anchors = take(0, run.start);
+            let middle_anchors = take(run.start, run.end);
+            let after_anchors = take(run.end, usize::MAX);
+            push_html(&mut html, headings::with_anchors(events, before_anchors));
+            let mut raw_html = String::with_capacity(source_len);
+            push_html(
+                &mut raw_html,
+                headings::with_anchors(middle, middle_anchors),
+            );
+            html.push_str(&sanitize::clean(&raw_html));
+            push_html(&mut html, headings::with_anchors(after, after_anchors));
+        }
+    }
+    html
 }
 
 /// Whether two events next to each other are both `is`: a pass that joins such runs has

@@ -1,11 +1,14 @@
 //! Raw HTML in articles: comments are dropped; everything else is kept but sanitized with
 //! ammonia (no scripts, no event handlers, no `javascript:` URLs).
 //!
-//! Sanitizing needs the whole page (an HTML table often spans several markdown blocks), so it
-//! runs on the rendered body, and only for bodies that have raw HTML besides comments.
+//! Sanitizing needs more than one event (an HTML table often spans several markdown blocks),
+//! so it runs on rendered HTML: the run of blocks from the first with raw HTML to the last
+//! ([`raw_html`]), or the whole body when the run cannot be cut off. Bodies without raw HTML
+//! besides comments and bare line breaks are not sanitized.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use pulldown_cmark::Event;
@@ -163,18 +166,17 @@ fn fill_comment(bytes: &mut [u8], range: std::ops::Range<usize>, indent: &[u8]) 
     bytes[range].copy_from_slice(&filled);
 }
 
-/// Drops raw HTML that is only comments. Returns whether other raw HTML remains that needs
-/// sanitizing: an inline line break (`<br>`, `<br/>`, `<br />`), the only raw HTML of many
-/// pages (289 of the 3,830 articles of the Adobe Analytics docs, in table cells), is written as
-/// it is, so those pages are not parsed again as HTML (ammonia took 15% of a build of those
-/// docs, re-reading every page with any raw HTML).
-pub fn drop_comments(events: &mut Vec<Spanned<'_>>) -> bool {
+/// Drops raw HTML that is only comments. Returns the source ranges of the raw HTML left that
+/// needs sanitizing. An inline line break (`<br>`, `<br/>`, `<br />`), the only raw HTML of
+/// many pages (289 of the 3,830 articles of the Adobe Analytics docs, in table cells), is
+/// written as it is: ammonia took 15% of a build of those docs, re-reading pages as HTML.
+pub fn drop_comments(events: &mut Vec<Spanned<'_>>) -> Vec<Range<usize>> {
+    let mut raw = Vec::new();
     // Most pages have no HTML: their events are not copied into a new list.
     let html = |(event, _): &Spanned<'_>| matches!(event, Event::Html(_) | Event::InlineHtml(_));
     if !events.iter().any(html) {
-        return false;
+        return raw;
     }
-    let mut raw = false;
     let mut out = Vec::with_capacity(events.len());
     let mut block: Vec<Spanned<'_>> = Vec::new();
     for (event, range) in std::mem::take(events) {
@@ -182,26 +184,30 @@ pub fn drop_comments(events: &mut Vec<Spanned<'_>>) -> bool {
             block.push((event, range));
             continue;
         }
-        raw |= flush_block(&mut block, &mut out);
+        raw.extend(flush_block(&mut block, &mut out));
         match event {
             Event::InlineHtml(ref html) if only_comments(html) => {}
             Event::InlineHtml(ref html) => {
-                raw |= !is_line_break(html);
+                if !is_line_break(html) {
+                    raw.push(range.clone());
+                }
                 out.push((event, range));
             }
             _ => out.push((event, range)),
         }
     }
-    raw |= flush_block(&mut block, &mut out);
+    raw.extend(flush_block(&mut block, &mut out));
     *events = out;
     raw
 }
 
-/// Moves an HTML block to `out` unless it is only comments; returns whether it was kept.
-fn flush_block<'a>(block: &mut Vec<Spanned<'a>>, out: &mut Vec<Spanned<'a>>) -> bool {
-    if block.is_empty() {
-        return false;
-    }
+/// Moves an HTML block to `out` unless it is only comments; returns its source range if it
+/// was kept.
+fn flush_block<'a>(
+    block: &mut Vec<Spanned<'a>>,
+    out: &mut Vec<Spanned<'a>>,
+) -> Option<Range<usize>> {
+    let (first, last) = (block.first()?.1.start, block.last()?.1.end);
     let text: String = block
         .iter()
         .map(|(e, _)| match e {
@@ -211,11 +217,123 @@ fn flush_block<'a>(block: &mut Vec<Spanned<'a>>, out: &mut Vec<Spanned<'a>>) -> 
         .collect();
     if only_comments(&text) {
         block.clear();
-        false
+        None
     } else {
         out.append(block);
-        true
+        Some(first..last)
     }
+}
+
+/// Which of a page's final events to sanitize.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawHtml {
+    None,
+    /// The events from where the page's first raw HTML can be cut off from what is before it,
+    /// to where its last can be cut off from what follows: the rest, tolk's own markup, is
+    /// written as it is (an HTML table often spans several markdown blocks, and the run keeps
+    /// it whole).
+    Run(Range<usize>),
+    /// The whole page: it has footnotes (numbered across the page by the HTML writer), or its
+    /// raw HTML cannot be cut off.
+    Whole,
+}
+
+/// The [`RawHtml`] of `events`, given the source ranges of the raw HTML [`drop_comments`] kept.
+///
+/// A cut is made only between two events where no markdown block and none of tolk's own HTML
+/// elements is open. Tolk writes some elements in pieces (a collapsible's `<details>` before
+/// its body and `</details>` after it): the opening and closing tags of its HTML events are
+/// counted. Its own HTML escapes every `<` that is not a tag, so the count is exact; raw HTML
+/// is not counted, it is sanitized whole.
+pub fn raw_html(events: &[Spanned<'_>], raw: &[Range<usize>]) -> RawHtml {
+    if raw.is_empty() {
+        return RawHtml::None;
+    }
+    let footnotes = events.iter().any(|(e, _)| {
+        matches!(
+            e,
+            Event::FootnoteReference(_) | Event::Start(pulldown_cmark::Tag::FootnoteDefinition(_))
+        )
+    });
+    if footnotes {
+        return RawHtml::Whole;
+    }
+    let overlaps = |a: &Range<usize>, b: &Range<usize>| {
+        (a.start < b.end && b.start < a.end) || (b.is_empty() && a.contains(&b.start))
+    };
+    let mut found = vec![false; raw.len()];
+    // Whether a cut may be made before each event (and after the last).
+    let mut cut = Vec::with_capacity(events.len() + 1);
+    let (mut blocks, mut elements) = (0usize, 0isize);
+    let (mut first, mut last) = (None, None);
+    for (i, (event, range)) in events.iter().enumerate() {
+        cut.push(blocks == 0 && elements == 0);
+        match event {
+            Event::Start(_) => blocks += 1,
+            Event::End(_) => blocks = blocks.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let mut is_raw = false;
+                for (seen, r) in found.iter_mut().zip(raw) {
+                    if overlaps(range, r) {
+                        *seen = true;
+                        is_raw = true;
+                    }
+                }
+                if is_raw {
+                    first.get_or_insert(i);
+                    last = Some(i);
+                } else {
+                    elements += open_elements(html);
+                }
+            }
+            _ => {}
+        }
+    }
+    cut.push(blocks == 0 && elements == 0);
+    let (Some(first), Some(last)) = (first, last) else {
+        return RawHtml::Whole;
+    };
+    if !found.iter().all(|&f| f) {
+        return RawHtml::Whole;
+    }
+    let start = (0..=first).rev().find(|&i| cut[i]);
+    let end = (last + 1..cut.len()).find(|&i| cut[i]);
+    match (start, end) {
+        (Some(start), Some(end)) => RawHtml::Run(start..end),
+        _ => RawHtml::Whole,
+    }
+}
+
+/// Elements `html` opens less those it closes, in tolk's own markup: `<name` that is not a
+/// void element or written `/>`, against `</name`.
+fn open_elements(html: &str) -> isize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr",
+    ];
+    let mut open = 0isize;
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        if let Some(name) = tag.strip_prefix('/') {
+            if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                open -= 1;
+            }
+        } else if tag.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            let name: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if !VOID.contains(&name.as_str()) && !tag.ends_with('/') {
+                open += 1;
+            }
+        }
+        rest = &rest[end.min(rest.len())..];
+    }
+    open
 }
 
 /// Whether `html` is exactly a line break tag, without attributes: `<br>`, `<br/>`, `<br />`,
@@ -469,13 +587,85 @@ mod tests {
         assert!(html.contains("one<br>two"), "{html}");
         assert!(html.contains("three<BR/>four<br />five"), "{html}");
         assert!(html.contains("Six<br />\nseven"), "{html}");
-        // A line break with anything more is sanitized with the rest of the page.
+        // A line break with anything more is sanitized, with its block.
         let html = render_str("one<br onclick=\"steal()\">two\n\nSix\nseven\n").html;
         assert!(
             !html.contains("onclick") && html.contains("one<br>two"),
             "{html}"
         );
-        assert!(html.contains("Six<br>\nseven"), "{html}");
+        assert!(html.contains("Six<br />\nseven"), "{html}");
+    }
+
+    #[test]
+    fn only_the_blocks_around_raw_html_are_sanitized() {
+        // The paragraphs before and after keep tolk's own `<br />`; ammonia writes `<br>`.
+        let html = render_str(
+            "Before\nline\n\n<span class=\"x\" onclick=\"steal()\">raw</span>\nend\n\nAfter\nline\n",
+        )
+        .html;
+        assert!(html.contains("Before<br />\nline"), "{html}");
+        assert!(html.contains("After<br />\nline"), "{html}");
+        assert!(html.contains("<span class=\"x\">raw</span><br>"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        // A table spread over blocks is sanitized whole, with the markdown between its tags.
+        let html = render_str(
+            "<table><tr><td onclick=\"x()\">\n\nIn **cell**\n\n</td></tr></table>\n\nAfter\nline\n",
+        )
+        .html;
+        assert!(
+            html.contains("<td>\n<p>In <strong>cell</strong></p>\n</td>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("After<br />\nline") && !html.contains("onclick"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn raw_html_in_pieces_of_tolk_markup_is_cut_where_they_close() {
+        // Each collapsible is written in three pieces: `<details ...><div ...>`, its body and
+        // `</div></details>`. Raw HTML in two of them is sanitized with both whole.
+        let html =
+            render_str("+++ A\n\n<b>x</b>\n\n+++\n\n+++ B\n\n<i>y</i>\n\n+++\n\nAfter\nline\n")
+                .html;
+        let tags: Vec<&str> = html
+            .match_indices("details")
+            .map(|(at, _)| {
+                if html[..at].ends_with("</") {
+                    "close"
+                } else {
+                    "open"
+                }
+            })
+            .collect();
+        assert_eq!(tags, ["open", "close", "open", "close"], "{html}");
+        assert!(html.contains("After<br />\nline"), "{html}");
+        // With footnotes (numbered across the page), the whole page is sanitized.
+        let html = render_str("Before\nline[^1]\n\n<b>x</b>\n\n[^1]: Note.\n").html;
+        assert!(html.contains("Before<br>"), "{html}");
+    }
+
+    #[test]
+    fn elements_are_counted_open_less_closed() {
+        use super::open_elements;
+        let cases = [
+            (
+                "<details class=\"c\"><summary>x</summary><div class=\"b\">",
+                2,
+            ),
+            ("</div></details>", -2),
+            ("<img src=\"a\"> <br/> <span>x</span> <hr />", 0),
+            ("<div/>", 0),
+            ("a &lt;b&gt; c", 0),
+            (
+                "<pre><code class=\"language-x\"><span class=\"s\">1 &lt; 2</span>",
+                2,
+            ),
+        ];
+        for (html, open) in cases {
+            assert_eq!(open_elements(html), open, "{html}");
+        }
     }
 
     #[test]
