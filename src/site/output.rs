@@ -242,15 +242,11 @@ impl Folders {
 
 /// Writes what `make` writes into `file`; returns its fingerprint.
 fn write_file(file: std::fs::File, make: Make<'_>) -> std::io::Result<Fingerprint> {
-    // Buffered in front: serde writes a few bytes at a time.
-    let mut writer = std::io::BufWriter::with_capacity(BLOCK, Fingerprinting::new(file));
-    make(&mut writer)
-        .and_then(|()| {
-            writer
-                .into_inner()
-                .map_err(std::io::IntoInnerError::into_error)
-        })
-        .and_then(Fingerprinting::finish)
+    // Its blocks are the buffer serde's writes of a few bytes need: no `BufWriter` to copy
+    // them once more.
+    let mut writer = Fingerprinting::new(file);
+    make(&mut writer)?;
+    writer.finish()
 }
 
 /// What writes a file's bytes as it makes them.

@@ -9,6 +9,7 @@
 //! locale starts.
 
 mod bundle;
+mod log;
 pub mod text;
 mod words;
 
@@ -17,6 +18,7 @@ use std::sync::Mutex;
 use foldhash::HashMap;
 
 use crate::error::Result;
+use log::{Log, Logged};
 use text::Analyzer;
 use words::{Entry, Words};
 
@@ -59,10 +61,8 @@ struct Postings {
     docs: Vec<Option<DocInfo>>,
     /// Every term, numbered in the order they were added.
     terms: Vec<String>,
-    /// The pages that have each term, by the term's number. Apart from the terms' names: a
-    /// page appends to a few hundred of these lists, and the lists' heads, packed together,
-    /// stay in the cache (at 10,000 pages of the bench corpus a locale has some 40,000 terms).
-    lists: Vec<Vec<Posting>>,
+    /// Each page's terms with their counts, page after page: grouped by term when written.
+    log: Log,
     term_ids: HashMap<String, u32>,
     /// Every word seen, with its number and its term, so each word is stemmed once.
     words: Words,
@@ -213,7 +213,6 @@ impl Postings {
     }
 
     fn add(&mut self, analyzer: &Analyzer, doc: Document<'_>) {
-        let id = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
         // Each word is looked up once where it occurs, and counted in its term's slot of
         // `counts`; the terms the page touched are then written out and their slots cleared.
         let mut touched = std::mem::take(&mut self.touched);
@@ -246,12 +245,9 @@ impl Postings {
         }
         for &term in &touched {
             let (title, text) = std::mem::take(&mut self.counts[term as usize]);
-            self.lists[term as usize].push(Posting {
-                doc: id,
-                title,
-                text,
-            });
+            self.log.push(Logged { term, title, text });
         }
+        self.log.end_page(touched.len());
         touched.clear();
         self.touched = touched;
         if let Some(pages) = &mut self.page_words {
@@ -334,7 +330,6 @@ impl Postings {
         let id = u32::try_from(self.terms.len()).unwrap_or(u32::MAX);
         self.term_ids.insert(term.clone(), id);
         self.terms.push(term);
-        self.lists.push(Vec::new());
         self.counts.push((0, 0));
         id
     }
@@ -372,12 +367,7 @@ impl Postings {
                 next += 1;
             }
         }
-        for list in &mut self.lists {
-            list.retain_mut(|p| {
-                p.doc = number[p.doc as usize];
-                p.doc != u32::MAX
-            });
-        }
+        self.log.retain_pages(|page| number[page] != u32::MAX);
         if let Some(pages) = &mut self.page_words {
             let mut old = 0;
             pages.of_page.retain(|_| {
@@ -413,12 +403,13 @@ impl Postings {
     /// The files of the index (after [`Postings::compact`]).
     fn bundle(&self, analyzer: &Analyzer, sink: Sink<'_>) -> Result<()> {
         let docs: Vec<&DocInfo> = self.docs.iter().flatten().collect();
+        let lists = self.log.lists(self.terms.len());
         let terms: Vec<(&str, &[Posting])> = self
             .terms
             .iter()
-            .zip(&self.lists)
+            .enumerate()
+            .map(|(id, term)| (term.as_str(), lists.of(id)))
             .filter(|(_, list)| !list.is_empty())
-            .map(|(term, list)| (term.as_str(), list.as_slice()))
             .collect();
         bundle::files(analyzer, &docs, terms, self.suffixes(), sink)
     }
@@ -430,17 +421,9 @@ impl Postings {
         let mut parts = parts.into_iter();
         let mut all = parts.next().unwrap_or_default();
         for part in parts {
-            let offset = u32::try_from(all.docs.len()).unwrap_or(u32::MAX);
             all.docs.extend(part.docs);
-            let mut terms = Vec::with_capacity(part.terms.len());
-            for (term, list) in part.terms.into_iter().zip(part.lists) {
-                let id = all.intern(term);
-                terms.push(id);
-                all.lists[id as usize].extend(list.into_iter().map(|p| Posting {
-                    doc: p.doc.saturating_add(offset),
-                    ..p
-                }));
-            }
+            let terms: Vec<u32> = part.terms.into_iter().map(|t| all.intern(t)).collect();
+            all.log.append(part.log, &terms);
             // Their numbers to ours: a word new here is numbered as it comes.
             let mut words = vec![0u32; part.words.len()];
             part.words.each(|name, word| {
@@ -566,12 +549,13 @@ mod tests {
         ));
         let mut index = index;
         let postings = index.merged();
+        let lists = postings.log.lists(postings.terms.len());
         let find = |term: &str| {
             postings
                 .terms
                 .iter()
                 .position(|t| t == term)
-                .map(|i| postings.lists[i].clone())
+                .map(|i| lists.of(i).to_vec())
         };
         assert_eq!(
             find("desactiv"),
@@ -608,8 +592,9 @@ mod tests {
         let mut index = index;
         let postings = index.merged();
         assert_eq!(postings.docs.len(), 200);
-        for list in &postings.lists {
-            assert_eq!(list.len(), 200);
+        let lists = postings.log.lists(postings.terms.len());
+        for term in 0..postings.terms.len() {
+            assert_eq!(lists.of(term).len(), 200);
         }
     }
 
