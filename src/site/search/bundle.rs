@@ -20,8 +20,9 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::log::{Log, Logged};
 use super::text::{Analyzer, MAX_WORD, MIN_STEM, MIN_WORD};
-use super::{DocInfo, Posting, Sink};
+use super::{DocInfo, Sink};
 use crate::error::{Error, Result};
 
 /// Bumped when the files change shape; `search.js` refuses other versions.
@@ -60,21 +61,32 @@ struct Manifest<'a> {
 pub fn files(
     analyzer: &Analyzer,
     docs: &[&DocInfo],
-    mut terms: Vec<(&str, &[Posting])>,
+    terms: &[String],
+    log: &Log,
     mut suffixes: Vec<String>,
     sink: Sink<'_>,
 ) -> Result<()> {
-    let (order, number) = url_order(docs);
-    let lengths: Vec<u32> = docs.iter().map(|d| d.length).collect();
+    let order = url_order(docs);
     let average =
-        (lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs.len().max(1) as f64).max(1.0);
-    // Each page's part of BM25 once, not once per posting (4 million at 10,000 pages).
-    let scores: Vec<PageScore> = lengths
-        .iter()
-        .zip(&number)
-        .map(|(&length, &number)| PageScore::new(number, norm(length, average)))
+        (docs.iter().map(|d| f64::from(d.length)).sum::<f64>() / docs.len().max(1) as f64).max(1.0);
+    // Each page's part of BM25 once, not once per posting (4 million at 10,000 pages), by its
+    // number in URL order.
+    let scores: Vec<PageScore> = (0u32..)
+        .zip(&order)
+        .map(|(number, &doc)| PageScore::new(number, norm(docs[doc as usize].length, average)))
         .collect();
 
+    // Each term's postings as (page number, impact), the pages taken in URL order: every list
+    // comes out sorted.
+    let lists = log.grouped(terms.len(), &order, |number, entry| {
+        scores[number as usize].of(entry)
+    });
+    let mut terms: Vec<(&str, &[(u32, u32)])> = terms
+        .iter()
+        .enumerate()
+        .map(|(id, term)| (term.as_str(), lists.of(id)))
+        .filter(|(_, list)| !list.is_empty())
+        .collect();
     let mut term_files = Vec::new();
     let mut current: Vec<u8> = Vec::new();
     terms.sort_unstable_by(|a, b| utf16_order(a.0, b.0));
@@ -84,17 +96,10 @@ pub fn files(
     for chunk in terms.chunks(ENTRY_CHUNK) {
         let entries: Vec<(&str, Vec<u8>)> = chunk
             .par_iter()
-            .map_init(Vec::new, |flat, &(term, postings)| {
-                flat.clear();
-                flat.extend(postings.iter().map(|p| scores[p.doc as usize].of(p)));
-                // The postings come in runs already in URL order (each thread adds pages in
-                // order): the stable sort finds the runs and merges them, where the unstable
-                // one sorted anew. No two postings of a term share a page, so both give the
-                // same order.
-                flat.sort();
+            .map(|&(term, postings)| {
                 // A page gap and an impact take up to 6 bytes with their commas, mostly fewer.
-                let mut entry = Vec::with_capacity(term.len() + 4 + flat.len() * 6);
-                term_entry(&mut entry, term, flat);
+                let mut entry = Vec::with_capacity(term.len() + 4 + postings.len() * 6);
+                term_entry(&mut entry, term, postings);
                 (term, entry)
             })
             .collect();
@@ -150,16 +155,11 @@ pub fn files(
     sink("index.json".to_owned(), to_json(&manifest)?)
 }
 
-/// The pages in URL order (`order[new] = old`), and each page's number in it
-/// (`number[old] = new`).
-fn url_order(docs: &[&DocInfo]) -> (Vec<u32>, Vec<u32>) {
+/// The pages in URL order: `order[number] = page`.
+fn url_order(docs: &[&DocInfo]) -> Vec<u32> {
     let mut order: Vec<u32> = (0..u32::try_from(docs.len()).unwrap_or(u32::MAX)).collect();
     order.sort_unstable_by(|&a, &b| docs[a as usize].url.cmp(&docs[b as usize].url));
-    let mut number = vec![0u32; docs.len()];
-    for (new, &old) in order.iter().enumerate() {
-        number[old as usize] = u32::try_from(new).unwrap_or(u32::MAX);
-    }
-    (order, number)
+    order
 }
 
 /// `"term":[page,impact,…]` into `entry`, pages delta coded; `postings` is sorted by page.
@@ -187,8 +187,8 @@ fn norm(length: u32, average: f64) -> f64 {
 
 /// How often a posting's page has its term, a word of the title counting [`TITLE_WEIGHT`]
 /// times.
-fn frequency(posting: &Posting) -> u32 {
-    TITLE_WEIGHT * u32::from(posting.title) + u32::from(posting.text)
+fn frequency(title: u16, text: u16) -> u32 {
+    TITLE_WEIGHT * u32::from(title) + u32::from(text)
 }
 
 /// BM25's term-frequency part, scaled to 1..=100, for a term a page whose [`norm`] is `norm`
@@ -228,9 +228,9 @@ impl PageScore {
         }
     }
 
-    /// The page's number and the posting's impact.
-    fn of(&self, posting: &Posting) -> (u32, u32) {
-        let frequency = frequency(posting);
+    /// The page's number and the impact of a term it has as `entry` says.
+    fn of(&self, entry: &Logged) -> (u32, u32) {
+        let frequency = frequency(entry.title, entry.text);
         let common = frequency
             .checked_sub(1)
             .and_then(|i| self.impacts.get(i as usize));
@@ -304,6 +304,7 @@ fn push_string(out: &mut Vec<u8>, s: &str) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::Posting;
     use super::*;
 
     #[test]
@@ -345,13 +346,26 @@ mod tests {
         terms: &[(String, Vec<Posting>)],
         suffixes: Vec<String>,
     ) -> Result<Vec<(String, Vec<u8>)>> {
-        let terms: Vec<(&str, &[Posting])> = terms
-            .iter()
-            .filter(|(_, list)| !list.is_empty())
-            .map(|(term, list)| (term.as_str(), list.as_slice()))
-            .collect();
-        let (files, ()) =
-            super::super::collect(|sink| super::files(analyzer, docs, terms, suffixes, sink))?;
+        // The log the pages would leave: each page's terms, page after page.
+        let mut pages: Vec<Vec<Logged>> = vec![Vec::new(); docs.len()];
+        for (term, (_, list)) in (0u32..).zip(terms) {
+            for p in list {
+                pages[p.doc as usize].push(Logged {
+                    term,
+                    title: p.title,
+                    text: p.text,
+                });
+            }
+        }
+        let mut log = Log::default();
+        for page in &pages {
+            page.iter().for_each(|&entry| log.push(entry));
+            log.end_page(page.len());
+        }
+        let names: Vec<String> = terms.iter().map(|(term, _)| term.clone()).collect();
+        let (files, ()) = super::super::collect(|sink| {
+            super::files(analyzer, docs, &names, &log, suffixes, sink)
+        })?;
         Ok(files)
     }
 
@@ -500,16 +514,13 @@ mod tests {
 
     #[test]
     fn impacts_grow_with_frequency_and_the_title() {
-        let one = impact(frequency(&posting(0, 0, 1)), norm(100, 100.0));
-        let three = impact(frequency(&posting(0, 0, 3)), norm(100, 100.0));
-        let title = impact(frequency(&posting(0, 1, 0)), norm(100, 100.0));
-        let long_page = impact(frequency(&posting(0, 0, 1)), norm(1000, 100.0));
+        let one = impact(frequency(0, 1), norm(100, 100.0));
+        let three = impact(frequency(0, 3), norm(100, 100.0));
+        let title = impact(frequency(1, 0), norm(100, 100.0));
+        let long_page = impact(frequency(0, 1), norm(1000, 100.0));
         assert!(one < three && three < title, "{one} {three} {title}");
         assert!(long_page < one, "{long_page} {one}");
-        assert_eq!(
-            impact(frequency(&posting(0, u16::MAX, u16::MAX)), norm(1, 100.0)),
-            100
-        );
+        assert_eq!(impact(frequency(u16::MAX, u16::MAX), norm(1, 100.0)), 100);
     }
 
     /// The impacts a page works out once are those of each posting.
@@ -520,10 +531,14 @@ mod tests {
             let page = PageScore::new(3, norm);
             for title in 0..4 {
                 for text in 0..12 {
-                    let p = posting(0, title, text);
+                    let entry = Logged {
+                        term: 0,
+                        title,
+                        text,
+                    };
                     assert_eq!(
-                        page.of(&p),
-                        (3, impact(frequency(&p), norm)),
+                        page.of(&entry),
+                        (3, impact(frequency(title, text), norm)),
                         "{length} {title} {text}"
                     );
                 }

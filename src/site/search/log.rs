@@ -4,9 +4,11 @@
 //! A page has a few hundred terms. Appending each to its term's own list (40,000 lists a
 //! locale at 10,000 pages of the bench corpus) wrote to a cold list tail per term and copied
 //! the lists as they grew: the largest allocator user of a build. The log is written in
-//! order, and [`Log::lists`] groups it by term in two passes (a count per term, then each
-//! posting put in its place), the postings of a term in page order.
+//! order, and [`Log::grouped`] groups it by term in two passes (a count per term, then each
+//! posting put in its place), a term's postings in the order the pages are taken: the search
+//! files' URL order, so that no term's list needs sorting.
 
+#[cfg(test)]
 use super::Posting;
 
 /// What a page leaves in the log for one of its terms.
@@ -31,14 +33,14 @@ pub(super) struct Log {
 
 /// The postings grouped by term: term `t`'s are `postings[starts[t]..starts[t + 1]]`.
 #[derive(Debug)]
-pub(super) struct Lists {
-    postings: Vec<Posting>,
+pub(super) struct Lists<T> {
+    postings: Vec<T>,
     starts: Vec<usize>,
 }
 
-impl Lists {
-    /// The postings of `term`, in page order; empty for a term no page has.
-    pub fn of(&self, term: usize) -> &[Posting] {
+impl<T> Lists<T> {
+    /// The postings of `term`; empty for a term no page has.
+    pub fn of(&self, term: usize) -> &[T] {
         match (self.starts.get(term), self.starts.get(term + 1)) {
             (Some(&start), Some(&end)) => &self.postings[start..end],
             _ => &[],
@@ -65,14 +67,47 @@ impl Log {
             .push(u32::try_from(entries).unwrap_or(u32::MAX));
     }
 
-    /// Each entry with the number of its page.
-    fn entries(&self) -> impl Iterator<Item = (u32, &Logged)> + '_ {
-        let pages = self
-            .per_page
+    /// Where each page's entries start: (chunk, place in it). Chunks are full but the last of
+    /// each merged part, so the places are counted, not computed.
+    fn page_starts(&self) -> Vec<(usize, usize)> {
+        let mut starts = Vec::with_capacity(self.per_page.len());
+        let (mut chunk, mut at) = (0, 0);
+        for &n in &self.per_page {
+            let mut left = n as usize;
+            loop {
+                let len = self.chunks.get(chunk).map_or(0, Vec::len);
+                if at < len || chunk >= self.chunks.len() {
+                    break;
+                }
+                chunk += 1;
+                at = 0;
+            }
+            starts.push((chunk, at));
+            while left > 0 {
+                let len = self.chunks.get(chunk).map_or(0, Vec::len);
+                let taken = left.min(len - at);
+                at += taken;
+                left -= taken;
+                if left > 0 {
+                    chunk += 1;
+                    at = 0;
+                }
+                if chunk >= self.chunks.len() {
+                    break;
+                }
+            }
+        }
+        starts
+    }
+
+    /// The `n` entries from `start` on.
+    fn entries_from(&self, (chunk, at): (usize, usize), n: usize) -> impl Iterator<Item = &Logged> {
+        let chunks = self.chunks.get(chunk..).unwrap_or_default();
+        chunks
             .iter()
             .enumerate()
-            .flat_map(|(page, &n)| std::iter::repeat_n(page as u32, n as usize));
-        pages.zip(self.chunks.iter().flatten())
+            .flat_map(move |(i, c)| c.get(if i == 0 { at } else { 0 }..).unwrap_or_default())
+            .take(n)
     }
 
     /// Appends `other`'s pages after these, its terms renumbered through `terms` (their number
@@ -105,8 +140,15 @@ impl Log {
         }
     }
 
-    /// The postings grouped by term, for `terms` terms (every entry's term is below it).
-    pub fn lists(&self, terms: usize) -> Lists {
+    /// The postings grouped by term, for `terms` terms (every entry's term is below it): the
+    /// pages taken in `order` (each page once), each posting made by `make` from the place of
+    /// its page in `order` and its entry.
+    pub fn grouped<T: Copy + Default>(
+        &self,
+        terms: usize,
+        order: &[u32],
+        make: impl Fn(u32, &Logged) -> T,
+    ) -> Lists<T> {
         let mut starts = vec![0usize; terms + 1];
         for entry in self.chunks.iter().flatten() {
             starts[entry.term as usize + 1] += 1;
@@ -115,17 +157,31 @@ impl Log {
             starts[t] += starts[t - 1];
         }
         let mut next = starts.clone();
-        let mut postings = vec![Posting::default(); starts[terms]];
-        for (doc, entry) in self.entries() {
-            let slot = &mut next[entry.term as usize];
-            postings[*slot] = Posting {
-                doc,
-                title: entry.title,
-                text: entry.text,
+        let mut postings = vec![T::default(); starts[terms]];
+        let pages = self.page_starts();
+        for (place, &page) in (0u32..).zip(order) {
+            let page = page as usize;
+            let (Some(&start), Some(&n)) = (pages.get(page), self.per_page.get(page)) else {
+                continue;
             };
-            *slot += 1;
+            for entry in self.entries_from(start, n as usize) {
+                let slot = &mut next[entry.term as usize];
+                postings[*slot] = make(place, entry);
+                *slot += 1;
+            }
         }
         Lists { postings, starts }
+    }
+
+    /// The postings grouped by term, in the order the pages were added.
+    #[cfg(test)]
+    pub fn lists(&self, terms: usize) -> Lists<Posting> {
+        let order: Vec<u32> = (0u32..).take(self.per_page.len()).collect();
+        self.grouped(terms, &order, |doc, entry| Posting {
+            doc,
+            title: entry.title,
+            text: entry.text,
+        })
     }
 }
 
@@ -205,6 +261,48 @@ mod tests {
         assert_eq!(lists.of(0), [posting(0, 1)]);
         assert_eq!(lists.of(1), [posting(1, 2)]);
         assert_eq!(lists.of(2), [posting(1, 3), posting(2, 4)]);
+    }
+
+    #[test]
+    fn grouped_in_the_order_the_pages_are_taken() {
+        let log = log_of(&[&[(0, 1), (1, 1)], &[(0, 2)], &[(0, 3), (1, 3)]]);
+        let lists = log.grouped(2, &[2, 0, 1], |place, entry| (place, entry.text));
+        assert_eq!(lists.of(0), [(0, 3), (1, 1), (2, 2)]);
+        assert_eq!(lists.of(1), [(0, 3), (1, 1)]);
+    }
+
+    #[test]
+    fn pages_found_over_part_full_chunks() {
+        // Two parts whose last chunks are part full, appended: a page's entries may start in
+        // one and go on in the next chunk.
+        let part = |pages: usize, text: u16| {
+            let mut log = Log::default();
+            for _ in 0..pages {
+                for term in 0..3u32 {
+                    log.push(logged(term, text));
+                }
+                log.end_page(3);
+            }
+            log
+        };
+        let mut log = part(CHUNK / 3 + 5, 1);
+        log.append(part(CHUNK / 3 + 9, 2), &[0, 1, 2]);
+        log.append(part(4, 3), &[0, 1, 2]);
+        let pages = 2 * (CHUNK / 3) + 18;
+        let order: Vec<u32> = (0..pages as u32).rev().collect();
+        let lists = log.grouped(3, &order, |place, entry| (place, entry.text));
+        for term in 0..3 {
+            let list = lists.of(term);
+            assert_eq!(list.len(), pages);
+            // Taken backwards: the last part's pages first.
+            assert!(list[..4].iter().all(|&(_, text)| text == 3));
+            assert!(list[4..CHUNK / 3 + 13].iter().all(|&(_, text)| text == 2));
+            assert!(list[CHUNK / 3 + 13..].iter().all(|&(_, text)| text == 1));
+            assert!(list
+                .iter()
+                .enumerate()
+                .all(|(i, &(place, _))| place == i as u32));
+        }
     }
 
     #[test]

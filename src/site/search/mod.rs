@@ -114,7 +114,9 @@ struct DocInfo {
     length: u32,
 }
 
-/// How often a page has a term.
+/// How often a page has a term (the tests' view of the postings; the index keeps them in
+/// its [`Log`]).
+#[cfg(test)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Posting {
     doc: u32,
@@ -403,15 +405,14 @@ impl Postings {
     /// The files of the index (after [`Postings::compact`]).
     fn bundle(&self, analyzer: &Analyzer, sink: Sink<'_>) -> Result<()> {
         let docs: Vec<&DocInfo> = self.docs.iter().flatten().collect();
-        let lists = self.log.lists(self.terms.len());
-        let terms: Vec<(&str, &[Posting])> = self
-            .terms
-            .iter()
-            .enumerate()
-            .map(|(id, term)| (term.as_str(), lists.of(id)))
-            .filter(|(_, list)| !list.is_empty())
-            .collect();
-        bundle::files(analyzer, &docs, terms, self.suffixes(), sink)
+        bundle::files(
+            analyzer,
+            &docs,
+            &self.terms,
+            &self.log,
+            self.suffixes(),
+            sink,
+        )
     }
 
     /// One set of postings from the parts threads filled: pages are renumbered after those of
