@@ -215,22 +215,10 @@ pub fn read_article(config: &Config, locale: &Locale, rel: &str) -> Result<Artic
     Ok(parse_text(&locale.code, rel, shown_path, text))
 }
 
-/// The room a text file is first read into.
-const FIRST_READ: usize = 16 * 1024;
-
 /// Reads a text file whole, its lone `\r` line ends made `\n` ([`normalize_newlines`]); a
 /// file that is not UTF-8 is an error at the first bad byte.
 pub fn read_text(path: &std::path::Path, shown_path: &str) -> Result<std::sync::Arc<str>> {
-    use std::io::Read;
-    // Read into room for most articles (the bench corpus's are 5-7 KB, Workfront's 10 KB on
-    // average), not into room made for the file's size: `std::fs::read` (and `File`'s own
-    // `read_to_end`) first asks the size, a `statx` for each of the 50,000 reads of a build at
-    // 10,000 x 3. Through `take`, the reads go to the `Vec`'s room until one returns nothing;
-    // a larger file makes the room grow.
-    let mut bytes = Vec::with_capacity(FIRST_READ);
-    std::fs::File::open(path)
-        .and_then(|file| file.take(u64::MAX).read_to_end(&mut bytes))
-        .map_err(Error::io("read", path))?;
+    let bytes = std::fs::read(path).map_err(Error::io("read", path))?;
     if u32::try_from(bytes.len()).is_err() {
         // The outlines keep offsets as `u32` (model::spans::Leaf).
         return Err(Error::setup(
