@@ -118,7 +118,8 @@ impl Log {
                 entry.term = terms[entry.term as usize];
             }
         }
-        // A last chunk left part full would break no rule: entries are read in order.
+        // Our last chunk may stay part full: `page_starts` counts each page's place chunk by
+        // chunk.
         self.chunks.append(&mut other.chunks);
         self.per_page.append(&mut other.per_page);
     }
