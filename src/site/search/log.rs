@@ -73,29 +73,13 @@ impl Log {
         let mut starts = Vec::with_capacity(self.per_page.len());
         let (mut chunk, mut at) = (0, 0);
         for &n in &self.per_page {
-            let mut left = n as usize;
-            loop {
-                let len = self.chunks.get(chunk).map_or(0, Vec::len);
-                if at < len || chunk >= self.chunks.len() {
-                    break;
-                }
+            // Past the end of a chunk that is not the last: on into the next ones.
+            while chunk + 1 < self.chunks.len() && at >= self.chunks[chunk].len() {
+                at -= self.chunks[chunk].len();
                 chunk += 1;
-                at = 0;
             }
             starts.push((chunk, at));
-            while left > 0 {
-                let len = self.chunks.get(chunk).map_or(0, Vec::len);
-                let taken = left.min(len - at);
-                at += taken;
-                left -= taken;
-                if left > 0 {
-                    chunk += 1;
-                    at = 0;
-                }
-                if chunk >= self.chunks.len() {
-                    break;
-                }
-            }
+            at += n as usize;
         }
         starts
     }
