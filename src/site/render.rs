@@ -255,8 +255,15 @@ impl Publisher {
                         || {
                             to_write.map(|(at, mut index)| {
                                 let code = &site.contents[at].locale.code;
-                                let pages = write_index(&mut index, code, output);
-                                (at, index, pages)
+                                if self.keep_search {
+                                    let pages = write_index(&mut index, code, output);
+                                    return (at, Some(index), pages);
+                                }
+                                // A build's index goes as its files are made, not once the
+                                // next locale is rendered.
+                                let sink =
+                                    |path: String, bytes: Vec<u8>| output.write(&path, &bytes);
+                                (at, None, index.finish(code, &sink))
                             })
                         },
                         || (li == beside).then(site_wide),
@@ -276,8 +283,8 @@ impl Publisher {
                     Ok(pages) => done.searchable += pages,
                     Err(error) => errors.push(error),
                 }
-                if self.keep_search {
-                    search.by_locale[at] = Some(index);
+                if index.is_some() {
+                    search.by_locale[at] = index;
                 }
             }
             match rendered {

@@ -20,7 +20,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::log::{Log, Logged};
+use super::log::{Log, Logged, Then};
 use super::text::{Analyzer, MAX_WORD, MIN_STEM, MIN_WORD};
 use super::{DocInfo, Sink};
 use crate::error::{Error, Result};
@@ -57,12 +57,13 @@ struct Manifest<'a> {
 }
 
 /// Makes the files into `sink`, as (name in the locale's folder, bytes), from the terms that
-/// some page has, each with its pages.
+/// some page has, each with its pages; `then` says whether the log is kept or let go.
 pub fn files(
     analyzer: &Analyzer,
     docs: &[&DocInfo],
     terms: &[String],
-    log: &Log,
+    log: &mut Log,
+    then: Then,
     mut suffixes: Vec<String>,
     sink: Sink<'_>,
 ) -> Result<()> {
@@ -78,9 +79,12 @@ pub fn files(
 
     // Each term's postings as (page number, impact), the pages taken in URL order: every list
     // comes out sorted.
-    let lists = log.grouped(terms.len(), &order, |number, entry| {
-        scores[number as usize].of(entry)
-    });
+    let lists = log.grouped(
+        terms.len(),
+        &order,
+        |number, entry| scores[number as usize].of(entry),
+        then,
+    );
     let mut terms: Vec<(&str, &[(u32, u32)])> = terms
         .iter()
         .enumerate()
@@ -364,7 +368,15 @@ mod tests {
         }
         let names: Vec<String> = terms.iter().map(|(term, _)| term.clone()).collect();
         let (files, ()) = super::super::collect(|sink| {
-            super::files(analyzer, docs, &names, &log, suffixes, sink)
+            super::files(
+                analyzer,
+                docs,
+                &names,
+                &mut log,
+                Then::Release,
+                suffixes,
+                sink,
+            )
         })?;
         Ok(files)
     }
