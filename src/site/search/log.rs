@@ -128,8 +128,8 @@ impl Log {
     /// pages taken in `order` (each page once), each posting made by `make` from the place of
     /// its page in `order` and its entry. With [`Then::Release`], each chunk is let go once
     /// its entries are placed and the log is left empty: a build's log is as large as the
-    /// lists (26 MB each a locale at 10,000 pages of the bench corpus), and both at once, beside
-    /// the next locale's pages, were the build's peak memory.
+    /// lists (26 MB each a locale at 10,000 pages of the bench corpus), and is not needed once
+    /// they are made.
     pub fn grouped<T: Copy + Default>(
         &mut self,
         terms: usize,
