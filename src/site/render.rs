@@ -261,9 +261,7 @@ impl Publisher {
                                 }
                                 // A build's index goes as its files are made, not once the
                                 // next locale is rendered.
-                                let sink =
-                                    |path: String, bytes: Vec<u8>| output.write(&path, &bytes);
-                                (at, None, index.finish(code, &sink))
+                                (at, None, finish_index(index, code, output))
                             })
                         },
                         || (li == beside).then(site_wide),
@@ -535,6 +533,11 @@ pub fn side_by_side(
 /// Writes the files of the search `index` of the locale `code`; returns how many pages it holds.
 fn write_index(index: &mut search::Index, code: &str, output: &Output) -> Result<usize> {
     index.write(code, &|path, bytes| output.write(&path, &bytes))
+}
+
+/// [`write_index`] for an index written once: it is let go as its files are made.
+fn finish_index(index: search::Index, code: &str, output: &Output) -> Result<usize> {
+    index.finish(code, &|path, bytes| output.write(&path, &bytes))
 }
 
 /// Renders the article pages `targets` of a locale in parallel, each written to `output` as it
